@@ -1,0 +1,346 @@
+// The session engine: the one owner of session state. Providers feed it events and messages; it
+// runs the reducer, persists through the store, and publishes deltas on the bus. Clients ask it to
+// act through the operations below; they never mutate state themselves.
+import type {
+  ApprovalDecision, Autonomy, Message, MessagePatch, ModelInfo, Provider, SearchHit, Session,
+} from '../protocol';
+import { ErrorCode } from '../protocol';
+import type { Store } from '../store/types';
+import { EventBus } from './bus';
+import type { Clock, TimerHandle } from './clock';
+import { EngineError } from './errors';
+import type { SessionEvent } from './events';
+import { END_REASONS, LIFECYCLE, inactivityTimeoutMs, startupEvents } from './lifecycle';
+import { byRecentActivity, type NewSession, newSession } from './model';
+import type { CreateRequest, ProviderController } from './provider';
+import { reduce } from './reducer';
+
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  log?: LogFn;
+  /** Streaming text is broadcast at most this often per session (SPEC §5). */
+  streamThrottleMs?: number;
+}
+
+export type NewMessage = Omit<Message, 'seq' | 'sessionId'> & { seq?: number };
+
+const RECENT_IDS_PER_SESSION = 4096;
+
+export class SessionEngine {
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly store: Store;
+  private readonly log: LogFn;
+  private sessions = new Map<string, Session>();
+  private byProviderId = new Map<string, string>();
+  private nextSeq = new Map<string, number>();
+  /** Message ids written this run, per session, so a re-read line updates instead of duplicating. */
+  private recentIds = new Map<string, Set<string>>();
+  private inactivity = new Map<string, TimerHandle>();
+  private pendingStream = new Map<string, { timer: TimerHandle; patches: Map<string, MessagePatch> }>();
+  private deciding = new Set<string>();
+  private controllers: ProviderController[] = [];
+  private _listRevision = 0;
+  private readonly streamThrottleMs: number;
+
+  constructor(opts: EngineOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.log = opts.log ?? (() => {});
+    this.bus = new EventBus(e => this.log('error', `bus listener failed: ${(e as Error)?.stack ?? e}`));
+    this.streamThrottleMs = opts.streamThrottleMs ?? 50;
+  }
+
+  get listRevision(): number { return this._listRevision; }
+
+  /** Restores recent sessions and applies the startup rules of SPEC §2. */
+  start(): void {
+    const restored = this.store.loadRecentSessions(LIFECYCLE.restoreLimit);
+    this._listRevision = Number(this.store.getKv('listRevision') ?? 0);
+    const now = this.clock.now();
+    for (const s of restored) {
+      this.index(s);
+      for (const ev of startupEvents(s, now)) this.apply(s.id, ev);
+      this.scheduleInactivity(this.sessions.get(s.id)!);
+    }
+    this.log('info', `engine: restored ${restored.length} sessions (store: ${this.store.driver})`);
+  }
+
+  stop(): void {
+    for (const id of [...this.pendingStream.keys()]) this.flushStream(id);
+    for (const t of this.inactivity.values()) t.cancel();
+    this.inactivity.clear();
+    this.store.setKv('listRevision', String(this._listRevision));
+    this.store.flush();
+  }
+
+  registerProvider(c: ProviderController): () => void {
+    this.controllers.push(c);
+    return () => { this.controllers = this.controllers.filter(x => x !== c); };
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  listSessions(): Session[] { return [...this.sessions.values()].sort(byRecentActivity); }
+  getSession(id: string): Session | undefined { return this.sessions.get(id); }
+  findByProviderId(provider: Provider, providerSessionId: string): Session | undefined {
+    const id = this.byProviderId.get(`${provider}:${providerSessionId}`);
+    if (id) return this.sessions.get(id);
+    // An older session that fell out of the restored window: bring it back into memory.
+    return undefined;
+  }
+  requireSession(id: string): Session {
+    const s = this.sessions.get(id);
+    if (!s) throw EngineError.notFound(`session ${id}`);
+    return s;
+  }
+  getMessages(sessionId: string, opts?: { beforeSeq?: number; limit?: number }): Message[] {
+    this.flushStream(sessionId);
+    return this.store.getMessages(sessionId, opts);
+  }
+  getMessage(id: string): Message | undefined { return this.store.getMessage(id); }
+  search(query: string, limit = 50): SearchHit[] {
+    return this.store.search(query, limit).map(h => ({ ...h, displayName: this.sessions.get(h.sessionId)?.displayName ?? h.sessionId }));
+  }
+
+  // ---- writes from providers ---------------------------------------------------------------
+
+  createSession(init: NewSession): Session {
+    if (init.providerSessionId) {
+      const existing = this.findByProviderId(init.provider, init.providerSessionId);
+      if (existing) return existing;
+    }
+    const s = newSession(init, this.clock.now());
+    this.index(s);
+    this.store.saveSession(s);
+    this.bumpList();
+    this.bus.publish({ type: 'session_created', listRevision: this._listRevision, session: s });
+    this.scheduleInactivity(s);
+    return s;
+  }
+
+  /** Runs one event through the state machine; persists and publishes what changed. */
+  apply(sessionId: string, event: SessionEvent): Session {
+    const before = this.requireSession(sessionId);
+    const { session, changes, effects } = reduce(before, event, this.clock.now());
+    if (session === before) return before;
+    this.sessions.set(sessionId, session);
+    if (changes.providerSessionId !== undefined) this.reindexProviderId(before, session);
+    this.store.saveSession(session);
+    this.bumpList();
+    this.bus.publish({ type: 'session_delta', sessionId, revision: session.revision, listRevision: this._listRevision, changes });
+    for (const fx of effects) {
+      if (fx.type === 'approvalRequested') this.bus.publish({ type: 'approval_requested', sessionId, revision: session.revision, approval: fx.approval });
+      else if (fx.type === 'tokensChanged') this.bus.publish({ type: 'tokens_updated', sessionId, revision: session.revision, tokenUsage: session.tokenUsage, contextFill: session.contextFill });
+      else if (fx.type === 'ended') this.bus.publish({ type: 'session_ended', sessionId, revision: session.revision, reason: fx.reason });
+    }
+    this.scheduleInactivity(session);
+    return session;
+  }
+
+  /**
+   * Appends a transcript item; a user item also runs the naming rule. An id seen before (a line
+   * re-read after a crash) updates the stored item instead of adding a second one.
+   */
+  appendMessage(sessionId: string, m: NewMessage): Message {
+    this.requireSession(sessionId);
+    if (this.knowsMessage(sessionId, m.id)) {
+      const { seq: _s, ...patch } = m;
+      this.updateMessage(sessionId, patch);
+      return { ...m, sessionId, seq: _s ?? -1 } as Message;
+    }
+    const seq = m.seq ?? this.allocSeq(sessionId);
+    const message: Message = { ...m, sessionId, seq };
+    this.remember(sessionId, m.id);
+    this.store.saveMessage(message);
+    const s = this.sessions.get(sessionId)!;
+    this.bus.publish({ type: 'message_appended', sessionId, revision: s.revision, message });
+    if (m.kind === 'user') this.apply(sessionId, { type: 'userPrompt', text: m.text });
+    return message;
+  }
+
+  /** Changes fields of a transcript item now (persisted and published). */
+  updateMessage(sessionId: string, patch: MessagePatch): void {
+    const pending = this.pendingStream.get(sessionId)?.patches.get(patch.id);
+    const merged = pending ? { ...pending, ...patch } : patch;
+    this.pendingStream.get(sessionId)?.patches.delete(patch.id);
+    this.store.patchMessage(merged);
+    const s = this.requireSession(sessionId);
+    this.bus.publish({ type: 'message_updated', sessionId, revision: s.revision, message: merged });
+  }
+
+  /**
+   * Streaming updates: coalesced per session and broadcast at most every streamThrottleMs. Each
+   * patch carries the full text so far (not an append), so a client that misses one loses nothing.
+   */
+  streamMessage(sessionId: string, patch: MessagePatch): void {
+    let entry = this.pendingStream.get(sessionId);
+    if (!entry) {
+      entry = { timer: this.clock.setTimeout(() => this.flushStream(sessionId), this.streamThrottleMs), patches: new Map() };
+      this.pendingStream.set(sessionId, entry);
+    }
+    const prev = entry.patches.get(patch.id);
+    entry.patches.set(patch.id, prev ? { ...prev, ...patch } : patch);
+  }
+
+  flushStream(sessionId: string): void {
+    const entry = this.pendingStream.get(sessionId);
+    if (!entry) return;
+    entry.timer.cancel();
+    this.pendingStream.delete(sessionId);
+    if (!this.sessions.has(sessionId)) return;
+    for (const p of entry.patches.values()) this.updateMessage(sessionId, p);
+  }
+
+  // ---- operations clients ask for ----------------------------------------------------------
+
+  async createFromClient(req: CreateRequest): Promise<Session> {
+    const c = this.controllers.find(x => x.provider === req.provider && x.createSession);
+    if (!c?.createSession) throw new EngineError(ErrorCode.notSupported, `creating ${req.provider} sessions is not available yet`);
+    return c.createSession(req);
+  }
+
+  async listModels(provider: Provider): Promise<ModelInfo[]> {
+    const c = this.controllers.find(x => x.provider === provider && x.listModels);
+    if (!c?.listModels) throw new EngineError(ErrorCode.notSupported, `listing ${provider} models is not available yet`);
+    return c.listModels();
+  }
+
+  async sendMessage(sessionId: string, text: string): Promise<void> {
+    const s = this.requireSession(sessionId);
+    await this.controllerFor(s, 'sendMessage', 'sending messages').sendMessage!(s, text);
+  }
+
+  async interrupt(sessionId: string): Promise<void> {
+    const s = this.requireSession(sessionId);
+    await this.controllerFor(s, 'interrupt', 'interrupting').interrupt!(s);
+  }
+
+  async rename(sessionId: string, name: string | null): Promise<Session> {
+    const s = this.requireSession(sessionId);
+    const next = this.apply(sessionId, { type: 'renamed', name });
+    const c = this.controllers.find(x => x.handles(s) && x.rename);
+    if (c?.rename) await c.rename(next, next.customName);
+    return next;
+  }
+
+  async end(sessionId: string): Promise<Session> {
+    const s = this.requireSession(sessionId);
+    const c = this.controllers.find(x => x.handles(s) && x.end);
+    if (c?.end) await c.end(s);
+    return this.apply(sessionId, { type: 'ended', reason: END_REASONS.user });
+  }
+
+  async resume(sessionId: string): Promise<void> {
+    const s = this.requireSession(sessionId);
+    await this.controllerFor(s, 'resume', 'resuming').resume!(s);
+  }
+
+  async takeover(sessionId: string, force = false): Promise<void> {
+    const s = this.requireSession(sessionId);
+    await this.controllerFor(s, 'takeover', 'taking over').takeover!(s, force);
+  }
+
+  async updateConfig(sessionId: string, change: { autonomy?: Autonomy; model?: string }): Promise<void> {
+    const s = this.requireSession(sessionId);
+    await this.controllerFor(s, 'updateConfig', 'changing autonomy or model').updateConfig!(s, change);
+  }
+
+  async answerQuestion(sessionId: string, questionId: string, answers: Record<string, string | string[]>): Promise<void> {
+    const s = this.requireSession(sessionId);
+    if (!s.pendingQuestion || s.pendingQuestion.questionId !== questionId) {
+      throw new EngineError(ErrorCode.staleApproval, `question ${questionId} is not pending on this session`);
+    }
+    await this.controllerFor(s, 'answerQuestion', 'answering questions').answerQuestion!(s, questionId, answers);
+    this.apply(sessionId, { type: 'questionAnswered', questionId });
+  }
+
+  /**
+   * A decision on a pending approval. Checked against the current queue and version first, so a
+   * stale or repeated decision (another client was faster) is rejected and never applied twice.
+   */
+  async decideApproval(sessionId: string, approvalId: string, decision: ApprovalDecision, opts: { version?: number; message?: string } = {}): Promise<Session> {
+    const s = this.requireSession(sessionId);
+    const approval = s.pendingApprovals.find(a => a.approvalId === approvalId);
+    const key = `${sessionId}:${approvalId}`;
+    if (!approval || this.deciding.has(key)) {
+      throw new EngineError(ErrorCode.staleApproval, `approval ${approvalId} is no longer pending (already decided or withdrawn)`);
+    }
+    if (opts.version !== undefined && opts.version !== approval.version) {
+      throw new EngineError(ErrorCode.staleApproval, `approval ${approvalId} changed (version ${approval.version}, decision was for ${opts.version})`);
+    }
+    if (!approval.options.includes(decision)) {
+      throw new EngineError(ErrorCode.badRequest, `decision ${decision} is not offered for this approval (offered: ${approval.options.join(', ')})`);
+    }
+    const c = this.controllerFor(s, 'decideApproval', 'approving');
+    this.deciding.add(key);
+    try {
+      await c.decideApproval!(s, approval, decision, opts.message);
+      if (!this.sessions.get(sessionId)?.pendingApprovals.some(a => a.approvalId === approvalId)) return this.requireSession(sessionId);
+      return this.apply(sessionId, { type: 'approvalResolved', approvalId, decision });
+    } finally {
+      this.deciding.delete(key);
+    }
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private controllerFor(s: Session, op: keyof ProviderController, what: string): ProviderController {
+    const c = this.controllers.find(x => x.handles(s) && typeof x[op] === 'function');
+    if (!c) throw new EngineError(ErrorCode.notSupported, `${what} is not available for ${s.provider} ${s.mode} sessions`);
+    return c;
+  }
+
+  private index(s: Session): void {
+    this.sessions.set(s.id, s);
+    if (s.providerSessionId) this.byProviderId.set(`${s.provider}:${s.providerSessionId}`, s.id);
+  }
+
+  private reindexProviderId(before: Session, after: Session): void {
+    if (before.providerSessionId) this.byProviderId.delete(`${before.provider}:${before.providerSessionId}`);
+    if (after.providerSessionId) this.byProviderId.set(`${after.provider}:${after.providerSessionId}`, after.id);
+  }
+
+  private bumpList(): void { this._listRevision++; }
+
+  private allocSeq(sessionId: string): number {
+    let next = this.nextSeq.get(sessionId);
+    if (next === undefined) next = this.store.maxSeq(sessionId) + 1;
+    this.nextSeq.set(sessionId, next + 1);
+    return next;
+  }
+
+  private knowsMessage(sessionId: string, id: string): boolean {
+    return this.recentIds.get(sessionId)?.has(id) || this.store.hasCommittedMessage(id);
+  }
+
+  private remember(sessionId: string, id: string): void {
+    let set = this.recentIds.get(sessionId);
+    if (!set) { set = new Set(); this.recentIds.set(sessionId, set); }
+    set.add(id);
+    if (set.size > RECENT_IDS_PER_SESSION) {
+      // Older ids are committed by now (the writer flushes within 100 ms), so the store answers for them.
+      this.store.flush();
+      set.clear();
+      set.add(id);
+    }
+  }
+
+  private scheduleInactivity(s: Session): void {
+    this.inactivity.get(s.id)?.cancel();
+    this.inactivity.delete(s.id);
+    const ms = inactivityTimeoutMs(s);
+    if (ms === null || s.status !== 'active') return;
+    const idle = this.clock.now() - Date.parse(s.lastActivityAt);
+    const t = this.clock.setTimeout(() => {
+      this.inactivity.delete(s.id);
+      const cur = this.sessions.get(s.id);
+      if (cur && cur.status === 'active' && cur.lastActivityAt === s.lastActivityAt) this.apply(s.id, { type: 'ended', reason: END_REASONS.timeout });
+    }, Math.max(0, ms - idle));
+    this.inactivity.set(s.id, t);
+  }
+}
+

@@ -1,0 +1,41 @@
+// Inputs to the session state machine. Providers (connectors, watchers, hook receivers) translate
+// what they see into these; only the reducer decides what they do to a session.
+import type {
+  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, TokenUsage, WorkStatus,
+} from '../protocol';
+
+export type SessionEvent =
+  | { type: 'userPrompt'; text: string }
+  | { type: 'activity' }
+  | { type: 'workStatus'; workStatus: WorkStatus }
+  | { type: 'turnStarted'; turnId: string }
+  | { type: 'turnCompleted'; turnId?: string | null; status: 'completed' | 'interrupted' | 'failed' }
+  | { type: 'approvalRequested'; approval: PendingApproval }
+  | { type: 'approvalResolved'; approvalId: string; decision: ApprovalDecision }
+  /** The approval went away without a decision made here (answered in the terminal, turn ended). */
+  | { type: 'approvalCleared'; approvalId?: string }
+  | { type: 'questionAsked'; question: PendingQuestion }
+  | { type: 'questionAnswered'; questionId?: string }
+  | { type: 'renamed'; name: string | null }
+  /** Per-turn usage: added to the totals; lastTurnInput becomes this turn's input. */
+  | { type: 'turnTokens'; input: number; output: number; cached: number; contextWindow?: number | null }
+  /** Absolute totals when a provider reports them (Codex total_token_usage). */
+  | { type: 'tokenTotals'; usage: Partial<TokenUsage> }
+  | { type: 'rateLimits'; rateLimits: RateLimits | null }
+  | {
+    type: 'metadata'; cwd?: string | null; model?: string | null; providerSessionId?: string | null;
+    sourcePath?: string | null; approvalPolicy?: string | null; sandboxMode?: string | null; autonomy?: Autonomy | null;
+  }
+  | { type: 'plan'; plan: PlanStep[] }
+  | { type: 'turnDiff'; changes: FileChange[] }
+  | { type: 'ended'; reason: string }
+  | { type: 'reactivated' }
+  /** Startup: a session that was working when the engine stopped is not working now (SPEC §2). */
+  | { type: 'restored' };
+
+export type SessionEffect =
+  | { type: 'approvalRequested'; approval: PendingApproval }
+  | { type: 'questionAsked'; question: PendingQuestion }
+  | { type: 'ended'; reason: string }
+  | { type: 'reactivated' }
+  | { type: 'tokensChanged' };

@@ -1,0 +1,25 @@
+// What a provider (Codex direct, Codex passive, Claude) plugs into the engine. Every operation is
+// optional: the engine answers `not_supported` for what a provider cannot do.
+import type { ApprovalDecision, Autonomy, ModelInfo, PendingApproval, Provider, Session } from '../protocol';
+
+export interface CreateRequest { provider: Provider; cwd: string; model?: string; autonomy?: Autonomy; prompt?: string }
+
+export interface ProviderController {
+  /** Which sessions this controller drives; the first controller that claims a session gets the call. */
+  handles(session: Session): boolean;
+  createSession?(req: CreateRequest): Promise<Session>;
+  sendMessage?(session: Session, text: string): Promise<void>;
+  interrupt?(session: Session): Promise<void>;
+  /** Tell the agent about a rename (the engine has already set customName). */
+  rename?(session: Session, name: string | null): Promise<void>;
+  /** Carry out a decision; the engine has checked it is current and will resolve the approval after. */
+  decideApproval?(session: Session, approval: PendingApproval, decision: ApprovalDecision, message?: string): Promise<void>;
+  answerQuestion?(session: Session, questionId: string, answers: Record<string, string | string[]>): Promise<void>;
+  updateConfig?(session: Session, change: { autonomy?: Autonomy; model?: string }): Promise<void>;
+  resume?(session: Session): Promise<void>;
+  takeover?(session: Session, force: boolean): Promise<void>;
+  end?(session: Session): Promise<void>;
+  listModels?(): Promise<ModelInfo[]>;
+  /** For create_session and list_models, which take no session. */
+  readonly provider?: Provider;
+}

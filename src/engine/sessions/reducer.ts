@@ -1,0 +1,177 @@
+// The session state machine as a plain function: (session, event, now) → new session, what changed,
+// and the effects the engine must carry out. No I/O, no clock reads: `now` is passed in.
+import type { Session, SessionChanges, TokenUsage, WorkStatus } from '../protocol';
+import { iso } from './clock';
+import type { SessionEffect, SessionEvent } from './events';
+import { displayNameOf, nameFromPrompt, projectNameOf } from './naming';
+
+export const DEFAULT_CONTEXT_WINDOW = 200_000;
+
+export interface Transition { session: Session; changes: SessionChanges; effects: SessionEffect[] }
+
+/** Events that mean the agent did something: they refresh lastActivityAt and revive an ended session. */
+const ACTIVITY: ReadonlySet<SessionEvent['type']> = new Set([
+  'userPrompt', 'activity', 'turnStarted', 'turnCompleted', 'approvalRequested', 'questionAsked', 'turnTokens', 'plan', 'turnDiff',
+]);
+
+export function contextFillOf(u: TokenUsage): number {
+  return u.contextWindow > 0 ? Math.min(1, u.lastTurnInput / u.contextWindow) : 0;
+}
+
+/** Work status after a decision (SPEC §4): approved* → working, denied/abort → waiting; another queued approval wins. */
+function afterDecision(queueLeft: number, decision: string, hasQuestion: boolean): WorkStatus {
+  if (queueLeft > 0) return 'needsApproval';
+  if (hasQuestion) return 'needsAnswer';
+  return decision === 'denied' || decision === 'abort' ? 'waiting' : 'working';
+}
+
+export function reduce(session: Session, event: SessionEvent, now: number): Transition {
+  const next: Session = { ...session };
+  const effects: SessionEffect[] = [];
+  const at = iso(now);
+
+  switch (event.type) {
+    case 'userPrompt': {
+      const name = nameFromPrompt(event.text);
+      if (name && !next.firstPrompt) next.firstPrompt = name;
+      if (next.status === 'active' && next.workStatus !== 'needsApproval' && next.workStatus !== 'needsAnswer') next.workStatus = 'working';
+      break;
+    }
+    case 'activity':
+      break;
+    case 'workStatus':
+      next.workStatus = event.workStatus;
+      break;
+    case 'turnStarted':
+      next.currentTurnId = event.turnId;
+      next.turnDiff = [];
+      if (next.pendingApprovals.length === 0 && !next.pendingQuestion) next.workStatus = 'working';
+      break;
+    case 'turnCompleted':
+      next.currentTurnId = null;
+      // A finished turn leaves nothing to approve or answer.
+      next.pendingApprovals = [];
+      next.pendingQuestion = null;
+      next.workStatus = 'waiting';
+      break;
+    case 'approvalRequested': {
+      const rest = next.pendingApprovals.filter(a => a.approvalId !== event.approval.approvalId);
+      next.pendingApprovals = [...rest, event.approval];
+      next.workStatus = 'needsApproval';
+      effects.push({ type: 'approvalRequested', approval: event.approval });
+      break;
+    }
+    case 'approvalResolved': {
+      next.pendingApprovals = next.pendingApprovals.filter(a => a.approvalId !== event.approvalId);
+      next.workStatus = afterDecision(next.pendingApprovals.length, event.decision, !!next.pendingQuestion);
+      break;
+    }
+    case 'approvalCleared': {
+      next.pendingApprovals = event.approvalId ? next.pendingApprovals.filter(a => a.approvalId !== event.approvalId) : [];
+      if (next.workStatus === 'needsApproval' && next.pendingApprovals.length === 0) {
+        next.workStatus = next.pendingQuestion ? 'needsAnswer' : 'working';
+      }
+      break;
+    }
+    case 'questionAsked':
+      next.pendingQuestion = event.question;
+      if (next.pendingApprovals.length === 0) next.workStatus = 'needsAnswer';
+      effects.push({ type: 'questionAsked', question: event.question });
+      break;
+    case 'questionAnswered':
+      if (!event.questionId || next.pendingQuestion?.questionId === event.questionId) {
+        next.pendingQuestion = null;
+        if (next.workStatus === 'needsAnswer') next.workStatus = 'working';
+      }
+      break;
+    case 'renamed': {
+      const name = event.name?.replace(/\s+/g, ' ').trim();
+      next.customName = name ? name : null;
+      break;
+    }
+    case 'turnTokens': {
+      const u = next.tokenUsage;
+      next.tokenUsage = {
+        input: u.input + event.input, output: u.output + event.output, cached: u.cached + event.cached,
+        lastTurnInput: event.input, contextWindow: event.contextWindow || u.contextWindow,
+      };
+      effects.push({ type: 'tokensChanged' });
+      break;
+    }
+    case 'tokenTotals':
+      next.tokenUsage = { ...next.tokenUsage, ...stripUndefined(event.usage) };
+      if (!next.tokenUsage.contextWindow) next.tokenUsage.contextWindow = DEFAULT_CONTEXT_WINDOW;
+      effects.push({ type: 'tokensChanged' });
+      break;
+    case 'rateLimits':
+      next.rateLimits = event.rateLimits;
+      break;
+    case 'metadata': {
+      const { type: _t, ...fields } = event;
+      Object.assign(next, stripUndefined(fields));
+      if (fields.cwd !== undefined) next.projectName = projectNameOf(fields.cwd);
+      break;
+    }
+    case 'plan':
+      next.plan = event.plan;
+      break;
+    case 'turnDiff':
+      next.turnDiff = event.changes;
+      break;
+    case 'ended':
+      if (next.status !== 'ended') {
+        next.status = 'ended';
+        next.workStatus = 'idle';
+        next.endedAt = at;
+        next.endReason = event.reason;
+        next.pendingApprovals = [];
+        next.pendingQuestion = null;
+        next.currentTurnId = null;
+        effects.push({ type: 'ended', reason: event.reason });
+      }
+      break;
+    case 'reactivated':
+      break;
+    case 'restored':
+      if (next.workStatus === 'working') next.workStatus = 'waiting';
+      next.currentTurnId = null;
+      break;
+  }
+
+  const revives = ACTIVITY.has(event.type) || event.type === 'reactivated';
+  if (revives && next.status === 'ended') {
+    next.status = 'active';
+    next.endedAt = null;
+    next.endReason = null;
+    if (next.workStatus === 'idle') next.workStatus = event.type === 'userPrompt' ? 'working' : 'waiting';
+    effects.push({ type: 'reactivated' });
+  }
+  if (ACTIVITY.has(event.type)) next.lastActivityAt = at;
+
+  next.pendingApproval = next.pendingApprovals[0] ?? null;
+  next.contextFill = contextFillOf(next.tokenUsage);
+  next.displayName = displayNameOf(next);
+
+  const changes = diffSession(session, next);
+  if (Object.keys(changes).length === 0) return { session, changes, effects };
+  next.revision = session.revision + 1;
+  changes.revision = next.revision;
+  return { session: next, changes, effects };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The fields of b that differ from a (deep equality via JSON: session fields are plain data). */
+export function diffSession(a: Session, b: Session): SessionChanges {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(b) as (keyof Session)[]) {
+    if (key === 'revision') continue;
+    const x = a[key], y = b[key];
+    if (x === y) continue;
+    if (typeof x === 'object' && typeof y === 'object' && JSON.stringify(x) === JSON.stringify(y)) continue;
+    out[key] = y;
+  }
+  return out as SessionChanges;
+}

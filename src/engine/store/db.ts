@@ -1,0 +1,24 @@
+// The small SQL surface the store needs, so the driver behind it can change (better-sqlite3 today,
+// node:sqlite for hosts whose ABI has no matching native binary). Positional `?` parameters only.
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export interface Statement {
+  run(...params: SqlValue[]): { changes: number | bigint };
+  get(...params: SqlValue[]): Record<string, unknown> | undefined;
+  all(...params: SqlValue[]): Record<string, unknown>[];
+}
+
+export interface Db {
+  readonly driver: string;
+  readonly path: string;
+  exec(sql: string): void;
+  prepare(sql: string): Statement;
+  /** Runs fn inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on throw). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Thrown when no SQLite driver can be loaded in this host; the message names the fix. */
+export class StoreLoadError extends Error {
+  constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'StoreLoadError'; }
+}

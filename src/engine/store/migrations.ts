@@ -1,0 +1,110 @@
+// Versioned migrations from the first schema on (the reference had none and could not upgrade).
+// Each runs once, in its own transaction, recorded in schema_migrations. Never edit a shipped one:
+// add the next.
+import type { Db } from './db';
+
+export interface Migration { version: number; name: string; up(db: Db, caps: { fts5: boolean }): void }
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'sessions and messages',
+    up(db) {
+      db.exec(`
+        CREATE TABLE sessions (
+          id TEXT PRIMARY KEY,
+          provider TEXT NOT NULL,
+          mode TEXT NOT NULL,
+          provider_session_id TEXT,
+          status TEXT NOT NULL,
+          last_activity_at TEXT NOT NULL,
+          data TEXT NOT NULL
+        );
+        CREATE INDEX sessions_by_activity ON sessions(last_activity_at DESC);
+        CREATE INDEX sessions_by_provider_id ON sessions(provider, provider_session_id);
+        CREATE TABLE messages (
+          rowid INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          text TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          data TEXT NOT NULL
+        );
+        CREATE INDEX messages_by_session ON messages(session_id, seq);
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'full-text search over message text',
+    up(db, caps) {
+      // Hosts whose SQLite lacks FTS5 still migrate; search then degrades to LIKE (see sqliteStore).
+      if (!caps.fts5) return;
+      db.exec(`
+        CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61');
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'read offsets of watched files',
+    up(db) {
+      db.exec(`
+        CREATE TABLE sources (
+          path TEXT PRIMARY KEY,
+          session_id TEXT,
+          provider_session_id TEXT,
+          offset INTEGER NOT NULL DEFAULT 0,
+          updated_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function hasFts5(db: Db): boolean {
+  try {
+    db.exec('CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x); DROP TABLE temp.fts5_probe;');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function currentVersion(db: Db): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get();
+  return Number(row?.v ?? 0);
+}
+
+/** Applies every migration above the file's version, up to `target` (default: the latest). */
+export function migrate(db: Db, target = LATEST_VERSION, migrations = MIGRATIONS): number[] {
+  const caps = { fts5: hasFts5(db) };
+  const from = currentVersion(db);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= from || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db, caps);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}

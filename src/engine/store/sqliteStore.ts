@@ -1,0 +1,170 @@
+// The SQLite store: pragmas of SPEC §7, migrations, the batched writer, queries and search.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Message, MessagePatch, Session } from '../protocol';
+import type { Clock } from '../sessions/clock';
+import { openBetterSqlite } from './betterSqlite';
+import type { Db } from './db';
+import { migrate } from './migrations';
+import type { SourceOffset, Store } from './types';
+import { BatchedWriter } from './writer';
+
+export interface OpenStoreOptions {
+  /** Path of the database file (':memory:' for tests that need no file). */
+  file: string;
+  clock: Clock;
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  openDb?: (file: string) => Db;
+  onFlush?: (count: number) => void;
+}
+
+const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
+
+function messageData(m: Partial<Message>): string {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) if (!MESSAGE_COLUMNS.has(k) && v !== undefined && v !== null) rest[k] = v;
+  return JSON.stringify(rest);
+}
+
+function rowToMessage(r: Record<string, unknown>): Message {
+  return {
+    ...(JSON.parse(String(r.data)) as object),
+    id: String(r.id), sessionId: String(r.session_id), seq: Number(r.seq), kind: r.kind as Message['kind'],
+    text: String(r.text), createdAt: String(r.created_at),
+  } as Message;
+}
+
+/** Turns free text into an FTS5 query of quoted terms (prefix match on the last), so user input never errors. */
+export function ftsQuery(q: string): string {
+  const terms = q.split(/\s+/).map(t => t.replace(/"/g, '')).filter(Boolean).slice(0, 16);
+  return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export function openStore(opts: OpenStoreOptions): Store {
+  const log = opts.log ?? (() => {});
+  if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  const db = (opts.openDb ?? openBetterSqlite)(opts.file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+  const applied = migrate(db);
+  if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
+  const ftsAvailable = !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get();
+  if (!ftsAvailable) log('warn', 'store: this SQLite has no FTS5; search falls back to a slower substring match');
+  const writer = new BatchedWriter(db, {
+    clock: opts.clock,
+    onError: e => log('error', `store: write failed: ${e.message}`),
+    onFlush: opts.onFlush,
+  });
+
+  const upsertSession = `INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, mode = excluded.mode,
+    provider_session_id = excluded.provider_session_id, status = excluded.status,
+    last_activity_at = excluded.last_activity_at, data = excluded.data`;
+  const upsertMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = excluded.data`;
+
+  const store: Store = {
+    driver: db.driver,
+    ftsAvailable,
+    loadRecentSessions(limit) {
+      writer.flush();
+      return db.prepare('SELECT data FROM sessions ORDER BY last_activity_at DESC LIMIT ?').all(limit)
+        .map(r => JSON.parse(String(r.data)) as Session);
+    },
+    getSession(id) {
+      writer.flush();
+      const r = db.prepare('SELECT data FROM sessions WHERE id = ?').get(id);
+      return r ? JSON.parse(String(r.data)) as Session : undefined;
+    },
+    saveSession(s) {
+      const data = JSON.stringify(s);
+      writer.enqueue(d => { d.prepare(upsertSession).run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, data); });
+    },
+    deleteSession(id) {
+      writer.enqueue(d => { d.prepare('DELETE FROM sessions WHERE id = ?').run(id); });
+    },
+    saveMessage(m) {
+      const data = messageData(m);
+      writer.enqueue(d => { d.prepare(upsertMessage).run(m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, data); });
+    },
+    patchMessage(patch) {
+      writer.enqueue(d => {
+        const row = d.prepare('SELECT * FROM messages WHERE id = ?').get(patch.id);
+        if (!row) return;
+        const merged = { ...rowToMessage(row), ...patch };
+        d.prepare('UPDATE messages SET kind = ?, text = ?, data = ? WHERE id = ?').run(merged.kind, merged.text, messageData(merged), patch.id);
+      });
+    },
+    getMessage(id) {
+      writer.flush();
+      const r = db.prepare('SELECT * FROM messages WHERE id = ?').get(id);
+      return r ? rowToMessage(r) : undefined;
+    },
+    hasCommittedMessage(id) {
+      return !!db.prepare('SELECT 1 AS x FROM messages WHERE id = ?').get(id);
+    },
+    getMessages(sessionId, o = {}) {
+      writer.flush();
+      const limit = Math.max(1, Math.min(o.limit ?? 200, 10_000));
+      const rows = o.beforeSeq !== undefined
+        ? db.prepare('SELECT * FROM messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(sessionId, o.beforeSeq, limit)
+        : db.prepare('SELECT * FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?').all(sessionId, limit);
+      return rows.reverse().map(rowToMessage);
+    },
+    maxSeq(sessionId) {
+      writer.flush();
+      return Number(db.prepare('SELECT COALESCE(MAX(seq), -1) AS m FROM messages WHERE session_id = ?').get(sessionId)?.m ?? -1);
+    },
+    countMessages(sessionId) {
+      writer.flush();
+      return Number(db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId)?.n ?? 0);
+    },
+    search(query, limit) {
+      writer.flush();
+      const q = query.trim();
+      if (!q) return [];
+      const rows = ftsAvailable
+        ? db.prepare(`SELECT m.id, m.session_id, m.seq, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+            FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+            WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?`).all(ftsQuery(q), limit)
+        : db.prepare(`SELECT id, session_id, seq, substr(text, max(1, instr(lower(text), lower(?)) - 40), 120) AS snip
+            FROM messages WHERE instr(lower(text), lower(?)) > 0 ORDER BY rowid DESC LIMIT ?`).all(q, q, limit);
+      return rows.map(r => ({ sessionId: String(r.session_id), messageId: String(r.id), seq: Number(r.seq), snippet: String(r.snip ?? '') }));
+    },
+    getOffset(p) {
+      writer.flush();
+      const r = db.prepare('SELECT * FROM sources WHERE path = ?').get(p);
+      return r ? rowToOffset(r) : undefined;
+    },
+    setOffset(o: SourceOffset) {
+      const now = new Date(opts.clock.now()).toISOString();
+      writer.enqueue(d => {
+        d.prepare(`INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(path) DO UPDATE SET session_id = excluded.session_id, provider_session_id = excluded.provider_session_id,
+          offset = excluded.offset, updated_at = excluded.updated_at`).run(o.path, o.sessionId, o.providerSessionId, o.offset, now);
+      });
+    },
+    listOffsets() {
+      writer.flush();
+      return db.prepare('SELECT * FROM sources').all().map(rowToOffset);
+    },
+    getKv(key) {
+      writer.flush();
+      const r = db.prepare('SELECT value FROM kv WHERE key = ?').get(key);
+      return r ? String(r.value) : undefined;
+    },
+    setKv(key, value) {
+      writer.enqueue(d => { d.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value); });
+    },
+    flush: () => writer.flush(),
+    close() { writer.close(); db.close(); },
+  };
+  return store;
+}
+
+function rowToOffset(r: Record<string, unknown>): SourceOffset {
+  return {
+    path: String(r.path), sessionId: r.session_id == null ? null : String(r.session_id),
+    providerSessionId: r.provider_session_id == null ? null : String(r.provider_session_id), offset: Number(r.offset),
+  };
+}
+

@@ -1,0 +1,31 @@
+// What the engine needs from persistence. One implementation (sqliteStore) over the Db interface.
+import type { Message, MessagePatch, SearchHit, Session } from '../protocol';
+
+export interface SourceOffset { path: string; sessionId: string | null; providerSessionId: string | null; offset: number }
+
+export interface Store {
+  readonly driver: string;
+  readonly ftsAvailable: boolean;
+  loadRecentSessions(limit: number): Session[];
+  getSession(id: string): Session | undefined;
+  saveSession(session: Session): void;
+  deleteSession(id: string): void;
+  saveMessage(message: Message): void;
+  patchMessage(patch: MessagePatch): void;
+  getMessage(id: string): Message | undefined;
+  /** Whether a message with this id was committed (queued writes are not seen: the engine tracks those). */
+  hasCommittedMessage(id: string): boolean;
+  /** Messages of a session in seq order: the `limit` before `beforeSeq` (or the latest). */
+  getMessages(sessionId: string, opts?: { beforeSeq?: number; limit?: number }): Message[];
+  maxSeq(sessionId: string): number;
+  countMessages(sessionId: string): number;
+  search(query: string, limit: number): Omit<SearchHit, 'displayName'>[];
+  getOffset(path: string): SourceOffset | undefined;
+  /** Queued like every write, so an offset commits in the same flush as the messages read before it. */
+  setOffset(o: SourceOffset): void;
+  listOffsets(): SourceOffset[];
+  getKv(key: string): string | undefined;
+  setKv(key: string, value: string): void;
+  flush(): void;
+  close(): void;
+}

@@ -1,0 +1,82 @@
+// The single batched writer of SPEC §7: a bounded queue of write commands, flushed every 50
+// commands or 100 ms, whichever comes first, each flush one transaction. Reads that must see
+// queued writes call flush() first.
+import type { Clock, TimerHandle } from '../sessions/clock';
+import type { Db } from './db';
+
+export type WriteCommand = (db: Db) => void;
+
+export interface WriterOptions {
+  clock: Clock;
+  maxQueue?: number;
+  flushEvery?: number;
+  flushAfterMs?: number;
+  onError?: (e: Error) => void;
+  /** Called after each committed flush with the number of commands it carried. */
+  onFlush?: (count: number) => void;
+}
+
+export class BatchedWriter {
+  private queue: WriteCommand[] = [];
+  private timer: TimerHandle | null = null;
+  readonly maxQueue: number;
+  readonly flushEvery: number;
+  readonly flushAfterMs: number;
+  flushes = 0;
+
+  constructor(private db: Db, private opts: WriterOptions) {
+    this.maxQueue = opts.maxQueue ?? 1000;
+    this.flushEvery = opts.flushEvery ?? 50;
+    this.flushAfterMs = opts.flushAfterMs ?? 100;
+  }
+
+  get pending(): number { return this.queue.length; }
+
+  enqueue(cmd: WriteCommand): void {
+    if (this.queue.length >= this.maxQueue) {
+      // The queue only fills when flushes keep failing (disk full, locked file). Try once more,
+      // and refuse the command loudly rather than grow without bound.
+      this.flush();
+      if (this.queue.length >= this.maxQueue) throw new Error(`write queue full (${this.maxQueue} commands): the database is not accepting writes`);
+    }
+    this.queue.push(cmd);
+    if (this.queue.length >= this.flushEvery) this.flush();
+    else if (!this.timer) this.timer = this.opts.clock.setTimeout(() => { this.timer = null; this.flush(); }, this.flushAfterMs);
+  }
+
+  /** Writes everything queued in one transaction. On failure the commands stay queued for the next try. */
+  flush(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.db.transaction(() => { for (const cmd of batch) cmd(this.db); });
+      this.flushes++;
+      this.opts.onFlush?.(batch.length);
+    } catch (e) {
+      if (isTransient(e)) {
+        // Locked or full: keep everything for the next try.
+        this.queue = batch.concat(this.queue);
+        this.opts.onError?.(e as Error);
+        if (!this.timer) this.timer = this.opts.clock.setTimeout(() => { this.timer = null; this.flush(); }, this.flushAfterMs);
+        return;
+      }
+      // One bad command must not hold back the others: write them one by one, report the bad ones.
+      let written = 0;
+      for (const cmd of batch) {
+        try { this.db.transaction(() => cmd(this.db)); written++; } catch (err) { this.opts.onError?.(err as Error); }
+      }
+      this.flushes++;
+      this.opts.onFlush?.(written);
+    }
+  }
+
+  close(): void { this.flush(); this.timer?.cancel(); this.timer = null; }
+}
+
+function isTransient(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return /SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code);
+}
