@@ -1,3 +1,4 @@
 export * from './session';
 export * from './messages';
 export * from './parse';
+export * from './client';

@@ -155,8 +155,8 @@ export class SessionEngine {
     const seq = m.seq ?? this.allocSeq(sessionId);
     const message: Message = { ...m, sessionId, seq };
     this.remember(sessionId, m.id);
+    const s = this.bumpRevision(sessionId);
     this.store.saveMessage(message);
-    const s = this.sessions.get(sessionId)!;
     this.bus.publish({ type: 'message_appended', sessionId, revision: s.revision, message });
     if (m.kind === 'user') this.apply(sessionId, { type: 'userPrompt', text: m.text });
     return message;
@@ -168,7 +168,7 @@ export class SessionEngine {
     const merged = pending ? { ...pending, ...patch } : patch;
     this.pendingStream.get(sessionId)?.patches.delete(patch.id);
     this.store.patchMessage(merged);
-    const s = this.requireSession(sessionId);
+    const s = this.bumpRevision(sessionId);
     this.bus.publish({ type: 'message_updated', sessionId, revision: s.revision, message: merged });
   }
 
@@ -305,6 +305,18 @@ export class SessionEngine {
   }
 
   private bumpList(): void { this._listRevision++; }
+
+  /**
+   * Every event about a session carries its own revision, message events included, so a client
+   * that reconnects with its last revision can be sent exactly what it missed.
+   */
+  private bumpRevision(sessionId: string): Session {
+    const s = { ...this.requireSession(sessionId) };
+    s.revision++;
+    this.sessions.set(sessionId, s);
+    this.store.saveSession(s);
+    return s;
+  }
 
   private allocSeq(sessionId: string): number {
     let next = this.nextSeq.get(sessionId);

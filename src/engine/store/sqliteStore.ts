@@ -55,6 +55,7 @@ export function openStore(opts: OpenStoreOptions): Store {
     onFlush: opts.onFlush,
   });
 
+  const queuedSessions = new Map<string, Session>();
   const upsertSession = `INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, mode = excluded.mode,
     provider_session_id = excluded.provider_session_id, status = excluded.status,
@@ -76,8 +77,16 @@ export function openStore(opts: OpenStoreOptions): Store {
       return r ? JSON.parse(String(r.data)) as Session : undefined;
     },
     saveSession(s) {
-      const data = JSON.stringify(s);
-      writer.enqueue(d => { d.prepare(upsertSession).run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, data); });
+      // Saves of one session between two flushes collapse into one write of its latest state,
+      // kept at the position of the first (so it still precedes that session's messages).
+      const queued = queuedSessions.get(s.id);
+      queuedSessions.set(s.id, s);
+      if (queued) return;
+      writer.enqueue(d => {
+        const latest = queuedSessions.get(s.id) ?? s;
+        queuedSessions.delete(s.id);
+        d.prepare(upsertSession).run(latest.id, latest.provider, latest.mode, latest.providerSessionId, latest.status, latest.lastActivityAt, JSON.stringify(latest));
+      });
     },
     deleteSession(id) {
       writer.enqueue(d => { d.prepare('DELETE FROM sessions WHERE id = ?').run(id); });

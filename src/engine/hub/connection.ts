@@ -1,0 +1,202 @@
+// One client of the engine, whatever its transport (in-process for the VS Code window that owns the
+// engine, the leader socket for other windows, WebSocket for browsers and phones). It validates what
+// the client sends, runs it through the engine's operations, and forwards the engine events the
+// client subscribed to. The engine decides; a client only asks.
+import {
+  type ClientMessage, type ClientMessageOf, ErrorCode, PROTOCOL_VERSION, type ServerMessage, parseClientMessage,
+} from '../protocol';
+import type { EngineEvent } from '../sessions/bus';
+import type { SessionEngine } from '../sessions/engine';
+import { EngineError } from '../sessions/errors';
+import { ReplayBuffer, isSessionEvent } from './replay';
+import { PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
+
+export interface ConnectionOptions {
+  engine: SessionEngine;
+  replay: ReplayBuffer;
+  send: (msg: ServerMessage) => void;
+  serverVersion: string;
+  capabilities?: string[];
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+export class ClientConnection {
+  private listSubscribed = false;
+  private sessionSubs = new Set<string>();
+  private unsubscribeBus: () => void;
+  private closed = false;
+
+  constructor(private opts: ConnectionOptions) {
+    this.unsubscribeBus = opts.engine.bus.subscribe(e => this.forward(e));
+  }
+
+  get subscriptions(): { list: boolean; sessions: string[] } {
+    return { list: this.listSubscribed, sessions: [...this.sessionSubs] };
+  }
+
+  /** Handles one raw message (text or parsed JSON). Never throws: failures become error messages. */
+  async handle(raw: string | unknown): Promise<void> {
+    if (this.closed) return;
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) {
+      this.send({ type: 'error', code: parsed.code, message: parsed.message, requestId: parsed.requestId });
+      return;
+    }
+    const msg = parsed.value;
+    try {
+      await this.dispatch(msg);
+    } catch (e) {
+      const code = e instanceof EngineError ? e.code : (e as { code?: unknown })?.code && typeof (e as { code: unknown }).code === 'string' ? String((e as { code: string }).code) : ErrorCode.internal;
+      const message = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof EngineError)) this.opts.log?.('error', `request ${msg.type} failed: ${(e as Error)?.stack ?? e}`);
+      this.send({ type: 'error', code, message, requestId: msg.requestId });
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribeBus();
+  }
+
+  private send(msg: ServerMessage): void {
+    if (!this.closed) this.opts.send(msg);
+  }
+
+  private ok(msg: ClientMessage, extra: { sessionId?: string; data?: unknown } = {}): void {
+    this.send({ type: 'result', ok: true, requestId: msg.requestId, ...extra });
+  }
+
+  private async dispatch(msg: ClientMessage): Promise<void> {
+    const { engine } = this.opts;
+    switch (msg.type) {
+      case 'hello':
+        this.send({
+          type: 'welcome', requestId: msg.requestId, protocolVersion: PROTOCOL_VERSION, serverVersion: this.opts.serverVersion,
+          capabilities: this.opts.capabilities ?? [], listRevision: engine.listRevision,
+        });
+        return;
+      case 'ping':
+        this.send({ type: 'pong', requestId: msg.requestId });
+        return;
+      case 'subscribe_list':
+        this.listSubscribed = true;
+        this.send({ type: 'sessions_list', requestId: msg.requestId, revision: engine.listRevision, sessions: engine.listSessions() });
+        return;
+      case 'unsubscribe_list':
+        this.listSubscribed = false;
+        this.ok(msg);
+        return;
+      case 'subscribe_session':
+        return this.subscribeSession(msg);
+      case 'unsubscribe_session':
+        this.sessionSubs.delete(msg.sessionId);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'load_messages': {
+        engine.requireSession(msg.sessionId);
+        const limit = msg.limit ?? PAGE_DEFAULT;
+        const page = engine.getMessages(msg.sessionId, { beforeSeq: msg.beforeSeq, limit: limit + 1 });
+        const hasMore = page.length > limit;
+        const messages = (hasMore ? page.slice(1) : page).map(cutLongFields);
+        this.send({ type: 'messages_page', requestId: msg.requestId, sessionId: msg.sessionId, messages, hasMore });
+        return;
+      }
+      case 'get_message': {
+        const m = engine.getMessage(msg.messageId);
+        if (!m || m.sessionId !== msg.sessionId) throw EngineError.notFound(`message ${msg.messageId}`);
+        this.send({ type: 'message', requestId: msg.requestId, message: m });
+        return;
+      }
+      case 'create_session': {
+        const s = await engine.createFromClient({ provider: msg.provider, cwd: msg.cwd, model: msg.model, autonomy: msg.autonomy, prompt: msg.prompt });
+        this.ok(msg, { sessionId: s.id });
+        return;
+      }
+      case 'send_message':
+        await engine.sendMessage(msg.sessionId, msg.text);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'approve_tool':
+        await engine.decideApproval(msg.sessionId, msg.approvalId, msg.decision, { version: msg.version, message: msg.message });
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'answer_question':
+        await engine.answerQuestion(msg.sessionId, msg.questionId, msg.answers);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'interrupt_session':
+        await engine.interrupt(msg.sessionId);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'end_session':
+        await engine.end(msg.sessionId);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'update_session_config':
+        await engine.updateConfig(msg.sessionId, { autonomy: msg.autonomy, model: msg.model });
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'rename_session':
+        await engine.rename(msg.sessionId, msg.name);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'resume_session':
+        await engine.resume(msg.sessionId);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'takeover_session':
+        await engine.takeover(msg.sessionId, msg.force ?? false);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'list_models':
+        this.send({ type: 'models_list', requestId: msg.requestId, provider: msg.provider, models: await engine.listModels(msg.provider) });
+        return;
+      case 'search':
+        this.send({
+          type: 'search_results', requestId: msg.requestId, query: msg.query, results: engine.search(msg.query, msg.limit ?? 50),
+          degraded: !engine.store.ftsAvailable || undefined,
+        });
+        return;
+    }
+  }
+
+  private subscribeSession(msg: ClientMessageOf<'subscribe_session'>): void {
+    const { engine, replay } = this.opts;
+    const session = engine.requireSession(msg.sessionId);
+    this.sessionSubs.add(msg.sessionId);
+    if (msg.sinceRevision !== undefined) {
+      const missed = replay.since(msg.sessionId, msg.sinceRevision, session.revision);
+      if (missed) {
+        for (const e of missed) this.send(e);
+        this.ok(msg, { sessionId: msg.sessionId, data: { replayed: missed.length, revision: session.revision } });
+        return;
+      }
+    }
+    const page = engine.getMessages(msg.sessionId, { limit: SNAPSHOT_MESSAGES + 1 });
+    const hasMore = page.length > SNAPSHOT_MESSAGES;
+    const messages = (hasMore ? page.slice(1) : page).map(cutLongFields);
+    this.send({ type: 'session_snapshot', requestId: msg.requestId, revision: session.revision, session, messages, hasMore });
+  }
+
+  private forward(e: EngineEvent): void {
+    switch (e.type) {
+      case 'session_created':
+      case 'session_removed':
+        if (this.listSubscribed) this.send(e);
+        return;
+      case 'session_delta':
+      case 'session_ended':
+        if (this.listSubscribed || this.sessionSubs.has(e.sessionId)) this.send(e);
+        return;
+      default:
+        if (isSessionEvent(e) && this.sessionSubs.has(e.sessionId)) this.send(e);
+    }
+  }
+}
+
+/** The replay buffer is fed once per engine, not once per connection. */
+export function attachReplay(engine: SessionEngine, replay = new ReplayBuffer()): ReplayBuffer {
+  engine.bus.subscribe(e => { if (isSessionEvent(e)) replay.record(e); });
+  return replay;
+}

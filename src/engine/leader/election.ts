@@ -1,0 +1,78 @@
+// One engine per machine and user (SPEC §6): the process that binds the leader socket owns the
+// database, watchers, hook endpoint and hub port; the others attach to it as protocol clients.
+//
+// The socket lives in a 0700 directory (only this user can connect). Binding is the atomic step;
+// a socket file left by a killed leader is detected (connect → ECONNREFUSED) and replaced, under a
+// short-lived lock file so two starters cannot both replace it.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+
+export function defaultLeaderDir(): string {
+  return process.env.FLIGHTDECK_LEADER_DIR || path.join(os.homedir(), '.flightdeck', 'run');
+}
+
+export function socketPathFor(leaderDir: string): string {
+  if (process.platform === 'win32') {
+    return `\\\\.\\pipe\\flightdeck-${createHash('sha256').update(leaderDir).digest('hex').slice(0, 16)}`;
+  }
+  return path.join(leaderDir, 'engine.sock');
+}
+
+/** Resolves true when something answers on the socket. */
+export function probe(socketPath: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise(resolve => {
+    const s = net.connect(socketPath);
+    const done = (v: boolean) => { clearTimeout(t); s.destroy(); resolve(v); };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+function listen(server: net.Server, socketPath: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (e.code === 'EADDRINUSE') resolve(false); else reject(e);
+    };
+    const onListening = () => { server.off('error', onError); resolve(true); };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(socketPath);
+  });
+}
+
+const LOCK_STALE_MS = 5_000;
+
+async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
+  } catch {
+    try {
+      if (Date.now() - fs.statSync(lockPath).mtimeMs > LOCK_STALE_MS) fs.unlinkSync(lockPath);
+    } catch { /* another process removed it first */ }
+    return null;
+  }
+  try { return await fn(); } finally { try { fs.unlinkSync(lockPath); } catch { /* already gone */ } }
+}
+
+/**
+ * Tries once to become the leader. Returns the listening server when this process won, or null
+ * when another live process holds the socket (attach to it instead).
+ */
+export async function tryBecomeLeader(leaderDir: string, server: net.Server): Promise<boolean> {
+  fs.mkdirSync(leaderDir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') fs.chmodSync(leaderDir, 0o700);
+  const socketPath = socketPathFor(leaderDir);
+  if (await probe(socketPath)) return false;
+  const won = await withLock(path.join(leaderDir, 'election.lock'), async () => {
+    if (await probe(socketPath)) return false;
+    if (process.platform !== 'win32') { try { fs.unlinkSync(socketPath); } catch { /* no stale file */ } }
+    return listen(server, socketPath);
+  });
+  if (won && process.platform !== 'win32') fs.chmodSync(socketPath, 0o600);
+  return won === true;
+}

@@ -1,0 +1,27 @@
+// A real engine over a real SQLite file in a temp dir, with a fake clock.
+import * as path from 'node:path';
+import { FakeClock } from '../../src/engine/sessions/clock';
+import { SessionEngine } from '../../src/engine/sessions/engine';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import type { EngineEvent } from '../../src/engine/sessions/bus';
+import { tmpDir } from './tmp';
+
+export interface TestEngine { engine: SessionEngine; store: Store; clock: FakeClock; dir: string; file: string; events: EngineEvent[]; restart(): TestEngine; close(): void }
+
+export function makeEngine(opts: { dir?: string; clock?: FakeClock } = {}): TestEngine {
+  const dir = opts.dir ?? tmpDir();
+  const clock = opts.clock ?? new FakeClock();
+  const file = path.join(dir, 'flightdeck.db');
+  const store = openStore({ file, clock });
+  const engine = new SessionEngine({ store, clock });
+  const events: EngineEvent[] = [];
+  engine.bus.subscribe(e => events.push(e));
+  engine.start();
+  const t: TestEngine = {
+    engine, store, clock, dir, file, events,
+    restart() { engine.stop(); store.close(); return makeEngine({ dir, clock }); },
+    close() { engine.stop(); store.close(); },
+  };
+  return t;
+}
