@@ -1,7 +1,8 @@
 // Inputs to the session state machine. Providers (connectors, watchers, hook receivers) translate
 // what they see into these; only the reducer decides what they do to a session.
 import type {
-  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, TokenUsage, WorkStatus,
+  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, SessionMode, TokenUsage,
+  WorkStatus,
 } from '../protocol';
 
 export type SessionEvent =
@@ -30,6 +31,8 @@ export type SessionEvent =
   | { type: 'turnDiff'; changes: FileChange[] }
   | { type: 'ended'; reason: string }
   | { type: 'reactivated' }
+  /** Takeover: a passive session becomes one Flightdeck drives (SPEC §6); id, name and history stay. */
+  | { type: 'modeChanged'; mode: SessionMode }
   /** Startup: a session that was working when the engine stopped is not working now (SPEC §2). */
   | { type: 'restored' };
 

@@ -132,6 +132,9 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
       break;
     case 'reactivated':
       break;
+    case 'modeChanged':
+      next.mode = event.mode;
+      break;
     case 'restored':
       if (next.workStatus === 'working') next.workStatus = 'waiting';
       next.currentTurnId = null;
