@@ -40,11 +40,16 @@ export function ftsQuery(q: string): string {
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
+/** SPEC §7: WAL, busy_timeout 5000 ms, foreign keys on (per connection). */
+export function configureConnection(db: Db): void {
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+}
+
 export function openStore(opts: OpenStoreOptions): Store {
   const log = opts.log ?? (() => {});
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const db = (opts.openDb ?? openBetterSqlite)(opts.file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+  configureConnection(db);
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
   const ftsAvailable = !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get();

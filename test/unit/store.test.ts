@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { openBetterSqlite } from '../../src/engine/store/betterSqlite';
+import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
+import { BatchedWriter } from '../../src/engine/store/writer';
+import { configureConnection, openStore, ftsQuery } from '../../src/engine/store/sqliteStore';
+import { FakeClock, iso } from '../../src/engine/sessions/clock';
+import { newSession } from '../../src/engine/sessions/model';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+describe('store', () => {
+  afterEach(() => cleanupTmpDirs());
+
+  it('sets WAL, busy_timeout 5000 and foreign keys', () => {
+    const file = path.join(tmpDir(), 'a.db');
+    const db = openBetterSqlite(file);
+    configureConnection(db);
+    assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
+    assert.equal(db.prepare('PRAGMA busy_timeout').get()?.timeout, 5000);
+    assert.equal(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
+    db.close();
+  });
+
+  it('migrates an empty file to the latest version, once', () => {
+    const db = openBetterSqlite(path.join(tmpDir(), 'm.db'));
+    assert.deepEqual(migrate(db), MIGRATIONS.map(m => m.version));
+    assert.equal(currentVersion(db), LATEST_VERSION);
+    assert.deepEqual(migrate(db), [], 'a second run applies nothing');
+    db.close();
+  });
+
+  it('upgrades a migration-1 file that holds data, and the old data becomes searchable', () => {
+    const file = path.join(tmpDir(), 'old.db');
+    const db = openBetterSqlite(file);
+    migrate(db, 1);
+    assert.equal(currentVersion(db), 1);
+    const s = newSession({ provider: 'codex', mode: 'passive', providerSessionId: 'old-thread', cwd: '/w/legacy' }, Date.parse('2026-01-01T00:00:00.000Z'));
+    db.prepare('INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, JSON.stringify(s));
+    db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, 0, ?, ?, ?, ?)')
+      .run('old-1', s.id, 'user', 'refactor the flux capacitor', s.createdAt, '{}');
+    db.close();
+
+    const store = openStore({ file, clock: new FakeClock() });
+    const db2 = openBetterSqlite(file);
+    assert.equal(currentVersion(db2), LATEST_VERSION);
+    db2.close();
+    assert.equal(store.loadRecentSessions(10)[0].id, s.id);
+    assert.deepEqual(store.getMessages(s.id).map(m => m.text), ['refactor the flux capacitor']);
+    assert.deepEqual(store.search('capacitor', 10).map(h => h.messageId), ['old-1']);
+    store.setOffset({ path: '/r.jsonl', sessionId: s.id, providerSessionId: 'old-thread', offset: 42 });
+    assert.equal(store.getOffset('/r.jsonl')?.offset, 42, 'tables of later migrations work');
+    store.close();
+  });
+
+  it('full-text search takes arbitrary user text without errors', () => {
+    const store = openStore({ file: path.join(tmpDir(), 's.db'), clock: new FakeClock() });
+    const s = newSession({ provider: 'claude', mode: 'passive' }, 0);
+    store.saveSession(s);
+    store.saveMessage({ id: 'x', sessionId: s.id, seq: 0, kind: 'agent', text: 'The deploy script failed: ENOENT', createdAt: iso(0) });
+    for (const q of ['deploy', 'ENOENT', 'depl', '"unbalanced', 'AND OR NOT', '*', '((']) {
+      assert.doesNotThrow(() => store.search(q, 10), q);
+    }
+    assert.equal(store.search('deploy fail', 10).length, 1);
+    assert.equal(ftsQuery('a "b" c'), '"a" "b" "c"*');
+    store.close();
+  });
+
+  describe('batched writer (SPEC §7)', () => {
+    function setup() {
+      const db = openBetterSqlite(path.join(tmpDir(), 'w.db'));
+      db.exec('CREATE TABLE t (n INTEGER)');
+      const clock = new FakeClock();
+      const flushSizes: number[] = [];
+      const w = new BatchedWriter(db, { clock, onFlush: n => flushSizes.push(n) });
+      const count = () => Number(db.prepare('SELECT COUNT(*) AS c FROM t').get()?.c);
+      const insert = (n: number) => w.enqueue(d => { d.prepare('INSERT INTO t (n) VALUES (?)').run(n); });
+      return { db, clock, w, flushSizes, count, insert };
+    }
+
+    it('flushes at 50 commands, in one transaction', () => {
+      const { w, flushSizes, count, insert, db } = setup();
+      for (let i = 0; i < 49; i++) insert(i);
+      assert.equal(count(), 0);
+      insert(49);
+      assert.equal(count(), 50);
+      assert.deepEqual(flushSizes, [50]);
+      assert.equal(w.flushes, 1);
+      db.close();
+    });
+
+    it('flushes 100 ms after the first queued command', () => {
+      const { clock, count, insert, db } = setup();
+      insert(1);
+      clock.advance(60);
+      insert(2);
+      clock.advance(39);
+      assert.equal(count(), 0);
+      clock.advance(1);
+      assert.equal(count(), 2);
+      db.close();
+    });
+
+    it('a flush is all or nothing: a transient failure keeps every command for the next try', () => {
+      const { w, clock, count, insert, db } = setup();
+      insert(1);
+      let fail = true;
+      w.enqueue(() => { if (fail) { const e = new Error('busy') as Error & { code: string }; e.code = 'SQLITE_BUSY'; throw e; } });
+      insert(3);
+      clock.advance(100);
+      assert.equal(count(), 0, 'rolled back as a whole');
+      assert.equal(w.pending, 3);
+      fail = false;
+      clock.advance(100);
+      assert.equal(count(), 2);
+      db.close();
+    });
+
+    it('a command that always fails is dropped alone; the others are written', () => {
+      const errors: string[] = [];
+      const db = openBetterSqlite(path.join(tmpDir(), 'w2.db'));
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+      const w = new BatchedWriter(db, { clock: new FakeClock(), onError: e => errors.push(e.message) });
+      w.enqueue(d => { d.prepare('INSERT INTO t (n) VALUES (?)').run(1); });
+      w.enqueue(d => { d.prepare('INSERT INTO t (n) VALUES (?)').run(null); });
+      w.enqueue(d => { d.prepare('INSERT INTO t (n) VALUES (?)').run(3); });
+      w.flush();
+      assert.deepEqual(db.prepare('SELECT n FROM t ORDER BY n').all().map(r => r.n), [1, 3]);
+      assert.equal(errors.length, 1, 'the bad command is reported');
+      assert.match(errors[0], /NOT NULL/);
+      db.close();
+    });
+
+    it('bounds the queue at 1,000 commands', () => {
+      const db = openBetterSqlite(path.join(tmpDir(), 'w3.db'));
+      const busy = () => { const e = new Error('locked') as Error & { code: string }; e.code = 'SQLITE_BUSY'; throw e; };
+      const w = new BatchedWriter(db, { clock: new FakeClock(), flushEvery: 10_000 });
+      for (let i = 0; i < 1000; i++) w.enqueue(busy);
+      assert.throws(() => w.enqueue(() => {}), /queue full/);
+      db.close();
+    });
+  });
+
+  it('restores up to the limit, most recent first', () => {
+    const file = path.join(tmpDir(), 'r.db');
+    const clock = new FakeClock();
+    const store = openStore({ file, clock });
+    for (let i = 0; i < 30; i++) store.saveSession(newSession({ provider: 'codex', mode: 'passive', providerSessionId: `t${i}` }, clock.now() + i * 1000));
+    store.close();
+    const again = openStore({ file, clock });
+    const got = again.loadRecentSessions(10);
+    assert.equal(got.length, 10);
+    assert.deepEqual(got.map(s => s.providerSessionId), Array.from({ length: 10 }, (_, i) => `t${29 - i}`));
+    again.close();
+  });
+});
