@@ -1,0 +1,148 @@
+// One authenticated WebSocket: frame limits, the bounded send queue and keepalive around a
+// ClientConnection. A slow or broken client only ever costs itself: it is told to resync or dropped,
+// and the engine and the other clients never wait for it.
+import type { WebSocket } from 'ws';
+import { ErrorCode, type ServerMessage } from '../protocol';
+import type { SessionEngine } from '../sessions/engine';
+import { ClientConnection } from './connection';
+import type { ReplayBuffer } from './replay';
+
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export interface SocketLimits {
+  /** Above this many bytes waiting in the socket, broadcast events are dropped and a resync follows. */
+  softQueueBytes: number;
+  /** Above this, or lagging longer than maxLagMs, the client is dropped. */
+  hardQueueBytes: number;
+  maxLagMs: number;
+  pingIntervalMs: number;
+}
+
+export const DEFAULT_LIMITS: SocketLimits = {
+  softQueueBytes: 4 * 1024 * 1024,
+  hardQueueBytes: 16 * 1024 * 1024,
+  maxLagMs: 30_000,
+  pingIntervalMs: 30_000,
+};
+
+/** Events a client can afford to miss and re-fetch: the broadcast ones (answers to requests are kept). */
+const BROADCAST = new Set<ServerMessage['type']>([
+  'session_created', 'session_removed', 'session_delta', 'session_ended', 'message_appended', 'message_updated',
+  'approval_requested', 'tokens_updated',
+]);
+
+type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface SocketClientOptions {
+  ws: WebSocket;
+  engine: SessionEngine;
+  replay: ReplayBuffer;
+  serverVersion: string;
+  capabilities: string[];
+  limits: SocketLimits;
+  log: Log;
+  label: string;
+  onClose: () => void;
+}
+
+export class SocketClient {
+  readonly conn: ClientConnection;
+  private ws: WebSocket;
+  private lagSince: number | null = null;
+  private lagTimer: ReturnType<typeof setInterval> | null = null;
+  private pingTimer: ReturnType<typeof setInterval>;
+  private alive = true;
+  private closed = false;
+
+  constructor(private opts: SocketClientOptions) {
+    this.ws = opts.ws;
+    this.conn = new ClientConnection({
+      engine: opts.engine, replay: opts.replay, serverVersion: opts.serverVersion, capabilities: opts.capabilities,
+      log: opts.log, send: m => this.send(m),
+    });
+    this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.ws.on('pong', () => { this.alive = true; });
+    this.ws.on('close', () => this.dispose());
+    this.ws.on('error', e => opts.log('debug', `hub: ${opts.label}: socket error: ${e.message}`));
+    this.pingTimer = setInterval(() => this.keepalive(), opts.limits.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  /** Closes with a code the client sees (e.g. after a token rotation). */
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+    // A client that does not answer the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+
+  private receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (buf.length > MAX_FRAME_BYTES) {
+      this.send({ type: 'error', code: ErrorCode.tooLarge, message: `message of ${buf.length} bytes is over the limit of ${MAX_FRAME_BYTES} bytes` });
+      return;
+    }
+    if (isBinary) {
+      this.send({ type: 'error', code: ErrorCode.badRequest, message: 'binary frames are not part of the protocol; send JSON text' });
+      return;
+    }
+    void this.conn.handle(buf.toString('utf8'));
+  }
+
+  private send(m: ServerMessage): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    const queued = this.ws.bufferedAmount;
+    if (queued > this.opts.limits.hardQueueBytes) return this.drop(`send queue over ${this.opts.limits.hardQueueBytes} bytes`);
+    if (BROADCAST.has(m.type)) {
+      if (this.lagSince !== null) return;
+      if (queued > this.opts.limits.softQueueBytes) return this.startLag();
+    }
+    this.ws.send(JSON.stringify(m));
+  }
+
+  /** Stops forwarding events until the socket drains, then tells the client to resync what it follows. */
+  private startLag(): void {
+    this.lagSince = Date.now();
+    this.opts.log('info', `hub: ${this.opts.label}: slow client, pausing events`);
+    this.lagTimer = setInterval(() => this.checkLag(), 50);
+    this.lagTimer.unref();
+  }
+
+  private checkLag(): void {
+    if (this.lagSince === null || this.closed) return;
+    if (this.ws.bufferedAmount <= this.opts.limits.softQueueBytes / 4) {
+      this.stopLagTimer();
+      this.lagSince = null;
+      const subs = this.conn.subscriptions;
+      if (subs.list) this.send({ type: 'resync', reason: 'slow_client' });
+      for (const sessionId of subs.sessions) this.send({ type: 'resync', sessionId, reason: 'slow_client' });
+      return;
+    }
+    if (Date.now() - this.lagSince > this.opts.limits.maxLagMs) this.drop(`not reading for ${this.opts.limits.maxLagMs} ms`);
+  }
+
+  private keepalive(): void {
+    if (!this.alive) return this.drop('no pong to the last ping');
+    this.alive = false;
+    try { this.ws.ping(); } catch { /* the close event follows */ }
+  }
+
+  private drop(why: string): void {
+    this.opts.log('warn', `hub: ${this.opts.label}: dropped: ${why}`);
+    this.ws.terminate();
+    this.dispose();
+  }
+
+  private stopLagTimer(): void {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = null;
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopLagTimer();
+    clearInterval(this.pingTimer);
+    this.conn.close();
+    this.opts.onClose();
+  }
+}
