@@ -1,0 +1,11 @@
+// Log lines for the headless engine: stderr, one line each, level and UTC time first.
+import type { LogFn } from '../engine/sessions/engine';
+
+const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+export function stderrLog(minLevel: keyof typeof ORDER = 'info'): LogFn {
+  return (level, msg) => {
+    if (ORDER[level] < ORDER[minLevel]) return;
+    process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${msg}\n`);
+  };
+}

@@ -1,0 +1,62 @@
+// The `flightdeck` command line.
+import { parseArgs } from 'node:util';
+import { defaultDataDir, serve } from './serve';
+
+const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
+                       [--claude-home DIR] [--token TOKEN] [--allow-non-loopback] [--allowed-origin URL]...
+                       [--log-level debug|info|warn|error]
+
+  serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'serve') {
+    process.stderr.write(`${USAGE}\n`);
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '4000' },
+        'data-dir': { type: 'string' },
+        'codex-home': { type: 'string' },
+        'claude-home': { type: 'string' },
+        token: { type: 'string' },
+        'allow-non-loopback': { type: 'boolean', default: false },
+        'allowed-origin': { type: 'string', multiple: true },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`flightdeck: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`flightdeck: --port must be a number from 0 to 65535\n`);
+    return 2;
+  }
+  const level = values['log-level'];
+  if (!['debug', 'info', 'warn', 'error'].includes(level!)) {
+    process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
+    return 2;
+  }
+  await serve({
+    host: values.host!, port, dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'],
+    claudeHome: values['claude-home'], token: values.token, allowNonLoopback: values['allow-non-loopback']!,
+    allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info',
+  });
+  return -1; // keeps running until a signal
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { if (code >= 0) process.exit(code); }, e => {
+    process.stderr.write(`flightdeck: ${(e as Error)?.message ?? e}\n`);
+    process.exit(1);
+  });
+}
