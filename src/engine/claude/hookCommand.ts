@@ -1,0 +1,98 @@
+// The logic of dist/hook.js, the command Claude runs for every installed hook: read the payload from
+// stdin, post it to the running engine over loopback with the token from the endpoint file, and print
+// the engine's answer (a decision) if there is one. Whatever goes wrong — engine down, stale endpoint
+// file, bad payload, slow engine — it ends quietly with no output, so Claude carries on with its own
+// flow and is never blocked beyond the deadline. Kept free of dependencies so the bundle starts fast.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import {
+  ENDPOINT_FILE_NAME, HOOK_PATH, MAX_PAYLOAD_BYTES, PERMISSION_GRACE_MS, PROJECT_DIR_HEADER, REPORT_DEADLINE_MS, TOKEN_HEADER,
+} from './hookWire';
+
+const MARKER = '--flightdeck-hook';
+
+export interface HookIo {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+  /** Called at most once, with the whole answer. */
+  write(answer: string): void;
+  /** Diagnostics; Claude shows a hook's stderr only in its debug log. */
+  warn?(msg: string): void;
+}
+
+interface EndpointInfo { port: number; token: string; permissionWaitMs: number }
+
+/** Resolves when the hook is done; never rejects. */
+export async function runHook(io: HookIo): Promise<void> {
+  try {
+    const dataDir = dataDirOf(io.argv, io.env);
+    const endpoint = dataDir ? readEndpoint(dataDir) : null;
+    if (!endpoint) return; // engine not running: no opinion, exit at once
+    const started = Date.now();
+    const payload = await readStdin(io.stdin, REPORT_DEADLINE_MS);
+    if (payload === null) { io.warn?.('flightdeck hook: payload missing, too large or too slow; ignored'); return; }
+    const waitsForDecision = /"hook_event_name"\s*:\s*"PermissionRequest"/.test(payload.toString('latin1'));
+    const deadline = (waitsForDecision ? endpoint.permissionWaitMs + PERMISSION_GRACE_MS : REPORT_DEADLINE_MS) - (Date.now() - started);
+    const answer = await post(endpoint, payload, io.env.CLAUDE_PROJECT_DIR, Math.max(0, deadline));
+    if (answer) io.write(answer);
+  } catch (e) {
+    io.warn?.(`flightdeck hook: ${(e as Error).message}`);
+  }
+}
+
+function dataDirOf(argv: readonly string[], env: NodeJS.ProcessEnv): string | null {
+  const i = argv.indexOf(MARKER);
+  const fromArgs = i >= 0 ? argv[i + 1] : undefined;
+  return fromArgs || env.FLIGHTDECK_DATA_DIR || null;
+}
+
+function readEndpoint(dataDir: string): EndpointInfo | null {
+  let data: unknown;
+  try { data = JSON.parse(fs.readFileSync(path.join(dataDir, ENDPOINT_FILE_NAME), 'utf8')); } catch { return null; }
+  const e = data as Partial<EndpointInfo>;
+  const valid = typeof e === 'object' && e !== null && Number.isInteger(e.port) && typeof e.token === 'string' &&
+    Number.isInteger(e.permissionWaitMs);
+  return valid ? { port: e.port!, token: e.token!, permissionWaitMs: e.permissionWaitMs! } : null;
+}
+
+/** The whole of stdin, or null when it is larger than the limit or does not end in time. */
+function readStdin(stdin: NodeJS.ReadableStream, deadlineMs: number): Promise<Buffer | null> {
+  return new Promise(resolve => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (v: Buffer | null) => { clearTimeout(timer); stdin.removeAllListeners('data'); resolve(v); };
+    const timer = setTimeout(() => finish(null), deadlineMs);
+    stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_PAYLOAD_BYTES) finish(null); else chunks.push(c);
+    });
+    stdin.on('end', () => finish(Buffer.concat(chunks)));
+    stdin.on('error', () => finish(null));
+  });
+}
+
+function post(endpoint: EndpointInfo, body: Buffer, projectDir: string | undefined, deadlineMs: number): Promise<string | null> {
+  return new Promise(resolve => {
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': 'application/json', 'content-length': body.length, [TOKEN_HEADER]: endpoint.token,
+    };
+    if (projectDir) headers[PROJECT_DIR_HEADER] = encodeURIComponent(projectDir);
+    let done = false;
+    const finish = (v: string | null) => { if (!done) { done = true; clearTimeout(timer); req.destroy(); resolve(v); } };
+    const timer = setTimeout(() => finish(null), deadlineMs);
+    const req = http.request({ host: '127.0.0.1', port: endpoint.port, path: HOOK_PATH, method: 'POST', headers }, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out = Buffer.concat(chunks).toString('utf8').trim();
+        // Only a JSON object is a decision; anything else would be shown to the model as text.
+        finish(res.statusCode === 200 && out.startsWith('{') ? out : null);
+      });
+      res.on('error', () => finish(null));
+    });
+    req.on('error', () => finish(null));
+    req.end(body);
+  });
+}

@@ -1,0 +1,149 @@
+// Follows the transcript JSONL of each live Claude session: reads appended lines from the persisted
+// byte offset and feeds the items and token usage to the engine. Reads happen when a hook reports
+// activity, on file events (debounced) and on a periodic sweep, so no line waits long.
+import * as fs from 'node:fs';
+import type { SessionEngine, LogFn } from '../sessions/engine';
+import type { Clock, TimerHandle } from '../sessions/clock';
+import type { Store } from '../store/types';
+import { readAppended, type TailCarry } from '../codex/jsonlTail';
+import { mapTranscriptLine, type MappedLine } from './transcriptMapper';
+
+export interface TranscriptTailerOptions {
+  engine: SessionEngine;
+  store: Store;
+  clock: Clock;
+  log: LogFn;
+  sweepMs?: number;
+  debounceMs?: number;
+  /** Use fs.watch for prompt reads (off in tests that drive reads by hand). */
+  watch?: boolean;
+}
+
+interface Tail {
+  sessionId: string;
+  path: string;
+  offset: number;
+  carry: TailCarry | null;
+  watcher: fs.FSWatcher | null;
+  debounce: TimerHandle | null;
+  /** Assistant message ids whose usage was counted: each API message is split over several lines. */
+  counted: Set<string>;
+  toolItems: Set<string>;
+}
+
+const usageKey = (sessionId: string) => `claude:lastUsageMessage:${sessionId}`;
+
+export class TranscriptTailer {
+  private tails = new Map<string, Tail>();
+  private sweep: TimerHandle | null = null;
+
+  constructor(private readonly opts: TranscriptTailerOptions) {}
+
+  start(): void {
+    this.sweep = this.opts.clock.setInterval(() => { for (const t of this.tails.values()) this.read(t); }, this.opts.sweepMs ?? 3_000);
+  }
+
+  stop(): void {
+    this.sweep?.cancel();
+    this.sweep = null;
+    for (const id of [...this.tails.keys()]) this.unfollow(id);
+  }
+
+  isFollowing(sessionId: string): boolean { return this.tails.has(sessionId); }
+
+  /** Starts (or continues) following a session's transcript, and reads what is there now. */
+  follow(sessionId: string, path: string): void {
+    let tail = this.tails.get(sessionId);
+    if (tail && tail.path !== path) { this.unfollow(sessionId); tail = undefined; }
+    if (!tail) {
+      const saved = this.opts.store.getOffset(path);
+      const last = this.opts.store.getKv(usageKey(sessionId));
+      tail = {
+        sessionId, path, offset: saved && saved.sessionId === sessionId ? saved.offset : 0, carry: null,
+        watcher: null, debounce: null, counted: new Set(last ? [last] : []), toolItems: new Set(),
+      };
+      this.tails.set(sessionId, tail);
+    }
+    if (!tail.watcher && this.opts.watch !== false) this.watch(tail);
+    this.read(tail);
+  }
+
+  /** Reads what was appended since the last read. */
+  readNow(sessionId: string): void {
+    const tail = this.tails.get(sessionId);
+    if (tail) this.read(tail);
+  }
+
+  unfollow(sessionId: string): void {
+    const tail = this.tails.get(sessionId);
+    if (!tail) return;
+    tail.watcher?.close();
+    tail.debounce?.cancel();
+    this.tails.delete(sessionId);
+  }
+
+  private watch(tail: Tail): void {
+    try {
+      tail.watcher = fs.watch(tail.path, { persistent: false }, () => {
+        if (tail.debounce) return;
+        tail.debounce = this.opts.clock.setTimeout(() => { tail.debounce = null; if (this.tails.get(tail.sessionId) === tail) this.read(tail); }, this.opts.debounceMs ?? 100);
+      });
+      tail.watcher.on('error', () => { tail.watcher?.close(); tail.watcher = null; });
+    } catch {
+      // Not there yet: the next hook event or sweep reads it (and tries to watch again).
+      tail.watcher = null;
+    }
+  }
+
+  private read(tail: Tail): void {
+    const { engine, store, log } = this.opts;
+    if (!engine.getSession(tail.sessionId)) { this.unfollow(tail.sessionId); return; }
+    if (!tail.watcher && this.opts.watch !== false && fs.existsSync(tail.path)) this.watch(tail);
+    const startOffset = tail.offset;
+    const nowIso = new Date(this.opts.clock.now()).toISOString();
+    for (let more = true; more;) {
+      const r = readAppended(tail.path, { offset: tail.offset, carry: tail.carry });
+      more = r.more;
+      if (r.restarted) log('warn', `claude transcript: ${tail.path} shrank or was replaced; reading it again from the start`);
+      for (const o of r.oversized) log('warn', `claude transcript: ${tail.path}: skipped a line of ${o.bytes} bytes at offset ${o.offset}`);
+      for (const line of r.lines) this.applyLine(tail, line.text, line.offset, nowIso);
+      tail.offset = r.offset;
+      tail.carry = r.carry;
+    }
+    if (tail.offset === startOffset) return;
+    const s = engine.getSession(tail.sessionId);
+    store.setOffset({ path: tail.path, sessionId: tail.sessionId, providerSessionId: s?.providerSessionId ?? null, offset: tail.offset });
+  }
+
+  private applyLine(tail: Tail, text: string, offset: number, nowIso: string): void {
+    let value: unknown;
+    try { value = JSON.parse(text); } catch (e) {
+      this.opts.log('warn', `claude transcript: ${tail.path}: invalid JSON line at offset ${offset} skipped: ${(e as Error).message.slice(0, 200)}`);
+      return;
+    }
+    try {
+      this.apply(tail, mapTranscriptLine(value, nowIso));
+    } catch (e) {
+      this.opts.log('error', `claude transcript: ${tail.path}: line at offset ${offset} could not be applied: ${(e as Error).message}`);
+    }
+  }
+
+  private apply(tail: Tail, m: MappedLine): void {
+    const { engine, store } = this.opts;
+    const sid = tail.sessionId;
+    if (m.model && engine.getSession(sid)?.model !== m.model) engine.apply(sid, { type: 'metadata', model: m.model });
+    for (const msg of m.messages) {
+      engine.appendMessage(sid, msg);
+      if (msg.kind === 'command' || msg.kind === 'tool') tail.toolItems.add(msg.id);
+    }
+    for (const { fallback, ...patch } of m.toolResults) {
+      if (tail.toolItems.has(patch.id) || engine.getMessage(patch.id)) engine.updateMessage(sid, patch);
+      else engine.appendMessage(sid, fallback);
+    }
+    if (m.usage && !tail.counted.has(m.usage.messageId)) {
+      tail.counted.add(m.usage.messageId);
+      store.setKv(usageKey(sid), m.usage.messageId);
+      engine.apply(sid, { type: 'turnTokens', input: m.usage.input, output: m.usage.output, cached: m.usage.cached });
+    }
+  }
+}
