@@ -66,12 +66,13 @@ export function until<T>(check: () => T | undefined | false, subscribe: (wake: (
 
 export class TestClient {
   readonly received: ServerMessage[] = [];
-  readonly state = new ClientState();
+  readonly state: ClientState;
   private wakers = new Set<() => void>();
   private nextId = 1;
   closeCode: number | null = null;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, state?: ClientState) {
+    this.state = state ?? new ClientState();
     ws.on('message', data => {
       // Every server message must match the protocol schema.
       const m = ServerMessage.parse(JSON.parse(String(data)));
@@ -82,10 +83,11 @@ export class TestClient {
     ws.on('close', code => { this.closeCode = code; for (const w of [...this.wakers]) w(); });
   }
 
-  static async connect(url: string, opts: { token?: string; headers?: Record<string, string>; protocols?: string[] } = {}): Promise<TestClient> {
+  /** `state`: carry a previous connection's state over, as a reconnecting client does. */
+  static async connect(url: string, opts: { token?: string; headers?: Record<string, string>; protocols?: string[]; state?: ClientState } = {}): Promise<TestClient> {
     const headers = { ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
     const ws = new WebSocket(url, opts.protocols ?? [], { headers });
-    const c = new TestClient(ws);
+    const c = new TestClient(ws, opts.state);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
