@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every test suite of Flightdeck: unit + integration (mocha, real SQLite / codex / claude / sockets)
+# and the host suite inside a real VS Code (code-server + Chromium). Ends with one line
+# "N passed, N failed" summing all suites; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export VSCODE_HOST_CACHE="${VSCODE_HOST_CACHE:-$ROOT/.cache/vscode-host}"
+LOGS="$ROOT/test-results"; mkdir -p "$LOGS"
+passed=0; failed=0; broken=()
+
+count_mocha() { # count_mocha <log> <name>: adds mocha's "N passing" / "N failing" to the totals
+  local p f
+  p=$(grep -Eo '^ +[0-9]+ passing' "$1" | tail -1 | grep -Eo '[0-9]+' || true)
+  f=$(grep -Eo '^ +[0-9]+ failing' "$1" | tail -1 | grep -Eo '[0-9]+' || true)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  echo "== $2: ${p:-0} passed, ${f:-0} failed"
+}
+
+echo "== build"
+if ! (node esbuild.mjs && npx tsc -p .) > "$LOGS/build.log" 2>&1; then
+  cat "$LOGS/build.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+echo "== unit + integration (mocha)"
+npx mocha 2>&1 | tee "$LOGS/mocha.log"
+rc=${PIPESTATUS[0]}
+count_mocha "$LOGS/mocha.log" "unit + integration"
+if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/mocha.log"; then broken+=("mocha exited $rc"); fi
+
+if [ -f out/test/host/index.js ]; then
+  echo "== host (VS Code in code-server + Chromium)"
+  bash scripts/vscode-host.sh setup 2>&1 | tail -3
+  bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$LOGS/host.log"
+  rc=${PIPESTATUS[0]}
+  summary=$(grep -Eo 'HOST-SUMMARY passed=[0-9]+ failed=[0-9]+' "$LOGS/host.log" | tail -1 || true)
+  if [ -n "$summary" ]; then
+    hp=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$summary"); hf=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$summary")
+    passed=$((passed + hp)); failed=$((failed + hf))
+    echo "== host: $hp passed, $hf failed"
+  fi
+  if [ "$rc" != 0 ] && [ -z "$summary" -o "${hf:-0}" = 0 ]; then broken+=("host suite exited $rc"); fi
+fi
+
+for b in "${broken[@]}"; do echo "== suite error: $b"; failed=$((failed + 1)); done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
