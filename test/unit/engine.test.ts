@@ -184,6 +184,17 @@ describe('restart restore and startup rules (SPEC §2)', () => {
     t.close();
   });
 
+  it('brings back a session older than the restore window instead of duplicating it', () => {
+    let t = makeEngine();
+    const old = t.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'ancient' });
+    for (let i = 0; i < LIFECYCLE.restoreLimit; i++) { t.clock.advance(1); t.engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: `c${i}` }); }
+    t = t.restart();
+    assert.equal(t.engine.getSession(old.id), undefined, 'not restored: 1,000 newer sessions');
+    assert.equal(t.engine.findByProviderId('codex', 'ancient')?.id, old.id);
+    assert.equal(t.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'ancient' }).id, old.id);
+    t.close();
+  });
+
   it('keeps a fresh passive session active at startup', () => {
     let t = makeEngine();
     const s = t.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'fresh' });

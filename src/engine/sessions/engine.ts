@@ -89,8 +89,14 @@ export class SessionEngine {
   findByProviderId(provider: Provider, providerSessionId: string): Session | undefined {
     const id = this.byProviderId.get(`${provider}:${providerSessionId}`);
     if (id) return this.sessions.get(id);
-    // An older session that fell out of the restored window: bring it back into memory.
-    return undefined;
+    // An older session outside the restored window: bring it back into memory rather than
+    // creating a second session for the same thread.
+    const stored = this.store.findSessionByProviderId(provider, providerSessionId);
+    if (!stored) return undefined;
+    this.index(stored);
+    this.bumpList();
+    this.bus.publish({ type: 'session_created', listRevision: this._listRevision, session: stored });
+    return stored;
   }
   requireSession(id: string): Session {
     const s = this.sessions.get(id);

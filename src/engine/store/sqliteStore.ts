@@ -81,6 +81,11 @@ export function openStore(opts: OpenStoreOptions): Store {
       const r = db.prepare('SELECT data FROM sessions WHERE id = ?').get(id);
       return r ? JSON.parse(String(r.data)) as Session : undefined;
     },
+    findSessionByProviderId(provider, providerSessionId) {
+      writer.flush();
+      const r = db.prepare('SELECT data FROM sessions WHERE provider = ? AND provider_session_id = ? ORDER BY last_activity_at DESC LIMIT 1').get(provider, providerSessionId);
+      return r ? JSON.parse(String(r.data)) as Session : undefined;
+    },
     saveSession(s) {
       // Saves of one session between two flushes collapse into one write of its latest state,
       // kept at the position of the first (so it still precedes that session's messages).

@@ -8,6 +8,7 @@ export interface Store {
   readonly ftsAvailable: boolean;
   loadRecentSessions(limit: number): Session[];
   getSession(id: string): Session | undefined;
+  findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined;
   saveSession(session: Session): void;
   deleteSession(id: string): void;
   saveMessage(message: Message): void;
