@@ -1,0 +1,606 @@
+// One rollout line → what it means for the session: transcript upserts/patches and state-machine
+// events. Pure apart from the small per-file state it carries between lines.
+//
+// Message ids are derived from the thread, the turn and the item (or a hash of the text), never from
+// a counter, so they are the same after a restart and when the same line is read again:
+// - user and agent messages: a hash of the text within the turn. Codex writes each message twice
+//   (response_item and event_msg item_completed, or the older user_message/agent_message events),
+//   with different ids; the hash makes both forms land on one transcript item.
+// - tool calls: the call id within the turn (function_call, its output and item_completed share it).
+// - a line without turn or item id: the file and byte offset of the line.
+import { createHash } from 'node:crypto';
+import { structuredPatch } from 'diff';
+import type { FileChange, MessagePatch, PendingQuestion, PlanStep } from '../protocol';
+import { iso } from '../sessions/clock';
+import type { NewMessage } from '../sessions/engine';
+import type { SessionEvent } from '../sessions/events';
+import { isBootstrapPayload } from '../sessions/naming';
+import {
+  CompletedItem, EventMsg, LegacyChat, LegacyError, PlanUpdate, ResponseCallOutput, ResponseFunctionCall, ResponseMessage,
+  ResponseReasoning, ResponseWebSearch, type RolloutEnvelope, SessionMeta, TaskComplete, TaskStarted, ThreadNameUpdated,
+  ThreadSettingsApplied, TokenCount, TurnAborted, TurnContext,
+} from './rolloutSchema';
+
+export type RolloutOp =
+  | { op: 'meta'; meta: SessionMeta }
+  /** Append, or update when the id is known (the engine decides). */
+  | { op: 'upsert'; message: NewMessage }
+  /** Change fields of an item that exists (no-op if it does not). */
+  | { op: 'patch'; patch: MessagePatch }
+  | { op: 'event'; event: SessionEvent }
+  /** Files changed in the current turn; the watcher merges them into the session's turn diff. */
+  | { op: 'turnChanges'; changes: FileChange[] };
+
+export interface MapperState {
+  /** The turn of the latest task_started / turn_context, for lines that carry no turn id. */
+  turnId: string | null;
+  /** Calls already completed by an item_completed line: their *_output line must not overwrite it. */
+  completedCalls: Set<string>;
+  /** What each open call is, so its output line knows which kind it closes. */
+  callKinds: Map<string, CallKind>;
+}
+
+type CallKind = 'command' | 'fileChange' | 'question' | 'plan' | 'tool';
+
+export function newMapperState(): MapperState {
+  return { turnId: null, completedCalls: new Set(), callKinds: new Map() };
+}
+
+export interface MapContext {
+  threadId: string;
+  /** Short stable key of the file, for ids of lines that carry neither turn nor item id. */
+  fileKey: string;
+  /** Byte offset of the line in its file. */
+  offset: number;
+  /** The session's current approval policy / sandbox (from earlier lines), for needs-approval. */
+  approvalPolicy: string | null;
+  sandboxMode: string | null;
+  now: number;
+  state: MapperState;
+}
+
+export interface MapResult { ops: RolloutOp[]; /** Set when the line's payload did not match its type's schema. */ invalid?: string }
+
+const BOUNDED_CALLS = 2048;
+
+export function mapRolloutLine(env: RolloutEnvelope, ctx: MapContext): MapResult {
+  const at = timestampOf(env.timestamp, ctx.now);
+  switch (env.type) {
+    case 'session_meta': {
+      const meta = SessionMeta.safeParse(env.payload);
+      return meta.success ? { ops: [{ op: 'meta', meta: meta.data }] } : { ops: [], invalid: 'session_meta' };
+    }
+    case 'turn_context': {
+      const tc = TurnContext.safeParse(env.payload);
+      if (!tc.success) return { ops: [], invalid: 'turn_context' };
+      if (tc.data.turn_id) ctx.state.turnId = tc.data.turn_id;
+      return {
+        ops: [{
+          op: 'event',
+          event: stripUndefined({
+            type: 'metadata' as const, cwd: tc.data.cwd ?? undefined, model: tc.data.model ?? undefined,
+            approvalPolicy: policyOf(tc.data.approval_policy), sandboxMode: tc.data.sandbox_policy?.type ?? undefined,
+          }),
+        }],
+      };
+    }
+    case 'response_item': return mapResponseItem(env.payload, ctx, at);
+    case 'event_msg': return mapEventMsg(env.payload, ctx, at);
+    default: return { ops: [] };
+  }
+}
+
+// ---- response_item -------------------------------------------------------------------------
+
+function mapResponseItem(payload: unknown, ctx: MapContext, at: string): MapResult {
+  const kind = EventMsg.safeParse(payload);
+  if (!kind.success) return { ops: [], invalid: 'response_item' };
+  switch (kind.data.type) {
+    case 'message': {
+      const m = ResponseMessage.safeParse(payload);
+      if (!m.success) return { ops: [], invalid: 'response_item/message' };
+      const turn = turnOf(m.data.internal_chat_message_metadata_passthrough?.turn_id, ctx);
+      if (m.data.role === 'user') {
+        const text = realUserText(m.data.content, m.data.internal_chat_message_metadata_passthrough?.content_item_kinds);
+        return text ? { ops: [userMessage(text, turn, ctx, at)] } : { ops: [] };
+      }
+      if (m.data.role === 'assistant') {
+        const text = joinText(m.data.content);
+        return text ? { ops: [agentMessage(text, turn, ctx, at)] } : { ops: [] };
+      }
+      return { ops: [] };
+    }
+    case 'reasoning': {
+      const r = ResponseReasoning.safeParse(payload);
+      if (!r.success) return { ops: [], invalid: 'response_item/reasoning' };
+      const text = (r.data.summary ?? []).map(p => p.text ?? '').filter(Boolean).join('\n\n');
+      if (!text) return { ops: [] };
+      const turn = turnOf(r.data.internal_chat_message_metadata_passthrough?.turn_id, ctx);
+      return { ops: [reasoningMessage(text, r.data.id, turn, ctx, at)] };
+    }
+    case 'function_call': case 'custom_tool_call': case 'local_shell_call': {
+      const c = ResponseFunctionCall.safeParse(payload);
+      if (!c.success) return { ops: [], invalid: `response_item/${kind.data.type}` };
+      return mapCall(c.data, ctx, at);
+    }
+    case 'function_call_output': case 'custom_tool_call_output': {
+      const o = ResponseCallOutput.safeParse(payload);
+      if (!o.success) return { ops: [], invalid: `response_item/${kind.data.type}` };
+      return mapCallOutput(o.data, ctx);
+    }
+    case 'web_search_call': {
+      const w = ResponseWebSearch.safeParse(payload);
+      if (!w.success) return { ops: [], invalid: 'response_item/web_search_call' };
+      const turn = turnOf(w.data.internal_chat_message_metadata_passthrough?.turn_id, ctx);
+      return {
+        ops: [{
+          op: 'upsert',
+          message: {
+            id: idOf(ctx, turn, `web:${w.data.id ?? `@${ctx.offset}`}`), kind: 'webSearch', text: w.data.action?.query ?? '',
+            createdAt: at, turnId: turn, status: 'completed',
+          },
+        }],
+      };
+    }
+    default: return { ops: [] };
+  }
+}
+
+type Call = ReturnType<typeof ResponseFunctionCall.parse>;
+
+function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
+  const turn = turnOf(c.internal_chat_message_metadata_passthrough?.turn_id, ctx);
+  const callId = c.call_id ?? c.id ?? `@${ctx.offset}`;
+  const id = idOf(ctx, turn, `call:${callId}`);
+  const name = c.name ?? c.type;
+  const args = parseArgs(c.arguments);
+  const ops: RolloutOp[] = [];
+  const base = { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress' as const };
+
+  if (name === 'exec_command' || name === 'shell' || c.type === 'local_shell_call') {
+    rememberCall(ctx.state, callId, 'command');
+    const command = commandText(args.cmd ?? args.command);
+    ops.push({ op: 'upsert', message: { ...base, kind: 'command', text: command, command, cwd: strOr(args.workdir), toolInput: c.arguments ?? null } });
+    if (needsExecApproval(args, ctx)) {
+      ops.push({
+        op: 'event',
+        event: {
+          type: 'approvalRequested',
+          approval: {
+            approvalId: callId, version: 0, kind: 'exec', itemId: id, toolName: name, command, cwd: strOr(args.workdir),
+            reason: strOr(args.justification), options: [], requestedAt: at,
+          },
+        },
+      });
+    }
+  } else if (name === 'apply_patch') {
+    rememberCall(ctx.state, callId, 'fileChange');
+    const patch = c.input ?? strOr(args.input) ?? '';
+    ops.push({ op: 'upsert', message: { ...base, kind: 'fileChange', text: 'apply_patch', toolInput: patch } });
+    if (needsPatchApproval(ctx)) {
+      ops.push({
+        op: 'event',
+        event: {
+          type: 'approvalRequested',
+          approval: { approvalId: callId, version: 0, kind: 'fileChange', itemId: id, toolName: name, options: [], requestedAt: at },
+        },
+      });
+    }
+  } else if (name === 'update_plan') {
+    rememberCall(ctx.state, callId, 'plan');
+    const plan = planOf(args.plan);
+    ops.push({ op: 'upsert', message: { ...base, kind: 'plan', text: strOr(args.explanation) ?? '', plan, status: 'completed' } });
+    ops.push({ op: 'event', event: { type: 'plan', plan } });
+  } else if (name === 'request_user_input') {
+    rememberCall(ctx.state, callId, 'question');
+    ops.push({ op: 'upsert', message: { ...base, kind: 'tool', text: 'request_user_input', toolInput: c.arguments ?? null } });
+    const question = questionOf(callId, args.questions, at);
+    if (question) ops.push({ op: 'event', event: { type: 'questionAsked', question } });
+  } else {
+    rememberCall(ctx.state, callId, 'tool');
+    ops.push({ op: 'upsert', message: { ...base, kind: 'tool', text: name, toolInput: c.arguments ?? c.input ?? null } });
+  }
+  return { ops };
+}
+
+function mapCallOutput(o: ReturnType<typeof ResponseCallOutput.parse>, ctx: MapContext): MapResult {
+  const turn = turnOf(o.internal_chat_message_metadata_passthrough?.turn_id, ctx);
+  const callId = o.call_id ?? `@${ctx.offset}`;
+  const id = idOf(ctx, turn, `call:${callId}`);
+  const kind = ctx.state.callKinds.get(callId);
+  ctx.state.callKinds.delete(callId);
+  const ops: RolloutOp[] = [];
+  if (kind === 'question') ops.push({ op: 'event', event: { type: 'questionAnswered', questionId: callId } });
+  else ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId } });
+  if (ctx.state.completedCalls.has(callId)) return { ops };
+  const text = outputText(o.output);
+  const parsed = parseToolOutput(text);
+  ops.push({
+    op: 'patch',
+    patch: {
+      id, output: parsed.output,
+      status: parsed.declined ? 'declined' : parsed.exitCode !== undefined && parsed.exitCode !== 0 ? 'failed' : 'completed',
+      ...(parsed.exitCode !== undefined ? { exitCode: parsed.exitCode, isError: parsed.exitCode !== 0 } : {}),
+      ...(parsed.declined ? { isError: true } : {}),
+    },
+  });
+  return { ops };
+}
+
+// ---- event_msg -----------------------------------------------------------------------------
+
+function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
+  const kind = EventMsg.safeParse(payload);
+  if (!kind.success) return { ops: [], invalid: 'event_msg' };
+  switch (kind.data.type) {
+    case 'task_started': {
+      const t = TaskStarted.safeParse(payload);
+      if (!t.success || !t.data.turn_id) return { ops: [], invalid: 'event_msg/task_started' };
+      ctx.state.turnId = t.data.turn_id;
+      ctx.state.callKinds.clear();
+      const ops: RolloutOp[] = [
+        { op: 'event', event: { type: 'turnStarted', turnId: t.data.turn_id } },
+        { op: 'upsert', message: { id: idOf(ctx, t.data.turn_id, 'turn'), kind: 'turn', text: '', createdAt: at, turnId: t.data.turn_id, status: 'inProgress' } },
+      ];
+      if (t.data.model_context_window) ops.push({ op: 'event', event: { type: 'tokenTotals', usage: { contextWindow: t.data.model_context_window } } });
+      return { ops };
+    }
+    case 'task_complete': {
+      const t = TaskComplete.safeParse(payload);
+      if (!t.success) return { ops: [], invalid: 'event_msg/task_complete' };
+      const turn = turnOf(t.data.turn_id, ctx);
+      const failed = !!t.data.error;
+      const ops: RolloutOp[] = [
+        { op: 'event', event: { type: 'turnCompleted', turnId: turn, status: failed ? 'failed' : 'completed' } },
+        { op: 'patch', patch: { id: idOf(ctx, turn, 'turn'), status: failed ? 'failed' : 'completed', durationMs: t.data.duration_ms ?? null, isError: failed || null } },
+      ];
+      if (failed) {
+        ops.push({
+          op: 'upsert',
+          message: { id: idOf(ctx, turn, 'error'), kind: 'error', text: t.data.error?.message ?? 'The turn failed', createdAt: at, turnId: turn, isError: true },
+        });
+      }
+      return { ops };
+    }
+    case 'turn_aborted': {
+      const t = TurnAborted.safeParse(payload);
+      if (!t.success) return { ops: [], invalid: 'event_msg/turn_aborted' };
+      const turn = turnOf(t.data.turn_id, ctx);
+      return {
+        ops: [
+          { op: 'event', event: { type: 'turnCompleted', turnId: turn, status: 'interrupted' } },
+          { op: 'patch', patch: { id: idOf(ctx, turn, 'turn'), status: 'interrupted', durationMs: t.data.duration_ms ?? null, text: t.data.reason ?? '' } },
+        ],
+      };
+    }
+    case 'token_count': {
+      const t = TokenCount.safeParse(payload);
+      if (!t.success) return { ops: [], invalid: 'event_msg/token_count' };
+      const ops: RolloutOp[] = [];
+      const info = t.data.info;
+      if (info?.total_token_usage) {
+        const total = info.total_token_usage;
+        ops.push({
+          op: 'event',
+          event: {
+            type: 'tokenTotals',
+            usage: stripUndefined({
+              input: total.input_tokens ?? undefined, output: total.output_tokens ?? undefined,
+              cached: total.cached_input_tokens ?? undefined, lastTurnInput: info.last_token_usage?.input_tokens ?? undefined,
+              contextWindow: info.model_context_window || undefined,
+            }),
+          },
+        });
+      }
+      const rl = t.data.rate_limits;
+      if (rl && (rl.primary || rl.secondary)) {
+        ops.push({ op: 'event', event: { type: 'rateLimits', rateLimits: { primary: rateWindow(rl.primary), secondary: rateWindow(rl.secondary) } } });
+      }
+      return { ops };
+    }
+    case 'thread_settings_applied': {
+      const t = ThreadSettingsApplied.safeParse(payload);
+      if (!t.success || !t.data.thread_settings) return { ops: [] };
+      const s = t.data.thread_settings;
+      return {
+        ops: [{
+          op: 'event',
+          event: stripUndefined({ type: 'metadata' as const, model: s.model ?? undefined, cwd: s.cwd ?? undefined, approvalPolicy: policyOf(s.approval_policy) }),
+        }],
+      };
+    }
+    case 'thread_name_updated': case 'thread_renamed': {
+      const t = ThreadNameUpdated.safeParse(payload);
+      const name = t.success ? t.data.thread_name ?? t.data.name : null;
+      return name ? { ops: [{ op: 'event', event: { type: 'renamed', name } }] } : { ops: [] };
+    }
+    case 'user_message': case 'agent_message': case 'agent_reasoning': {
+      const l = LegacyChat.safeParse(payload);
+      const text = l.success ? (l.data.message ?? l.data.text ?? '').trim() : '';
+      if (!text) return { ops: [] };
+      const turn = turnOf(null, ctx);
+      if (kind.data.type === 'user_message') return isBootstrapPayload(text) ? { ops: [] } : { ops: [userMessage(text, turn, ctx, at)] };
+      if (kind.data.type === 'agent_message') return { ops: [agentMessage(text, turn, ctx, at)] };
+      return { ops: [reasoningMessage(text, null, turn, ctx, at)] };
+    }
+    case 'plan_update': {
+      const p = PlanUpdate.safeParse(payload);
+      if (!p.success) return { ops: [], invalid: 'event_msg/plan_update' };
+      return { ops: [{ op: 'event', event: { type: 'plan', plan: planOf(p.data.plan) } }] };
+    }
+    case 'error': {
+      const e = LegacyError.safeParse(payload);
+      const turn = turnOf(null, ctx);
+      return {
+        ops: [{
+          op: 'upsert',
+          message: { id: idOf(ctx, null, `error@${ctx.offset}`), kind: 'error', text: (e.success && e.data.message) || 'Error', createdAt: at, turnId: turn, isError: true },
+        }],
+      };
+    }
+    case 'item_completed': {
+      const c = CompletedItem.safeParse(payload);
+      if (!c.success) return { ops: [], invalid: 'event_msg/item_completed' };
+      return mapCompletedItem(c.data, ctx, at);
+    }
+    default: return { ops: [] };
+  }
+}
+
+function mapCompletedItem(c: ReturnType<typeof CompletedItem.parse>, ctx: MapContext, at: string): MapResult {
+  const turn = turnOf(c.turn_id, ctx);
+  const item = c.item;
+  const duration = c.started_at_ms != null && c.completed_at_ms != null ? c.completed_at_ms - c.started_at_ms : null;
+  switch (item.type) {
+    case 'UserMessage': {
+      const text = joinText(item.content);
+      return text && !isBootstrapPayload(text) ? { ops: [userMessage(text, turn, ctx, at)] } : { ops: [] };
+    }
+    case 'AgentMessage': {
+      const text = joinText(item.content);
+      return text ? { ops: [agentMessage(text, turn, ctx, at)] } : { ops: [] };
+    }
+    case 'Reasoning': {
+      const text = (item.summary_text ?? []).filter(Boolean).join('\n\n');
+      return text ? { ops: [reasoningMessage(text, item.id ?? null, turn, ctx, at)] } : { ops: [] };
+    }
+    case 'CommandExecution': {
+      const callId = item.id ?? `@${ctx.offset}`;
+      completeCall(ctx.state, callId);
+      const command = commandText(item.command);
+      const exitCode = item.exit_code ?? null;
+      const durationMs = item.duration ? Math.round((item.duration.secs ?? 0) * 1000 + (item.duration.nanos ?? 0) / 1e6) : duration;
+      return {
+        ops: [
+          { op: 'event', event: { type: 'approvalCleared', approvalId: callId } },
+          {
+            op: 'upsert',
+            message: {
+              id: idOf(ctx, turn, `call:${callId}`), kind: 'command', text: command, command, createdAt: at, turnId: turn,
+              cwd: fileUrlToPath(item.cwd), output: item.aggregated_output ?? null, exitCode, durationMs,
+              status: itemStatus(item.status, exitCode), isError: exitCode !== null ? exitCode !== 0 : item.status === 'failed',
+              toolName: 'exec_command',
+            },
+          },
+        ],
+      };
+    }
+    case 'FileChange': {
+      const callId = item.id ?? `@${ctx.offset}`;
+      completeCall(ctx.state, callId);
+      const changes = fileChangesOf(item.changes ?? {});
+      const status = itemStatus(item.status, null);
+      const ops: RolloutOp[] = [
+        { op: 'event', event: { type: 'approvalCleared', approvalId: callId } },
+        {
+          op: 'upsert',
+          message: {
+            id: idOf(ctx, turn, `call:${callId}`), kind: 'fileChange', text: 'apply_patch', createdAt: at, turnId: turn, changes, status,
+            output: [item.stdout, item.stderr].filter(Boolean).join('\n') || null, isError: status === 'failed', durationMs: duration,
+            toolName: 'apply_patch',
+          },
+        },
+      ];
+      if (status === 'completed' && changes.length) ops.push({ op: 'turnChanges', changes });
+      return { ops };
+    }
+    default: return { ops: [] };
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function userMessage(text: string, turn: string | null, ctx: MapContext, at: string): RolloutOp {
+  return { op: 'upsert', message: { id: idOf(ctx, turn, `user:${hash(text)}`), kind: 'user', text, createdAt: at, turnId: turn } };
+}
+
+function agentMessage(text: string, turn: string | null, ctx: MapContext, at: string): RolloutOp {
+  return { op: 'upsert', message: { id: idOf(ctx, turn, `agent:${hash(text)}`), kind: 'agent', text, createdAt: at, turnId: turn, status: 'completed' } };
+}
+
+function reasoningMessage(text: string, itemId: string | null | undefined, turn: string | null, ctx: MapContext, at: string): RolloutOp {
+  return { op: 'upsert', message: { id: idOf(ctx, turn, `reasoning:${itemId ?? hash(text)}`), kind: 'reasoning', text, createdAt: at, turnId: turn } };
+}
+
+/** `<thread>:<turn>:<key>`, or `<thread>:@<file>:<offset>:<key>` when the line's turn is unknown. */
+function idOf(ctx: MapContext, turn: string | null, key: string): string {
+  return turn ? `codex:${ctx.threadId}:${turn}:${key}` : `codex:${ctx.threadId}:@${ctx.fileKey}:${ctx.offset}:${key}`;
+}
+
+function turnOf(lineTurn: string | null | undefined, ctx: MapContext): string | null {
+  return lineTurn || ctx.state.turnId;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+type Part = { type?: string | null; text?: string | null };
+
+function joinText(content: Part[] | string | null | undefined): string {
+  if (!content) return '';
+  if (typeof content === 'string') return content.trim();
+  return content.map(p => p.text ?? '').filter(Boolean).join('\n').trim();
+}
+
+/**
+ * The text of a user message without injected parts. Codex 0.169 labels each part
+ * (`content_item_kinds`: `user.text` for what the user typed); older files have no labels, so the
+ * bootstrap markers of naming.ts decide.
+ */
+function realUserText(content: Part[] | string | null | undefined, kinds: string[] | null | undefined): string {
+  const parts: Part[] = typeof content === 'string' ? [{ text: content }] : content ?? [];
+  const kept = parts.filter((p, i) => {
+    const text = p.text ?? '';
+    if (!text.trim() || isBootstrapPayload(text)) return false;
+    const k = kinds?.[i];
+    return k === undefined || k === 'user.text';
+  });
+  return kept.map(p => p.text ?? '').join('\n').trim();
+}
+
+function parseArgs(raw: string | null | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {};
+  } catch {
+    return {};
+  }
+}
+
+function strOr(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** `["/bin/bash","-lc","ls"]` → `ls`; other argv forms are joined with spaces. */
+function commandText(cmd: unknown): string {
+  if (typeof cmd === 'string') return cmd;
+  if (Array.isArray(cmd) && cmd.every(x => typeof x === 'string')) {
+    if (cmd.length === 3 && /(^|\/)(ba|z)?sh$/.test(cmd[0]) && /^-l?c$/.test(cmd[1])) return cmd[2];
+    return cmd.join(' ');
+  }
+  return '';
+}
+
+function policyOf(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A rollout records no approval request, only the call. A call Codex must ask about before it runs
+ * (an escalated command, a patch in a read-only sandbox) under a policy that asks is taken as
+ * waiting for approval until its result line arrives.
+ */
+function needsExecApproval(args: Record<string, unknown>, ctx: MapContext): boolean {
+  return asksUser(ctx.approvalPolicy) && args.sandbox_permissions === 'require_escalated';
+}
+
+function needsPatchApproval(ctx: MapContext): boolean {
+  return asksUser(ctx.approvalPolicy) && ctx.sandboxMode === 'read-only';
+}
+
+function asksUser(policy: string | null): boolean {
+  return policy !== null && policy !== 'never';
+}
+
+function rememberCall(state: MapperState, callId: string, kind: CallKind): void {
+  if (state.callKinds.size >= BOUNDED_CALLS) state.callKinds.clear();
+  state.callKinds.set(callId, kind);
+}
+
+function completeCall(state: MapperState, callId: string): void {
+  if (state.completedCalls.size >= BOUNDED_CALLS) state.completedCalls.clear();
+  state.completedCalls.add(callId);
+}
+
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (output && typeof output === 'object' && typeof (output as { content?: unknown }).content === 'string') {
+    return (output as { content: string }).content;
+  }
+  return output === undefined || output === null ? '' : JSON.stringify(output);
+}
+
+/** Codex wraps tool output: "…Process exited with code N…Output:\n<output>" / "Exit code: N…Output:\n<output>". */
+export function parseToolOutput(text: string): { output: string; exitCode?: number; declined: boolean } {
+  const declined = /rejected by user/i.test(text);
+  const code = /Process exited with code (-?\d+)/.exec(text) ?? /^Exit code: (-?\d+)/m.exec(text);
+  const marker = text.indexOf('\nOutput:\n');
+  const output = marker >= 0 ? text.slice(marker + '\nOutput:\n'.length) : text;
+  return { output, exitCode: code ? Number(code[1]) : undefined, declined };
+}
+
+function itemStatus(status: string | null | undefined, exitCode: number | null): 'completed' | 'failed' | 'declined' | 'inProgress' | 'interrupted' {
+  switch (status) {
+    case 'declined': case 'rejected': return 'declined';
+    case 'failed': return 'failed';
+    case 'in_progress': case 'inProgress': return 'inProgress';
+    case 'interrupted': case 'aborted': return 'interrupted';
+    default: return exitCode !== null && exitCode !== 0 ? 'failed' : 'completed';
+  }
+}
+
+function fileUrlToPath(cwd: string | null | undefined): string | null {
+  if (!cwd) return null;
+  return cwd.startsWith('file://') ? decodeURIComponent(cwd.slice('file://'.length)) : cwd;
+}
+
+type ChangeSpec = { type: string; content?: string | null; unified_diff?: string | null; move_path?: string | null };
+
+function fileChangesOf(changes: Record<string, ChangeSpec>): FileChange[] {
+  return Object.entries(changes).map(([path, c]) => {
+    if (c.type === 'add') return { path, kind: 'add' as const, diff: hunksOf('', c.content ?? '') };
+    if (c.type === 'delete') return { path, kind: 'delete' as const, diff: hunksOf(c.content ?? '', '') };
+    return { path, kind: 'update' as const, diff: c.unified_diff ?? '', movePath: c.move_path ?? null };
+  });
+}
+
+/** Hunks only (no file header), the same form Codex gives for updates. */
+function hunksOf(before: string, after: string): string {
+  const p = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
+  return p.hunks.map(h => `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n${h.lines.join('\n')}\n`).join('');
+}
+
+function planOf(raw: unknown): PlanStep[] {
+  if (!Array.isArray(raw)) return [];
+  const out: PlanStep[] = [];
+  for (const s of raw) {
+    if (!s || typeof s !== 'object') continue;
+    const step = (s as { step?: unknown }).step;
+    const status = String((s as { status?: unknown }).status ?? 'pending');
+    if (typeof step !== 'string') continue;
+    out.push({ step, status: status === 'completed' ? 'completed' : /progress/i.test(status) ? 'inProgress' : 'pending' });
+  }
+  return out;
+}
+
+function questionOf(callId: string, raw: unknown, at: string): PendingQuestion | null {
+  if (!Array.isArray(raw)) return null;
+  const questions: PendingQuestion['questions'] = [];
+  for (const q of raw) {
+    if (!q || typeof q !== 'object') continue;
+    const o = q as Record<string, unknown>;
+    if (typeof o.question !== 'string') continue;
+    const options = Array.isArray(o.options)
+      ? o.options.filter((x): x is { label: string; description?: string } => !!x && typeof (x as { label?: unknown }).label === 'string')
+        .map(x => ({ label: x.label, description: typeof x.description === 'string' ? x.description : null }))
+      : null;
+    questions.push({ id: typeof o.id === 'string' ? o.id : `q${questions.length}`, header: strOr(o.header), question: o.question, options, allowFreeText: true });
+  }
+  return questions.length ? { questionId: callId, questions, requestedAt: at } : null;
+}
+
+function rateWindow(w: { used_percent?: number | null; window_minutes?: number | null; resets_at?: number | null } | null | undefined) {
+  if (!w || typeof w.used_percent !== 'number') return null;
+  return { usedPercent: w.used_percent, windowMinutes: w.window_minutes ?? null, resetsAt: typeof w.resets_at === 'number' ? iso(w.resets_at * 1000) : null };
+}
+
+function timestampOf(t: string | null | undefined, now: number): string {
+  const ms = t ? Date.parse(t) : NaN;
+  return iso(Number.isFinite(ms) ? ms : now);
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
