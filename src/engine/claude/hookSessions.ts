@@ -196,10 +196,12 @@ export class HookSessions {
 
     const repeated = toolUseId ? st.decided.get(toolUseId) : undefined;
     if (repeated) return permissionOutput(repeated);
-    let approvalId = [...st.approvals].find(([, a]) => a.key === key)?.[0];
-    const pending = approvalId !== undefined && engine.requireSession(sid).pendingApprovals.some(a => a.approvalId === approvalId);
+    const existing = [...st.approvals].find(([, a]) => a.key === key)?.[0];
+    const pending = existing !== undefined && engine.requireSession(sid).pendingApprovals.some(a => a.approvalId === existing);
+    const approvalId = pending ? existing : toolUseId ?? `permission-${randomUUID()}`;
+    // Wait first, raise second: a client may decide synchronously while the request is published.
+    const decision = approvalsFromFlightdeck ? this.waiters.wait(sid + SEP + approvalId, approvalTimeoutMs, ctx.signal) : null;
     if (!pending) {
-      approvalId = toolUseId ?? `permission-${randomUUID()}`;
       st.approvals.set(approvalId, { key, toolUseId });
       const s = engine.requireSession(sid);
       engine.apply(sid, {
@@ -210,8 +212,7 @@ export class HookSessions {
         }),
       });
     }
-    if (!approvalsFromFlightdeck) return null;
-    const d = await this.waiters.wait(sid + SEP + approvalId!, approvalTimeoutMs, ctx.signal);
+    const d = await decision;
     return d ? permissionOutput(d) : null;
   }
 
