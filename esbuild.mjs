@@ -1,0 +1,38 @@
+// Builds dist/: the extension (Node, CommonJS, vscode and the native better-sqlite3 left external),
+// the CLI and the Claude hook helper when their sources exist, benchmarks, and the webview bundle.
+// Usage: node esbuild.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production,
+  // better-sqlite3 loads a .node binary next to its own files: it ships in node_modules, not in the bundle.
+  external: ['vscode', 'better-sqlite3'], logLevel: 'info',
+};
+const shebang = { js: '#!/usr/bin/env node' };
+
+/** [entry, options]; entries whose source does not exist (yet) are skipped. */
+const builds = [
+  ['src/extension.ts', { ...node, outfile: 'dist/extension.js' }],
+  ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang }],
+  ['src/cli/hook.ts', { ...node, outfile: 'dist/hook.js', banner: shebang }],
+  ['bench/main.ts', { ...node, outfile: 'dist/bench.js' }],
+  ['webview/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/webview.js', logLevel: 'info' }],
+  // The hub's web client; its CSS import becomes dist/web.css next to it.
+  ['webview/hub/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/web.js', logLevel: 'info' }],
+].filter(([entry]) => existsSync(entry));
+
+const contexts = await Promise.all(builds.map(([entry, opts]) => esbuild.context({ ...opts, entryPoints: [entry] })));
+if (watch) {
+  await Promise.all(contexts.map(c => c.watch()));
+  console.log(`esbuild: watching ${builds.map(([e]) => e).join(', ')}`);
+} else {
+  try {
+    await Promise.all(contexts.map(c => c.rebuild()));
+  } finally {
+    await Promise.all(contexts.map(c => c.dispose()));
+  }
+}

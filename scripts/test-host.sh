@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Host tests: the extension inside a real VS Code (code-server + headless Chromium).
+# Two runs: the main suite, then the "broken store" suite with a data dir whose database cannot be
+# opened. Prints HOST-SUMMARY passed=N failed=M over both and exits non-zero when any test failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc -p .
+node esbuild.mjs
+bash scripts/vscode-host.sh setup >/dev/null
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-host.XXXXXX")"
+passed=0 failed=0 rc=0
+run_suite() { # run_suite <name> [VAR=value ...]
+  local name="$1" out="$tmp/$1.log" code=0; shift
+  env "$@" FLIGHTDECK_HOST_SUITE="$name" bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$out" || code=$?
+  [ "$code" = 0 ] || rc=1
+  local line; line="$(grep -o 'HOST-SUMMARY passed=[0-9]* failed=[0-9]*' "$out" | tail -1 || true)"
+  if [ -z "$line" ]; then echo "host suite $name printed no summary (exit $code)" >&2; failed=$((failed + 1)); return; fi
+  passed=$((passed + $(sed 's/.*passed=\([0-9]*\).*/\1/' <<<"$line")))
+  failed=$((failed + $(sed 's/.*failed=\([0-9]*\)/\1/' <<<"$line")))
+}
+
+run_suite main FLIGHTDECK_LEADER_DIR="$tmp/main/run" FLIGHTDECK_DATA_DIR="$tmp/main/data"
+mkdir -p "$tmp/broken/data/flightdeck.db"   # a folder where the database file should be
+run_suite broken-store FLIGHTDECK_LEADER_DIR="$tmp/broken/run" FLIGHTDECK_DATA_DIR="$tmp/broken/data"
+
+echo "HOST-SUMMARY passed=$passed failed=$failed"
+exit "$rc"

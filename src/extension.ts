@@ -1,0 +1,89 @@
+// Entry point of the VS Code extension. Wiring only: start the runtime (this window leads and runs
+// the engine, or attaches to the window / `flightdeck serve` that does), then the views and commands,
+// which talk to the engine only through the protocol client.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProtocolClient } from './engine/protocol';
+import { type Runtime, startRuntime } from './engine/runtime';
+import { StoreLoadError } from './engine/store/db';
+import { AttentionNotifier } from './vscode/attentionNotifier';
+import { registerCommands } from './vscode/commands';
+import { EngineConnection } from './vscode/engineConnection';
+import { SessionPanels } from './vscode/sessionPanels';
+import { SessionsTree } from './vscode/sessionsTree';
+
+/** What activate() returns: used by the host tests (and by nothing else). */
+export interface FlightdeckApi {
+  /** Undefined until the runtime started (see ready()). runtime.engine is set when this window leads. */
+  readonly runtime: Runtime | undefined;
+  readonly client: ProtocolClient | undefined;
+  readonly connection: EngineConnection;
+  readonly tree: SessionsTree;
+  readonly panels: SessionPanels;
+  readonly notifier: AttentionNotifier;
+  /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
+  ready(): Promise<void>;
+}
+
+let runtime: Runtime | undefined;
+
+export function activate(context: vscode.ExtensionContext): FlightdeckApi {
+  const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
+  const connection = new EngineConnection(log);
+  const tree = new SessionsTree(connection, context.extensionUri, log);
+  const panels = new SessionPanels(context.extensionUri);
+  const notifier = new AttentionNotifier(tree);
+  context.subscriptions.push(log, connection, tree, panels, notifier,
+    ...registerCommands({ connection, tree, panels, log }),
+    vscode.workspace.onDidChangeConfiguration(e => {
+      if (['dataDir', 'codex', 'claude', 'hub'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
+    }));
+
+  // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
+  const started = startEngine(context, connection, log);
+  return {
+    get runtime() { return runtime; },
+    get client() { return connection.current; },
+    connection, tree, panels, notifier,
+    async ready() { await started; await connection.client(); },
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  const r = runtime;
+  runtime = undefined;
+  await r?.stop();
+}
+
+async function startEngine(context: vscode.ExtensionContext, connection: EngineConnection, log: vscode.LogOutputChannel): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('flightdeck');
+  const setting = (key: string) => expandHome(cfg.get<string>(key, '').trim()) || undefined;
+  const dataDir = setting('dataDir') ?? (process.env.FLIGHTDECK_DATA_DIR || context.globalStorageUri.fsPath);
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+  try {
+    runtime = await startRuntime({
+      dataDir, version,
+      log: (level, msg) => log[level](msg),
+      codexHome: setting('codex.home'), claudeHome: setting('claude.home'),
+      codexPath: setting('codex.path'), claudePath: setting('claude.path'),
+    });
+    log.info(`Flightdeck ${version}: ${runtime.role}${runtime.role === 'leader' ? `, data in ${dataDir}` : ''}`);
+    context.subscriptions.push({ dispose: runtime.onRoleChange(role => log.info(`Flightdeck: this window is now the ${role}`)) });
+    connection.attach(() => runtime!.connect());
+  } catch (e) {
+    const message = e instanceof StoreLoadError ? e.message : `Flightdeck could not start its engine: ${(e as Error)?.message ?? e}`;
+    log.error(e instanceof Error && e.stack ? e.stack : String(e));
+    connection.fail(message);
+    void vscode.window.showErrorMessage(message, 'Show Log').then(choice => { if (choice) log.show(); });
+  }
+}
+
+async function offerReload(): Promise<void> {
+  const choice = await vscode.window.showInformationMessage('Flightdeck: reload the window to apply the changed settings.', 'Reload Window');
+  if (choice) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}

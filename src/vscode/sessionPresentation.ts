@@ -1,0 +1,65 @@
+// How a session reads in the sidebar: its group, status words, relative time and the contextValue
+// that menus match on. Plain functions over protocol data, so every view shows the same words.
+import type { Session } from '../engine/protocol';
+
+export type GroupId = 'attention' | 'working' | 'recent' | 'ended';
+
+export const GROUPS: readonly { id: GroupId; label: string; expanded: boolean }[] = [
+  { id: 'attention', label: 'Needs attention', expanded: true },
+  { id: 'working', label: 'Working', expanded: true },
+  { id: 'recent', label: 'Recent', expanded: true },
+  { id: 'ended', label: 'Ended', expanded: false },
+];
+
+export function groupOf(s: Session): GroupId {
+  if (s.status === 'ended') return 'ended';
+  if (needsAttention(s)) return 'attention';
+  return s.workStatus === 'working' ? 'working' : 'recent';
+}
+
+export function needsAttention(s: Session): boolean {
+  return s.status === 'active' && (s.workStatus === 'needsApproval' || s.workStatus === 'needsAnswer');
+}
+
+const STATUS_WORDS: Record<Session['workStatus'], string> = {
+  working: 'working', waiting: 'waiting', needsApproval: 'needs approval', needsAnswer: 'has a question', idle: 'idle',
+};
+
+export function statusText(s: Session): string {
+  return s.status === 'ended' ? 'ended' : STATUS_WORDS[s.workStatus];
+}
+
+/** "now", "3m", "5h", "2d": short enough for a tree row. */
+export function relativeTime(isoTime: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(isoTime)) / 1000));
+  if (seconds < 45) return 'now';
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours}h`;
+  return `${Math.round(hours / 24)}d`;
+}
+
+export function describeSession(s: Session, now: number): string {
+  return `${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
+}
+
+/**
+ * session:<provider>:<mode>:<status>:<workStatus>; menus match it with regexes such as
+ * `viewItem =~ /:needsApproval$/` or `viewItem =~ /:active:/`.
+ */
+export function contextValueOf(s: Session): string {
+  return `session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
+}
+
+export const PROVIDER_LABELS: Record<Session['provider'], string> = { codex: 'Codex', claude: 'Claude Code' };
+
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+}

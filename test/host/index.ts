@@ -1,0 +1,32 @@
+// Entry of the host tests (VS Code's extensionTestsPath): runs mocha inside the real extension host
+// that code-server started, and prints one parseable line for CI: HOST-SUMMARY passed=N failed=M.
+//
+// FLIGHTDECK_HOST_SUITE picks the suite: "main" (default: *.test.js) or "broken-store"
+// (broken-store.suite.js, for a run whose data dir cannot hold a database).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  // The extension activates lazily (on first use by a test), so these still reach it. A private
+  // leader dir keeps this window from attaching to any other Flightdeck engine on the machine.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-host-'));
+  process.env.FLIGHTDECK_LEADER_DIR ||= path.join(tmp, 'run');
+  process.env.FLIGHTDECK_DATA_DIR ||= path.join(tmp, 'data');
+
+  const suite = process.env.FLIGHTDECK_HOST_SUITE || 'main';
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000 });
+  if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
+  const files = fs.readdirSync(__dirname).filter(f => suite === 'main' ? f.endsWith('.test.js') : f === `${suite}.suite.js`);
+  if (files.length === 0) return Promise.reject(new Error(`no host test files for suite "${suite}" in ${__dirname}`));
+  for (const f of files.sort()) mocha.addFile(path.join(__dirname, f));
+
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run(failures => {
+      const passed = runner.stats?.passes ?? 0;
+      console.log(`HOST-SUMMARY passed=${passed} failed=${failures}`);
+      if (failures) reject(new Error(`${failures} host tests failed.`)); else resolve();
+    });
+  });
+}
