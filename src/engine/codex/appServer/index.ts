@@ -1,0 +1,5 @@
+export * from './binary';
+export * from './client';
+export * from './jsonRpc';
+export * from './process';
+export * from './schemas';

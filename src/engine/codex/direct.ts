@@ -1,0 +1,70 @@
+// The Codex direct provider as one piece: resolves the codex binary, owns the app-server client and
+// registers two controllers with the engine:
+//  - `controller` drives codex direct sessions (create_session / list_models route to it too);
+//  - `takeoverController` claims codex passive sessions for `takeover` only, so every other
+//    operation on a passive session still reaches the passive watcher's controller.
+// Call start() after engine.start() (it picks up restored direct sessions), stop() before engine.stop().
+import type { Session } from '../protocol';
+import { type Clock, systemClock } from '../sessions/clock';
+import type { LogFn, SessionEngine } from '../sessions/engine';
+import type { ProviderController } from '../sessions/provider';
+import { resolveCodexBinary } from './appServer/binary';
+import { AppServerClient } from './appServer/client';
+import { CodexDirectController } from './directController';
+
+export interface CodexDirectOptions {
+  engine: SessionEngine;
+  /** The codex path from the settings; else `codex` on PATH, else the @openai/codex package. */
+  codexPath?: string | null;
+  /** CODEX_HOME for the app-server (default: inherited, i.e. ~/.codex). */
+  codexHome?: string;
+  /** Extra environment for the app-server process (on top of process.env). */
+  env?: Record<string, string>;
+  log?: LogFn;
+  clock?: Clock;
+  /** Takeover waits until a rollout has been quiet this long, unless forced (default 10 s). */
+  takeoverQuietMs?: number;
+  requestTimeoutMs?: number;
+  /** Shown to Codex as the client (it becomes the thread's originator). */
+  clientName?: string;
+  clientVersion?: string;
+}
+
+export interface CodexDirect {
+  controller: CodexDirectController;
+  takeoverController: ProviderController;
+  client: AppServerClient;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
+  const log = o.log ?? (() => {});
+  const clock = o.clock ?? systemClock;
+  const binary = resolveCodexBinary({ setting: o.codexPath });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ...(o.codexHome ? { CODEX_HOME: o.codexHome } : {}) };
+  const client = new AppServerClient({
+    binary, env, clock, log, requestTimeoutMs: o.requestTimeoutMs,
+    clientInfo: { name: o.clientName ?? 'flightdeck', title: 'Flightdeck', version: o.clientVersion ?? '0.1.0' },
+  });
+  const controller = new CodexDirectController({ engine: o.engine, client, log, clock, takeoverQuietMs: o.takeoverQuietMs });
+  const takeoverController: ProviderController = {
+    handles: (s: Session) => s.provider === 'codex' && s.mode === 'passive',
+    takeover: (s, force) => controller.takeover(s, force),
+  };
+  const unregister: (() => void)[] = [];
+  return {
+    controller,
+    takeoverController,
+    client,
+    async start() {
+      if (!unregister.length) unregister.push(o.engine.registerProvider(controller), o.engine.registerProvider(takeoverController));
+      log('info', `codex direct: using ${binary}`);
+      await controller.start();
+    },
+    async stop() {
+      for (const u of unregister.splice(0)) u();
+      await controller.stop();
+    },
+  };
+}
