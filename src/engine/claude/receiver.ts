@@ -35,6 +35,7 @@ export class HookReceiver {
   private token = randomBytes(32).toString('hex');
   private tokenDigest = digest(this.token);
   private readonly maxBytes: number;
+  private handling = 0;
   port = 0;
 
   constructor(private readonly opts: HookReceiverOptions) {
@@ -67,6 +68,9 @@ export class HookReceiver {
     server.closeAllConnections();
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
+
+  /** Hook requests being handled now (held PermissionRequests included). */
+  get inFlight(): number { return this.handling; }
 
   /** For tests and in-process clients: the secret never leaves this object otherwise. */
   get secretForTests(): string { return this.token; }
@@ -106,6 +110,7 @@ export class HookReceiver {
     const rawDir = req.headers[PROJECT_DIR_HEADER];
     let projectDir: string | null = null;
     try { projectDir = typeof rawDir === 'string' && rawDir ? decodeURIComponent(rawDir) : null; } catch { projectDir = null; }
+    this.handling++;
     try {
       const answer = await this.opts.handle(parsed.data, { projectDir, signal: aborter.signal });
       if (res.destroyed) return;
@@ -114,6 +119,8 @@ export class HookReceiver {
     } catch (e) {
       this.opts.log('error', `claude: handling ${parsed.data.hook_event_name} failed: ${(e as Error)?.stack ?? e}`);
       if (!res.destroyed) res.writeHead(500).end();
+    } finally {
+      this.handling--;
     }
   }
 
