@@ -27,7 +27,8 @@ export interface FileTrack {
   path: string;
   fileKey: string;
   pos: TailPosition;
-  persistedOffset: number;
+  /** What the store holds for this path (offset + mapping), to write only changes. */
+  persisted: string;
   threadId: string | null;
   sessionId: string | null;
   /** The thread belongs to a direct session: its lines are skipped (SPEC §1, kind 1). */
@@ -107,7 +108,7 @@ export class RolloutIngest {
     const stored = this.o.store.getOffset(path);
     const t: FileTrack = {
       path, fileKey: createHash('sha256').update(path).digest('hex').slice(0, 12),
-      pos: { offset: stored?.offset ?? 0 }, persistedOffset: stored?.offset ?? -1,
+      pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId) : '',
       threadId: null, sessionId: null, excluded: false, mapState: newMapperState(), lastLinesAt: this.o.engine.clock.now(),
     };
     if (stored && stored.offset > 0) {
@@ -152,7 +153,12 @@ export class RolloutIngest {
       }
       const session = this.session(t);
       if (!session) continue;
-      if (!activityDone) { this.o.engine.apply(session.id, { type: 'activity' }); activityDone = true; }
+      if (!activityDone) {
+        this.o.engine.apply(session.id, { type: 'activity' });
+        // The same thread can live in two files (a copy, a fork): the one that moved last is the source.
+        if (session.sourcePath !== t.path) this.o.engine.apply(session.id, { type: 'metadata', sourcePath: t.path });
+        activityDone = true;
+      }
       const mapped = mapRolloutLine(env.data, {
         threadId: t.threadId!, fileKey: t.fileKey, offset: line.offset, now: this.o.engine.clock.now(), state: t.mapState,
         approvalPolicy: session.approvalPolicy, sandboxMode: session.sandboxMode,
@@ -227,9 +233,10 @@ export class RolloutIngest {
   }
 
   private persist(t: FileTrack): void {
-    if (!t.threadId || t.pos.offset === t.persistedOffset) return;
+    const key = persistKey(t.pos.offset, t.sessionId, t.threadId);
+    if (!t.threadId || key === t.persisted) return;
     this.o.store.setOffset({ path: t.path, sessionId: t.sessionId, providerSessionId: t.threadId, offset: t.pos.offset });
-    t.persistedOffset = t.pos.offset;
+    t.persisted = key;
   }
 
   /**
@@ -246,6 +253,10 @@ export class RolloutIngest {
       this.o.engine.apply(s.id, { type: 'ended', reason: END_REASONS.timeout });
     }
   }
+}
+
+function persistKey(offset: number, sessionId: string | null, threadId: string | null): string {
+  return `${offset}|${sessionId}|${threadId}`;
 }
 
 function metaOf(firstLine: string): SessionMeta | null {

@@ -1,0 +1,266 @@
+// The passive Codex watcher (SPEC §1 kind 2, §2, §3): follows every rollout file under
+// `$CODEX_HOME/sessions/` and feeds the sessions they describe into the engine.
+//
+// - File events (chokidar, on the directory: v4 has no globs) are debounced per file: the first
+//   event schedules a read 150 ms later and events in between join it (a steady stream of writes
+//   cannot postpone the read forever).
+// - A catch-up sweep every 3 s reads files that grew without an event.
+// - At start: names from session_index.jsonl, a backfill of first prompts for passive sessions that
+//   have none (first 4,096 lines), then a seed of the files modified in the last 15 minutes. Older
+//   files are read when they change.
+// - Files idle longer than the seed window drop out of the sweep (their offsets stay persisted).
+// - The 120 s inactivity timeout of passive sessions is the engine's (lifecycle.ts); every line read
+//   counts as activity, which also reactivates an ended session.
+// All timers go through the injected Clock.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import type { Clock, TimerHandle } from '../sessions/clock';
+import { systemClock } from '../sessions/clock';
+import type { LogFn, SessionEngine } from '../sessions/engine';
+import { nameFromPrompt } from '../sessions/naming';
+import type { Store } from '../store/types';
+import { TAIL_DEFAULTS, type TailPosition, readAppended } from './jsonlTail';
+import { isRolloutFile, listRolloutFiles } from './rolloutFiles';
+import { RolloutIngest } from './rolloutIngest';
+import { mapRolloutLine, newMapperState } from './rolloutMap';
+import { RolloutEnvelope } from './rolloutSchema';
+import { type ThreadName, readSessionIndex } from './sessionIndex';
+
+export interface CodexWatcherOptions {
+  engine: SessionEngine;
+  store: Store;
+  /** `$CODEX_HOME` (setting / --codex-home; default ~/.codex). */
+  codexHome: string;
+  clock?: Clock;
+  log?: LogFn;
+  debounceMs?: number;
+  sweepMs?: number;
+  seedWindowMs?: number;
+  /** Lines longer than this are skipped with a warning, never buffered whole. */
+  maxLineBytes?: number;
+  backfillLines?: number;
+  /** Use chokidar for file events (default true). Unit tests drive notify()/sweep() themselves. */
+  watchFiles?: boolean;
+}
+
+export const WATCHER_DEFAULTS = {
+  debounceMs: 150,
+  sweepMs: 3_000,
+  seedWindowMs: 15 * 60_000,
+  maxLineBytes: TAIL_DEFAULTS.maxLineBytes,
+  backfillLines: 4_096,
+} as const;
+
+export interface CodexWatcher {
+  /** Names, backfill, seed, then file events and the sweep. Resolves when chokidar is ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The catch-up sweep (also run every sweepMs). */
+  sweep(): void;
+  /** A file event for this path (what chokidar reports); the read follows after the debounce. */
+  notify(file: string): void;
+  /** Reads a file now, without debounce. */
+  processNow(file: string): void;
+  /** Re-reads session_index.jsonl and applies changed names. */
+  reloadNames(): void;
+  readonly trackedFiles: number;
+  readonly totals: RolloutIngest['totals'];
+}
+
+const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
+
+export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
+  const { engine, store } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log: LogFn = opts.log ?? (() => {});
+  const cfg = {
+    debounceMs: opts.debounceMs ?? WATCHER_DEFAULTS.debounceMs,
+    sweepMs: opts.sweepMs ?? WATCHER_DEFAULTS.sweepMs,
+    seedWindowMs: opts.seedWindowMs ?? WATCHER_DEFAULTS.seedWindowMs,
+    maxLineBytes: opts.maxLineBytes ?? WATCHER_DEFAULTS.maxLineBytes,
+    backfillLines: opts.backfillLines ?? WATCHER_DEFAULTS.backfillLines,
+  };
+  const home = path.resolve(opts.codexHome);
+  const sessionsDir = path.join(home, 'sessions');
+  const indexFile = path.join(home, 'session_index.jsonl');
+  let names = new Map<string, ThreadName>();
+  const ingest = new RolloutIngest({
+    engine, store, log, maxLineBytes: cfg.maxLineBytes,
+    nameFor(threadId) {
+      const n = names.get(threadId);
+      if (!n) return null;
+      store.setKv(INDEX_KV_PREFIX + threadId, n.updatedAt);
+      return n.name;
+    },
+  });
+  const pending = new Map<string, TimerHandle>();
+  let sweepTimer: TimerHandle | null = null;
+  let fsWatcher: FSWatcher | null = null;
+  let running = false;
+  /** File events were set up (or are being set up). */
+  let watching = false;
+
+  function safely(what: string, fn: () => void): void {
+    // Bad files must never stop the watcher (or the engine): log and go on.
+    try { fn(); } catch (e) { log('error', `codex watcher: ${what} failed: ${(e as Error)?.stack ?? e}`); }
+  }
+
+  function processNow(file: string): void {
+    safely(`reading ${file}`, () => {
+      const r = ingest.process(file);
+      // Over the per-read budget: go on after yielding, so a huge backlog does not block the host.
+      if (r.more && running) notify(file);
+    });
+  }
+
+  function notify(file: string): void {
+    if (!isRolloutFile(file) || pending.has(file)) return;
+    pending.set(file, clock.setTimeout(() => { pending.delete(file); processNow(file); }, cfg.debounceMs));
+  }
+
+  function sweep(): void {
+    if (running && opts.watchFiles !== false && !fsWatcher && !watching && fs.existsSync(home)) {
+      watching = true;
+      seed();
+      startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
+    }
+    const now = clock.now();
+    for (const t of [...ingest.tracks.values()]) {
+      if (pending.has(t.path)) continue;
+      let size: number;
+      try { size = fs.statSync(t.path).size; } catch { processNow(t.path); continue; }
+      if (ingest.unread(t, size)) processNow(t.path);
+      else if (now - t.lastLinesAt > cfg.seedWindowMs) ingest.forget(t.path);
+    }
+  }
+
+  function applyName(threadId: string, n: ThreadName): void {
+    const s = engine.findByProviderId('codex', threadId);
+    if (!s) return;
+    const key = INDEX_KV_PREFIX + threadId;
+    // Applied once per index entry: a later rename in Flightdeck is not undone at the next start.
+    if (store.getKv(key) === n.updatedAt) return;
+    if (s.customName !== n.name) engine.apply(s.id, { type: 'renamed', name: n.name });
+    store.setKv(key, n.updatedAt);
+  }
+
+  function reloadNames(): void {
+    safely('reading session_index.jsonl', () => {
+      const read = readSessionIndex(indexFile);
+      if (read.invalidLines) log('warn', `codex: skipped ${read.invalidLines} bad line(s) in ${indexFile}`);
+      const before = names;
+      names = read.names;
+      for (const [threadId, n] of names) {
+        if (before.get(threadId)?.updatedAt !== n.updatedAt) applyName(threadId, n);
+      }
+    });
+  }
+
+  /** SPEC §3: a passive session without a first prompt gets one from its rollout's first lines. */
+  function backfill(): void {
+    for (const s of engine.listSessions()) {
+      if (s.provider !== 'codex' || s.mode !== 'passive' || s.firstPrompt || !s.sourcePath || !s.providerSessionId) continue;
+      safely(`backfilling ${s.sourcePath}`, () => {
+        const prompt = firstPromptIn(s.sourcePath!, s.providerSessionId!, cfg.backfillLines, cfg.maxLineBytes, clock.now());
+        if (prompt) engine.apply(s.id, { type: 'metadata', firstPrompt: prompt });
+      });
+    }
+  }
+
+  function seed(): void {
+    const since = clock.now() - cfg.seedWindowMs;
+    const files = listRolloutFiles(sessionsDir);
+    const recent = files.filter(f => f.mtimeMs >= since).sort((a, b) => a.mtimeMs - b.mtimeMs);
+    log('info', `codex: ${files.length} rollout file(s) under ${sessionsDir}; seeding ${recent.length} modified in the last ${Math.round(cfg.seedWindowMs / 60_000)} min`);
+    for (const f of recent) processNow(f.path);
+  }
+
+  async function startFileEvents(): Promise<void> {
+    if (!fs.existsSync(home)) {
+      log('info', `codex: ${home} does not exist yet; the sweep starts watching once it does`);
+      return;
+    }
+    watching = true;
+    const w = watch(home, {
+      ignoreInitial: true,
+      persistent: true,
+      // Only the sessions tree and the name index: the rest of CODEX_HOME (sqlite logs) changes constantly.
+      ignored: (p: string) => {
+        const abs = path.resolve(p);
+        return !(abs === home || abs === indexFile || abs === sessionsDir || abs.startsWith(sessionsDir + path.sep));
+      },
+    });
+    w.on('add', p => onFileEvent(p));
+    w.on('change', p => onFileEvent(p));
+    w.on('unlink', p => { if (isRolloutFile(p)) { ingest.forget(path.resolve(p)); log('info', `codex: rollout ${p} was deleted`); } });
+    w.on('error', e => log('warn', `codex: file watcher error: ${(e as Error)?.message ?? e}`));
+    fsWatcher = w;
+    await new Promise<void>(resolve => w.once('ready', () => resolve()));
+  }
+
+  function onFileEvent(p: string): void {
+    const abs = path.resolve(p);
+    if (abs === indexFile) reloadNames();
+    else notify(abs);
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      reloadNames();
+      safely('backfill', backfill);
+      safely('seed', seed);
+      sweepTimer = clock.setInterval(() => safely('sweep', sweep), cfg.sweepMs);
+      if (opts.watchFiles !== false) await startFileEvents();
+    },
+    async stop() {
+      running = false;
+      sweepTimer?.cancel();
+      sweepTimer = null;
+      for (const t of pending.values()) t.cancel();
+      pending.clear();
+      const w = fsWatcher;
+      fsWatcher = null;
+      watching = false;
+      if (w) await w.close();
+      store.flush();
+    },
+    sweep: () => safely('sweep', sweep),
+    notify,
+    processNow,
+    reloadNames,
+    get trackedFiles() { return ingest.tracks.size; },
+    get totals() { return ingest.totals; },
+  };
+}
+
+/** The first real user prompt in the first `maxLines` lines of a rollout, already cut to a name. */
+export function firstPromptIn(file: string, threadId: string, maxLines: number, maxLineBytes: number, now: number): string | null {
+  let pos: TailPosition = { offset: 0 };
+  let seen = 0;
+  const state = newMapperState();
+  while (seen < maxLines) {
+    const r = readAppended(file, pos, { maxLineBytes });
+    if (r.missing) return null;
+    for (const line of r.lines) {
+      if (++seen > maxLines) return null;
+      let raw: unknown;
+      try { raw = JSON.parse(line.text); } catch { continue; }
+      const env = RolloutEnvelope.safeParse(raw);
+      if (!env.success) continue;
+      const { ops } = mapRolloutLine(env.data, {
+        threadId, fileKey: 'backfill', offset: line.offset, now, state, approvalPolicy: null, sandboxMode: null,
+      });
+      for (const op of ops) {
+        if (op.op !== 'upsert' || op.message.kind !== 'user') continue;
+        const name = nameFromPrompt(op.message.text);
+        if (name) return name;
+      }
+    }
+    pos = { offset: r.offset, carry: r.carry };
+    if (!r.more) return null;
+  }
+  return null;
+}
