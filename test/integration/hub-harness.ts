@@ -18,6 +18,7 @@ import type { Store } from '../../src/engine/store/types';
 
 export interface Rig {
   dir: string;
+  clock: FakeClock;
   store: Store;
   engine: SessionEngine;
   replay: ReplayBuffer;
@@ -27,9 +28,8 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(over: Partial<HubOptions> = {}): Promise<Rig> {
+export async function startRig(over: Partial<HubOptions> = {}, clock = new FakeClock()): Promise<Rig> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-hub-'));
-  const clock = new FakeClock();
   const store = openStore({ file: path.join(dir, 'flightdeck.db'), clock });
   const engine = new SessionEngine({ store, clock });
   engine.start();
@@ -40,7 +40,7 @@ export async function startRig(over: Partial<HubOptions> = {}): Promise<Rig> {
     engine, replay, port: 0, token, version: '0.1.0-test', log: (level, msg) => logs.push(`${level}: ${msg}`), ...over,
   });
   return {
-    dir, store, engine, replay, hub, token: over.token ?? token, logs,
+    dir, clock, store, engine, replay, hub, token: over.token ?? token, logs,
     async close() {
       await hub.close();
       engine.stop();

@@ -32,12 +32,16 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Flightdeck</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/web.css">
 <script src="/web.js" defer></script>
 </head>
 <body><div id="app" class="app"><p class="muted pad">Loading…</p></div><noscript>Flightdeck needs JavaScript.</noscript></body>
 </html>
 `;
+
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0e639c"/>'
+  + '<path d="M3 9.5 13 4l-2.5 9-2.2-3.1L6 12V8.6z" fill="#fff"/></svg>';
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -52,6 +56,11 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse, webRoot: str
   if (pathname === '/' || pathname === '/index.html') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp(req), ...SECURITY_HEADERS });
     res.end(req.method === 'HEAD' ? undefined : PAGE);
+    return true;
+  }
+  if (pathname === '/favicon.svg' || pathname === '/favicon.ico') {
+    res.writeHead(200, { 'Content-Type': 'image/svg+xml', ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
+    res.end(req.method === 'HEAD' ? undefined : FAVICON);
     return true;
   }
   const asset = ASSETS[pathname];

@@ -1,0 +1,230 @@
+// The web client's controller: the token (asked once, kept in localStorage), the connection with
+// reconnects that resume from the last revision, the route (#/ or #/s/<id>) and rendering.
+import { ClientState } from '../../src/engine/hub/clientState';
+import {
+  type ApprovalDecision, type Message, PROTOCOL_VERSION, type PendingApproval, ProtocolClient, type ServerMessage, type Session,
+} from '../../src/engine/protocol';
+import { h } from './dom';
+import { type Connection, headerView, listView, loginView, needsAttention, sessionView, type ViewActions } from './views';
+import { openSocket } from './wsTransport';
+
+const TOKEN_KEY = 'flightdeck.hubToken';
+/** Close code the hub uses when the token was rotated. */
+const TOKEN_ROTATED = 4001;
+
+export class App implements ViewActions {
+  private state = new ClientState();
+  private client: ProtocolClient | null = null;
+  private token: string | null;
+  private conn: Connection = 'connecting';
+  private loginError: string | null = null;
+  private following: string | null = null;
+  private busy = new Set<string>();
+  private toastText: string | null = null;
+  private toastTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryMs = 1_000;
+  private renderQueued = false;
+  private readonly composer = h('textarea', { id: 'composer', rows: '2', placeholder: 'Message the agent…', 'aria-label': 'Message' }) as HTMLTextAreaElement;
+
+  constructor(private root: HTMLElement) {
+    this.token = this.takeTokenFromHash() ?? localStorage.getItem(TOKEN_KEY);
+    window.addEventListener('hashchange', () => { this.follow(this.route()); this.render(); });
+    this.composer.addEventListener('keydown', ev => {
+      // Enter sends, Shift+Enter is a new line (as in chat apps and the VS Code panel).
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); this.composer.form?.requestSubmit(); }
+    });
+    setInterval(() => this.scheduleRender(), 30_000); // relative times
+  }
+
+  start(): void {
+    if (this.token) void this.connect();
+    this.render();
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------
+
+  login(token: string): void {
+    this.token = token;
+    localStorage.setItem(TOKEN_KEY, token);
+    this.loginError = null;
+    void this.connect();
+  }
+
+  logout(): void {
+    localStorage.removeItem(TOKEN_KEY);
+    this.token = null;
+    this.client?.close();
+    this.client = null;
+    this.state = new ClientState();
+    this.following = null;
+    this.render();
+  }
+
+  decide(s: Session, a: PendingApproval, decision: ApprovalDecision): void {
+    this.busy.add(a.approvalId);
+    this.render();
+    this.call({ type: 'approve_tool', sessionId: s.id, approvalId: a.approvalId, version: a.version, decision }, () => this.busy.delete(a.approvalId));
+  }
+
+  send(s: Session, text: string): void {
+    this.call({ type: 'send_message', sessionId: s.id, text }, ok => { if (ok) this.composer.value = ''; });
+  }
+
+  interrupt(s: Session): void { this.call({ type: 'interrupt_session', sessionId: s.id }); }
+
+  loadOlder(s: Session): void {
+    const first = this.state.orderedMessages(s.id)[0];
+    this.call({ type: 'load_messages', sessionId: s.id, beforeSeq: first?.seq });
+  }
+
+  showWhole(m: Message): void { this.call({ type: 'get_message', sessionId: m.sessionId, messageId: m.id }); }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  private wsUrl(): string {
+    return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  }
+
+  private async connect(): Promise<void> {
+    const token = this.token;
+    if (!token) return;
+    this.conn = 'connecting';
+    this.render();
+    let opened;
+    try {
+      opened = await openSocket(this.wsUrl(), token, why => this.toast(why));
+    } catch {
+      // The browser hides the HTTP status of a refused upgrade; if the hub itself answers, the token
+      // (or this page's origin) was refused, so ask again instead of retrying forever.
+      const hubUp = await fetch('/health', { cache: 'no-store' }).then(r => r.ok, () => false);
+      if (hubUp && token === this.token) return this.askToken('The hub refused this token. Paste the current one.');
+      return this.retry();
+    }
+    if (token !== this.token) { opened.transport.close(); return; }
+    const client = new ProtocolClient(opened.transport, 'w');
+    this.client = client;
+    client.on(m => this.receive(m));
+    opened.socket.addEventListener('close', ev => {
+      if (this.client !== client) return;
+      this.client = null;
+      if (ev.code === TOKEN_ROTATED) return this.askToken('The hub token was rotated. Paste the new one.');
+      this.retry();
+    });
+    try {
+      const welcome = await client.request({ type: 'hello', protocolVersion: PROTOCOL_VERSION, client: 'flightdeck-web' });
+      if (welcome.type === 'welcome' && welcome.protocolVersion !== PROTOCOL_VERSION) {
+        this.toast(`The hub speaks protocol ${welcome.protocolVersion}, this page ${PROTOCOL_VERSION}: reload the page.`);
+      }
+      await client.request({ type: 'subscribe_list' });
+      this.conn = 'online';
+      this.retryMs = 1_000;
+      const route = this.route();
+      this.following = null;
+      this.follow(route);
+    } catch (e) {
+      this.toast((e as Error).message);
+    }
+    this.render();
+  }
+
+  private askToken(why: string): void {
+    localStorage.removeItem(TOKEN_KEY);
+    this.token = null;
+    this.loginError = why;
+    this.render();
+  }
+
+  private retry(): void {
+    this.conn = 'offline';
+    this.render();
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 15_000);
+    setTimeout(() => { if (this.token && !this.client) void this.connect(); }, wait);
+  }
+
+  private receive(m: ServerMessage): void {
+    if (m.type === 'resync') {
+      // The hub dropped events for us (we were slow): ask again, from the revision we hold.
+      if (m.sessionId && m.sessionId === this.following) this.subscribe(m.sessionId);
+      else if (!m.sessionId) this.call({ type: 'subscribe_list' });
+      return;
+    }
+    if (m.type === 'error' && !m.requestId) this.toast(m.message);
+    const touched = this.state.apply(m);
+    if (touched === 'list' || touched === this.following || m.type === 'session_delta') this.scheduleRender();
+  }
+
+  private follow(sessionId: string | null): void {
+    if (sessionId === this.following || !this.client) return;
+    if (this.following) this.call({ type: 'unsubscribe_session', sessionId: this.following });
+    this.following = sessionId;
+    this.composer.value = '';
+    if (sessionId) this.subscribe(sessionId);
+  }
+
+  private subscribe(sessionId: string): void {
+    const since = this.state.views.get(sessionId)?.revision;
+    this.call({ type: 'subscribe_session', sessionId, sinceRevision: since }, ok => {
+      if (!ok && this.following === sessionId) { this.following = null; location.hash = '#/'; }
+    });
+  }
+
+  /** A request whose error becomes a toast; done(ok) runs either way. */
+  private call(msg: Parameters<ProtocolClient['request']>[0], done?: (ok: boolean) => void): void {
+    if (!this.client) { this.toast('Not connected to the hub.'); done?.(false); return; }
+    this.client.request(msg).then(() => done?.(true), (e: Error) => { this.toast(e.message); done?.(false); }).finally(() => this.scheduleRender());
+  }
+
+  private toast(text: string): void {
+    this.toastText = text;
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => { this.toastText = null; this.render(); }, 6_000);
+    this.scheduleRender();
+  }
+
+  // ---- routing and rendering -------------------------------------------------------------------
+
+  private route(): string | null {
+    const m = /^#\/s\/(.+)$/.exec(location.hash);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  /** A token in the URL fragment (never sent to the server) is taken once and removed from the address bar. */
+  private takeTokenFromHash(): string | null {
+    const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+    if (!m) return null;
+    localStorage.setItem(TOKEN_KEY, m[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+    return m[1];
+  }
+
+  private scheduleRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => { this.renderQueued = false; this.render(); });
+  }
+
+  private render(): void {
+    if (!this.token) {
+      this.root.replaceChildren(loginView(this, this.loginError));
+      (this.root.querySelector('#token') as HTMLInputElement | null)?.focus();
+      return;
+    }
+    const sessions = this.state.sortedList();
+    const selected = this.route();
+    const old = this.root.querySelector('#transcript');
+    const stick = !old || old.scrollHeight - old.scrollTop - old.clientHeight < 40;
+    const prevTop = old?.scrollTop ?? 0;
+    const focused = document.activeElement === this.composer;
+    this.root.replaceChildren(
+      headerView(this.conn, this, sessions.filter(needsAttention).length),
+      h('div', { class: `body${selected ? ' has-session' : ''}` },
+        listView(sessions, selected),
+        selected ? sessionView({ state: this.state, sessionId: selected, busy: this.busy, composer: this.composer, act: this })
+          : h('main', { class: 'session empty' }, h('p', { class: 'muted' }, sessions.length ? 'Pick a session.' : ''))),
+      this.toastText ? h('div', { class: 'toast', role: 'status' }, this.toastText) : '');
+    const t = this.root.querySelector('#transcript');
+    if (t) t.scrollTop = stick ? t.scrollHeight : prevTop;
+    if (focused) this.composer.focus();
+  }
+}

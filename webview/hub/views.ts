@@ -1,0 +1,142 @@
+// The three screens: login, session list (attention first) and a session with its transcript,
+// approval card and composer. Pure functions of the app's state to DOM.
+import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
+import type { ClientState } from '../../src/engine/hub/clientState';
+import { h, relativeTime } from './dom';
+import { renderMessage, type TranscriptActions } from './transcript';
+
+export interface ViewActions extends TranscriptActions {
+  login(token: string): void;
+  logout(): void;
+  decide(s: Session, a: PendingApproval, d: ApprovalDecision): void;
+  send(s: Session, text: string): void;
+  interrupt(s: Session): void;
+  loadOlder(s: Session): void;
+}
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+const WORK_LABEL: Record<Session['workStatus'], string> = {
+  working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
+};
+const DECISION_LABEL: Record<ApprovalDecision, string> = {
+  approved: 'Approve', approved_for_session: 'Approve for session', approved_always: 'Always approve', denied: 'Deny', abort: 'Deny and stop',
+};
+
+export function needsAttention(s: Session): boolean {
+  return s.status === 'active' && (s.workStatus === 'needsApproval' || s.workStatus === 'needsAnswer');
+}
+
+function statusOf(s: Session): { cls: string; label: string } {
+  if (s.status === 'ended') return { cls: 'ended', label: 'Ended' };
+  return { cls: s.workStatus, label: WORK_LABEL[s.workStatus] };
+}
+
+export function loginView(act: ViewActions, error: string | null): HTMLElement {
+  const input = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'Hub token', 'aria-label': 'Hub token' }) as HTMLInputElement;
+  const submit = (ev: Event) => { ev.preventDefault(); if (input.value.trim()) act.login(input.value.trim()); };
+  return h('main', { class: 'login' },
+    h('form', { class: 'card', onsubmit: submit },
+      h('h1', {}, 'Flightdeck'),
+      h('p', { class: 'muted' }, 'Paste the hub token. In VS Code run “Flightdeck: Copy hub URL and token”; headless, it is in ~/.flightdeck/token. It is kept in this browser only.'),
+      input,
+      error ? h('p', { class: 'form-error', role: 'alert' }, error) : null,
+      h('button', { class: 'primary', type: 'submit', id: 'connect' }, 'Connect')));
+}
+
+export function headerView(conn: Connection, act: ViewActions, attention: number): HTMLElement {
+  const label = conn === 'online' ? 'Connected' : conn === 'connecting' ? 'Connecting…' : 'Offline — retrying';
+  return h('header', { class: 'top' },
+    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo' }, '✈'), 'Flightdeck',
+      attention ? h('span', { class: 'count', title: 'Sessions that need you' }, String(attention)) : null),
+    h('span', { class: `conn ${conn}`, title: label }, h('span', { class: 'dot' }), h('span', { class: 'conn-label' }, label)),
+    h('button', { class: 'ghost', type: 'button', onclick: () => act.logout() }, 'Sign out'));
+}
+
+function row(s: Session, selected: boolean, now: number): HTMLElement {
+  const st = statusOf(s);
+  return h('a', { class: `row${selected ? ' selected' : ''}${needsAttention(s) ? ' attention' : ''}`, href: `#/s/${encodeURIComponent(s.id)}`, 'data-session': s.id },
+    h('span', { class: `dot ws-${st.cls}`, title: st.label }),
+    h('span', { class: 'row-main' },
+      h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
+      h('span', { class: 'meta' }, [s.provider === 'codex' ? 'Codex' : 'Claude', s.projectName, s.mode === 'passive' ? 'watching' : null].filter(Boolean).join(' · '))),
+    h('span', { class: 'row-side' },
+      needsAttention(s) ? h('span', { class: 'badge warn' }, st.label) : h('span', { class: 'status' }, st.label),
+      h('span', { class: 'time' }, relativeTime(s.lastActivityAt, now))));
+}
+
+export function listView(sessions: Session[], selected: string | null): HTMLElement {
+  const now = Date.now();
+  const groups: [string, Session[]][] = [
+    ['Needs you', sessions.filter(needsAttention)],
+    ['Active', sessions.filter(s => s.status === 'active' && !needsAttention(s))],
+    ['Ended', sessions.filter(s => s.status === 'ended')],
+  ];
+  return h('nav', { class: 'list', 'aria-label': 'Sessions' },
+    sessions.length === 0 ? h('p', { class: 'muted pad' }, 'No sessions yet. Sessions of Codex and Claude Code on this machine show up here.') : null,
+    ...groups.filter(([, g]) => g.length).map(([title, g]) => h('section', {}, h('h2', {}, title, h('span', { class: 'n' }, String(g.length))), ...g.map(s => row(s, s.id === selected, now)))));
+}
+
+function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewActions): HTMLElement {
+  const what = a.kind === 'exec' ? 'Run a command' : a.kind === 'fileChange' ? 'Change files' : `Use ${a.toolName ?? 'a tool'}`;
+  const queue = s.pendingApprovals.length;
+  return h('section', { class: 'approval', 'aria-label': 'Approval needed' },
+    h('div', { class: 'approval-head' }, h('strong', {}, `Approval needed: ${what}`), queue > 1 ? h('span', { class: 'muted' }, `1 of ${queue}`) : null),
+    a.command ? h('pre', { class: 'out cmd-block' }, a.command) : null,
+    a.cwd ? h('div', { class: 'muted small' }, `in ${a.cwd}`) : null,
+    a.reason ? h('p', {}, a.reason) : null,
+    a.changes?.length ? h('ul', { class: 'files' }, ...a.changes.map(c => h('li', {}, h('span', { class: `chip k-${c.kind}` }, c.kind), h('code', {}, c.path)))) : null,
+    h('div', { class: 'buttons' }, ...a.options.map(d => h('button', {
+      type: 'button', class: d === 'approved' ? 'primary' : d === 'denied' || d === 'abort' ? 'danger' : 'secondary',
+      'data-decision': d, disabled: busy, onclick: () => act.decide(s, a, d),
+    }, DECISION_LABEL[d]))));
+}
+
+function questionCard(s: Session): HTMLElement | null {
+  const q = s.pendingQuestion;
+  if (!q) return null;
+  return h('section', { class: 'approval question' },
+    h('div', { class: 'approval-head' }, h('strong', {}, 'The agent asks')),
+    ...q.questions.map(x => h('div', {}, h('p', {}, x.question), x.options?.length ? h('ul', {}, ...x.options.map(o => h('li', {}, o.label))) : null)),
+    h('p', { class: 'muted small' }, 'Answer it in VS Code.'));
+}
+
+export interface SessionViewInput {
+  state: ClientState;
+  sessionId: string;
+  busy: ReadonlySet<string>;
+  composer: HTMLTextAreaElement;
+  act: ViewActions;
+}
+
+export function sessionView({ state, sessionId, busy, composer, act }: SessionViewInput): HTMLElement {
+  const view = state.views.get(sessionId);
+  const s = view?.session ?? state.list.get(sessionId);
+  if (!s) return h('main', { class: 'session' }, h('p', { class: 'muted pad' }, 'Loading session…'));
+  const st = statusOf(s);
+  const fill = Math.round(s.contextFill * 100);
+  const messages = state.orderedMessages(sessionId);
+  const canSend = s.status === 'active';
+  return h('main', { class: 'session' },
+    h('div', { class: 'session-head' },
+      h('a', { class: 'back', href: '#/', 'aria-label': 'Back to sessions' }, '‹'),
+      h('div', { class: 'session-title' },
+        h('h1', {}, s.displayName || s.id),
+        h('div', { class: 'meta' },
+          h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', s.provider === 'codex' ? 'Codex' : 'Claude', s.mode === 'passive' ? ' (watching)' : '',
+          s.model ? ` · ${s.model}` : '', ` · context ${fill}%`))),
+    h('div', { class: 'transcript', id: 'transcript' },
+      view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
+      messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : 'Loading…') : null,
+      ...messages.map(m => renderMessage(m, act)),
+      s.workStatus === 'working' && s.status === 'active' ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
+    h('div', { class: 'dock' },
+      s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,
+      questionCard(s),
+      canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },
+        composer,
+        h('div', { class: 'composer-buttons' },
+          s.workStatus === 'working' ? h('button', { type: 'button', class: 'secondary', id: 'interrupt', onclick: () => act.interrupt(s) }, 'Interrupt') : null,
+          h('button', { type: 'submit', class: 'primary', id: 'send' }, 'Send')))
+        : h('p', { class: 'muted small pad-s' }, 'This session has ended.')));
+}
