@@ -1,0 +1,159 @@
+// The passive watcher against the REAL `codex exec` (0.169.0) driven by a scripted fake Responses
+// API on 127.0.0.1, with chokidar as the only event source (the sweep is pushed out of the way) and
+// a real SQLite store. Rollouts must be picked up while codex is still running.
+import * as assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
+import type { Message, Session } from '../../src/engine/protocol';
+import { systemClock } from '../../src/engine/sessions/clock';
+import { type LogFn, SessionEngine } from '../../src/engine/sessions/engine';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import { type CodexHome, codexBinaryForTests, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
+import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
+import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
+
+describe('codex passive watcher with the real codex exec', function () {
+  this.timeout(60_000);
+  const router = promptRouter();
+  let fake: FakeOpenAI;
+  let home: CodexHome;
+  let ws: { dir: string; cleanup(): void };
+  let dbDir: string;
+  let engine: SessionEngine;
+  let store: Store;
+  let watcher: CodexWatcher;
+  let logs: string[];
+  const children = new Set<ChildProcess>();
+  const log: LogFn = (level, msg) => { logs.push(`${level}: ${msg}`); };
+
+  async function open(): Promise<void> {
+    store = openStore({ file: path.join(dbDir, 'flightdeck.db'), clock: systemClock });
+    engine = new SessionEngine({ store, clock: systemClock, log });
+    engine.start();
+    // Only file events can deliver lines within the test: the catch-up sweep is an hour away.
+    watcher = createCodexWatcher({ engine, store, codexHome: home.dir, clock: systemClock, log, sweepMs: 3_600_000 });
+    await watcher.start();
+  }
+  async function close(): Promise<void> {
+    await watcher.stop();
+    engine.stop();
+    store.close();
+  }
+
+  function codexExec(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(codexBinaryForTests(), ['exec', '--skip-git-repo-check', ...args], {
+      cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let stderr = '';
+    child.stderr!.on('data', d => { stderr += d; });
+    child.stdout!.resume();
+    return new Promise(resolve => child.on('exit', code => { children.delete(child); resolve({ code, stderr }); }));
+  }
+
+  const sessionFor = (threadId: string | null): Session | undefined => (threadId ? engine.findByProviderId('codex', threadId) : undefined);
+  const messagesOf = (s: Session): Message[] => engine.getMessages(s.id, { limit: 1000 });
+  const texts = (ms: Message[], kind: Message['kind']) => ms.filter(m => m.kind === kind).map(m => m.text);
+
+  before(async () => { fake = await startFakeOpenAI(router.handler); });
+  after(async () => { await fake.close(); });
+  beforeEach(async () => {
+    logs = [];
+    home = makeCodexHome(fake.port);
+    ws = makeWorkspace();
+    dbDir = tmpDir();
+    await open();
+  });
+  afterEach(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await close();
+    home.cleanup();
+    ws.cleanup();
+    cleanupTmpDirs();
+  });
+
+  it('follows a live codex exec run: named from the first real prompt, messages match the run', async () => {
+    let seenWhileRunning = false;
+    router.on('List the files (passive)', async req => {
+      if (req.step === 0) {
+        return { steps: [{ type: 'reasoning', text: 'Looking at the workspace.' }, { type: 'text', text: 'Let me look.' }, { type: 'exec', cmd: 'ls -1' }] };
+      }
+      // Codex waits for this answer: the watcher must already show the turn so far, from file events alone.
+      await waitFor(() => {
+        const s = sessionFor(req.threadId);
+        return s && messagesOf(s).some(m => m.kind === 'command' && m.text === 'ls -1');
+      }, 'the watcher to show the command while codex runs', 20_000);
+      seenWhileRunning = true;
+      return { steps: [{ type: 'text', text: 'Found README.md.' }], usage: { input: 1234, cached: 100, output: 7 } };
+    });
+
+    const run = await codexExec(['List the files (passive)']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(seenWhileRunning);
+    const threadId = fake.requests.find(r => r.prompt === 'List the files (passive)')!.threadId!;
+    const s = await waitFor(() => {
+      const x = sessionFor(threadId);
+      return x && texts(messagesOf(x), 'agent').includes('Found README.md.') && x.currentTurnId === null ? x : undefined;
+    }, 'the end of the run in the engine', 20_000);
+
+    assert.equal(s.mode, 'passive');
+    assert.equal(s.status, 'active');
+    assert.equal(s.firstPrompt, 'List the files (passive)');
+    assert.equal(s.displayName, 'List the files (passive)');
+    assert.equal(s.model, 'gpt-5.5');
+    assert.equal(s.approvalPolicy, 'never');
+    assert.equal(s.sandboxMode, 'read-only');
+    assert.equal(fs.realpathSync(s.cwd!), fs.realpathSync(ws.dir));
+    assert.ok(s.sourcePath && s.sourcePath.startsWith(path.join(home.dir, 'sessions')) && s.sourcePath.endsWith(`${threadId}.jsonl`));
+    assert.equal(s.tokenUsage.lastTurnInput, 1234);
+    assert.equal(s.workStatus, 'waiting');
+
+    const ms = messagesOf(s);
+    assert.deepEqual(texts(ms, 'user'), ['List the files (passive)'], 'bootstrap payloads are not messages');
+    assert.deepEqual(texts(ms, 'agent'), ['Let me look.', 'Found README.md.']);
+    assert.deepEqual(texts(ms, 'reasoning'), ['Looking at the workspace.']);
+    const cmd = ms.find(m => m.kind === 'command')!;
+    assert.equal(cmd.exitCode, 0);
+    assert.equal(cmd.status, 'completed');
+    assert.ok(cmd.output?.includes('README.md'), `command output: ${cmd.output}`);
+    assert.deepEqual(ms.filter(m => m.kind === 'turn').map(m => m.status), ['completed']);
+    assert.equal(new Set(ms.map(m => m.id)).size, ms.length);
+    store.flush();
+    assert.equal(store.getOffset(s.sourcePath!)?.offset, fs.statSync(s.sourcePath!).size, 'read to the end, offset persisted');
+    assert.ok(!logs.some(l => l.startsWith('error')), logs.join('\n'));
+  });
+
+  it('is restart-stable, and a later `codex exec resume` is picked up live in the same session', async () => {
+    router.on('Remember the number 42', () => ({ steps: [{ type: 'text', text: 'Noted.' }] }));
+    router.on('What was the number?', () => ({ steps: [{ type: 'text', text: 'It was 42.' }] }));
+    const first = await codexExec(['Remember the number 42']);
+    assert.equal(first.code, 0, first.stderr);
+    const threadId = fake.requests.find(r => r.prompt === 'Remember the number 42')!.threadId!;
+    const s = await waitFor(() => {
+      const x = sessionFor(threadId);
+      return x && texts(messagesOf(x), 'agent').includes('Noted.') ? x : undefined;
+    }, 'the first run in the engine', 20_000);
+    const idsBefore = messagesOf(s).map(m => m.id);
+
+    await close();
+    await open();
+    assert.equal(engine.listSessions().filter(x => x.providerSessionId === threadId).length, 1);
+    assert.deepEqual(messagesOf(s).map(m => m.id), idsBefore, 'the seed read nothing twice');
+
+    const second = await codexExec(['resume', threadId, 'What was the number?']);
+    assert.equal(second.code, 0, second.stderr);
+    await waitFor(() => texts(messagesOf(s), 'agent').includes('It was 42.'), 'the resumed turn in the engine', 20_000);
+    const after = engine.getSession(s.id)!;
+    assert.equal(after.firstPrompt, 'Remember the number 42');
+    assert.deepEqual(texts(messagesOf(after), 'user'), ['Remember the number 42', 'What was the number?']);
+    assert.equal(engine.listSessions().filter(x => x.providerSessionId === threadId).length, 1);
+
+    await close();
+    await open();
+    assert.equal(engine.getSession(s.id)?.status, 'active');
+    assert.equal(messagesOf(s).length, messagesOf(after).length);
+  });
+});
