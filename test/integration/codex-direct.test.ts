@@ -252,6 +252,28 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     assert.match(fs.readFileSync(path.join(home.dir, rules[0]), 'utf8'), /always\.txt/);
   });
 
+  it('plan-mode questions are answered by question id; a stale answer is rejected', async () => {
+    router.on('plan with me', req => (req.step === 0
+      ? { steps: [{ type: 'ask', questions: [{ id: 'color', header: 'Color', question: 'Which color?', options: [{ label: 'red', description: 'warm' }, { label: 'blue', description: 'cool' }] }] }] }
+      : { steps: [{ type: 'text', text: `answer: ${req.lastOutput?.output}` }] }));
+    const s = await create();
+    h.direct.controller.setPlanMode(s.id, true);
+    await h.engine.sendMessage(s.id, 'plan with me');
+    const q = await waitFor(() => session(s.id).pendingQuestion, 'a question');
+    assert.equal(session(s.id).workStatus, 'needsAnswer');
+    assert.deepEqual(q.questions.map(x => [x.id, x.question, x.options?.map(o => o.label)]), [['color', 'Which color?', ['red', 'blue']]]);
+    await assert.rejects(h.engine.answerQuestion(s.id, 'call_0_0', { color: 'red' }), /not pending/, 'a tool call id is not a question id');
+    await h.engine.answerQuestion(s.id, q.questionId, { color: 'blue' });
+    assert.equal(session(s.id).pendingQuestion, null);
+    await waitFor(() => session(s.id).currentTurnId === null && agentTexts(s.id).length === 1, 'turn end');
+    assert.deepEqual(JSON.parse(agentTexts(s.id)[0].slice('answer: '.length)), { answers: { color: { answers: ['blue'] } } });
+    await assert.rejects(h.engine.answerQuestion(s.id, q.questionId, { color: 'red' }), /not pending/, 'answered once only');
+    // Back to default mode: Codex refuses questions again.
+    h.direct.controller.setPlanMode(s.id, false);
+    await sendAndWait(s.id, 'plan with me again');
+    assert.match(agentTexts(s.id).at(-1)!, /request_user_input is unavailable in Default mode/);
+  });
+
   // ---- interrupt, rename, autonomy, concurrency -------------------------------------------------
 
   it('interrupt mid-stream: the turn stops, the partial message is kept and marked interrupted', async () => {

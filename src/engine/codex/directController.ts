@@ -38,6 +38,9 @@ const SANDBOX_NAME: Record<string, SandboxModeName> = {
 };
 
 export const DEFAULT_TAKEOVER_QUIET_MS = 10_000;
+const PLAN_MODE_KEY = 'codex.planMode:';
+const PLAN_ON = 'plan';
+const PLAN_OFF = 'default';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(value);
@@ -156,8 +159,10 @@ export class CodexDirectController implements ProviderController {
         ...(approvalPolicy ? { approvalPolicy } : {}),
         ...(sandbox ? { sandboxPolicy: SANDBOX_POLICY[sandbox] } : {}),
         ...(cur.model ? { model: cur.model } : {}),
+        ...this.collaborationMode(cur),
       });
       const { turn } = parse(TurnStartResult, raw, 'turn/start');
+      if (this.engine.store.getKv(`${PLAN_MODE_KEY}${s.id}`) === PLAN_OFF) this.engine.store.setKv(`${PLAN_MODE_KEY}${s.id}`, '');
       if (!st.finishedTurns.has(turn.id) && st.turnId !== turn.id) {
         st.turnId = turn.id;
         this.engine.apply(s.id, { type: 'turnStarted', turnId: turn.id });
@@ -217,6 +222,26 @@ export class CodexDirectController implements ProviderController {
       ...(change.model ? { model: change.model } : {}),
       ...(policy ? { autonomy: change.autonomy, approvalPolicy: policy.approvalPolicy, sandboxMode: policy.sandboxMode } : {}),
     });
+  }
+
+  /**
+   * Plan mode (Codex's "plan" collaboration mode, where it asks questions through request_user_input)
+   * for the next turns of a session; persisted, so it survives a restart.
+   */
+  setPlanMode(sessionId: string, on: boolean): void {
+    const s = this.engine.requireSession(sessionId);
+    if (!this.handles(s)) throw new EngineError(ErrorCode.notSupported, 'plan mode is for Codex direct sessions');
+    this.engine.store.setKv(`${PLAN_MODE_KEY}${sessionId}`, on ? PLAN_ON : PLAN_OFF);
+  }
+
+  planMode(sessionId: string): boolean { return this.engine.store.getKv(`${PLAN_MODE_KEY}${sessionId}`) === PLAN_ON; }
+
+  /** Sent while plan mode is on, and once more (as "default") when it was just switched off; else left alone. */
+  private collaborationMode(s: Session): { collaborationMode?: unknown } {
+    const v = this.engine.store.getKv(`${PLAN_MODE_KEY}${s.id}`);
+    if ((v !== PLAN_ON && v !== PLAN_OFF) || !s.model) return {};
+    // developer_instructions null = Codex's built-in instructions for the mode.
+    return { collaborationMode: { mode: v === PLAN_ON ? 'plan' : 'default', settings: { model: s.model, developer_instructions: null } } };
   }
 
   async resume(s: Session): Promise<void> {

@@ -62,7 +62,8 @@ export class AppServerProcess {
     try {
       const init = await Promise.race([
         spawnError,
-        p.peer.request('initialize', { clientInfo: opts.clientInfo, capabilities: { experimentalApi: false } }, opts.initializeTimeoutMs ?? 30_000),
+        // experimentalApi: plan mode (collaborationMode on turn/start), where Codex asks questions.
+        p.peer.request('initialize', { clientInfo: opts.clientInfo, capabilities: { experimentalApi: true } }, opts.initializeTimeoutMs ?? 30_000),
       ]);
       const parsed = InitializeResult.safeParse(init);
       if (!parsed.success) throw new Error(`unexpected initialize answer: ${JSON.stringify(init).slice(0, 200)}`);
