@@ -1,10 +1,11 @@
-// A real engine over a real SQLite file in a temp dir, with a fake clock.
+// A real engine over a real SQLite file in a temp dir, with a fake clock, on the store suites' driver.
 import * as path from 'node:path';
 import { FakeClock } from '../../src/engine/sessions/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
+import { TEST_DRIVER } from './storeDriver';
 import { tmpDir } from './tmp';
 
 export interface TestEngine { engine: SessionEngine; store: Store; clock: FakeClock; dir: string; file: string; events: EngineEvent[]; restart(): TestEngine; close(): void }
@@ -13,7 +14,7 @@ export function makeEngine(opts: { dir?: string; clock?: FakeClock } = {}): Test
   const dir = opts.dir ?? tmpDir();
   const clock = opts.clock ?? new FakeClock();
   const file = path.join(dir, 'flightdeck.db');
-  const store = openStore({ file, clock });
+  const store = openStore({ file, clock, driver: TEST_DRIVER });
   const engine = new SessionEngine({ store, clock });
   const events: EngineEvent[] = [];
   engine.bus.subscribe(e => events.push(e));

@@ -4,9 +4,10 @@ import { LIFECYCLE } from '../../src/engine/sessions/lifecycle';
 import { iso } from '../../src/engine/sessions/clock';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import { makeEngine, type TestEngine } from '../helpers/engine';
+import { TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs } from '../helpers/tmp';
 
-describe('session engine', () => {
+describe(`session engine [${TEST_DRIVER}]`, () => {
   let t: TestEngine;
   beforeEach(() => { t = makeEngine(); });
   afterEach(() => { t.close(); cleanupTmpDirs(); });
@@ -145,7 +146,7 @@ describe('session engine', () => {
   });
 });
 
-describe('restart restore and startup rules (SPEC §2)', () => {
+describe(`restart restore and startup rules (SPEC §2) [${TEST_DRIVER}]`, () => {
   afterEach(() => cleanupTmpDirs());
 
   it('restores sessions, never as working, and is stable across repeated restarts', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { openBetterSqlite } from '../../src/engine/store/betterSqlite';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { FakeClock } from '../../src/engine/sessions/clock';
+import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 const CHILD = path.join(__dirname, '..', 'helpers', 'crashWriterChild.js');
@@ -11,7 +11,7 @@ const CHILD = path.join(__dirname, '..', 'helpers', 'crashWriterChild.js');
 /** Runs the child until it reported `flushes` commits, then SIGKILLs it; returns the last committed seq it reported. */
 function runAndKill(file: string, flushes: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, file, TEST_DRIVER], { stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = 0, last = -1, buf = '', err = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`child made too few flushes: ${seen}; ${err}`)); }, 30_000);
     child.stderr.on('data', d => { err += d; });
@@ -32,7 +32,7 @@ function runAndKill(file: string, flushes: number): Promise<number> {
   });
 }
 
-describe('store crash safety (SIGKILL mid-burst)', function () {
+describe(`store crash safety (SIGKILL mid-burst) [${TEST_DRIVER}]`, function () {
   this.timeout(120_000);
   afterEach(() => cleanupTmpDirs());
 
@@ -41,10 +41,10 @@ describe('store crash safety (SIGKILL mid-burst)', function () {
       const file = path.join(tmpDir(), 'crash.db');
       const committed = await runAndKill(file, flushes);
       assert.ok(committed > 0);
-      const db = openBetterSqlite(file);
+      const db = openTestDb(file);
       assert.equal(db.prepare('PRAGMA integrity_check').get()?.integrity_check, 'ok');
       db.close();
-      const store = openStore({ file, clock: new FakeClock() });
+      const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
       const rows = store.getMessages('crash-session', { limit: 10_000 });
       assert.ok(rows.length >= committed + 1, `expected at least ${committed + 1} rows, got ${rows.length}`);
       rows.forEach((m, i) => { assert.equal(m.seq, i, 'contiguous and in order'); assert.equal(m.id, `m${i}`); });

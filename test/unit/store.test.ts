@@ -1,19 +1,29 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { openBetterSqlite } from '../../src/engine/store/betterSqlite';
+import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
 import { configureConnection, openStore, ftsQuery } from '../../src/engine/store/sqliteStore';
 import { FakeClock, iso } from '../../src/engine/sessions/clock';
 import { newSession } from '../../src/engine/sessions/model';
+import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
-describe('store', () => {
+describe(`store [${TEST_DRIVER}]`, () => {
   afterEach(() => cleanupTmpDirs());
+
+  it('opens with the driver of this run, and that driver has FTS5', () => {
+    const logs: string[] = [];
+    const store = openStore({ file: path.join(tmpDir(), 'd.db'), clock: new FakeClock(), driver: TEST_DRIVER, log: (l, m) => logs.push(`${l} ${m}`) });
+    assert.equal(store.driver, TEST_DRIVER);
+    assert.equal(store.ftsAvailable, true);
+    assert.ok(logs.some(l => l.startsWith(`info store: SQLite driver ${TEST_DRIVER} `) && l.includes('FTS5 available')), logs.join('\n'));
+    store.close();
+  });
 
   it('sets WAL, busy_timeout 5000 and foreign keys', () => {
     const file = path.join(tmpDir(), 'a.db');
-    const db = openBetterSqlite(file);
+    const db = openTestDb(file);
     configureConnection(db);
     assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
     assert.equal(db.prepare('PRAGMA busy_timeout').get()?.timeout, 5000);
@@ -22,7 +32,7 @@ describe('store', () => {
   });
 
   it('migrates an empty file to the latest version, once', () => {
-    const db = openBetterSqlite(path.join(tmpDir(), 'm.db'));
+    const db = openTestDb(path.join(tmpDir(), 'm.db'));
     assert.deepEqual(migrate(db), MIGRATIONS.map(m => m.version));
     assert.equal(currentVersion(db), LATEST_VERSION);
     assert.deepEqual(migrate(db), [], 'a second run applies nothing');
@@ -31,7 +41,7 @@ describe('store', () => {
 
   it('upgrades a migration-1 file that holds data, and the old data becomes searchable', () => {
     const file = path.join(tmpDir(), 'old.db');
-    const db = openBetterSqlite(file);
+    const db = openTestDb(file);
     migrate(db, 1);
     assert.equal(currentVersion(db), 1);
     const s = newSession({ provider: 'codex', mode: 'passive', providerSessionId: 'old-thread', cwd: '/w/legacy' }, Date.parse('2026-01-01T00:00:00.000Z'));
@@ -41,8 +51,8 @@ describe('store', () => {
       .run('old-1', s.id, 'user', 'refactor the flux capacitor', s.createdAt, '{}');
     db.close();
 
-    const store = openStore({ file, clock: new FakeClock() });
-    const db2 = openBetterSqlite(file);
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    const db2 = openTestDb(file);
     assert.equal(currentVersion(db2), LATEST_VERSION);
     db2.close();
     assert.equal(store.loadRecentSessions(10)[0].id, s.id);
@@ -54,7 +64,7 @@ describe('store', () => {
   });
 
   it('full-text search takes arbitrary user text without errors', () => {
-    const store = openStore({ file: path.join(tmpDir(), 's.db'), clock: new FakeClock() });
+    const store = openStore({ file: path.join(tmpDir(), 's.db'), clock: new FakeClock(), driver: TEST_DRIVER });
     const s = newSession({ provider: 'claude', mode: 'passive' }, 0);
     store.saveSession(s);
     store.saveMessage({ id: 'x', sessionId: s.id, seq: 0, kind: 'agent', text: 'The deploy script failed: ENOENT', createdAt: iso(0) });
@@ -66,9 +76,36 @@ describe('store', () => {
     store.close();
   });
 
+  it('without FTS5 (a driver whose SQLite lacks it) migrates, says so, and search answers by substring', () => {
+    // The one wrapper of these suites: a real connection whose exec refuses fts5, as a SQLite built without it does.
+    const withoutFts5 = (db: Db): Db => ({
+      driver: db.driver, path: db.path,
+      exec(sql) { if (/fts5/i.test(sql)) throw new Error('no such module: fts5'); db.exec(sql); },
+      prepare: sql => db.prepare(sql), transaction: fn => db.transaction(fn), close: () => db.close(),
+    });
+    const file = path.join(tmpDir(), 'nofts.db');
+    const logs: string[] = [];
+    const store = openStore({ file, clock: new FakeClock(), openDb: f => withoutFts5(openTestDb(f)), log: (l, m) => logs.push(`${l} ${m}`) });
+    assert.equal(store.ftsAvailable, false);
+    assert.ok(logs.some(l => l.startsWith('warn ') && /no FTS5/.test(l)), `a visible notice: ${logs.join('\n')}`);
+    const s = newSession({ provider: 'codex', mode: 'passive' }, 0);
+    store.saveSession(s);
+    store.saveMessage({ id: 'a', sessionId: s.id, seq: 0, kind: 'agent', text: 'Rebuilt the Flux Capacitor module', createdAt: iso(0) });
+    store.saveMessage({ id: 'b', sessionId: s.id, seq: 1, kind: 'user', text: 'now ship it', createdAt: iso(0) });
+    const hits = store.search('flux capacitor', 10);
+    assert.deepEqual(hits.map(h => h.messageId), ['a']);
+    assert.match(hits[0].snippet, /Flux Capacitor/);
+    for (const q of ['"unbalanced', '((', '*', '%_']) assert.deepEqual(store.search(q, 10), [], q);
+    store.close();
+    const db = openTestDb(file);
+    assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'messages_fts'").get(), undefined);
+    assert.equal(currentVersion(db), LATEST_VERSION, 'every migration recorded');
+    db.close();
+  });
+
   describe('batched writer (SPEC §7)', () => {
     function setup() {
-      const db = openBetterSqlite(path.join(tmpDir(), 'w.db'));
+      const db = openTestDb(path.join(tmpDir(), 'w.db'));
       db.exec('CREATE TABLE t (n INTEGER)');
       const clock = new FakeClock();
       const flushSizes: number[] = [];
@@ -118,7 +155,7 @@ describe('store', () => {
 
     it('a command that always fails is dropped alone; the others are written', () => {
       const errors: string[] = [];
-      const db = openBetterSqlite(path.join(tmpDir(), 'w2.db'));
+      const db = openTestDb(path.join(tmpDir(), 'w2.db'));
       db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
       const w = new BatchedWriter(db, { clock: new FakeClock(), onError: e => errors.push(e.message) });
       w.enqueue(d => { d.prepare('INSERT INTO t (n) VALUES (?)').run(1); });
@@ -132,7 +169,7 @@ describe('store', () => {
     });
 
     it('bounds the queue at 1,000 commands', () => {
-      const db = openBetterSqlite(path.join(tmpDir(), 'w3.db'));
+      const db = openTestDb(path.join(tmpDir(), 'w3.db'));
       const busy = () => { const e = new Error('locked') as Error & { code: string }; e.code = 'SQLITE_BUSY'; throw e; };
       const w = new BatchedWriter(db, { clock: new FakeClock(), flushEvery: 10_000 });
       for (let i = 0; i < 1000; i++) w.enqueue(busy);
@@ -144,10 +181,10 @@ describe('store', () => {
   it('restores up to the limit, most recent first', () => {
     const file = path.join(tmpDir(), 'r.db');
     const clock = new FakeClock();
-    const store = openStore({ file, clock });
+    const store = openStore({ file, clock, driver: TEST_DRIVER });
     for (let i = 0; i < 30; i++) store.saveSession(newSession({ provider: 'codex', mode: 'passive', providerSessionId: `t${i}` }, clock.now() + i * 1000));
     store.close();
-    const again = openStore({ file, clock });
+    const again = openStore({ file, clock, driver: TEST_DRIVER });
     const got = again.loadRecentSessions(10);
     assert.equal(got.length, 10);
     assert.deepEqual(got.map(s => s.providerSessionId), Array.from({ length: 10 }, (_, i) => `t${29 - i}`));

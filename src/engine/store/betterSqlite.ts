@@ -5,22 +5,36 @@ import { StoreLoadError } from './db';
 
 type BetterSqlite = typeof import('better-sqlite3');
 
+let loaded: { mod: BetterSqlite } | { err: StoreLoadError } | undefined;
+
 export function loadBetterSqlite(): BetterSqlite {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('better-sqlite3') as BetterSqlite;
-  } catch (e) {
-    throw new StoreLoadError(describeLoadFailure(e), e);
+  if (!loaded) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Database = require('better-sqlite3') as BetterSqlite;
+      // The native addon is loaded by the first `new Database()`, not by require(): open one in memory so an
+      // ABI mismatch shows here, as a load failure. Remembered: a second dlopen reports another, vaguer error.
+      new Database(':memory:').close();
+      loaded = { mod: Database };
+    } catch (e) {
+      loaded = { err: new StoreLoadError(describeLoadFailure(e), e) };
+    }
   }
+  if ('err' in loaded) throw loaded.err;
+  return loaded.mod;
+}
+
+/** Why better-sqlite3 did not load, in one line. */
+export function betterSqliteFailureReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(msg);
+  return abi
+    ? `its native module was built for NODE_MODULE_VERSION ${abi[1]} but this host runs ${abi[2]} (process.versions.modules=${process.versions.modules})`
+    : msg.split('\n')[0];
 }
 
 export function describeLoadFailure(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(msg);
-  const why = abi
-    ? `its native module was built for NODE_MODULE_VERSION ${abi[1]} but this host runs ${abi[2]} (process.versions.modules=${process.versions.modules})`
-    : msg.split('\n')[0];
-  return `Flightdeck cannot open its database: better-sqlite3 did not load — ${why}. ` +
+  return `Flightdeck cannot open its database: better-sqlite3 did not load — ${betterSqliteFailureReason(e)}. ` +
     'Fix: run `npm rebuild better-sqlite3` with the Node.js/Electron version of this host, ' +
     'or run Flightdeck in a host whose Node.js has node:sqlite (VS Code ≥ 1.101, Node ≥ 22.13).';
 }

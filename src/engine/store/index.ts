@@ -1,4 +1,5 @@
 export * from './db';
+export * from './driver';
 export * from './types';
 export * from './sqliteStore';
 export * from './migrations';

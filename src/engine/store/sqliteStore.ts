@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../sessions/clock';
-import { openBetterSqlite } from './betterSqlite';
 import type { Db } from './db';
+import { openDatabase, type DriverPreference } from './driver';
 import { migrate } from './migrations';
 import type { SourceOffset, Store } from './types';
 import { BatchedWriter } from './writer';
@@ -14,6 +14,9 @@ export interface OpenStoreOptions {
   file: string;
   clock: Clock;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** SQLite driver: 'auto' (default; FLIGHTDECK_SQLITE_DRIVER may force one), 'better-sqlite3' or 'node:sqlite'. */
+  driver?: DriverPreference;
+  /** Opens the database instead of the driver choice (tests wrap a driver). */
   openDb?: (file: string) => Db;
   onFlush?: (count: number) => void;
 }
@@ -48,7 +51,7 @@ export function configureConnection(db: Db): void {
 export function openStore(opts: OpenStoreOptions): Store {
   const log = opts.log ?? (() => {});
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
-  const db = (opts.openDb ?? openBetterSqlite)(opts.file);
+  const db = opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log });
   configureConnection(db);
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
