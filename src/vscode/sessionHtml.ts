@@ -38,11 +38,31 @@ export function sessionPageHtml(session: Session, messages: Message[], ctx: Page
   <p class="facts">${facts.map(escapeHtml).join(' <span class="sep">•</span> ')}</p>
   ${session.cwd ? `<p class="cwd"><code>${escapeHtml(session.cwd)}</code></p>` : ''}
 </header>
+${pendingHtml(session)}
 <main id="messages">
 ${older > 0 ? `<p class="more">${older} earlier messages not shown</p>` : ''}
 ${shown.length ? shown.map(renderMessage).join('\n') : '<p class="empty">No messages yet.</p>'}
 </main>
 </body></html>`;
+}
+
+/** What the session waits for, on top: deciding happens in the sidebar (or the notification) for now. */
+function pendingHtml(s: Session): string {
+  const a = s.pendingApproval;
+  if (a) {
+    const what = a.command ? `<pre>$ ${escapeHtml(a.command)}</pre>` : `<p>${escapeHtml(a.toolName ?? a.kind)}</p>`;
+    const files = (a.changes ?? []).map(c => `<li><code>${escapeHtml(c.path)}</code> <span class="dim">${escapeHtml(c.kind)}</span></li>`).join('');
+    return `<section id="pending" class="pending"><div class="who">Waiting for your approval</div>${what}` +
+      `${files ? `<ul>${files}</ul>` : ''}${a.reason ? `<p class="dim">${escapeHtml(a.reason)}</p>` : ''}` +
+      '<p class="hint">Approve or deny it from the Flightdeck sidebar.</p></section>';
+  }
+  const q = s.pendingQuestion;
+  if (q) {
+    const items = q.questions.map(x => `<p>${escapeHtml(x.question)}</p>` +
+      (x.options?.length ? `<ul>${x.options.map(o => `<li>${escapeHtml(o.label)}</li>`).join('')}</ul>` : '')).join('');
+    return `<section id="pending" class="pending"><div class="who">The agent asks</div>${items}</section>`;
+  }
+  return '';
 }
 
 function renderMessage(m: Message): string {
@@ -86,4 +106,8 @@ pre.output { color: var(--vscode-descriptionForeground); max-height: 16em; overf
 code { font-family: var(--vscode-editor-font-family); }
 .exit { font-weight: normal; text-transform: none; } .exit.bad { color: var(--vscode-errorForeground); }
 ul { margin: 4px 0; padding-left: 20px; }
+.pending { margin: 0 0 14px; padding: 10px 14px; border-radius: 6px; border: 1px solid var(--vscode-editorWarning-foreground);
+  background: var(--vscode-inputValidation-warningBackground, transparent); }
+.pending p { margin: 4px 0; } .pending .who { color: var(--vscode-editorWarning-foreground); }
+.hint { color: var(--vscode-descriptionForeground); font-size: .9em; }
 `;

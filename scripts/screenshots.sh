@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Screenshots of the extension in a real VS Code, against a data dir seeded with demo sessions.
+# Writes docs/screenshots/sidebar.png (and the other shots to the dir given, default a temp dir).
+# Fails when the tree shows no sessions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+npx tsc -p .
+node esbuild.mjs
+bash scripts/vscode-host.sh setup >/dev/null
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-shots.XXXXXX")"
+out="${1:-$tmp/shots}"
+node scripts/seed-demo.mjs "$tmp/data"
+# Empty provider homes: only the seeded sessions appear, never the sessions of this machine.
+mkdir -p "$tmp/codex-home" "$tmp/claude-home" "$root/docs/screenshots"
+cat > "$tmp/settings.json" <<JSON
+{
+  "workbench.startupEditor": "none",
+  "workbench.colorTheme": "Default Dark Modern",
+  "workbench.tips.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "security.workspace.trust.enabled": false,
+  "git.enabled": false,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "flightdeck.codex.home": "$tmp/codex-home",
+  "flightdeck.claude.home": "$tmp/claude-home"
+}
+JSON
+
+FLIGHTDECK_DATA_DIR="$tmp/data" FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_SHOT_FILE="$root/docs/screenshots/sidebar.png" \
+VSCODE_HOST_SETTINGS="$tmp/settings.json" VSCODE_HOST_VIEW_TITLE=Flightdeck VSCODE_HOST_SHOT_SCRIPT=test/host/shots.cjs \
+  bash scripts/vscode-host.sh screenshot . "$out"
+echo "screenshots: $root/docs/screenshots/sidebar.png and $out"

@@ -1,0 +1,87 @@
+// Fills a Flightdeck data dir with a handful of realistic sessions in different states, for
+// screenshots and demos. Uses the compiled engine (run `npx tsc -p .` first).
+// Usage: node scripts/seed-demo.mjs <data-dir>
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { startServices } = require(path.join(root, 'out/src/engine/services.js'));
+const { systemClock } = require(path.join(root, 'out/src/engine/sessions/clock.js'));
+
+const dataDir = process.argv[2];
+if (!dataDir) { console.error('usage: node scripts/seed-demo.mjs <data-dir>'); process.exit(2); }
+
+// The engine stamps activity with its clock: move it to when each thing "happened".
+const realNow = Date.now();
+let at = realNow;
+const clock = { ...systemClock, now: () => at };
+const minutesAgo = m => { at = realNow - m * 60_000; return new Date(at).toISOString(); };
+
+const services = await startServices({ dataDir, version: 'seed', log: () => {}, clock });
+const { engine } = services;
+const home = '/home/dev/src';
+let msg = 0;
+const say = (id, kind, text, extra = {}) => engine.appendMessage(id, { id: `demo-${++msg}`, kind, text, createdAt: new Date(at).toISOString(), ...extra });
+
+// 1. Codex, driven by Flightdeck, waiting for approval of a command.
+minutesAgo(9);
+const api = engine.createSession({ provider: 'codex', mode: 'direct', cwd: `${home}/storefront-api`, model: 'gpt-5-codex', approvalPolicy: 'on-request', sandboxMode: 'workspace-write', autonomy: 'autoEdit' });
+say(api.id, 'user', 'Add rate limiting to the public API: 100 requests per minute per API key, 429 with a Retry-After header.');
+minutesAgo(8);
+say(api.id, 'agent', 'I will add a sliding-window limiter as Express middleware, keyed by the `X-Api-Key` header, and cover it with tests.\n\n1. Add `express-rate-limit`\n2. Mount it before the `/v1` router\n3. Return **429** with `Retry-After`');
+minutesAgo(7);
+say(api.id, 'command', '', { command: 'rg -n "app.use\\(" src/server.ts', output: '14:app.use(helmet());\n15:app.use(express.json());\n16:app.use("/v1", v1Router);', exitCode: 0, status: 'completed' });
+engine.apply(api.id, { type: 'turnTokens', input: 38_400, output: 2_150, cached: 21_000, contextWindow: 272_000 });
+minutesAgo(1);
+engine.apply(api.id, {
+  type: 'approvalRequested',
+  approval: { approvalId: 'demo-ap1', version: 0, kind: 'exec', command: 'pnpm add express-rate-limit', cwd: `${home}/storefront-api`, reason: 'Install the rate limiting middleware', options: ['approved', 'approved_for_session', 'denied', 'abort'], requestedAt: new Date(at).toISOString() },
+});
+
+// 2. Claude Code in a terminal, asking a question.
+minutesAgo(6);
+const dash = engine.createSession({ provider: 'claude', mode: 'passive', cwd: `${home}/dashboard`, model: 'claude-sonnet-4-5' });
+say(dash.id, 'user', 'Migrate the settings page to the new form components');
+engine.apply(dash.id, { type: 'turnTokens', input: 61_000, output: 4_800, cached: 40_000 });
+minutesAgo(3);
+engine.apply(dash.id, {
+  type: 'questionAsked',
+  question: { questionId: 'demo-q1', questions: [{ id: 'q1', question: 'Keep the legacy validation messages, or use the design-system ones?', options: [{ label: 'Legacy' }, { label: 'Design system' }] }], requestedAt: new Date(at).toISOString() },
+});
+
+// 3. Codex, renamed by the user, waiting for the next prompt.
+minutesAgo(14);
+const orders = engine.createSession({ provider: 'codex', mode: 'direct', cwd: `${home}/storefront-api`, model: 'gpt-5-codex', autonomy: 'fullAuto' });
+say(orders.id, 'user', 'Write a migration that turns orders.status into a Postgres enum and backfills it');
+engine.apply(orders.id, { type: 'turnTokens', input: 22_000, output: 3_900, cached: 9_000 });
+minutesAgo(12);
+engine.apply(orders.id, { type: 'turnCompleted', status: 'completed' });
+engine.apply(orders.id, { type: 'renamed', name: 'Orders status enum migration' });
+
+// 4. Claude Code, done with its turn.
+minutesAgo(31);
+const ws = engine.createSession({ provider: 'claude', mode: 'passive', cwd: `${home}/realtime-gateway`, model: 'claude-opus-4-1' });
+say(ws.id, 'user', 'Explain why the websocket reconnect test is flaky on CI');
+engine.apply(ws.id, { type: 'turnTokens', input: 15_500, output: 1_200, cached: 8_000 });
+minutesAgo(27);
+engine.apply(ws.id, { type: 'turnCompleted', status: 'completed' });
+
+// 5. A Codex CLI session that ended a while ago.
+minutesAgo(140);
+const deps = engine.createSession({ provider: 'codex', mode: 'passive', cwd: `${home}/mobile-app`, model: 'gpt-5' });
+say(deps.id, 'user', 'Bump dependencies and fix the type errors');
+minutesAgo(118);
+engine.apply(deps.id, { type: 'ended', reason: 'timeout' });
+
+// 6. A Claude Code session ended by the user yesterday.
+minutesAgo(26 * 60);
+const docs = engine.createSession({ provider: 'claude', mode: 'passive', cwd: `${home}/docs-site`, model: 'claude-sonnet-4-5' });
+say(docs.id, 'user', 'Write a getting-started guide for the CLI');
+minutesAgo(25 * 60);
+engine.apply(docs.id, { type: 'ended', reason: 'user' });
+
+at = realNow;
+await services.stop();
+console.log(`seeded ${engine.listSessions().length} sessions into ${dataDir}`);
