@@ -198,7 +198,11 @@ export class DirectEvents {
       st.live.set(message.id, { messageId: message.id, kind, text: message.text, output: message.output ?? '' });
       this.engine.appendMessage(st.sessionId, { ...message, status: message.status ?? 'inProgress' });
     } else {
+      // The final item may lack what was streamed (a command's aggregatedOutput can be null): keep it.
+      const live = st.live.get(message.id);
       st.live.delete(message.id);
+      if (live?.output && !message.output && message.kind === 'command') message.output = live.output;
+      if (live?.text && !message.text) message.text = live.text;
       this.engine.appendMessage(st.sessionId, { ...message, status: message.status ?? 'completed' });
     }
   }
