@@ -28,6 +28,12 @@ rc=${PIPESTATUS[0]}
 count_mocha "$LOGS/mocha.log" "unit + integration"
 if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/mocha.log"; then broken+=("mocha exited $rc"); fi
 
+echo "== store suites on node:sqlite (Node 24 from npm)"
+bash scripts/test-node-sqlite.sh 2>&1 | tee "$LOGS/node-sqlite.log"
+rc=${PIPESTATUS[0]}
+count_mocha "$LOGS/node-sqlite.log" "store on node:sqlite"
+if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/node-sqlite.log"; then broken+=("node:sqlite suite exited $rc"); fi
+
 if [ -f out/test/host/index.js ]; then
   echo "== host (VS Code in code-server + Chromium)"
   bash scripts/vscode-host.sh setup 2>&1 | tail -3
