@@ -1,10 +1,12 @@
-// The passive watcher against the REAL `codex exec` (0.169.0) driven by a scripted fake Responses
+// The passive watcher against the REAL codex 0.169.0 (`codex exec`, and `codex app-server` as a
+// client Flightdeck does not drive) driven by a scripted fake Responses
 // API on 127.0.0.1, with chokidar as the only event source (the sweep is pushed out of the way) and
 // a real SQLite store. Rollouts must be picked up while codex is still running.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
 import type { Message, Session } from '../../src/engine/protocol';
 import { systemClock } from '../../src/engine/sessions/clock';
@@ -15,7 +17,7 @@ import { type CodexHome, codexBinaryForTests, makeCodexHome, makeWorkspace } fro
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
 
-describe('codex passive watcher with the real codex exec', function () {
+describe('codex passive watcher with the real codex (exec, app-server)', function () {
   this.timeout(60_000);
   const router = promptRouter();
   let fake: FakeOpenAI;
@@ -124,6 +126,41 @@ describe('codex passive watcher with the real codex exec', function () {
     store.flush();
     assert.equal(store.getOffset(s.sourcePath!)?.offset, fs.statSync(s.sourcePath!).size, 'read to the end, offset persisted');
     assert.ok(!logs.some(l => l.startsWith('error')), logs.join('\n'));
+  });
+
+  it('shows needs-approval while another client of codex holds an approval, and clears it once answered', async () => {
+    router.on('Escalate please', req => (req.step === 0
+      ? { steps: [{ type: 'exec', cmd: 'echo escalated > out.txt', escalated: true, justification: 'Write outside the sandbox' }] }
+      : { steps: [{ type: 'text', text: 'Declined, fine.' }] }));
+    // A client we do not control (like the Codex VS Code extension): raw JSON-RPC to the real app-server.
+    const server = spawn(codexBinaryForTests(), ['app-server'], { cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(server);
+    const exited = new Promise<void>(resolve => server.on('exit', () => { children.delete(server); resolve(); }));
+    server.stderr!.resume();
+    const inbox: Record<string, unknown>[] = [];
+    readline.createInterface({ input: server.stdout! }).on('line', l => { try { inbox.push(JSON.parse(l)); } catch { /* not ours to check */ } });
+    const send = (m: object) => server.stdin!.write(JSON.stringify(m) + '\n');
+    const reply = (id: number) => waitFor(() => inbox.find(m => m.id === id && !('method' in m)) as { result?: Record<string, unknown> } | undefined, `reply ${id}`, 20_000);
+    send({ method: 'initialize', id: 0, params: { clientInfo: { name: 'terminal-like', title: 'x', version: '0' }, capabilities: { experimentalApi: false } } });
+    await reply(0);
+    send({ method: 'initialized' });
+    send({ method: 'thread/start', id: 1, params: { cwd: ws.dir, approvalPolicy: 'on-request', sandbox: 'read-only' } });
+    const threadId = ((await reply(1)).result!.thread as { id: string }).id;
+    send({ method: 'turn/start', id: 2, params: { threadId, input: [{ type: 'text', text: 'Escalate please', text_elements: [] }] } });
+    const request = await waitFor(() => inbox.find(m => m.method === 'item/commandExecution/requestApproval') as { id: number } | undefined, 'the approval request', 20_000);
+
+    const waiting = await waitFor(() => { const x = sessionFor(threadId); return x?.workStatus === 'needsApproval' ? x : undefined; }, 'needsApproval from the rollout', 20_000);
+    assert.equal(waiting.pendingApproval?.command, 'echo escalated > out.txt');
+    assert.equal(waiting.pendingApproval?.reason, 'Write outside the sandbox');
+
+    send({ id: request.id, result: { decision: 'decline' } });
+    await waitFor(() => {
+      const x = sessionFor(threadId)!;
+      return x.pendingApproval === null && texts(messagesOf(x), 'agent').includes('Declined, fine.');
+    }, 'the approval cleared and the turn finished', 20_000);
+    assert.equal(messagesOf(sessionFor(threadId)!).find(m => m.kind === 'command')?.status, 'declined');
+    server.stdin!.end();
+    await exited;
   });
 
   it('is restart-stable, and a later `codex exec resume` is picked up live in the same session', async () => {
