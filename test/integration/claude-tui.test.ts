@@ -1,0 +1,103 @@
+// The interactive Claude TUI under tmux (recipes/claude.md §6), with Flightdeck's hooks installed:
+// an AskUserQuestion answered in Flightdeck (through the held PermissionRequest), then a Bash
+// permission answered in the terminal instead, which kills the held hook and clears the approval.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createClaudeIntegration, type ClaudeIntegration } from '../../src/engine/claude/integration';
+import { buildHookCommand, installClaudeHooks } from '../../src/engine/claude/installer';
+import { systemClock } from '../../src/engine/sessions/clock';
+import { SessionEngine } from '../../src/engine/sessions/engine';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import { CLAUDE_BIN, buildHookScript, type ClaudeSandbox, makeClaudeSandbox, waitFor } from '../fixtures/claudeEnv';
+import { type FakeAnthropic, startFakeAnthropic } from '../fixtures/fakeAnthropic';
+
+const QUESTION = {
+  questions: [{ question: 'Which color?', header: 'Color', multiSelect: false, options: [{ label: 'Red', description: 'warm' }, { label: 'Blue', description: 'calm' }] }],
+};
+
+function hasTmux(): boolean {
+  try { execFileSync('tmux', ['-V']); return true; } catch { return false; }
+}
+
+describe('claude TUI under tmux', function () {
+  this.timeout(90_000);
+  const tmuxSession = `fd-claude-${randomBytes(4).toString('hex')}`;
+  let sandbox: ClaudeSandbox;
+  let store: Store;
+  let engine: SessionEngine;
+  let claude: ClaudeIntegration;
+  let fake: FakeAnthropic;
+  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  const screen = () => tmux('capture-pane', '-t', tmuxSession, '-p');
+
+  before(function () {
+    // tmux is part of this project's test machines; say so loudly rather than pass silently.
+    if (!hasTmux()) throw new Error('tmux is required for the Claude TUI test');
+  });
+
+  afterEach(async () => {
+    try { tmux('kill-session', '-t', tmuxSession); } catch { /* already gone */ }
+    await claude?.stop();
+    engine?.stop();
+    store?.close();
+    await fake?.close();
+    sandbox?.cleanup();
+  });
+
+  it('answers AskUserQuestion from Flightdeck; a permission answered in the terminal clears the approval', async () => {
+    sandbox = makeClaudeSandbox('fd-claude-tui-');
+    const hookScript = await buildHookScript(sandbox.root);
+    store = openStore({ file: path.join(sandbox.root, 'fd.db'), clock: systemClock });
+    engine = new SessionEngine({ store, clock: systemClock });
+    engine.start();
+    claude = createClaudeIntegration({ engine, store, dataDir: sandbox.dataDir, clock: systemClock, approvalTimeoutMs: 60_000 });
+    engine.registerProvider(claude.controller);
+    await claude.start();
+    fake = await startFakeAnthropic([
+      { blocks: [{ type: 'text', text: 'Asking.' }, { type: 'tool_use', name: 'AskUserQuestion', input: QUESTION }] },
+      { blocks: [{ type: 'text', text: 'Blue it is.' }] },
+      { blocks: [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', name: 'Bash', input: { command: 'touch marker.txt', description: 'Create marker' } }] },
+    ]);
+    installClaudeHooks({ claudeHome: sandbox.claudeHome, hookCommand: buildHookCommand({ hookScript, dataDir: sandbox.dataDir }) });
+    fs.writeFileSync(path.join(sandbox.home, '.claude.json'), JSON.stringify({
+      hasCompletedOnboarding: true, theme: 'dark', customApiKeyResponses: { approved: ['dummy'], rejected: [] },
+      projects: { [sandbox.project]: { hasTrustDialogAccepted: true } },
+    }));
+    const env = sandbox.env(fake.url);
+    const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`).join('\n');
+    const script = path.join(sandbox.root, 'run.sh');
+    fs.writeFileSync(script, `cd ${JSON.stringify(sandbox.project)}\n${exports}\nexec ${JSON.stringify(CLAUDE_BIN)} --permission-mode default\n`);
+    tmux('new-session', '-d', '-s', tmuxSession, '-x', '160', '-y', '45', `bash ${script}`);
+    await waitFor('the prompt box', () => screen().includes('manual mode'), 30_000);
+
+    tmux('send-keys', '-t', tmuxSession, 'ask me a color');
+    await waitFor('the typed prompt', () => screen().includes('ask me a color'));
+    tmux('send-keys', '-t', tmuxSession, 'Enter');
+    const question = await waitFor('the question in Flightdeck', () => engine.listSessions()[0]?.pendingQuestion, 30_000);
+    const sessionId = engine.listSessions()[0].id;
+    assert.equal(engine.getSession(sessionId)!.workStatus, 'needsAnswer');
+    assert.equal(question.questions[0].question, 'Which color?');
+    await waitFor('the held PermissionRequest', () => claude.receiver.inFlight === 1, 30_000);
+    await engine.answerQuestion(sessionId, question.questionId, { q0: 'Blue' });
+    await waitFor('the answer reaching the model', () => fake.toolResults().length === 1, 30_000);
+    assert.match(String(fake.toolResults()[0].content), /"Which color\?"="Blue"/);
+    await waitFor('the turn to end', () => engine.getSession(sessionId)!.workStatus === 'waiting', 30_000);
+    assert.equal(engine.getSession(sessionId)!.displayName, 'ask me a color');
+
+    tmux('send-keys', '-t', tmuxSession, 'make the marker');
+    await waitFor('the typed prompt', () => screen().includes('make the marker'));
+    tmux('send-keys', '-t', tmuxSession, 'Enter');
+    const approval = await waitFor('the approval in Flightdeck', () => engine.getSession(sessionId)!.pendingApproval, 30_000);
+    assert.equal(approval.command, 'touch marker.txt');
+    await waitFor('the dialog on screen', () => /Do you want to proceed/.test(screen()), 30_000);
+    tmux('send-keys', '-t', tmuxSession, '4'); // "No", in the terminal
+    await waitFor('the approval cleared', () => engine.getSession(sessionId)!.pendingApprovals.length === 0, 30_000);
+    assert.notEqual(engine.getSession(sessionId)!.workStatus, 'needsApproval');
+    assert.ok(!fs.existsSync(path.join(sandbox.project, 'marker.txt')));
+    await assert.rejects(engine.decideApproval(sessionId, approval.approvalId, 'approved'), /no longer pending/);
+  });
+});
