@@ -57,14 +57,14 @@ describe('claude hooks against the real binary', function () {
     w = null;
   });
 
-  async function setup(onApproval: (e: Extract<EngineEvent, { type: 'approval_requested' }>, world: World) => void): Promise<World> {
+  async function setup(onApproval: (e: Extract<EngineEvent, { type: 'approval_requested' }>, world: World) => void, approvalTimeoutMs = 60_000): Promise<World> {
     const sandbox = makeClaudeSandbox();
     const store = openStore({ file: path.join(sandbox.root, 'fd.db'), clock: systemClock });
     const logs: string[] = [];
     const log = (level: string, msg: string) => { logs.push(`${level}: ${msg}`); };
     const engine = new SessionEngine({ store, clock: systemClock, log });
     engine.start();
-    const claude = createClaudeIntegration({ engine, store, dataDir: sandbox.dataDir, clock: systemClock, log, approvalTimeoutMs: 60_000 });
+    const claude = createClaudeIntegration({ engine, store, dataDir: sandbox.dataDir, clock: systemClock, log, approvalTimeoutMs });
     engine.registerProvider(claude.controller);
     await claude.start();
     const fake = await startFakeAnthropic(SCRIPT);
@@ -147,6 +147,20 @@ describe('claude hooks against the real binary', function () {
     const cmd = world.engine.getMessages(s.id).find(m => m.kind === 'command')!;
     assert.equal(cmd.isError, true);
     assert.equal(cmd.output, 'Flightdeck: user said no');
+    assert.equal(world.engine.getSession(s.id)!.pendingApprovals.length, 0);
+  });
+
+  it('nobody decides in Flightdeck: after the approval timeout Claude falls back to its own flow', async () => {
+    const world = await setup(() => {}, 1_000);
+    const r = await runClaude(['-p', 'make the marker please'], world.sandbox, world.fake.url);
+    assert.equal(r.code, 0, `claude failed: ${r.stderr}\n${world.logs.join('\n')}`);
+    assert.ok(!fs.existsSync(path.join(world.sandbox.project, 'marker.txt')), 'nobody approved, so it did not run');
+    const [result] = world.fake.toolResults();
+    // -p has no prompt of its own: Claude's default answer is its "needs approval" denial.
+    assert.match(String(result.content), /approval|permission/i);
+    assert.equal(result.is_error, true);
+    const [s] = world.engine.listSessions();
+    await waitFor('session ended', () => world.engine.getSession(s.id)?.status === 'ended');
     assert.equal(world.engine.getSession(s.id)!.pendingApprovals.length, 0);
   });
 });
