@@ -57,9 +57,18 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
     const rollout = session(s.id).sourcePath!;
     assert.ok(fs.existsSync(rollout), 'rollout written');
     await h.engine.updateConfig(s.id, { autonomy: 'suggest' });
+    // A second session is left waiting on an approval when the engine stops.
+    router.on('touch pending', req => (req.step === 0 ? { steps: [{ type: 'exec', cmd: 'touch pending.txt' }] } : { steps: [{ type: 'text', text: 'done' }] }));
+    const waiting = await h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, autonomy: 'suggest' });
+    await h.engine.sendMessage(waiting.id, 'touch pending');
+    await waitFor(() => session(waiting.id).pendingApproval, 'the approval before the restart', 20_000);
     const filesBefore = rolloutFiles(home.dir).length;
 
     h = await h.restart();
+    const stale = session(waiting.id);
+    assert.deepEqual([stale.pendingApprovals.length, stale.workStatus, stale.currentTurnId], [0, 'waiting', null], 'no approval nobody can answer');
+    assert.ok(messages(waiting.id).every(m => m.status !== 'inProgress'), 'nothing left streaming');
+    assert.equal(messages(waiting.id).find(m => m.kind === 'command')?.status, 'interrupted');
     const restored = session(s.id);
     assert.equal(restored.workStatus, 'waiting');
     assert.equal(restored.providerSessionId, threadId);
@@ -134,8 +143,11 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
     // The rollout was written a moment ago: another writer may still be active.
     await assert.rejects(h.engine.takeover(passive.id, false), /may still be writing/);
     assert.equal(session(passive.id).mode, 'passive');
+    // Quiet for longer than the quiet time (10 s): allowed without force.
+    const quiet = new Date(Date.now() - 11_000);
+    fs.utimesSync(rollout, quiet, quiet);
 
-    await h.engine.takeover(passive.id, true);
+    await h.engine.takeover(passive.id, false);
     const taken = session(passive.id);
     assert.equal(taken.mode, 'direct');
     assert.equal(taken.id, passive.id);
@@ -151,6 +163,19 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
     assert.ok(fs.readFileSync(rollout, 'utf8').includes('continue after takeover'), 'appended to the same rollout');
     assert.equal(rolloutFiles(home.dir).filter(f => !before.has(f)).length, 1, 'no second rollout');
     assert.deepEqual(messages(passive.id).filter(m => m.kind === 'user').map(m => m.text), ['exec hello', 'continue after takeover']);
+  });
+
+  it('end_session stops driving the thread; resume_session and a send continue the same thread', async () => {
+    const s = await h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, autonomy: 'fullAuto' });
+    await sendAndWait(s.id, 'before the end');
+    const ended = await h.engine.end(s.id);
+    assert.deepEqual([ended.status, ended.endReason], ['ended', 'user']);
+    await h.engine.resume(s.id);
+    assert.equal(session(s.id).status, 'active');
+    await sendAndWait(s.id, 'after the end');
+    const req = fake.requests.find(r => r.prompt === 'after the end')!;
+    assert.equal(req.threadId, s.providerSessionId);
+    assert.ok(req.userTexts.includes('before the end'));
   });
 
   it('takeover is refused while another process still writes the thread', async () => {

@@ -71,6 +71,13 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     await sendAndWait(s.id, 'which model');
     const req = fake.requests.find(r => r.prompt === 'which model');
     assert.equal(req?.body.model, pick.id);
+    // Changed mid-session: the next turn uses it, and the session remembers it.
+    const other = models[0].id === pick.id ? models[1] : models[0];
+    await h.engine.updateConfig(s.id, { model: other.id });
+    assert.equal(h.store.getSession(s.id)?.model, other.id);
+    await sendAndWait(s.id, 'which model now');
+    assert.equal(fake.requests.find(r => r.prompt === 'which model now')?.body.model, other.id);
+    await assert.rejects(h.engine.updateConfig(s.id, { model: 'no-such-model' }), /unknown Codex model/);
   });
 
   it('streams agent text coalesced (at most every 50 ms, full text so far) and names the session from the prompt', async () => {
