@@ -1,0 +1,72 @@
+// One example per protocol message, for docs/protocol.md. The drift test parses every example with
+// the zod schemas, so the docs cannot show a message the hub would reject.
+import type { ClientMessage, Message, PendingApproval, ServerMessage, Session } from '../src/engine/protocol';
+
+const T = '2026-03-14T09:26:53.589Z';
+const SID = '6f1c2a0e-8d4b-4a7e-9b1f-3c5d7e9a1b2c';
+
+export const exampleApproval: PendingApproval = {
+  approvalId: 'call_7Qx', version: 0, kind: 'exec', itemId: 'item_12', command: 'npm test', cwd: '/home/dev/shop',
+  reason: 'Run the test suite', options: ['approved', 'approved_for_session', 'denied', 'abort'], requestedAt: T,
+};
+
+export const exampleSession: Session = {
+  id: SID, provider: 'codex', mode: 'direct', providerSessionId: '019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b', cwd: '/home/dev/shop',
+  projectName: 'shop', model: 'gpt-5.1-codex', status: 'active', workStatus: 'needsApproval', customName: null,
+  firstPrompt: 'Fix the flaky checkout test', displayName: 'Fix the flaky checkout test', approvalPolicy: 'on-request',
+  sandboxMode: 'workspace-write', autonomy: 'autoEdit',
+  tokenUsage: { input: 48_200, output: 3_100, cached: 30_000, lastTurnInput: 21_400, contextWindow: 272_000 },
+  contextFill: 0.0787, rateLimits: null, pendingApprovals: [exampleApproval], pendingApproval: exampleApproval,
+  pendingQuestion: null, currentTurnId: 'turn_3', turnDiff: [], plan: [], sourcePath: null,
+  createdAt: '2026-03-14T09:20:11.042Z', lastActivityAt: T, endedAt: null, endReason: null, revision: 57,
+};
+
+export const exampleMessage: Message = {
+  id: 'item_11', sessionId: SID, seq: 41, kind: 'agent', text: 'The test waits on a real timer; I will inject the clock.',
+  createdAt: T, turnId: 'turn_3', status: 'completed',
+};
+
+export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
+  hello: { type: 'hello', requestId: 'r1', protocolVersion: 1, client: 'my-script/0.1' },
+  ping: { type: 'ping', requestId: 'r2' },
+  subscribe_list: { type: 'subscribe_list', requestId: 'r3' },
+  unsubscribe_list: { type: 'unsubscribe_list', requestId: 'r4' },
+  subscribe_session: { type: 'subscribe_session', requestId: 'r5', sessionId: SID, sinceRevision: 52 },
+  unsubscribe_session: { type: 'unsubscribe_session', requestId: 'r6', sessionId: SID },
+  load_messages: { type: 'load_messages', requestId: 'r7', sessionId: SID, beforeSeq: 41, limit: 50 },
+  get_message: { type: 'get_message', requestId: 'r8', sessionId: SID, messageId: 'item_9' },
+  create_session: { type: 'create_session', requestId: 'r9', provider: 'codex', cwd: '/home/dev/shop', autonomy: 'autoEdit', prompt: 'Add a changelog entry' },
+  send_message: { type: 'send_message', requestId: 'r10', sessionId: SID, text: 'Also update the README' },
+  approve_tool: { type: 'approve_tool', requestId: 'r11', sessionId: SID, approvalId: 'call_7Qx', version: 0, decision: 'approved' },
+  answer_question: { type: 'answer_question', requestId: 'r12', sessionId: SID, questionId: 'q_1', answers: { db: 'SQLite', features: ['search', 'export'] } },
+  interrupt_session: { type: 'interrupt_session', requestId: 'r13', sessionId: SID },
+  end_session: { type: 'end_session', requestId: 'r14', sessionId: SID },
+  update_session_config: { type: 'update_session_config', requestId: 'r15', sessionId: SID, autonomy: 'fullAuto', model: 'gpt-5.1-codex' },
+  rename_session: { type: 'rename_session', requestId: 'r16', sessionId: SID, name: 'Checkout test fix' },
+  resume_session: { type: 'resume_session', requestId: 'r17', sessionId: SID },
+  takeover_session: { type: 'takeover_session', requestId: 'r18', sessionId: SID },
+  list_models: { type: 'list_models', requestId: 'r19', provider: 'codex' },
+  search: { type: 'search', requestId: 'r20', query: 'flaky checkout', limit: 20 },
+};
+
+export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
+  welcome: { type: 'welcome', requestId: 'r1', protocolVersion: 1, serverVersion: '0.1.0', capabilities: ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync'], listRevision: 1204 },
+  pong: { type: 'pong', requestId: 'r2' },
+  sessions_list: { type: 'sessions_list', requestId: 'r3', revision: 1204, sessions: [exampleSession] },
+  session_snapshot: { type: 'session_snapshot', requestId: 'r5', revision: 57, session: exampleSession, messages: [exampleMessage], hasMore: true },
+  session_delta: { type: 'session_delta', sessionId: SID, revision: 58, listRevision: 1205, changes: { workStatus: 'working', pendingApprovals: [], pendingApproval: null, revision: 58 } },
+  session_created: { type: 'session_created', listRevision: 1206, session: { ...exampleSession, revision: 1 } },
+  session_removed: { type: 'session_removed', listRevision: 1207, sessionId: SID },
+  session_ended: { type: 'session_ended', sessionId: SID, revision: 60, reason: 'user' },
+  message_appended: { type: 'message_appended', sessionId: SID, revision: 59, message: { ...exampleMessage, id: 'item_13', seq: 42, status: 'inProgress', text: 'Running the suite' } },
+  message_updated: { type: 'message_updated', sessionId: SID, revision: 60, message: { id: 'item_13', text: 'Running the suite… all 212 tests pass.', status: 'completed' } },
+  approval_requested: { type: 'approval_requested', sessionId: SID, revision: 57, approval: exampleApproval },
+  tokens_updated: { type: 'tokens_updated', sessionId: SID, revision: 61, tokenUsage: exampleSession.tokenUsage, contextFill: 0.0787 },
+  messages_page: { type: 'messages_page', requestId: 'r7', sessionId: SID, messages: [{ ...exampleMessage, id: 'item_10', seq: 40, kind: 'user', text: 'Fix the flaky checkout test', status: null }], hasMore: false },
+  message: { type: 'message', requestId: 'r8', message: { ...exampleMessage, id: 'item_9', seq: 39, kind: 'command', text: '', command: 'npm test', output: '…the whole output…', exitCode: 0 } },
+  models_list: { type: 'models_list', requestId: 'r19', provider: 'codex', models: [{ id: 'gpt-5.1-codex', displayName: 'GPT-5.1 Codex', isDefault: true }] },
+  search_results: { type: 'search_results', requestId: 'r20', query: 'flaky checkout', results: [{ sessionId: SID, messageId: 'item_10', seq: 40, displayName: 'Fix the flaky checkout test', snippet: 'Fix the [flaky] [checkout] test' }] },
+  result: { type: 'result', requestId: 'r11', ok: true, sessionId: SID },
+  resync: { type: 'resync', sessionId: SID, reason: 'slow_client' },
+  error: { type: 'error', requestId: 'r11', code: 'stale_approval', message: 'approval call_7Qx is no longer pending (already decided or withdrawn)' },
+};
