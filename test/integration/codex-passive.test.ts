@@ -1,7 +1,7 @@
 // The passive watcher against the REAL codex 0.169.0 (`codex exec`, and `codex app-server` as a
-// client Flightdeck does not drive) driven by a scripted fake Responses
-// API on 127.0.0.1, with chokidar as the only event source (the sweep is pushed out of the way) and
-// a real SQLite store. Rollouts must be picked up while codex is still running.
+// client Flightdeck does not drive) talking to a scripted fake Responses API on 127.0.0.1, with
+// chokidar as the only event source (the sweep is pushed out of the way) and a real SQLite store.
+// Rollouts must be picked up while codex is still running.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -4,8 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
+import { type CodexWatcher, createCodexWatcher, defaultCodexHome } from '../../src/engine/codex/watcher';
 import type { Message, Session } from '../../src/engine/protocol';
 import type { LogFn } from '../../src/engine/sessions/engine';
 import { END_REASONS, LIFECYCLE } from '../../src/engine/sessions/lifecycle';
@@ -288,6 +289,19 @@ describe('codex passive watcher', function () {
       fs.appendFileSync(taken, L.agent('t15', 'written by the direct connector'));
       t.clock.advance(3_000);
       assert.equal(t.engine.getMessages(passive.id, { limit: 1000 }).length, count);
+    });
+    it('does not end a live session when an older file of the same thread shows up', async () => {
+      writeRollout(rolloutPath(home, TH(24), '01'), oneTurn(TH(24), 'Live', 'ok'));
+      await startWatcher();
+      const old = writeRollout(rolloutPath(home, TH(24), '02'), oneTurn(TH(24), 'Live', 'ok'));
+      age(old, 5 * 60_000);
+      w.processNow(old);
+      assert.equal(sessionOf(TH(24)).status, 'active');
+    });
+
+    it('defaults CODEX_HOME to ~/.codex', () => {
+      assert.equal(defaultCodexHome({ CODEX_HOME: '/x/y' }), '/x/y');
+      assert.equal(defaultCodexHome({}), path.join(os.homedir(), '.codex'));
     });
   });
 

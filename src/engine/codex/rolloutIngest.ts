@@ -36,6 +36,8 @@ export interface FileTrack {
   mapState: MapperState;
   /** Clock time of the last read that brought new lines. */
   lastLinesAt: number;
+  /** This file's first read created its session (it was not known from another file or the store). */
+  createdSession: boolean;
 }
 
 export interface IngestResult {
@@ -94,7 +96,7 @@ export class RolloutIngest {
     if (res.invalidJson || res.invalidPayload) {
       this.o.log('warn', `codex: ${path}: skipped ${res.invalidJson} line(s) that are not JSON and ${res.invalidPayload} with an unexpected shape`);
     }
-    if (fresh) this.endIfLongIdle(t, path);
+    if (fresh && t.createdSession) this.endIfLongIdle(t, path);
     this.totals.lines += res.lines;
     this.totals.invalidJson += res.invalidJson;
     this.totals.invalidPayload += res.invalidPayload;
@@ -110,6 +112,7 @@ export class RolloutIngest {
       path, fileKey: createHash('sha256').update(path).digest('hex').slice(0, 12),
       pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId) : '',
       threadId: null, sessionId: null, excluded: false, mapState: newMapperState(), lastLinesAt: this.o.engine.clock.now(),
+      createdSession: false,
     };
     if (stored && stored.offset > 0) {
       // Lines after the offset carry no session_meta: the thread id comes from the file's first line,
@@ -229,6 +232,7 @@ export class RolloutIngest {
       customName: this.o.nameFor(threadId), createdAt: Number.isFinite(started) ? started : undefined,
     });
     t.sessionId = created.id;
+    t.createdSession = true;
     this.o.log('info', `codex: watching ${threadId} (${t.path})`);
   }
 
@@ -240,8 +244,8 @@ export class RolloutIngest {
   }
 
   /**
-   * A file seen for the first time whose last write is older than the inactivity timeout: its
-   * session would have timed out had we been watching, so it ends now instead of looking live.
+   * A new session from a file seen for the first time whose last write is older than the inactivity
+   * timeout: it would have timed out had we been watching, so it ends now instead of looking live.
    */
   private endIfLongIdle(t: FileTrack, path: string): void {
     if (!t.sessionId || t.excluded) return;

@@ -13,6 +13,7 @@
 //   counts as activity, which also reactivates an ended session.
 // All timers go through the injected Clock.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Clock, TimerHandle } from '../sessions/clock';
@@ -66,6 +67,11 @@ export interface CodexWatcher {
   reloadNames(): void;
   readonly trackedFiles: number;
   readonly totals: RolloutIngest['totals'];
+}
+
+/** `$CODEX_HOME`, else `~/.codex` (what codex itself uses); a setting / --codex-home overrides it. */
+export function defaultCodexHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CODEX_HOME ? path.resolve(env.CODEX_HOME) : path.join(os.homedir(), '.codex');
 }
 
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
