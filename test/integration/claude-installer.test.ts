@@ -64,6 +64,8 @@ describe('claude hooks installer', () => {
     assert.equal(s.hooks.PreToolUse[1].hooks[0].command, hookCommand);
     assert.deepEqual(s.hooks.Stop[0], USER_SETTINGS.hooks.Stop[0]);
     assert.equal(s.hooks.PermissionRequest[0].hooks[0].timeout, 1200);
+    installClaudeHooks({ claudeHome, hookCommand, approvalTimeoutMs: 30 * 60_000 });
+    assert.equal(read().hooks.PermissionRequest[0].hooks[0].timeout, 1860, "Claude's timeout stays above the engine's wait");
     assert.equal(fs.statSync(settingsFile).mode & 0o777, 0o640, 'the file keeps its mode');
   });
 

@@ -14,6 +14,8 @@ export interface InstallOptions {
   hookCommand: string;
   /** Claude's own timeout for the PermissionRequest hook, which may wait for a decision in Flightdeck. */
   permissionTimeoutSec?: number;
+  /** The engine's approval wait; when given (and permissionTimeoutSec is not), Claude's timeout is set above it. */
+  approvalTimeoutMs?: number;
 }
 
 export interface InstallResult { settingsFile: string; backupFile: string | null; changed: boolean; hooks: number }
@@ -46,7 +48,10 @@ export function hookSpecs(permissionTimeoutSec = DEFAULT_PERMISSION_TIMEOUT_SEC)
 
 export function installClaudeHooks(opts: InstallOptions): InstallResult {
   if (!opts.hookCommand.includes(HOOK_MARKER)) throw new Error(`hook command must contain ${HOOK_MARKER} (use buildHookCommand)`);
-  return rewrite(opts.claudeHome, s => withFlightdeckHooks(s, opts.hookCommand, hookSpecs(opts.permissionTimeoutSec)));
+  // Claude must not kill the hook before the engine's own wait ends (the hook adds a few seconds).
+  const timeoutSec = opts.permissionTimeoutSec
+    ?? (opts.approvalTimeoutMs !== undefined ? Math.ceil(opts.approvalTimeoutMs / 1000) + 60 : DEFAULT_PERMISSION_TIMEOUT_SEC);
+  return rewrite(opts.claudeHome, s => withFlightdeckHooks(s, opts.hookCommand, hookSpecs(timeoutSec)));
 }
 
 export function uninstallClaudeHooks(opts: { claudeHome?: string }): InstallResult {
