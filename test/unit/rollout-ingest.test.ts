@@ -197,6 +197,34 @@ describe('rollout ingest (real captures)', function () {
     assert.equal(sessionOf(t, thread).firstPrompt, 'a real prompt');
   });
 
+  it('maps plan updates and a question to the user (needs answer until its output arrives)', () => {
+    const thread = '0000aaaa-0000-7000-8000-000000000002';
+    const file = path.join(dir, `rollout-x-${thread}.jsonl`);
+    const call = (callId: string, name: string, args: object) => JSON.stringify({
+      type: 'response_item', payload: { type: 'function_call', call_id: callId, name, arguments: JSON.stringify(args), internal_chat_message_metadata_passthrough: { turn_id: 't1' } },
+    }) + '\n';
+    const output = (callId: string, out: string) => JSON.stringify({
+      type: 'response_item', payload: { type: 'function_call_output', call_id: callId, output: out, internal_chat_message_metadata_passthrough: { turn_id: 't1' } },
+    }) + '\n';
+    fs.writeFileSync(file, L.meta(thread) + L.taskStarted('t1') + L.user('t1', 'plan it')
+      + call('c1', 'update_plan', { explanation: 'First steps', plan: [{ step: 'Read', status: 'completed' }, { step: 'Write', status: 'in_progress' }, { step: 'Test', status: 'pending' }] })
+      + output('c1', 'Plan updated')
+      + call('c2', 'request_user_input', { questions: [{ id: 'lang', header: 'Language', question: 'Which language?', options: [{ label: 'TS', description: 'TypeScript' }] }] }));
+    const ingest = ingestFor(t);
+    ingest.process(file);
+    let s = sessionOf(t, thread);
+    assert.deepEqual(s.plan, [{ step: 'Read', status: 'completed' }, { step: 'Write', status: 'inProgress' }, { step: 'Test', status: 'pending' }]);
+    assert.equal(messagesOf(t, s).find(m => m.kind === 'plan')?.plan?.length, 3);
+    assert.equal(s.workStatus, 'needsAnswer');
+    assert.equal(s.pendingQuestion?.questionId, 'c2');
+    assert.equal(s.pendingQuestion?.questions[0].question, 'Which language?');
+    fs.appendFileSync(file, output('c2', '{"answers":{"lang":"TS"}}'));
+    ingest.process(file);
+    s = sessionOf(t, thread);
+    assert.equal(s.pendingQuestion, null);
+    assert.equal(s.workStatus, 'working');
+  });
+
   it('reads Codex tool-output wrappers', () => {
     assert.deepEqual(parseToolOutput('Chunk ID: 1\nWall time: 1 seconds\nProcess exited with code 2\nOriginal token count: 3\nOutput:\nboom\n'), { output: 'boom\n', exitCode: 2, declined: false });
     assert.deepEqual(parseToolOutput('Exit code: 0\nWall time: 0.3 seconds\nOutput:\nSuccess.\n'), { output: 'Success.\n', exitCode: 0, declined: false });
