@@ -11,8 +11,9 @@ import { FakeClock } from '../../src/engine/sessions/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
+import { REPO_ROOT } from '../fixtures/claudeEnv';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'claude', 'transcripts');
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'claude', 'transcripts');
 const MAIN = fs.readFileSync(path.join(FIXTURES, 'main-bash-write-edit-resume.jsonl'), 'utf8');
 const REJECTED = fs.readFileSync(path.join(FIXTURES, 'tui-permission-rejected-by-keypress.jsonl'), 'utf8');
 const COMPACT = fs.readFileSync(path.join(FIXTURES, 'subagent-and-compact-parent.jsonl'), 'utf8');
@@ -167,6 +168,18 @@ describe('claude transcript tailer', () => {
     assert.equal(engine.getMessages(sid).length, 0);
     clock.advance(3_000);
     assert.equal(engine.getMessages(sid).length, 1);
+  });
+
+  it('an unreadable or odd transcript path is logged and ignored; the session carries on', () => {
+    const sid = session();
+    const asDir = path.join(dir, 'dir.jsonl');
+    fs.mkdirSync(asDir);
+    tailer.follow(sid, asDir);
+    assert.ok(logs.some(l => l.startsWith('error: claude transcript: reading') && l.includes('dir.jsonl')));
+    tailer.follow(sid, 'relative/x.jsonl');
+    tailer.follow(sid, '/etc/passwd');
+    assert.equal(logs.filter(l => l.includes('not an absolute .jsonl file')).length, 2);
+    assert.equal(engine.getSession(sid)!.status, 'active');
   });
 
   it('mapper ignores sidechain, bookkeeping and unknown lines', () => {

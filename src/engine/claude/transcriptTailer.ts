@@ -2,6 +2,7 @@
 // byte offset and feeds the items and token usage to the engine. Reads happen when a hook reports
 // activity, on file events (debounced) and on a periodic sweep, so no line waits long.
 import * as fs from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { SessionEngine, LogFn } from '../sessions/engine';
 import type { Clock, TimerHandle } from '../sessions/clock';
 import type { Store } from '../store/types';
@@ -53,6 +54,10 @@ export class TranscriptTailer {
 
   /** Starts (or continues) following a session's transcript, and reads what is there now. */
   follow(sessionId: string, path: string): void {
+    if (!isAbsolute(path) || !path.endsWith('.jsonl')) {
+      this.opts.log('warn', `claude transcript: ignored transcript path that is not an absolute .jsonl file: ${path.slice(0, 300)}`);
+      return;
+    }
     let tail = this.tails.get(sessionId);
     if (tail && tail.path !== path) { this.unfollow(sessionId); tail = undefined; }
     if (!tail) {
@@ -95,7 +100,16 @@ export class TranscriptTailer {
     }
   }
 
+  /** A transcript that cannot be read (permissions, I/O) is logged; the hooks keep the session going. */
   private read(tail: Tail): void {
+    try {
+      this.readAppendedLines(tail);
+    } catch (e) {
+      this.opts.log('error', `claude transcript: reading ${tail.path} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private readAppendedLines(tail: Tail): void {
     const { engine, store, log } = this.opts;
     if (!engine.getSession(tail.sessionId)) { this.unfollow(tail.sessionId); return; }
     if (!tail.watcher && this.opts.watch !== false && fs.existsSync(tail.path)) this.watch(tail);
