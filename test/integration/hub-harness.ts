@@ -25,6 +25,8 @@ export interface Rig {
   hub: HubHandle;
   token: string;
   logs: string[];
+  /** Waits for a condition about the hub, re-checked at every line it logs (connects, drops, refusals). */
+  until<T>(check: () => T | undefined | false, ms?: number, what?: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -36,11 +38,14 @@ export async function startRig(over: Partial<HubOptions> = {}, clock = new FakeC
   const replay = attachReplay(engine);
   const token = generateToken();
   const logs: string[] = [];
+  const wakers = new Set<() => void>();
   const hub = await startHub({
-    engine, replay, port: 0, token, version: '0.1.0-test', log: (level, msg) => logs.push(`${level}: ${msg}`), ...over,
+    engine, replay, port: 0, token, version: '0.1.0-test', ...over,
+    log: (level, msg) => { logs.push(`${level}: ${msg}`); for (const w of [...wakers]) w(); },
   });
   return {
     dir, clock, store, engine, replay, hub, token: over.token ?? token, logs,
+    until: (check, ms = 10_000, what = 'the hub') => until(check, w => { wakers.add(w); return () => { wakers.delete(w); }; }, ms, what),
     async close() {
       await hub.close();
       engine.stop();

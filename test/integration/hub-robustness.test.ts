@@ -77,7 +77,7 @@ describe('hub robustness', function () {
     await fast.request({ type: 'subscribe_session', sessionId: s.id });
     const deaf = await deafClient(rig.hub.port, rig.token, s.id);
     cleanup.push(() => deaf.destroy());
-    await fast.waitUntil(() => rig.hub.connectionCount() === 2 || undefined, 5_000, 'two connections');
+    await rig.until(() => rig.hub.connectionCount() === 2, 5_000, 'two connections');
     const text = 'y'.repeat(128 * 1024);
     let i = 0;
     const deadline = Date.now() + 20_000;

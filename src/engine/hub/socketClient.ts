@@ -76,7 +76,7 @@ export class SocketClient {
   }
 
   private receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (buf.length > MAX_FRAME_BYTES) {
       this.send({ type: 'error', code: ErrorCode.tooLarge, message: `message of ${buf.length} bytes is over the limit of ${MAX_FRAME_BYTES} bytes` });
       return;
@@ -144,5 +144,6 @@ export class SocketClient {
     clearInterval(this.pingTimer);
     this.conn.close();
     this.opts.onClose();
+    this.opts.log('debug', `hub: ${this.opts.label} disconnected`);
   }
 }

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/web.js': { file: 'web.js', type: 'text/javascript; charset=utf-8' },
@@ -65,14 +66,31 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse, webRoot: str
   }
   const asset = ASSETS[pathname];
   if (!asset) return false;
-  fs.readFile(path.join(webRoot, asset.file), (err, body) => {
-    if (err) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-      res.end('the web client is not built (npm run build)\n');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': asset.type, ...SECURITY_HEADERS });
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  loadAsset(path.join(webRoot, asset.file)).then(({ raw, gzipped }) => {
+    const body = gzip ? gzipped : raw;
+    res.writeHead(200, {
+      'Content-Type': asset.type, 'Content-Length': body.length, Vary: 'Accept-Encoding', ...SECURITY_HEADERS,
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
+  }, () => {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+    res.end('the web client is not built (npm run build)\n');
   });
   return true;
+}
+
+/** The bundle is large (zod, markdown-it) and phones may be on slow links: compress once per build. */
+const assetCache = new Map<string, { mtimeMs: number; raw: Buffer; gzipped: Buffer }>();
+
+async function loadAsset(file: string): Promise<{ raw: Buffer; gzipped: Buffer }> {
+  const { mtimeMs } = await fs.promises.stat(file);
+  const hit = assetCache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit;
+  const raw = await fs.promises.readFile(file);
+  const gzipped = await new Promise<Buffer>((resolve, reject) => zlib.gzip(raw, { level: 9 }, (e, b) => (e ? reject(e) : resolve(b))));
+  const entry = { mtimeMs, raw, gzipped };
+  assetCache.set(file, entry);
+  return entry;
 }
