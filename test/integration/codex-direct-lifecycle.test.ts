@@ -109,7 +109,9 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
     assert.ok(h.logs.some(l => l.level === 'error' && l.msg.includes('exited unexpectedly')), 'logged');
 
     await waitFor(() => h.direct.client.running && h.direct.client.pid !== oldPid, 'a new app-server');
-    // The thread was resumed by the new process; the next prompt continues it.
+    // The new process resumes the thread by itself, before anyone sends anything.
+    const st = h.direct.controller.state.threads.get(s.providerSessionId!)!;
+    await waitFor(() => st.loadedGen === h.direct.client.generation, 'the thread resumed in the new process');
     await sendAndWait(s.id, 'are you back');
     const req = fake.requests.find(r => r.prompt === 'are you back')!;
     assert.equal(req.threadId, s.providerSessionId);

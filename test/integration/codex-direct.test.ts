@@ -55,6 +55,7 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     assert.ok(errors.some(m => m.includes('malformed turn/started')), errors.join('\n'));
     const unknown = h.logs.filter(l => l.msg.includes('flightdeck/testUnknownNotification'));
     assert.equal(unknown.length, 1, 'an unknown notification is logged once');
+    assert.ok(h.logs.some(l => /^codex app-server\[\d+\]: /.test(l.msg)), 'the process\'s stderr goes to the log');
     const s = await create();
     await sendAndWait(s.id, 'still alive?');
     assert.deepEqual(agentTexts(s.id), ['ok']);
@@ -176,6 +177,24 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     assert.equal(cmd.isError, false);
     assert.deepEqual(agentTexts(s.id), ['finished: ran']);
     await assert.rejects(h.engine.decideApproval(s.id, a.approvalId, 'approved'), /no longer pending/, 'a repeated decision is rejected');
+  });
+
+  it('several approvals at once form a queue, decided one by one in order', async () => {
+    router.on('two at once', req => (req.step === 0
+      ? { steps: [{ type: 'exec', cmd: 'echo one > q1.txt', escalated: true }, { type: 'exec', cmd: 'echo two > q2.txt', escalated: true }] }
+      : { steps: [{ type: 'text', text: 'both done' }] }));
+    const s = await create('autoEdit');
+    await h.engine.sendMessage(s.id, 'two at once');
+    const queue = await waitFor(() => session(s.id).pendingApprovals.length === 2 && session(s.id).pendingApprovals, 'two approvals', 20_000);
+    assert.match(queue[0].command ?? '', /echo one/);
+    assert.match(queue[1].command ?? '', /echo two/);
+    assert.equal(session(s.id).pendingApproval?.approvalId, queue[0].approvalId, 'the head of the queue');
+    const after = await h.engine.decideApproval(s.id, queue[0].approvalId, 'approved');
+    assert.equal(after.workStatus, 'needsApproval', 'still one to decide');
+    assert.equal(after.pendingApproval?.approvalId, queue[1].approvalId);
+    await h.engine.decideApproval(s.id, queue[1].approvalId, 'approved');
+    await waitFor(() => session(s.id).currentTurnId === null && agentTexts(s.id).length === 1, 'turn end', 20_000);
+    assert.ok(exists('q1.txt') && exists('q2.txt'));
   });
 
   it('command approval → denied: the command does not run and the model hears it was rejected', async () => {
