@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-npx tsc -p .
-node esbuild.mjs
+if [ -z "${FLIGHTDECK_SKIP_BUILD:-}" ]; then npx tsc -p .; node esbuild.mjs; fi
 bash scripts/vscode-host.sh setup >/dev/null
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-shots.XXXXXX")"

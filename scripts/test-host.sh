@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host tests: the extension inside a real VS Code (code-server + headless Chromium).
-# Two runs: the main suite, then the "broken store" suite with a data dir whose database cannot be
-# opened. Prints HOST-SUMMARY passed=N failed=M over both and exits non-zero when any test failed.
+# Three runs: the main suite; the "broken store" suite with a data dir whose database cannot be
+# opened; the screenshot (docs/screenshots/sidebar.png, fails when the tree shows no sessions), counted
+# as one test. Prints HOST-SUMMARY passed=N failed=M over all and exits non-zero when any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p .
@@ -12,7 +13,9 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-host.XXXXXX")"
 passed=0 failed=0 rc=0
 run_suite() { # run_suite <name> [VAR=value ...]
   local name="$1" out="$tmp/$1.log" code=0; shift
-  env "$@" FLIGHTDECK_HOST_SUITE="$name" bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$out" || code=$?
+  # on screen the per-run summary is renamed: the total at the end is the only HOST-SUMMARY line
+  env "$@" FLIGHTDECK_HOST_SUITE="$name" bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$out" |
+    sed -u "s/^HOST-SUMMARY /host suite $name: /" || code=$?
   [ "$code" = 0 ] || rc=1
   local line; line="$(grep -o 'HOST-SUMMARY passed=[0-9]* failed=[0-9]*' "$out" | tail -1 || true)"
   if [ -z "$line" ]; then echo "host suite $name printed no summary (exit $code)" >&2; failed=$((failed + 1)); return; fi
@@ -23,6 +26,13 @@ run_suite() { # run_suite <name> [VAR=value ...]
 run_suite main FLIGHTDECK_LEADER_DIR="$tmp/main/run" FLIGHTDECK_DATA_DIR="$tmp/main/data"
 mkdir -p "$tmp/broken/data/flightdeck.db"   # a folder where the database file should be
 run_suite broken-store FLIGHTDECK_LEADER_DIR="$tmp/broken/run" FLIGHTDECK_DATA_DIR="$tmp/broken/data"
+
+touch "$tmp/before-shot"
+if FLIGHTDECK_SKIP_BUILD=1 bash scripts/screenshots.sh "$tmp/shots" && [ docs/screenshots/sidebar.png -nt "$tmp/before-shot" ]; then
+  passed=$((passed + 1))
+else
+  echo "screenshot of the sessions tree FAILED" >&2; failed=$((failed + 1)); rc=1
+fi
 
 echo "HOST-SUMMARY passed=$passed failed=$failed"
 exit "$rc"

@@ -112,6 +112,8 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   // ---- protocol ------------------------------------------------------------------------------
 
   private onState(state: EngineState): void {
+    // The welcome content ("No agent sessions yet") only once the engine answered.
+    void vscode.commands.executeCommand('setContext', 'flightdeck.engineState', state.kind);
     this.failure = state.kind === 'failed' ? { kind: 'message', text: state.message } : undefined;
     this.view.message = state.kind === 'starting' && !this.loaded ? state.detail : undefined;
     if (state.kind === 'ready' && state.client !== this.client) void this.subscribe(state.client);
