@@ -8,7 +8,7 @@ import type { FileChange, Session } from '../protocol';
 import type { LogFn, SessionEngine } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
-import type { Store } from '../store/types';
+import type { SourceOffset, Store } from '../store/types';
 import { type TailPosition, readAppended } from './jsonlTail';
 import { readFirstLine, threadIdFromFileName } from './rolloutFiles';
 import { type MapperState, type RolloutOp, mapRolloutLine, newMapperState } from './rolloutMap';
@@ -58,7 +58,7 @@ export class RolloutIngest {
 
   constructor(private readonly o: IngestOptions) {}
 
-  /** Bytes of the file not read yet (0 when fully read), for the catch-up sweep. */
+  /** Whether a file of this size has bytes not read yet (or shrank), for the catch-up sweep. */
   unread(track: FileTrack, size: number): boolean {
     return size !== (track.pos.carry?.scanFrom ?? track.pos.offset);
   }
@@ -68,8 +68,10 @@ export class RolloutIngest {
   /** Reads what was appended to the file and applies it. Never throws for bad content. */
   process(path: string): IngestResult {
     const res: IngestResult = { lines: 0, invalidJson: 0, invalidPayload: 0, oversized: 0, more: false, missing: false };
-    const fresh = !this.tracks.has(path) && !this.o.store.getOffset(path);
-    const t = this.tracks.get(path) ?? this.load(path);
+    const known = this.tracks.get(path);
+    const stored = known ? undefined : this.o.store.getOffset(path);
+    const fresh = !known && !stored;
+    const t = known ?? this.load(path, stored);
     if (!t) { res.missing = true; return res; }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const r = readAppended(path, t.pos, { maxLineBytes: this.o.maxLineBytes });
@@ -106,8 +108,7 @@ export class RolloutIngest {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private load(path: string): FileTrack | null {
-    const stored = this.o.store.getOffset(path);
+  private load(path: string, stored: SourceOffset | undefined): FileTrack | null {
     const t: FileTrack = {
       path, fileKey: createHash('sha256').update(path).digest('hex').slice(0, 12),
       pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId) : '',
