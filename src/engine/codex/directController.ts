@@ -12,7 +12,6 @@ import type { LogFn, SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
 import type { CreateRequest, ProviderController } from '../sessions/provider';
 import type { AppServerClient } from './appServer/client';
-import { RpcError } from './appServer/jsonRpc';
 import { ModelListResult, SandboxModeName, ThreadOpenResult, TurnStartResult } from './appServer/schemas';
 import { toCodexDecision, userInputResponse } from './directApprovals';
 import { DirectEvents } from './directEvents';
@@ -162,7 +161,7 @@ export class CodexDirectController implements ProviderController {
         ...this.collaborationMode(cur),
       });
       const { turn } = parse(TurnStartResult, raw, 'turn/start');
-      if (this.engine.store.getKv(`${PLAN_MODE_KEY}${s.id}`) === PLAN_OFF) this.engine.store.setKv(`${PLAN_MODE_KEY}${s.id}`, '');
+      this.collaborationModeSent(s.id);
       if (!st.finishedTurns.has(turn.id) && st.turnId !== turn.id) {
         st.turnId = turn.id;
         this.engine.apply(s.id, { type: 'turnStarted', turnId: turn.id });
@@ -242,6 +241,11 @@ export class CodexDirectController implements ProviderController {
     if ((v !== PLAN_ON && v !== PLAN_OFF) || !s.model) return {};
     // developer_instructions null = Codex's built-in instructions for the mode.
     return { collaborationMode: { mode: v === PLAN_ON ? 'plan' : 'default', settings: { model: s.model, developer_instructions: null } } };
+  }
+
+  /** The switch back to default mode reached Codex: later turns need not repeat it. */
+  private collaborationModeSent(sessionId: string): void {
+    if (this.engine.store.getKv(`${PLAN_MODE_KEY}${sessionId}`) === PLAN_OFF) this.engine.store.setKv(`${PLAN_MODE_KEY}${sessionId}`, '');
   }
 
   async resume(s: Session): Promise<void> {
@@ -400,4 +404,3 @@ export class CodexDirectController implements ProviderController {
   }
 }
 
-export { RpcError };
