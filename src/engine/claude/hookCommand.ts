@@ -4,7 +4,7 @@
 // file, bad payload, slow engine — it ends quietly with no output, so Claude carries on with its own
 // flow and is never blocked beyond the deadline. Kept free of dependencies so the bundle starts fast.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import type * as Http from 'node:http';
 import * as path from 'node:path';
 import {
   ENDPOINT_FILE_NAME, HOOK_PATH, MAX_PAYLOAD_BYTES, PERMISSION_GRACE_MS, PROJECT_DIR_HEADER, REPORT_DEADLINE_MS, TOKEN_HEADER,
@@ -22,14 +22,15 @@ export interface HookIo {
   warn?(msg: string): void;
 }
 
-interface EndpointInfo { port: number; token: string; permissionWaitMs: number }
+interface EndpointInfo { port: number; token: string; pid: number; permissionWaitMs: number }
 
 /** Resolves when the hook is done; never rejects. */
 export async function runHook(io: HookIo): Promise<void> {
   try {
     const dataDir = dataDirOf(io.argv, io.env);
     const endpoint = dataDir ? readEndpoint(dataDir) : null;
-    if (!endpoint) return; // engine not running: no opinion, exit at once
+    // Engine not running (no file, or the file of an engine that crashed): no opinion, exit at once.
+    if (!endpoint || !processAlive(endpoint.pid)) return;
     const started = Date.now();
     const payload = await readStdin(io.stdin, REPORT_DEADLINE_MS);
     if (payload === null) { io.warn?.('flightdeck hook: payload missing, too large or too slow; ignored'); return; }
@@ -53,8 +54,12 @@ function readEndpoint(dataDir: string): EndpointInfo | null {
   try { data = JSON.parse(fs.readFileSync(path.join(dataDir, ENDPOINT_FILE_NAME), 'utf8')); } catch { return null; }
   const e = data as Partial<EndpointInfo>;
   const valid = typeof e === 'object' && e !== null && Number.isInteger(e.port) && typeof e.token === 'string' &&
-    Number.isInteger(e.permissionWaitMs);
-  return valid ? { port: e.port!, token: e.token!, permissionWaitMs: e.permissionWaitMs! } : null;
+    Number.isInteger(e.pid) && Number.isInteger(e.permissionWaitMs);
+  return valid ? { port: e.port!, token: e.token!, pid: e.pid!, permissionWaitMs: e.permissionWaitMs! } : null;
+}
+
+function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 /** The whole of stdin, or null when it is larger than the limit or does not end in time. */
@@ -74,8 +79,11 @@ function readStdin(stdin: NodeJS.ReadableStream, deadlineMs: number): Promise<Bu
 }
 
 function post(endpoint: EndpointInfo, body: Buffer, projectDir: string | undefined, deadlineMs: number): Promise<string | null> {
+  // Loaded only when the engine is there: it is most of this script's start-up cost.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain require: no ESM loader start-up
+  const http = require('node:http') as typeof Http;
   return new Promise(resolve => {
-    const headers: http.OutgoingHttpHeaders = {
+    const headers: Http.OutgoingHttpHeaders = {
       'content-type': 'application/json', 'content-length': body.length, [TOKEN_HEADER]: endpoint.token,
     };
     if (projectDir) headers[PROJECT_DIR_HEADER] = encodeURIComponent(projectDir);
