@@ -180,7 +180,7 @@ describe('hub web client (headless Chromium)', function () {
     }
   });
 
-  it('fits a phone screen: one column, no sideways scrolling, send and interrupt reach the engine', async () => {
+  it('fits a phone screen: one column, no sideways scrolling; send, interrupt and answering a question reach the engine', async () => {
     await freshRig();
     const { approval } = seed(rig);
     const sent: string[] = [];
@@ -189,10 +189,13 @@ describe('hub web client (headless Chromium)', function () {
       const timer = setTimeout(() => reject(new Error(`only got ${JSON.stringify(sent)}`)), 15_000);
       wake = () => { if (sent.length >= 2) { clearTimeout(timer); resolve(); } };
     });
+    const answered: unknown[] = [];
+    let answeredWake = () => {};
     rig.engine.registerProvider({
       handles: s => s.id === approval.id,
       sendMessage: async (_s, text) => { sent.push(text); wake(); },
       interrupt: async () => { sent.push('<interrupt>'); wake(); },
+      answerQuestion: async (_s, questionId, answers) => { answered.push({ questionId, answers }); answeredWake(); },
     });
     rig.engine.apply(approval.id, { type: 'approvalCleared' });
     rig.engine.apply(approval.id, { type: 'workStatus', workStatus: 'working' });
@@ -214,6 +217,25 @@ describe('hub web client (headless Chromium)', function () {
       await page.click('#interrupt');
       await sentTwo;
       assert.deepEqual(sent, ['Also run the linter', '<interrupt>']);
+
+      // A question from the agent, answered from the phone by option and free text.
+      const gotAnswer = new Promise<void>(resolve => { answeredWake = resolve; });
+      rig.engine.apply(approval.id, {
+        type: 'questionAsked',
+        question: {
+          questionId: 'q-web', requestedAt: iso(rig.clock.now()), questions: [
+            { id: 'db', question: 'Which database should the cache use?', options: [{ label: 'SQLite' }, { label: 'Redis' }] },
+            { id: 'note', question: 'Anything else?', allowFreeText: true },
+          ],
+        },
+      });
+      await page.click('button.option:has-text("Redis")', { timeout: 10_000 });
+      await page.fill('input[data-question="note"]', 'Keep it local');
+      await page.click('#answer');
+      await gotAnswer;
+      assert.deepEqual(answered, [{ questionId: 'q-web', answers: { db: 'Redis', note: 'Keep it local' } }]);
+      await page.waitForSelector('.question', { state: 'detached', timeout: 10_000 });
+      assert.equal(rig.engine.requireSession(approval.id).pendingQuestion, null);
     } finally {
       await context.close();
     }

@@ -5,7 +5,7 @@ import {
   type ApprovalDecision, type Message, PROTOCOL_VERSION, type PendingApproval, ProtocolClient, type ServerMessage, type Session,
 } from '../../src/engine/protocol';
 import { h } from './dom';
-import { type Connection, headerView, listView, loginView, needsAttention, sessionView, type ViewActions } from './views';
+import { type Connection, headerView, listView, loginView, needsAttention, type QuestionDraft, sessionView, type ViewActions } from './views';
 import { openSocket } from './wsTransport';
 
 const TOKEN_KEY = 'flightdeck.hubToken';
@@ -20,6 +20,8 @@ export class App implements ViewActions {
   private loginError: string | null = null;
   private following: string | null = null;
   private busy = new Set<string>();
+  /** The answer being composed to the pending question of the followed session. */
+  private draft: QuestionDraft = { picked: new Map(), text: new Map() };
   private toastText: string | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private retryMs = 1_000;
@@ -71,6 +73,33 @@ export class App implements ViewActions {
   }
 
   interrupt(s: Session): void { this.call({ type: 'interrupt_session', sessionId: s.id }); }
+
+  pickOption(questionPart: string, label: string, multi: boolean): void {
+    const set = this.draft.picked.get(questionPart) ?? new Set<string>();
+    if (set.has(label)) set.delete(label);
+    else { if (!multi) set.clear(); set.add(label); }
+    this.draft.picked.set(questionPart, set);
+    this.render();
+  }
+
+  answer(s: Session): void {
+    const q = s.pendingQuestion;
+    if (!q) return;
+    const answers: Record<string, string | string[]> = {};
+    for (const x of q.questions) {
+      const picked = [...(this.draft.picked.get(x.id) ?? [])];
+      const text = this.draft.text.get(x.id)?.value.trim();
+      const all = text ? [...picked, text] : picked;
+      if (all.length === 0) return this.toast(`Answer “${x.question}” first.`);
+      answers[x.id] = x.multiSelect ? all : all.length === 1 ? all[0] : all;
+    }
+    this.busy.add(q.questionId);
+    this.render();
+    this.call({ type: 'answer_question', sessionId: s.id, questionId: q.questionId, answers }, ok => {
+      this.busy.delete(q.questionId);
+      if (ok) this.draft = { picked: new Map(), text: new Map() };
+    });
+  }
 
   loadOlder(s: Session): void {
     const first = this.state.orderedMessages(s.id)[0];
@@ -159,6 +188,7 @@ export class App implements ViewActions {
     if (this.following) this.call({ type: 'unsubscribe_session', sessionId: this.following });
     this.following = sessionId;
     this.composer.value = '';
+    this.draft = { picked: new Map(), text: new Map() };
     if (sessionId) this.subscribe(sessionId);
   }
 
@@ -215,16 +245,17 @@ export class App implements ViewActions {
     const old = this.root.querySelector('#transcript');
     const stick = !old || old.scrollHeight - old.scrollTop - old.clientHeight < 40;
     const prevTop = old?.scrollTop ?? 0;
-    const focused = document.activeElement === this.composer;
+    // Inputs the app keeps across renders (composer, answers) keep their focus too.
+    const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     this.root.replaceChildren(
       headerView(this.conn, this, sessions.filter(needsAttention).length),
       h('div', { class: `body${selected ? ' has-session' : ''}` },
         listView(sessions, selected),
-        selected ? sessionView({ state: this.state, sessionId: selected, busy: this.busy, composer: this.composer, act: this })
+        selected ? sessionView({ state: this.state, sessionId: selected, busy: this.busy, composer: this.composer, draft: this.draft, act: this })
           : h('main', { class: 'session empty' }, h('p', { class: 'muted' }, sessions.length ? 'Pick a session.' : ''))),
       this.toastText ? h('div', { class: 'toast', role: 'status' }, this.toastText) : '');
     const t = this.root.querySelector('#transcript');
     if (t) t.scrollTop = stick ? t.scrollHeight : prevTop;
-    if (focused) this.composer.focus();
+    if (focused?.isConnected) focused.focus();
   }
 }

@@ -12,6 +12,8 @@ export interface ViewActions extends TranscriptActions {
   send(s: Session, text: string): void;
   interrupt(s: Session): void;
   loadOlder(s: Session): void;
+  pickOption(questionPart: string, label: string, multi: boolean): void;
+  answer(s: Session): void;
 }
 
 export type Connection = 'connecting' | 'online' | 'offline';
@@ -92,13 +94,35 @@ function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewAc
     }, DECISION_LABEL[d]))));
 }
 
-function questionCard(s: Session): HTMLElement | null {
+/** The user's answer in progress, kept by the app across re-renders (inputs keep their text). */
+export interface QuestionDraft {
+  picked: Map<string, Set<string>>;
+  text: Map<string, HTMLInputElement>;
+}
+
+function questionCard(s: Session, draft: QuestionDraft, busy: boolean, act: ViewActions): HTMLElement | null {
   const q = s.pendingQuestion;
   if (!q) return null;
-  return h('section', { class: 'approval question' },
-    h('div', { class: 'approval-head' }, h('strong', {}, 'The agent asks')),
-    ...q.questions.map(x => h('div', {}, h('p', {}, x.question), x.options?.length ? h('ul', {}, ...x.options.map(o => h('li', {}, o.label))) : null)),
-    h('p', { class: 'muted small' }, 'Answer it in VS Code.'));
+  const input = (id: string) => {
+    let el = draft.text.get(id);
+    if (!el) { el = h('input', { type: 'text', class: 'answer-text', placeholder: 'Your answer', 'aria-label': 'Your answer', 'data-question': id }) as HTMLInputElement; draft.text.set(id, el); }
+    return el;
+  };
+  return h('section', { class: 'approval question', 'aria-label': 'Question from the agent' },
+    h('div', { class: 'approval-head' }, h('strong', {}, q.questions.length > 1 ? 'The agent asks you' : 'The agent asks')),
+    ...q.questions.map(x => {
+      const picked = draft.picked.get(x.id) ?? new Set<string>();
+      const options = x.options ?? [];
+      return h('div', { class: 'q' },
+        x.header ? h('div', { class: 'muted small' }, x.header) : null,
+        h('p', {}, x.question),
+        options.length ? h('div', { class: 'buttons' }, ...options.map(o => h('button', {
+          type: 'button', class: `option${picked.has(o.label) ? ' picked' : ''}`, title: o.description ?? undefined, 'aria-pressed': picked.has(o.label) ? 'true' : 'false',
+          onclick: () => act.pickOption(x.id, o.label, !!x.multiSelect),
+        }, o.label))) : null,
+        !options.length || x.allowFreeText ? input(x.id) : null);
+    }),
+    h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'primary', id: 'answer', disabled: busy, onclick: () => act.answer(s) }, 'Send answer')));
 }
 
 export interface SessionViewInput {
@@ -106,10 +130,11 @@ export interface SessionViewInput {
   sessionId: string;
   busy: ReadonlySet<string>;
   composer: HTMLTextAreaElement;
+  draft: QuestionDraft;
   act: ViewActions;
 }
 
-export function sessionView({ state, sessionId, busy, composer, act }: SessionViewInput): HTMLElement {
+export function sessionView({ state, sessionId, busy, composer, draft, act }: SessionViewInput): HTMLElement {
   const view = state.views.get(sessionId);
   const s = view?.session ?? state.list.get(sessionId);
   if (!s) return h('main', { class: 'session' }, h('p', { class: 'muted pad' }, 'Loading session…'));
@@ -132,7 +157,7 @@ export function sessionView({ state, sessionId, busy, composer, act }: SessionVi
       s.workStatus === 'working' && s.status === 'active' ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
     h('div', { class: 'dock' },
       s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,
-      questionCard(s),
+      s.status === 'active' ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
       canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },
         composer,
         h('div', { class: 'composer-buttons' },
