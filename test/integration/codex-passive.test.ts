@@ -45,9 +45,9 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     store.close();
   }
 
-  function codexExec(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  function codexExec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(codexBinaryForTests(), ['exec', '--skip-git-repo-check', ...args], {
-      cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ws.dir, env: { ...process.env, ...home.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
     let stderr = '';
@@ -161,6 +161,22 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     assert.equal(messagesOf(sessionFor(threadId)!).find(m => m.kind === 'command')?.status, 'declined');
     server.stdin!.end();
     await exited;
+  });
+
+  it('starts watching a CODEX_HOME that appears after the watcher started', async () => {
+    await close();
+    const late = path.join(tmpDir(), 'codex-home-created-later');
+    store = openStore({ file: path.join(dbDir, 'flightdeck.db'), clock: systemClock });
+    engine = new SessionEngine({ store, clock: systemClock, log });
+    engine.start();
+    watcher = createCodexWatcher({ engine, store, codexHome: late, clock: systemClock, log, sweepMs: 200 });
+    await watcher.start();
+    assert.ok(logs.some(l => l.includes('does not exist yet')));
+    fs.cpSync(home.dir, late, { recursive: true });
+    router.on('Late home', () => ({ steps: [{ type: 'text', text: 'found you' }] }));
+    const run = await codexExec(['Late home'], { CODEX_HOME: late });
+    assert.equal(run.code, 0, run.stderr);
+    await waitFor(() => engine.listSessions().find(x => x.firstPrompt === 'Late home' && texts(messagesOf(x), 'agent').includes('found you')), 'the session from the late home', 20_000);
   });
 
   it('is restart-stable, and a later `codex exec resume` is picked up live in the same session', async () => {
