@@ -1,6 +1,7 @@
 // The hooks installer on real settings files in a temp Claude home: fresh install, merge with the
 // user's own hooks and settings, idempotence, exact uninstall, and a broken file left untouched.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,8 +48,14 @@ describe('claude hooks installer', () => {
     }
     assert.equal(fs.statSync(settingsFile).mode & 0o777, 0o600);
     assert.deepEqual(fs.readdirSync(claudeHome), ['settings.json'], 'no temp file left behind');
-    // The quoting survives a shell: the paths come back whole.
+    // The quoting survives the shell Claude runs hooks with: the paths come back whole.
+    const argv = execFileSync('bash', ['-c', hookCommand.replace(/^node /, `printf '%s\\n' `)], { encoding: 'utf8' });
+    assert.deepEqual(argv.split('\n').slice(0, 3), ['/opt/flight deck/dist/hook.js', '--flightdeck-hook', "/home/u/.flightdeck's data"]);
     assert.equal(hookCommand, `node '/opt/flight deck/dist/hook.js' --flightdeck-hook '/home/u/.flightdeck'\\''s data'`);
+    assert.equal(
+      buildHookCommand({ hookScript: '/x/hook.js', dataDir: '/d', nodePath: '/usr/share/code/code', electronRunAsNode: true }),
+      `ELECTRON_RUN_AS_NODE=1 '/usr/share/code/code' '/x/hook.js' --flightdeck-hook '/d'`,
+    );
   });
 
   it("keeps the user's own hooks and settings, adds ours after them, and writes a backup", () => {

@@ -33,11 +33,13 @@ export function defaultClaudeHome(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /**
- * The command line of the hook: `node "<hook.js>" --flightdeck-hook "<dataDir>"`. `nodeCommand` lets a
- * host without `node` on PATH use its own runtime (e.g. VS Code: `ELECTRON_RUN_AS_NODE=1 "<execPath>"`).
+ * The command line of the hook (Claude runs it with `bash -c`): `node '<hook.js>' --flightdeck-hook
+ * '<dataDir>'`. A host without `node` on PATH passes its own runtime: VS Code gives `nodePath:
+ * process.execPath, electronRunAsNode: true`, so its Electron binary runs the script as plain Node.
  */
-export function buildHookCommand(opts: { hookScript: string; dataDir: string; nodeCommand?: string }): string {
-  return `${opts.nodeCommand ?? 'node'} ${shellQuote(opts.hookScript)} ${HOOK_MARKER} ${shellQuote(opts.dataDir)}`;
+export function buildHookCommand(opts: { hookScript: string; dataDir: string; nodePath?: string; electronRunAsNode?: boolean }): string {
+  const runtime = `${opts.electronRunAsNode ? 'ELECTRON_RUN_AS_NODE=1 ' : ''}${opts.nodePath ? shellQuote(opts.nodePath) : 'node'}`;
+  return `${runtime} ${shellQuote(opts.hookScript)} ${HOOK_MARKER} ${shellQuote(opts.dataDir)}`;
 }
 
 export function hookSpecs(permissionTimeoutSec = DEFAULT_PERMISSION_TIMEOUT_SEC): HookSpec[] {
