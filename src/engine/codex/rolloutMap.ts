@@ -210,8 +210,9 @@ function mapCallOutput(o: ReturnType<typeof ResponseCallOutput.parse>, ctx: MapC
   const kind = ctx.state.callKinds.get(callId);
   ctx.state.callKinds.delete(callId);
   const ops: RolloutOp[] = [];
-  if (kind === 'question') ops.push({ op: 'event', event: { type: 'questionAnswered', questionId: callId } });
-  else ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId } });
+  // Unknown kind (the call was read before a restart): clear whichever of the two it opened.
+  if (kind === 'question' || kind === undefined) ops.push({ op: 'event', event: { type: 'questionAnswered', questionId: callId } });
+  if (kind !== 'question') ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId } });
   if (ctx.state.completedCalls.has(callId)) return { ops };
   const text = outputText(o.output);
   const parsed = parseToolOutput(text);
