@@ -25,6 +25,8 @@ export interface CodexDirectOptions {
   /** Takeover waits until a rollout has been quiet this long, unless forced (default 10 s). */
   takeoverQuietMs?: number;
   requestTimeoutMs?: number;
+  /** Automatic restarts of a crashed app-server: delay, and at most `max` per `windowMs` (then on demand). */
+  restart?: { delayMs?: number; max?: number; windowMs?: number };
   /** Shown to Codex as the client (it becomes the thread's originator). */
   clientName?: string;
   clientVersion?: string;
@@ -45,6 +47,7 @@ export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
   const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ...(o.codexHome ? { CODEX_HOME: o.codexHome } : {}) };
   const client = new AppServerClient({
     binary, env, clock, log, requestTimeoutMs: o.requestTimeoutMs,
+    restartDelayMs: o.restart?.delayMs, maxRestarts: o.restart?.max, restartWindowMs: o.restart?.windowMs,
     clientInfo: { name: o.clientName ?? 'flightdeck', title: 'Flightdeck', version: o.clientVersion ?? '0.1.0' },
   });
   const controller = new CodexDirectController({ engine: o.engine, client, log, clock, takeoverQuietMs: o.takeoverQuietMs });
