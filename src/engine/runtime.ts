@@ -51,7 +51,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (await tryBecomeLeader(leaderDir, candidate)) {
         server = candidate;
         try {
-          services = await startServices(opts);
+          services = await startServices({ endpointDir: leaderDir, ...opts });
         } catch (e) {
           // Without a store there is no engine: give the socket up so the error is not hidden behind a dead leader.
           candidate.close();

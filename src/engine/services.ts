@@ -1,6 +1,9 @@
 // The engine and everything the leader runs around it: store, replay buffer, providers, watchers.
 // Used by the VS Code extension host (when it is the leader) and by `flightdeck serve`.
 import * as path from 'node:path';
+import { createClaudeIntegration } from './claude/integration';
+import { createCodexDirect } from './codex/direct';
+import { createCodexWatcher, defaultCodexHome } from './codex/watcher';
 import { ReplayBuffer } from './hub/replay';
 import { attachReplay } from './hub/connection';
 import { type Clock, systemClock } from './sessions/clock';
@@ -17,6 +20,16 @@ export interface ServiceOptions {
   claudeHome?: string;
   codexPath?: string;
   claudePath?: string;
+  /**
+   * Where the Claude hook endpoint file is written: the per-machine leader folder, so hooks find
+   * whichever process leads, whatever its data folder.
+   */
+  endpointDir?: string;
+  /** Hold Claude permission prompts for a decision made in Flightdeck (default true). */
+  claudeApprovals?: boolean;
+  claudeApprovalTimeoutMs?: number;
+  /** Turn providers off (tests of the core, benchmarks). */
+  providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean };
 }
 
 export interface Services {
@@ -35,6 +48,41 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   const replay = attachReplay(engine);
   engine.start();
   const stoppers: (() => Promise<void> | void)[] = [];
+  const on = { codexDirect: true, codexWatcher: true, claude: true, ...opts.providers };
+  const codexHome = opts.codexHome ?? defaultCodexHome();
+  const log = opts.log;
+
+  // A provider that cannot start (no codex binary, an unreadable folder) is logged and left out;
+  // the engine and the other providers keep running.
+  if (on.codexDirect) {
+    const direct = createCodexDirect({ engine, codexPath: opts.codexPath, codexHome: opts.codexHome, log, clock, clientVersion: opts.version });
+    // Not awaited: the app-server starts in the background and must not delay the engine (a
+    // follower taking over has 2 s); the first operation waits for it anyway.
+    const started = direct.start().catch(e => log('warn', `codex direct sessions are unavailable until the next try: ${(e as Error).message}`));
+    stoppers.push(async () => { await started; await direct.stop(); });
+  }
+  if (on.codexWatcher) {
+    const watcher = createCodexWatcher({ engine, store, codexHome, clock, log });
+    try {
+      await watcher.start();
+      stoppers.push(() => watcher.stop());
+    } catch (e) {
+      log('warn', `watching Codex rollouts in ${codexHome} failed: ${(e as Error).message}`);
+    }
+  }
+  if (on.claude) {
+    const claude = createClaudeIntegration({
+      engine, store, dataDir: opts.endpointDir ?? opts.dataDir, clock, log,
+      approvalsFromFlightdeck: opts.claudeApprovals ?? true, approvalTimeoutMs: opts.claudeApprovalTimeoutMs,
+    });
+    try {
+      const unregister = engine.registerProvider(claude.controller);
+      await claude.start();
+      stoppers.push(async () => { unregister(); await claude.stop(); });
+    } catch (e) {
+      log('warn', `the Claude Code hook receiver did not start: ${(e as Error).message}`);
+    }
+  }
   return {
     engine, store, replay,
     async stop() {
