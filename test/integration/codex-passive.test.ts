@@ -38,6 +38,7 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     // Only file events can deliver lines within the test: the catch-up sweep is an hour away.
     watcher = createCodexWatcher({ engine, store, codexHome: home.dir, clock: systemClock, log, sweepMs: 3_600_000 });
     await watcher.start();
+    await watcher.ready;
   }
   async function close(): Promise<void> {
     await watcher.stop();
@@ -171,6 +172,7 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     engine.start();
     watcher = createCodexWatcher({ engine, store, codexHome: late, clock: systemClock, log, sweepMs: 200 });
     await watcher.start();
+    await watcher.ready;
     assert.ok(logs.some(l => l.includes('does not exist yet')));
     fs.cpSync(home.dir, late, { recursive: true });
     router.on('Late home', () => ({ steps: [{ type: 'text', text: 'found you' }] }));

@@ -54,8 +54,14 @@ export const WATCHER_DEFAULTS = {
 } as const;
 
 export interface CodexWatcher {
-  /** Names, backfill, seed, then file events and the sweep. Resolves when chokidar is ready. */
+  /**
+   * Names, backfill, seed and the sweep, then file events in the background: chokidar's first scan
+   * of a large sessions tree takes seconds and must not hold up the engine (the sweep covers the
+   * seeded files meanwhile). Await `ready` for file events.
+   */
   start(): Promise<void>;
+  /** Resolves when file events are live (at once when there are none: watchFiles false, no CODEX_HOME). */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
   /** The catch-up sweep (also run every sweepMs). */
   sweep(): void;
@@ -106,6 +112,7 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
   let running = false;
   /** File events were set up (or are being set up). */
   let watching = false;
+  let ready: Promise<void> = Promise.resolve();
 
   function safely(what: string, fn: () => void): void {
     // Bad files must never stop the watcher (or the engine): log and go on.
@@ -129,7 +136,7 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     if (running && opts.watchFiles !== false && !fsWatcher && !watching && fs.existsSync(home)) {
       watching = true;
       seed();
-      startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
+      ready = startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
     }
     const now = clock.now();
     for (const t of [...ingest.tracks.values()]) {
@@ -219,8 +226,11 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       safely('backfill', backfill);
       safely('seed', seed);
       sweepTimer = clock.setInterval(() => safely('sweep', sweep), cfg.sweepMs);
-      if (opts.watchFiles !== false) await startFileEvents();
+      if (opts.watchFiles !== false) {
+        ready = startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
+      }
     },
+    get ready() { return ready; },
     async stop() {
       running = false;
       sweepTimer?.cancel();
