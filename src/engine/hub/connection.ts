@@ -46,7 +46,7 @@ export class ClientConnection {
     try {
       await this.dispatch(msg);
     } catch (e) {
-      const code = e instanceof EngineError ? e.code : (e as { code?: unknown })?.code && typeof (e as { code: unknown }).code === 'string' ? String((e as { code: string }).code) : ErrorCode.internal;
+      const code = errorCode(e);
       const message = e instanceof Error ? e.message : String(e);
       if (!(e instanceof EngineError)) this.opts.log?.('error', `request ${msg.type} failed: ${(e as Error)?.stack ?? e}`);
       this.send({ type: 'error', code, message, requestId: msg.requestId });
@@ -193,6 +193,13 @@ export class ClientConnection {
         if (isSessionEvent(e) && this.sessionSubs.has(e.sessionId)) this.send(e);
     }
   }
+}
+
+/** Engine errors carry a protocol code; providers may throw errors with one too; anything else is internal. */
+function errorCode(e: unknown): string {
+  if (e instanceof EngineError) return e.code;
+  const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.length > 0 ? code : ErrorCode.internal;
 }
 
 /** The replay buffer is fed once per engine, not once per connection. */
