@@ -1,0 +1,365 @@
+// The session webview in a real Chromium, under the same strict CSP (nonce scripts, no inline
+// styles) the VS Code panel host uses. The page talks to a test transport; the test plays the engine.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ClientMessage, Message, ServerMessage, Session } from '../../src/engine/protocol';
+import type { WebviewToHost } from '../../webview/session/envelope';
+import { startPageServer, type PageServer } from '../fixtures/webview/pageServer';
+import {
+  LIMITER_CHANGE, ROUTES_CHANGE, SESSION_ID, everyKindMessages, makeApproval, makeMessage, makeQuestion, makeSession,
+} from '../fixtures/webview/sessionFixtures';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const WAIT = { timeout: 10_000 };
+
+// Browser globals of the callbacks that run inside Chromium (page.evaluate); the root tsconfig has no DOM lib.
+declare const window: any, document: any, requestAnimationFrame: (cb: () => void) => number, getComputedStyle: any;
+
+/** One panel page and the engine side of its conversation. */
+class Panel {
+  revision = 10;
+  constructor(readonly page: Page) {}
+
+  async deliver(message: ServerMessage): Promise<void> {
+    await this.page.evaluate(m => window.postMessage({ channel: 'protocol', message: m }, '*'), message as unknown as Record<string, unknown>);
+  }
+
+  async posted(): Promise<WebviewToHost[]> {
+    return this.page.evaluate(() => window.__flightdeckTestTransport.posted);
+  }
+
+  /** Waits until the page sent the nth (1-based) protocol message of this type, and returns it. */
+  async sent<T extends ClientMessage['type']>(type: T, nth = 1): Promise<Extract<ClientMessage, { type: T }>> {
+    await this.page.waitForFunction(([t, n]) => window.__flightdeckTestTransport.posted
+      .filter((p: WebviewToHost) => p.channel === 'protocol' && p.message.type === t).length >= n, [type, nth] as const, WAIT);
+    const all = (await this.posted()).filter(p => p.channel === 'protocol' && p.message.type === type);
+    return (all[nth - 1] as unknown as { message: Extract<ClientMessage, { type: T }> }).message;
+  }
+
+  async sentToHost(type: string): Promise<Record<string, unknown>> {
+    await this.page.waitForFunction(t => window.__flightdeckTestTransport.posted
+      .some((p: WebviewToHost) => p.channel === 'host' && p.type === t), type, WAIT);
+    return (await this.posted()).find(p => p.channel === 'host' && p.type === type) as unknown as Record<string, unknown>;
+  }
+
+  /** Answers the page's subscribe_session with a snapshot. */
+  async snapshot(session: Session, messages: Message[], hasMore = false): Promise<void> {
+    const sub = await this.sent('subscribe_session');
+    this.revision = session.revision;
+    await this.deliver({ type: 'session_snapshot', requestId: sub.requestId, revision: session.revision, session, messages, hasMore });
+    await this.page.waitForSelector('.session-header .name-button', WAIT);
+  }
+
+  async delta(changes: Partial<Session>): Promise<void> {
+    this.revision++;
+    await this.deliver({ type: 'session_delta', sessionId: SESSION_ID, revision: this.revision, listRevision: 1, changes });
+  }
+
+  async cspViolations(): Promise<string[]> { return this.page.evaluate(() => window.__cspViolations); }
+}
+
+describe('session webview in Chromium', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let server: PageServer;
+  let browser: Browser;
+  const pages: Page[] = [];
+
+  async function openPanel(theme: 'dark' | 'light' = 'dark', viewport = { width: 1000, height: 900 }): Promise<Panel> {
+    const page = await browser.newPage({ viewport });
+    pages.push(page);
+    page.on('pageerror', e => { throw e; });
+    await page.goto(server.pageUrl(SESSION_ID, theme));
+    return new Panel(page);
+  }
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-webview-'));
+    execFileSync(process.execPath, [path.join(ROOT, 'webview/build.mjs'), '--outdir', tmp], { cwd: ROOT, stdio: 'inherit' });
+    server = await startPageServer(tmp);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'],
+    });
+  });
+
+  afterEach(async () => {
+    while (pages.length) await pages.pop()!.close();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('subscribes, then renders a snapshot with an item of every kind, the header and the turn changes', async () => {
+    const p = await openPanel('dark', { width: 1000, height: 1400 });
+    const sub = await p.sent('subscribe_session');
+    assert.deepEqual({ ...sub, requestId: undefined }, { type: 'subscribe_session', sessionId: SESSION_ID, requestId: undefined });
+    assert.equal((await p.posted())[0].channel, 'host', 'the page tells the host it is ready first');
+    await p.snapshot(makeSession({ turnDiff: [LIMITER_CHANGE, ROUTES_CHANGE] }), everyKindMessages());
+    const { page } = p;
+    await page.waitForSelector('.vl-row.kind-system', WAIT);
+
+    for (const kind of ['turn', 'user', 'reasoning', 'agent', 'plan', 'command', 'fileChange', 'webSearch', 'mcpTool', 'tool', 'toolResult', 'error', 'system']) {
+      assert.ok(await page.$(`.vl-row.kind-${kind}`), `a ${kind} item is rendered`);
+    }
+    const text = (sel: string) => page.$eval(sel, el => (el).innerText.replace(/\s+/g, ' ').trim());
+    assert.match(await text('.kind-user .bubble'), /^Add rate limiting/);
+    assert.equal(await text('.kind-agent .markdown strong'), 'MAX_ATTEMPTS', 'agent text is markdown');
+    assert.match(await text('.kind-agent .markdown pre code'), /WINDOW_MS/);
+    assert.equal(await page.$eval('.kind-reasoning details', d => (d).open), false, 'reasoning starts collapsed');
+    const commands = await page.$$eval('.kind-command .card', cards => cards.map(c => ({ failed: c.classList.contains('failed'), badge: c.querySelector('.badge')!.textContent })));
+    assert.deepEqual(commands, [{ failed: false, badge: 'exit 0' }, { failed: true, badge: 'exit 1' }]);
+    assert.equal(await page.$eval('.kind-command details', d => (d).open), false, 'command output starts folded');
+    assert.equal(await page.$$eval('.kind-fileChange .diff-line.add', l => l.length), 2);
+    assert.equal(await page.$$eval('.kind-fileChange .diff-line.del', l => l.length), 1);
+    assert.deepEqual(await page.$$eval('.kind-plan .step', s => s.map(x => x.className.replace('step ', ''))), ['completed', 'inProgress', 'pending']);
+    assert.equal(await text('.kind-turn'), 'Turn 1 · 1m 24s');
+    assert.match(await text('.kind-error'), /Stream disconnected/);
+
+    assert.equal(await text('.name-button'), 'Add rate limiting to the login endpoint');
+    assert.match(await text('.header-facts'), /Codex direct gpt-5-codex/i);
+    assert.equal(await page.$eval('.autonomy select', s => (s).value), 'autoEdit');
+    assert.equal(await page.$$eval('.autonomy option', o => o.map(x => x.textContent).join('|')), 'Suggest|Auto Edit|Full Auto|Full Access');
+    assert.match(await text('.usage'), /Context 24% 182k in 9.1k out 120k cached 5h 32% weekly 11%/);
+    assert.equal(await text('.status'), 'Working');
+
+    // "Open diff" on a transcript card and in the turn's changes view go to the host.
+    await page.click('.kind-fileChange .open-diff');
+    assert.deepEqual(await p.sentToHost('openDiff'), { channel: 'host', type: 'openDiff', sessionId: SESSION_ID, messageId: 'k-fileChange-8', turnId: 'turn-1', path: 'src/auth/limiter.ts' });
+    assert.equal(await page.$$eval('.changes .file-row', r => r.length), 2);
+    await page.click('.changes .file-row:nth-child(2) .open-diff');
+    await page.waitForFunction(() => window.__flightdeckTestTransport.posted.filter((x: WebviewToHost) => x.channel === 'host' && x.type === 'openDiff').length === 2, null, WAIT);
+    const diffs = (await p.posted()).filter(x => x.channel === 'host' && x.type === 'openDiff');
+    assert.deepEqual(diffs[1], { channel: 'host', type: 'openDiff', sessionId: SESSION_ID, messageId: null, turnId: 'turn-2', path: 'src/routes/login.ts' });
+    assert.deepEqual(await p.cspViolations(), [], 'nothing the page does is blocked by the CSP');
+  });
+
+  it('approves with the approval id and version, stays disabled until the engine confirms, and re-enables on an error', async () => {
+    const p = await openPanel();
+    const approval = makeApproval();
+    await p.snapshot(makeSession({ workStatus: 'needsApproval', pendingApproval: approval, pendingApprovals: [approval] }), everyKindMessages().slice(0, 4));
+    const { page } = p;
+    await page.waitForSelector('.approval-card', WAIT);
+    assert.match(await page.$eval('.approval-command', e => e.textContent!), /rm -rf node_modules && npm ci/);
+    assert.deepEqual(await page.$$eval('.approval-actions button', b => b.map(x => x.textContent)), ['Approve', 'Approve for session', 'Deny', 'Deny & stop'],
+      'no "Always" unless the provider offers it');
+    assert.match(await page.$eval('button[data-decision="approved"]', b => b.title), /\((Ctrl\+|⌘)Enter\)/);
+    assert.match(await page.$eval('button[data-decision="denied"]', b => b.title), /\((Ctrl\+|⌘)Backspace\)/);
+
+    await page.click('button[data-decision="approved"]');
+    const sent = await p.sent('approve_tool');
+    assert.deepEqual({ ...sent, requestId: undefined }, { type: 'approve_tool', sessionId: SESSION_ID, approvalId: 'ap-1', version: 2, decision: 'approved', requestId: undefined });
+    const allDisabled = () => page.$$eval('.approval-actions button', b => b.every(x => (x).disabled));
+    assert.equal(await allDisabled(), true);
+    await page.keyboard.press('Control+Enter');
+    await p.deliver({ type: 'result', ok: true, requestId: sent.requestId, sessionId: SESSION_ID });
+    assert.equal(await allDisabled(), true, 'an ok answer is not the confirmation: the state change is');
+    assert.equal((await p.posted()).filter(x => x.channel === 'protocol' && x.message.type === 'approve_tool').length, 1, 'no second decision while one is pending');
+
+    await p.delta({ pendingApproval: null, pendingApprovals: [], workStatus: 'working' });
+    await page.waitForSelector('.approval-card', { state: 'detached', ...WAIT });
+
+    // A second approval, this one offering "Always"; decided by keyboard, answered with an error.
+    const second = makeApproval({ approvalId: 'ap-2', version: 0, kind: 'fileChange', command: null, changes: [LIMITER_CHANGE], options: ['approved', 'approved_always', 'denied', 'abort'] });
+    await p.delta({ pendingApproval: second, pendingApprovals: [second], workStatus: 'needsApproval' });
+    await p.deliver({ type: 'approval_requested', sessionId: SESSION_ID, revision: p.revision, approval: second });
+    await page.waitForSelector('.approval-card[data-approval-id="ap-2"] button[data-decision="approved_always"]', WAIT);
+    assert.equal(await page.$$eval('.approval-card .diff-line.add', l => l.length), 2, 'the files to change are shown with their diff');
+    await page.keyboard.press('Control+Backspace');
+    const denied = await p.sent('approve_tool', 2);
+    assert.equal(denied.decision, 'denied');
+    assert.equal(denied.approvalId, 'ap-2');
+    assert.equal(await allDisabled(), true);
+    await p.deliver({ type: 'error', requestId: denied.requestId, code: 'stale_approval', message: 'approval ap-2 v0 was already decided' });
+    await page.waitForSelector('.banner.error', WAIT);
+    assert.match(await page.$eval('.banner.error', e => e.textContent!), /already decided/);
+    assert.equal(await page.$$eval('.approval-actions button', b => b.every(x => !(x).disabled)), true, 'buttons come back after an error');
+  });
+
+  it('answers a question by question id, and drives the session: send, history, interrupt, rename, autonomy', async () => {
+    const p = await openPanel();
+    await p.snapshot(makeSession({ workStatus: 'needsAnswer', pendingQuestion: makeQuestion() }), []);
+    const { page } = p;
+    await page.click('.question-card input[value="Redis"]');
+    await page.fill('.question-card input[name="note::text"]', 'Keep the limit per IP');
+    await page.click('.question-card button[type="submit"]');
+    const answer = await p.sent('answer_question');
+    assert.equal(answer.questionId, 'q-1');
+    assert.deepEqual(answer.answers, { store: 'Redis', note: 'Keep the limit per IP' });
+    await p.delta({ pendingQuestion: null, workStatus: 'working' });
+    await page.waitForSelector('.question-card', { state: 'detached', ...WAIT });
+
+    await page.fill('.composer-input', 'Also cover the signup endpoint');
+    await page.press('.composer-input', 'Enter');
+    assert.equal((await p.sent('send_message')).text, 'Also cover the signup endpoint');
+    assert.equal(await page.$eval('.composer-input', t => (t).value), '');
+    await page.press('.composer-input', 'ArrowUp');
+    assert.equal(await page.$eval('.composer-input', t => (t).value), 'Also cover the signup endpoint', 'Up recalls the last message');
+    await page.press('.composer-input', 'ArrowDown');
+    assert.equal(await page.$eval('.composer-input', t => (t).value), '');
+    await page.press('.composer-input', 'Escape');
+    await p.sent('interrupt_session');
+
+    await page.click('.name-button');
+    await page.fill('.name-input', 'Login limiter');
+    await page.press('.name-input', 'Enter');
+    assert.equal((await p.sent('rename_session')).name, 'Login limiter');
+
+    await page.selectOption('.autonomy select', 'fullAuto');
+    const config = await p.sent('update_session_config');
+    assert.equal(config.autonomy, 'fullAuto');
+  });
+
+  it('explains passive sessions and offers "Take over" for Codex ones', async () => {
+    const p = await openPanel();
+    await p.snapshot(makeSession({ mode: 'passive', workStatus: 'working' }), [makeMessage(1)]);
+    const { page } = p;
+    assert.equal(await page.$('.composer-input'), null, 'no message box for a passive session');
+    assert.match(await page.$eval('.composer.passive', e => e.textContent!), /started outside Flightdeck/);
+    assert.equal(await page.$eval('.autonomy select', s => (s).disabled), true);
+    await page.click('.composer.passive button');
+    assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
+  });
+
+  it('streams text into the same row, pages older items in, and resubscribes after a missed revision', async () => {
+    const p = await openPanel();
+    await p.snapshot(makeSession(), [makeMessage(50), makeMessage(51)], true);
+    const { page } = p;
+    // The transcript is shorter than the panel, so the page asks for the older page at once.
+    const load = await p.sent('load_messages');
+    assert.equal(load.beforeSeq, 50);
+    await p.deliver({ type: 'messages_page', requestId: load.requestId, sessionId: SESSION_ID, messages: [makeMessage(48), makeMessage(49)], hasMore: false });
+    await page.waitForSelector('.vl-row[data-key="m48"]', WAIT);
+    assert.deepEqual(await page.$$eval('.vl-row', r => r.map(x => (x).dataset.key).sort()), ['m48', 'm49', 'm50', 'm51']);
+
+    p.revision++;
+    await p.deliver({ type: 'message_appended', sessionId: SESSION_ID, revision: p.revision, message: makeMessage(52, { text: 'Hel', status: 'inProgress' }) });
+    await page.waitForSelector('.vl-row[data-key="m52"]', WAIT);
+    await page.$eval('.vl-row[data-key="m52"]', el => { (el).marker = 1; });
+    await page.$eval('.vl-row[data-key="m50"]', el => { (el).marker = 2; });
+    for (const text of ['Hello, I am **looking**', 'Hello, I am **looking** at the limiter now.']) {
+      p.revision++;
+      await p.deliver({ type: 'message_updated', sessionId: SESSION_ID, revision: p.revision, message: { id: 'm52', text } });
+    }
+    await page.waitForFunction(() => document.querySelector('.vl-row[data-key="m52"]')?.textContent?.includes('limiter now.'), null, WAIT);
+    assert.equal(await page.$eval('.vl-row[data-key="m52"] strong', e => e.textContent), 'looking');
+    assert.equal(await page.$eval('.vl-row[data-key="m52"]', el => (el).marker), 1, 'the streaming row was updated in place');
+    assert.equal(await page.$eval('.vl-row[data-key="m50"]', el => (el).marker), 2, 'other rows were not re-rendered');
+
+    const before = p.revision;
+    await p.deliver({ type: 'message_appended', sessionId: SESSION_ID, revision: before + 2, message: makeMessage(53) });
+    const resub = await p.sent('subscribe_session', 2);
+    assert.equal(resub.sinceRevision, before, 'asks for a replay from the last revision it holds');
+    assert.equal(await page.$('.vl-row[data-key="m53"]'), null, 'an event after a gap is not applied');
+  });
+
+  it('never executes script from agent text, event handlers or javascript: links', async () => {
+    const p = await openPanel();
+    const evil = 'Look: <img src=x onerror=window.__pwned=1> <script>window.__pwned=1</script> [x](javascript:window.__pwned=1) '
+      + '<a href="javascript:window.__pwned=1">y</a> [docs](https://example.com/docs)';
+    await p.snapshot(makeSession(), [makeMessage(1, { kind: 'agent', text: evil }), makeMessage(2, { kind: 'user', text: evil }), makeMessage(3, { kind: 'command', command: evil, output: evil })]);
+    const { page } = p;
+    await page.waitForSelector('.vl-row[data-key="m1"] .markdown a', WAIT);
+    const transcript = await page.$eval('.transcript', t => ({
+      scripts: t.querySelectorAll('script').length,
+      imgs: t.querySelectorAll('img').length,
+      handlers: [...t.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+      jsLinks: [...t.querySelectorAll('[href]')].filter(a => /^\s*javascript:/i.test(a.getAttribute('href')!)).length,
+    }));
+    assert.deepEqual(transcript, { scripts: 0, imgs: 0, handlers: 0, jsLinks: 0 });
+    // Click everything that looks like a link, including the text of the refused ones.
+    for (const a of await page.$$('.transcript a')) await a.click();
+    await page.click('.vl-row[data-key="m1"] .markdown p', { position: { x: 5, y: 5 } });
+    await page.getByText('javascript:window.__pwned=1', { exact: false }).first().click();
+    const link = await p.sentToHost('openLink');
+    assert.deepEqual(link, { channel: 'host', type: 'openLink', href: 'https://example.com/docs' });
+    assert.equal(new URL(page.url()).pathname, '/panel', 'a link click never navigates the webview');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(await p.cspViolations(), [], 'sanitizing removed it before the CSP had to block anything');
+  });
+
+  it('keeps 10,000 items smooth: few DOM rows, measured first paint and scroll frames, reaches the last item', async () => {
+    const p = await openPanel('dark', { width: 1000, height: 900 });
+    const kinds: Message['kind'][] = ['user', 'agent', 'command', 'agent', 'reasoning', 'tool'];
+    const messages = Array.from({ length: 10_000 }, (_, i) => makeMessage(i + 1, {
+      kind: kinds[i % kinds.length],
+      text: i % 7 === 0 ? `Item ${i + 1}: ${'a longer paragraph of agent text that wraps over several lines. '.repeat(4)}` : `Item ${i + 1} with **markdown**`,
+      command: `npm test -- --grep item-${i + 1}`, exitCode: i % 11 === 0 ? 1 : 0, output: 'ok',
+    }));
+    const sub = await p.sent('subscribe_session');
+    const snapshot: ServerMessage = { type: 'session_snapshot', requestId: sub.requestId, revision: 10, session: makeSession(), messages, hasMore: false };
+    const { page } = p;
+    const firstPaintMs = await page.evaluate(async snap => {
+      const t0 = performance.now();
+      window.postMessage({ channel: 'protocol', message: snap }, '*');
+      while (!document.querySelector('.vl-row')) await new Promise(r => setTimeout(r, 0));
+      await new Promise(r => requestAnimationFrame(() => r(null)));
+      return performance.now() - t0;
+    }, snapshot as unknown as Record<string, unknown>);
+    assert.ok(await page.$('.vl-row[data-key="m10000"]'), 'the panel opens at the newest item');
+
+    // Scroll from the top down in big steps, one per frame, as a fast wheel would; then jump to the end.
+    const scroll = await page.evaluate(async () => {
+      const s = document.querySelector('.transcript');
+      const frame = () => new Promise(r => requestAnimationFrame(() => r(null)));
+      s.scrollTop = 0;
+      await frame();
+      const frames: number[] = [];
+      let last = performance.now();
+      const t0 = last;
+      let maxRows = 0;
+      for (let i = 0; i < 30; i++) {
+        s.scrollTop += 2000;
+        await frame();
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+        maxRows = Math.max(maxRows, document.querySelectorAll('.vl-row').length);
+      }
+      const ms = performance.now() - t0;
+      s.scrollTop = s.scrollHeight;
+      frames.sort((a, b) => a - b);
+      return { frames: frames.length, ms, medianFrameMs: frames[frames.length >> 1], p95FrameMs: frames[Math.floor(frames.length * 0.95)], maxRows };
+    });
+    console.log(`      10,000 items: first paint ${firstPaintMs.toFixed(0)} ms; scrolled ${scroll.frames} frames of 2,000 px / ${scroll.ms.toFixed(0)} ms `
+      + `(median frame ${scroll.medianFrameMs.toFixed(1)} ms, p95 ${scroll.p95FrameMs.toFixed(1)} ms), at most ${scroll.maxRows} rows in the DOM`);
+    assert.ok(scroll.maxRows < 200, `the DOM holds far fewer than 10,000 rows (${scroll.maxRows})`);
+    await page.waitForFunction(() => {
+      const s = document.querySelector('.transcript')!.getBoundingClientRect();
+      const last = document.querySelector('.vl-row[data-key="m10000"]')?.getBoundingClientRect();
+      return !!last && last.bottom <= s.bottom + 1 && last.top >= s.top - 1 && last.height > 0;
+    }, null, WAIT);
+  });
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`renders a readable ${theme} theme with an approval pending (screenshot)`, async () => {
+      const p = await openPanel(theme, { width: 900, height: 1100 });
+      const approval = makeApproval({ approvalId: 'ap-shot', reason: 'Reinstall dependencies so the new limiter package is picked up' });
+      const items = everyKindMessages().filter(m => !['webSearch', 'toolResult', 'system', 'error', 'mcpTool'].includes(m.kind) && m.exitCode !== 1);
+      items.push(makeMessage(40, { kind: 'agent', text: 'Tests pass. Before I finish I want to **reinstall the dependencies** to be sure the lockfile is consistent.' }));
+      await p.snapshot(makeSession({
+        customName: 'Login rate limiting', displayName: 'Login rate limiting', workStatus: 'needsApproval',
+        pendingApproval: approval, pendingApprovals: [approval], turnDiff: [LIMITER_CHANGE, ROUTES_CHANGE],
+      }), items);
+      const { page } = p;
+      await page.waitForSelector('.approval-card', WAIT);
+      await page.click('.kind-command:not(:has(.failed)) summary');
+      await page.waitForSelector('.kind-command details[open]', WAIT);
+      await page.evaluate(() => document.fonts.ready);
+      assert.deepEqual(await p.cspViolations(), []);
+      const background = await page.$eval('body', b => getComputedStyle(b).backgroundColor);
+      assert.equal(background, theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(255, 255, 255)', 'the theme variables reach the page');
+      const file = path.join(ROOT, 'docs/screenshots', `session-panel-${theme}.png`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      await page.screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 20_000);
+    });
+  }
+});

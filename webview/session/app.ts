@@ -1,0 +1,257 @@
+// The session panel: keeps the session state from server messages, draws the header, the
+// virtualized transcript and the dock (changes, question, approval, composer), and turns clicks and
+// keys into protocol requests. The engine decides everything; the page only asks and redraws.
+import { html, nothing, render } from 'lit';
+import { ProtocolClient, type ClientRequest, type Transport } from '../../src/engine/protocol/client';
+import type { ServerMessage } from '../../src/engine/protocol/messages';
+import { ComposerHistory } from './composerHistory';
+import type { HostPort, HostRequest } from './hostBridge';
+import { isOpenableLink } from './markdown';
+import { SessionState } from './sessionState';
+import type { ApprovalDecision, Autonomy, FileChange, Message } from './types';
+import { VirtualList } from './virtualList';
+import { approvalTemplate, decisionForKey } from './views/approvalCard';
+import { changesTemplate } from './views/changesView';
+import { composerTemplate } from './views/composer';
+import { headerTemplate } from './views/header';
+import { estimateHeight, messageTemplate, type MessageViewContext } from './views/messageView';
+import { questionTemplate } from './views/questionCard';
+
+/** What the page keeps across reloads of the webview (VS Code setState). */
+export interface SavedState { sessionId: string; history?: string[] }
+
+const OLDER_PAGE_SIZE = 200;
+
+export class SessionApp {
+  private readonly state: SessionState;
+  private readonly client: ProtocolClient;
+  private readonly list: VirtualList<Message>;
+  private readonly history: ComposerHistory;
+  private readonly headerEl: HTMLElement;
+  private readonly bannerEl: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly dockEl: HTMLElement;
+  /** Folds the user opened, by "messageId:part"; kept here because rows come and go while scrolling. */
+  private readonly expanded = new Set<string>();
+  private editingName = false;
+  private changesOpen = true;
+  private sentApproval: { approvalId: string; version: number; decision: ApprovalDecision } | null = null;
+  private sentQuestionId: string | null = null;
+  private loadingOlder = false;
+  private errors: { id: number; text: string }[] = [];
+  private nextErrorId = 1;
+
+  constructor(root: HTMLElement, private readonly port: HostPort, transport: Transport, readonly sessionId: string, saved?: SavedState) {
+    this.state = new SessionState(sessionId);
+    this.client = new ProtocolClient(transport, `wv${Math.random().toString(36).slice(2, 8)}-`);
+    this.history = new ComposerHistory(saved?.sessionId === sessionId ? saved.history ?? [] : []);
+    root.classList.add('session-app');
+    this.headerEl = root.appendChild(Object.assign(document.createElement('header'), { className: 'session-header' }));
+    this.bannerEl = root.appendChild(Object.assign(document.createElement('div'), { className: 'banners' }));
+    this.scroller = root.appendChild(Object.assign(document.createElement('main'), { className: 'transcript' }));
+    this.scroller.setAttribute('role', 'log');
+    this.scroller.setAttribute('aria-label', 'Transcript');
+    this.scroller.tabIndex = 0;
+    this.dockEl = root.appendChild(Object.assign(document.createElement('footer'), { className: 'dock' }));
+    const ctx = this.messageContext();
+    this.list = new VirtualList<Message>({
+      scroller: this.scroller,
+      keyOf: m => m.id,
+      estimateHeight,
+      render: (m, row) => { row.className = `vl-row kind-${m.kind}`; render(messageTemplate(m, ctx), row); },
+      onNearTop: () => this.loadOlder(),
+    });
+    this.scroller.addEventListener('click', e => this.onTranscriptClick(e));
+    document.addEventListener('keydown', e => this.onKeyDown(e));
+    this.client.on(m => this.onServerMessage(m));
+    this.renderChrome();
+  }
+
+  start(): void {
+    this.postHost({ channel: 'host', type: 'ready', sessionId: this.sessionId });
+    this.subscribe();
+    this.saveState();
+  }
+
+  // ---- server → page ---------------------------------------------------------------------
+
+  private onServerMessage(m: ServerMessage): void {
+    // Errors answering our own requests are shown by the request's catch; others here.
+    if (m.type === 'error' && !m.requestId) this.showError(m.message);
+    if (m.type === 'messages_page' && m.sessionId === this.sessionId) this.loadingOlder = false;
+    const change = this.state.apply(m);
+    if (change.resubscribe) this.subscribe(change.resubscribe.sinceRevision);
+    if (change.structure) this.list.setItems(this.state.messages);
+    if (change.reset) {
+      this.list.scrollToBottom();
+      if (this.state.hasMore && this.scroller.scrollHeight <= this.scroller.clientHeight) this.loadOlder();
+    }
+    for (const item of change.updated) this.list.refresh(item);
+    if (change.session) this.renderChrome();
+  }
+
+  private subscribe(sinceRevision?: number): void {
+    const fields = sinceRevision === undefined ? { sessionId: this.sessionId } : { sessionId: this.sessionId, sinceRevision };
+    this.request({ type: 'subscribe_session', ...fields });
+  }
+
+  // ---- page → engine / host ---------------------------------------------------------------
+
+  private request(msg: ClientRequest, onError?: () => void): void {
+    this.client.request(msg).catch((e: Error) => {
+      onError?.();
+      this.showError(`${msg.type.replace(/_/g, ' ')} failed: ${e.message}`);
+    });
+  }
+
+  private postHost(msg: HostRequest): void { this.port.postMessage(msg); }
+
+  private decide(decision: ApprovalDecision): void {
+    const a = this.state.pendingApproval;
+    if (!a || this.sentApproval) return;
+    this.sentApproval = { approvalId: a.approvalId, version: a.version, decision };
+    this.renderChrome();
+    this.request({ type: 'approve_tool', sessionId: this.sessionId, approvalId: a.approvalId, version: a.version, decision }, () => {
+      if (this.sentApproval?.approvalId === a.approvalId) { this.sentApproval = null; this.renderChrome(); }
+    });
+  }
+
+  private answer(answers: Record<string, string | string[]>): void {
+    const q = this.state.pendingQuestion;
+    if (!q || this.sentQuestionId === q.questionId) return;
+    this.sentQuestionId = q.questionId;
+    this.renderChrome();
+    this.request({ type: 'answer_question', sessionId: this.sessionId, questionId: q.questionId, answers }, () => {
+      this.sentQuestionId = null;
+      this.renderChrome();
+    });
+  }
+
+  private send(text: string): void {
+    this.history.push(text);
+    this.saveState();
+    this.list.scrollToBottom();
+    this.request({ type: 'send_message', sessionId: this.sessionId, text });
+  }
+
+  private interrupt(): void { this.request({ type: 'interrupt_session', sessionId: this.sessionId }); }
+
+  private setAutonomy(autonomy: Autonomy): void {
+    this.request({ type: 'update_session_config', sessionId: this.sessionId, autonomy }, () => this.renderChrome());
+  }
+
+  private rename(name: string): void {
+    this.editingName = false;
+    const s = this.state.session;
+    const trimmed = name.trim();
+    if (s && trimmed !== (s.customName ?? s.displayName)) this.request({ type: 'rename_session', sessionId: this.sessionId, name: trimmed });
+    this.renderChrome();
+  }
+
+  private openDiff(messageId: string | null, turnId: string | null, change: FileChange): void {
+    this.postHost({ channel: 'host', type: 'openDiff', sessionId: this.sessionId, messageId, turnId, path: change.path });
+  }
+
+  private loadOlder(): void {
+    const oldest = this.state.oldestSeq;
+    if (!this.state.hasMore || this.loadingOlder || oldest === null) return;
+    this.loadingOlder = true;
+    this.renderChrome();
+    this.request({ type: 'load_messages', sessionId: this.sessionId, beforeSeq: oldest, limit: OLDER_PAGE_SIZE }, () => { this.loadingOlder = false; });
+  }
+
+  private saveState(): void {
+    this.port.setState({ sessionId: this.sessionId, history: [...this.history.all] } satisfies SavedState);
+  }
+
+  // ---- input --------------------------------------------------------------------------------
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const decision = decisionForKey(e);
+    if (decision && this.state.pendingApproval && this.state.pendingApproval.options.includes(decision)) {
+      e.preventDefault();
+      this.decide(decision);
+      return;
+    }
+    const s = this.state.session;
+    if (e.key === 'Escape' && !e.defaultPrevented && s?.mode === 'direct' && s.status === 'active' && s.workStatus === 'working') {
+      e.preventDefault();
+      this.interrupt();
+    }
+  }
+
+  /** Links in agent text never navigate the webview: the host opens web links outside. */
+  private onTranscriptClick(e: MouseEvent): void {
+    const a = (e.target as Element).closest?.('a');
+    if (!a) return;
+    e.preventDefault();
+    const href = a.getAttribute('href') ?? '';
+    if (isOpenableLink(href)) this.postHost({ channel: 'host', type: 'openLink', href });
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+
+  private messageContext(): MessageViewContext {
+    return {
+      isExpanded: (id, part) => this.expanded.has(`${id}:${part}`),
+      setExpanded: (id, part, open) => {
+        const key = `${id}:${part}`;
+        if (open === this.expanded.has(key)) return;
+        if (open) this.expanded.add(key); else this.expanded.delete(key);
+        const m = this.state.message(id);
+        if (m) this.list.refresh(m);
+      },
+      openDiff: (m, c) => this.openDiff(m.id, m.turnId ?? null, c),
+      loadFullMessage: m => this.request({ type: 'get_message', sessionId: this.sessionId, messageId: m.id }),
+      copy: text => this.postHost({ channel: 'host', type: 'copy', text }),
+    };
+  }
+
+  private renderChrome(): void {
+    const s = this.state.session;
+    const a = this.state.pendingApproval;
+    // The engine confirmed the decision once the approval (this version) left the state.
+    if (this.sentApproval && (!a || a.approvalId !== this.sentApproval.approvalId || a.version !== this.sentApproval.version)) this.sentApproval = null;
+    const q = this.state.pendingQuestion;
+    if (this.sentQuestionId && q?.questionId !== this.sentQuestionId) this.sentQuestionId = null;
+    document.body.classList.toggle('has-session', !!s);
+
+    render(s ? headerTemplate(s, this.editingName, {
+      startRename: () => { this.editingName = true; this.renderChrome(); },
+      commitRename: name => this.rename(name),
+      cancelRename: () => { if (this.editingName) { this.editingName = false; this.renderChrome(); } },
+      setAutonomy: level => this.setAutonomy(level),
+    }) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
+
+    render(html`${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>
+        <button class="link-button" title="Dismiss" @click=${() => this.dismissError(err.id)}>Dismiss</button></div>`)}
+      ${this.loadingOlder ? html`<div class="banner info" role="status">Loading earlier messages…</div>` : nothing}`, this.bannerEl);
+
+    if (!s) { render(nothing, this.dockEl); return; }
+    const relatedChanges = a ? a.changes ?? (a.itemId ? this.state.message(a.itemId)?.changes : null) ?? [] : [];
+    render(html`
+      ${changesTemplate(s.turnDiff, this.changesOpen, open => { this.changesOpen = open; }, c => this.openDiff(null, s.currentTurnId, c))}
+      ${q ? questionTemplate(q, this.sentQuestionId === q.questionId, answers => this.answer(answers)) : nothing}
+      ${a ? approvalTemplate({
+        approval: a, queueLength: Math.max(1, s.pendingApprovals.length), changes: relatedChanges,
+        sentDecision: this.sentApproval?.decision ?? null,
+      }, d => this.decide(d), c => this.openDiff(a.itemId ?? null, s.currentTurnId, c)) : nothing}
+      ${composerTemplate(s, {
+        send: text => this.send(text),
+        interrupt: () => this.interrupt(),
+        takeOver: () => this.request({ type: 'takeover_session', sessionId: this.sessionId }),
+        resume: () => this.request({ type: 'resume_session', sessionId: this.sessionId }),
+        history: (direction, draft) => this.history.step(direction, draft),
+      })}`, this.dockEl);
+  }
+
+  private showError(text: string): void {
+    this.errors = [...this.errors.slice(-2), { id: this.nextErrorId++, text }];
+    this.renderChrome();
+  }
+
+  private dismissError(id: number): void {
+    this.errors = this.errors.filter(e => e.id !== id);
+    this.renderChrome();
+  }
+}

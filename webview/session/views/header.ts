@@ -1,0 +1,80 @@
+// The session header: name (click to rename), provider · mode, model, autonomy, status, context fill,
+// tokens and rate-limit windows.
+import { html, nothing } from 'lit';
+import { ref } from 'lit/directives/ref.js';
+import { AUTONOMY_LEVELS, PROVIDER_LABELS, WORK_STATUS_LABELS, formatPercent, formatTokens, rateLimitLabel } from '../format';
+import type { Autonomy, Session } from '../types';
+
+export interface HeaderActions {
+  startRename(): void;
+  commitRename(name: string): void;
+  cancelRename(): void;
+  setAutonomy(a: Autonomy): void;
+}
+
+function nameTemplate(s: Session, editing: boolean, actions: HeaderActions) {
+  if (!editing) {
+    return html`<h1 class="session-name"><button class="name-button" title="Rename session" @click=${actions.startRename}>${s.displayName}</button></h1>`;
+  }
+  const onKey = (e: KeyboardEvent) => {
+    const input = e.currentTarget as HTMLInputElement;
+    if (e.key === 'Enter') { e.preventDefault(); actions.commitRename(input.value); }
+    else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); actions.cancelRename(); }
+  };
+  return html`<h1 class="session-name"><input class="name-input" aria-label="Session name" .value=${s.customName ?? s.displayName}
+    maxlength="500" @keydown=${onKey} @blur=${actions.cancelRename}
+    ${ref(el => { if (el) requestAnimationFrame(() => { (el as HTMLInputElement).focus(); (el as HTMLInputElement).select(); }); })}></h1>`;
+}
+
+/** Sizes the meter through CSSOM: a style attribute would be blocked by the webview's CSP. */
+function setWidth(el: Element | undefined, fraction: number): void {
+  if (el) (el as HTMLElement).style.width = `${fraction * 100}%`;
+}
+
+function statusTemplate(s: Session) {
+  if (s.status === 'ended') return html`<span class="status ended" title=${s.endReason ? `ended: ${s.endReason}` : 'ended'}>Ended</span>`;
+  return html`<span class="status ${s.workStatus}">${WORK_STATUS_LABELS[s.workStatus]}</span>`;
+}
+
+function usageTemplate(s: Session) {
+  const t = s.tokenUsage;
+  const fill = Math.max(0, Math.min(1, s.contextFill));
+  const level = fill >= 0.9 ? 'critical' : fill >= 0.7 ? 'high' : '';
+  const windows = [s.rateLimits?.primary, s.rateLimits?.secondary].filter((w): w is NonNullable<typeof w> => !!w);
+  return html`<div class="usage">
+    <span class="meter-group" title=${`Context: ${formatTokens(t.lastTurnInput)} of ${formatTokens(t.contextWindow)} tokens (last turn input ÷ context window)`}>
+      <span class="muted">Context</span>
+      <span class="meter ${level}" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(fill * 100)} aria-label="Context fill">
+        <span class="meter-fill" ${ref(el => setWidth(el, fill))}></span></span>
+      <span>${formatPercent(fill)}</span>
+    </span>
+    <span class="tokens" title="Tokens used by this session">
+      <span>${formatTokens(t.input)} <span class="muted">in</span></span>
+      <span>${formatTokens(t.output)} <span class="muted">out</span></span>
+      <span>${formatTokens(t.cached)} <span class="muted">cached</span></span>
+    </span>
+    ${windows.map(w => html`<span class="rate-limit ${w.usedPercent >= 90 ? 'critical' : ''}" title=${w.resetsAt ? `Resets ${new Date(w.resetsAt).toLocaleString()}` : 'Rate-limit window'}>
+      <span class="muted">${rateLimitLabel(w)}</span> ${Math.round(w.usedPercent)}%</span>`)}
+  </div>`;
+}
+
+export function headerTemplate(s: Session, editingName: boolean, actions: HeaderActions) {
+  const canConfigure = s.mode === 'direct' && s.status === 'active';
+  return html`<div class="header-top">
+      ${nameTemplate(s, editingName, actions)}
+      ${statusTemplate(s)}
+    </div>
+    <div class="header-facts">
+      <span class="provider ${s.provider}">${PROVIDER_LABELS[s.provider]}</span>
+      <span class="mode" title=${s.mode === 'direct' ? 'Flightdeck drives this session' : 'Started elsewhere; Flightdeck watches it'}>${s.mode}</span>
+      ${s.model ? html`<span class="model" title="Model">${s.model}</span>` : nothing}
+      <label class="autonomy" title=${canConfigure ? 'Autonomy: what the agent may do without asking' : 'Autonomy can be changed on active direct sessions'}>
+        <span class="muted">Autonomy</span>
+        <select aria-label="Autonomy" ?disabled=${!canConfigure} @change=${(e: Event) => actions.setAutonomy((e.currentTarget as HTMLSelectElement).value as Autonomy)}>
+          ${s.autonomy ? nothing : html`<option value="" selected disabled>—</option>`}
+          ${AUTONOMY_LEVELS.map(l => html`<option value=${l.value} title=${l.description} ?selected=${s.autonomy === l.value}>${l.label}</option>`)}
+        </select>
+      </label>
+    </div>
+    ${usageTemplate(s)}`;
+}

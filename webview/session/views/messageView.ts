@@ -1,0 +1,143 @@
+// One transcript item as a lit template. Agent text is markdown (sanitized); everything else the
+// agent or a tool produced is shown as text, which lit escapes.
+import { html, nothing, type TemplateResult } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { diffStats, formatDuration } from '../format';
+import { renderMarkdown } from '../markdown';
+import type { FileChange, Message } from '../types';
+import { diffTemplate } from './diffView';
+
+export interface MessageViewContext {
+  isExpanded(id: string, part: string): boolean;
+  setExpanded(id: string, part: string, open: boolean): void;
+  openDiff(m: Message, change: FileChange): void;
+  loadFullMessage(m: Message): void;
+  copy(text: string): void;
+}
+
+const markdownCache = new Map<string, { text: string; html: string }>();
+const MARKDOWN_CACHE_SIZE = 400;
+
+/** Markdown is re-parsed only when the text changed; rows scrolled back into view reuse it. */
+function markdownHtml(m: Message): string {
+  const hit = markdownCache.get(m.id);
+  if (hit && hit.text === m.text) return hit.html;
+  const rendered = renderMarkdown(m.text);
+  if (markdownCache.size >= MARKDOWN_CACHE_SIZE) markdownCache.delete(markdownCache.keys().next().value!);
+  markdownCache.set(m.id, { text: m.text, html: rendered });
+  return rendered;
+}
+
+function folded(m: Message, part: string, summary: TemplateResult | string, body: TemplateResult, ctx: MessageViewContext, cls = '') {
+  return html`<details class="fold ${cls}" ?open=${ctx.isExpanded(m.id, part)}
+    @toggle=${(e: Event) => ctx.setExpanded(m.id, part, (e.currentTarget as HTMLDetailsElement).open)}>
+    <summary>${summary}</summary>${body}</details>`;
+}
+
+function truncatedNote(m: Message, ctx: MessageViewContext) {
+  return m.truncated ? html`<button class="link-button" @click=${() => ctx.loadFullMessage(m)}>Cut for size — load the full item</button>` : nothing;
+}
+
+function lineCount(text: string): number {
+  return text ? text.replace(/\n$/, '').split('\n').length : 0;
+}
+
+function commandTemplate(m: Message, ctx: MessageViewContext) {
+  const running = m.status === 'inProgress';
+  const failed = !!m.isError || m.status === 'failed' || (m.exitCode !== null && m.exitCode !== undefined && m.exitCode !== 0);
+  const badge = running ? html`<span class="badge running">running…</span>`
+    : m.exitCode !== null && m.exitCode !== undefined ? html`<span class="badge ${failed ? 'bad' : 'ok'}">exit ${m.exitCode}</span>`
+      : failed ? html`<span class="badge bad">failed</span>` : html`<span class="badge">${m.status ?? 'done'}</span>`;
+  const output = m.output ?? '';
+  return html`<div class="card command ${failed ? 'failed' : ''}">
+    <div class="card-head"><span class="glyph" aria-hidden="true">$</span><code class="cmd">${m.command ?? m.text}</code>${badge}
+      ${m.durationMs ? html`<span class="muted">${formatDuration(m.durationMs)}</span>` : nothing}
+      <button class="link-button copy" title="Copy the command" @click=${() => ctx.copy(m.command ?? m.text)}>Copy</button></div>
+    ${m.cwd ? html`<div class="card-sub" title="working directory">in <code>${m.cwd}</code></div>` : nothing}
+    ${output ? folded(m, 'output', `Output · ${lineCount(output)} line${lineCount(output) === 1 ? '' : 's'}`, html`<pre class="output">${output}</pre>`, ctx) : nothing}
+    ${truncatedNote(m, ctx)}
+  </div>`;
+}
+
+const KIND_LETTER: Record<FileChange['kind'], string> = { add: 'A', delete: 'D', update: 'M' };
+
+export function fileRowTemplate(change: FileChange, onOpen: () => void) {
+  const { added, removed } = diffStats(change.diff);
+  return html`<div class="file-row">
+    <span class="file-kind ${change.kind}" title=${change.kind}>${KIND_LETTER[change.kind]}</span>
+    <span class="file-path" title=${change.movePath ? `${change.path} → ${change.movePath}` : change.path}>${change.movePath ?? change.path}</span>
+    <span class="stat add">+${added}</span><span class="stat del">−${removed}</span>
+    <button class="secondary small open-diff" title="Open in VS Code's diff editor" @click=${onOpen}>Open diff</button>
+  </div>`;
+}
+
+function fileChangeTemplate(m: Message, ctx: MessageViewContext) {
+  const changes = m.changes ?? [];
+  const failed = m.status === 'failed' || m.status === 'declined';
+  return html`<div class="card file-change ${failed ? 'failed' : ''}">
+    <div class="card-head"><span class="glyph" aria-hidden="true">±</span><span class="title">${changes.length > 1 ? `Edited ${changes.length} files` : changes.length ? 'Edited a file' : m.text}</span>
+      ${m.status && m.status !== 'completed' ? html`<span class="badge ${failed ? 'bad' : ''}">${m.status}</span>` : nothing}</div>
+    ${changes.map((c, i) => html`${fileRowTemplate(c, () => ctx.openDiff(m, c))}
+      ${diffTemplate(c.diff, { maxLines: 12, expanded: ctx.isExpanded(m.id, `diff${i}`), onExpand: () => ctx.setExpanded(m.id, `diff${i}`, true) })}`)}
+  </div>`;
+}
+
+const PLAN_MARK = { completed: '✓', inProgress: '◐', pending: '○' } as const;
+
+export function planTemplate(steps: NonNullable<Message['plan']>, title = 'Plan') {
+  const done = steps.filter(s => s.status === 'completed').length;
+  return html`<div class="card plan">
+    <div class="card-head"><span class="glyph" aria-hidden="true">☰</span><span class="title">${title}</span><span class="muted">${done}/${steps.length} done</span></div>
+    <ul class="plan-steps">${steps.map(s => html`<li class="step ${s.status}"><span class="mark" aria-label=${s.status}>${PLAN_MARK[s.status]}</span>${s.step}</li>`)}</ul>
+  </div>`;
+}
+
+function toolTemplate(m: Message, ctx: MessageViewContext, label: string, glyph: string) {
+  const input = m.toolInput;
+  return html`<div class="tool-line ${m.isError ? 'failed' : ''}"><span class="glyph" aria-hidden="true">${glyph}</span>
+    <span class="tool-name">${label}</span><span class="tool-text">${m.text}</span></div>
+    ${input ? folded(m, 'input', 'Input', html`<pre class="output">${input}</pre>`, ctx, 'tool-fold') : nothing}`;
+}
+
+export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateResult {
+  switch (m.kind) {
+    case 'user':
+      return html`<div class="msg user"><div class="bubble">${m.text}</div>${truncatedNote(m, ctx)}</div>`;
+    case 'agent':
+      return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''}"><div class="markdown">${unsafeHTML(markdownHtml(m))}</div>${truncatedNote(m, ctx)}</div>`;
+    case 'reasoning':
+      return html`<div class="msg reasoning">${folded(m, 'body', html`<span class="muted">Thinking</span> <span class="preview">${m.text.split('\n')[0]}</span>`, html`<div class="reasoning-text">${m.text}</div>`, ctx)}</div>`;
+    case 'command':
+      return commandTemplate(m, ctx);
+    case 'fileChange':
+      return fileChangeTemplate(m, ctx);
+    case 'plan':
+      return planTemplate(m.plan ?? [], m.text || 'Plan');
+    case 'webSearch':
+      return toolTemplate(m, ctx, 'Searched the web', '⌕');
+    case 'mcpTool':
+      return toolTemplate({ ...m, text: m.text.replace(m.toolName ?? '\u0000', '').trim() || m.text }, ctx, m.toolName ?? 'MCP tool', '⚙');
+    case 'tool':
+      return toolTemplate(m, ctx, m.toolName ?? 'Tool', '⚙');
+    case 'toolResult':
+      return html`<div class="msg tool-result ${m.isError ? 'failed' : ''}">${folded(m, 'body', `${m.isError ? 'Tool error' : 'Result'}${m.toolName ? ` · ${m.toolName}` : ''} · ${lineCount(m.text)} line${lineCount(m.text) === 1 ? '' : 's'}`, html`<pre class="output">${m.text}</pre>`, ctx)}</div>`;
+    case 'turn':
+      return html`<div class="turn-separator" role="separator"><span>${m.text || 'Turn'}${m.durationMs ? ` · ${formatDuration(m.durationMs)}` : ''}${m.status && m.status !== 'completed' ? ` · ${m.status}` : ''}</span></div>`;
+    case 'error':
+      return html`<div class="card error-card" role="alert"><div class="card-head"><span class="glyph" aria-hidden="true">!</span><span class="title">Error</span></div><pre class="output">${m.text}</pre></div>`;
+    case 'system':
+      return html`<div class="msg system">${m.text}</div>`;
+  }
+}
+
+/** A first guess of a row's height before it is measured (px); keeps the scrollbar roughly right. */
+export function estimateHeight(m: Message): number {
+  switch (m.kind) {
+    case 'turn': case 'system': return 34;
+    case 'webSearch': case 'mcpTool': case 'tool': case 'reasoning': case 'toolResult': return 36;
+    case 'command': return 96;
+    case 'fileChange': return 60 + (m.changes?.length ?? 1) * 230;
+    case 'plan': return 52 + (m.plan?.length ?? 0) * 22;
+    default: return 44 + Math.ceil(m.text.length / 90) * 20;
+  }
+}

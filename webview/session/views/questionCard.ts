@@ -1,0 +1,45 @@
+// A question from the agent (Codex plan-mode question, Claude AskUserQuestion): options as radio
+// buttons or checkboxes, free text where allowed; answered by question id.
+import { html, nothing } from 'lit';
+import type { PendingQuestion } from '../types';
+
+type Answers = Record<string, string | string[]>;
+
+/** Reads the answers from the form: option values per question, or its free text when filled. */
+export function readAnswers(form: HTMLFormElement, q: PendingQuestion): Answers {
+  const data = new FormData(form);
+  const answers: Answers = {};
+  for (const item of q.questions) {
+    const picked = data.getAll(item.id).map(String);
+    const text = String(data.get(`${item.id}::text`) ?? '').trim();
+    if (item.multiSelect) answers[item.id] = text ? [...picked, text] : picked;
+    else answers[item.id] = text || picked[0] || '';
+  }
+  return answers;
+}
+
+export function questionTemplate(q: PendingQuestion, sent: boolean, submit: (answers: Answers) => void) {
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    submit(readAnswers(e.currentTarget as HTMLFormElement, q));
+  };
+  return html`<section class="question-card" aria-label="Question from the agent" data-question-id=${q.questionId}>
+    <form @submit=${onSubmit}>
+      ${q.questions.map(item => {
+        const options = item.options ?? [];
+        const freeText = item.allowFreeText || options.length === 0;
+        return html`<fieldset class="question" ?disabled=${sent}>
+          <legend>${item.header ? html`<span class="badge">${item.header}</span> ` : nothing}${item.question}</legend>
+          ${options.map(o => html`<label class="option"><input type=${item.multiSelect ? 'checkbox' : 'radio'} name=${item.id} value=${o.label}>
+            <span>${o.label}</span>${o.description ? html`<span class="muted"> — ${o.description}</span>` : nothing}</label>`)}
+          ${freeText ? html`<input class="text-input" type="text" name=${`${item.id}::text`} aria-label=${item.question}
+            placeholder=${options.length ? 'Or type your own answer' : 'Your answer'}>` : nothing}
+        </fieldset>`;
+      })}
+      <div class="question-actions">
+        <button class="primary" type="submit" ?disabled=${sent}>Answer</button>
+        ${sent ? html`<span class="muted" role="status">Answer sent…</span>` : nothing}
+      </div>
+    </form>
+  </section>`;
+}
