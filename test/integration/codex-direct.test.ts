@@ -283,7 +283,8 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
       ? { steps: [{ type: 'ask', questions: [{ id: 'color', header: 'Color', question: 'Which color?', options: [{ label: 'red', description: 'warm' }, { label: 'blue', description: 'cool' }] }] }] }
       : { steps: [{ type: 'text', text: `answer: ${req.lastOutput?.output}` }] }));
     const s = await create();
-    h.direct.controller.setPlanMode(s.id, true);
+    await h.engine.updateConfig(s.id, { planMode: true });
+    assert.equal(h.store.getSession(s.id)?.planMode, true, 'persisted');
     await h.engine.sendMessage(s.id, 'plan with me');
     const q = await waitFor(() => session(s.id).pendingQuestion, 'a question');
     assert.equal(session(s.id).workStatus, 'needsAnswer');
@@ -295,7 +296,7 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     assert.deepEqual(JSON.parse(agentTexts(s.id)[0].slice('answer: '.length)), { answers: { color: { answers: ['blue'] } } });
     await assert.rejects(h.engine.answerQuestion(s.id, q.questionId, { color: 'red' }), /not pending/, 'answered once only');
     // Back to default mode: Codex refuses questions again.
-    h.direct.controller.setPlanMode(s.id, false);
+    await h.engine.updateConfig(s.id, { planMode: false });
     await sendAndWait(s.id, 'plan with me again');
     assert.match(agentTexts(s.id).at(-1)!, /request_user_input is unavailable in Default mode/);
   });

@@ -37,9 +37,6 @@ const SANDBOX_NAME: Record<string, SandboxModeName> = {
 };
 
 export const DEFAULT_TAKEOVER_QUIET_MS = 10_000;
-const PLAN_MODE_KEY = 'codex.planMode:';
-const PLAN_ON = 'plan';
-const PLAN_OFF = 'default';
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(value);
@@ -161,7 +158,6 @@ export class CodexDirectController implements ProviderController {
         ...this.collaborationMode(cur),
       });
       const { turn } = parse(TurnStartResult, raw, 'turn/start');
-      this.collaborationModeSent(s.id);
       if (!st.finishedTurns.has(turn.id) && st.turnId !== turn.id) {
         st.turnId = turn.id;
         this.engine.apply(s.id, { type: 'turnStarted', turnId: turn.id });
@@ -212,40 +208,26 @@ export class CodexDirectController implements ProviderController {
     }
   }
 
-  /** Autonomy and model apply from the next turn on (turn/start carries them); persisted with the session. */
-  async updateConfig(s: Session, change: { autonomy?: Autonomy; model?: string }): Promise<void> {
+  /** Autonomy, model and plan mode apply from the next turn on (turn/start carries them); persisted with the session. */
+  async updateConfig(s: Session, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void> {
     if (change.model) await this.requireModel(change.model);
     const policy = change.autonomy ? AUTONOMY_TO_CODEX[change.autonomy] : null;
     this.engine.apply(s.id, {
       type: 'metadata',
       ...(change.model ? { model: change.model } : {}),
+      ...(change.planMode !== undefined ? { planMode: change.planMode } : {}),
       ...(policy ? { autonomy: change.autonomy, approvalPolicy: policy.approvalPolicy, sandboxMode: policy.sandboxMode } : {}),
     });
   }
 
   /**
-   * Plan mode (Codex's "plan" collaboration mode, where it asks questions through request_user_input)
-   * for the next turns of a session; persisted, so it survives a restart.
+   * Codex's collaboration mode for the next turn: "plan" (it plans and may ask questions through
+   * request_user_input) while the session's planMode is on, "default" once it was switched off;
+   * nothing when it was never set. developer_instructions null = Codex's own for the mode.
    */
-  setPlanMode(sessionId: string, on: boolean): void {
-    const s = this.engine.requireSession(sessionId);
-    if (!this.handles(s)) throw new EngineError(ErrorCode.notSupported, 'plan mode is for Codex direct sessions');
-    this.engine.store.setKv(`${PLAN_MODE_KEY}${sessionId}`, on ? PLAN_ON : PLAN_OFF);
-  }
-
-  planMode(sessionId: string): boolean { return this.engine.store.getKv(`${PLAN_MODE_KEY}${sessionId}`) === PLAN_ON; }
-
-  /** Sent while plan mode is on, and once more (as "default") when it was just switched off; else left alone. */
   private collaborationMode(s: Session): { collaborationMode?: unknown } {
-    const v = this.engine.store.getKv(`${PLAN_MODE_KEY}${s.id}`);
-    if ((v !== PLAN_ON && v !== PLAN_OFF) || !s.model) return {};
-    // developer_instructions null = Codex's built-in instructions for the mode.
-    return { collaborationMode: { mode: v === PLAN_ON ? 'plan' : 'default', settings: { model: s.model, developer_instructions: null } } };
-  }
-
-  /** The switch back to default mode reached Codex: later turns need not repeat it. */
-  private collaborationModeSent(sessionId: string): void {
-    if (this.engine.store.getKv(`${PLAN_MODE_KEY}${sessionId}`) === PLAN_OFF) this.engine.store.setKv(`${PLAN_MODE_KEY}${sessionId}`, '');
+    if (s.planMode === undefined || !s.model) return {};
+    return { collaborationMode: { mode: s.planMode ? 'plan' : 'default', settings: { model: s.model, developer_instructions: null } } };
   }
 
   async resume(s: Session): Promise<void> {

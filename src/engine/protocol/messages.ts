@@ -31,7 +31,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('interrupt_session'), ...sessionRef }),
   z.object({ type: z.literal('end_session'), ...sessionRef }),
-  z.object({ type: z.literal('update_session_config'), ...sessionRef, autonomy: Autonomy.optional(), model: z.string().optional() }),
+  z.object({
+    type: z.literal('update_session_config'), ...sessionRef, autonomy: Autonomy.optional(), model: z.string().optional(),
+    planMode: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('rename_session'), ...sessionRef, name: z.string().max(500) }),
   z.object({ type: z.literal('resume_session'), ...sessionRef }),
   z.object({ type: z.literal('takeover_session'), ...sessionRef, force: z.boolean().optional() }),

@@ -86,6 +86,8 @@ export const Session = z.object({
   approvalPolicy: z.string().nullable(),
   sandboxMode: z.string().nullable(),
   autonomy: Autonomy.nullable(),
+  /** Codex plan mode (the agent plans and may ask questions); absent until changed. */
+  planMode: z.boolean().optional(),
   tokenUsage: TokenUsage,
   /** lastTurnInput ÷ contextWindow, 0..1 (SPEC §5). Derived, kept here so every client shows the same. */
   contextFill: z.number(),

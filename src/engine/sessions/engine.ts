@@ -250,7 +250,7 @@ export class SessionEngine {
     await this.controllerFor(s, 'takeover', 'taking over').takeover!(s, force);
   }
 
-  async updateConfig(sessionId: string, change: { autonomy?: Autonomy; model?: string }): Promise<void> {
+  async updateConfig(sessionId: string, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void> {
     const s = this.requireSession(sessionId);
     await this.controllerFor(s, 'updateConfig', 'changing autonomy or model').updateConfig!(s, change);
   }

@@ -15,7 +15,7 @@ export interface ProviderController {
   /** Carry out a decision; the engine has checked it is current and will resolve the approval after. */
   decideApproval?(session: Session, approval: PendingApproval, decision: ApprovalDecision, message?: string): Promise<void>;
   answerQuestion?(session: Session, questionId: string, answers: Record<string, string | string[]>): Promise<void>;
-  updateConfig?(session: Session, change: { autonomy?: Autonomy; model?: string }): Promise<void>;
+  updateConfig?(session: Session, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void>;
   resume?(session: Session): Promise<void>;
   takeover?(session: Session, force: boolean): Promise<void>;
   end?(session: Session): Promise<void>;
