@@ -6,7 +6,7 @@ import type { Message, Session } from '../../src/engine/protocol';
 import type { LogFn } from '../../src/engine/sessions/engine';
 import { LIFECYCLE } from '../../src/engine/sessions/lifecycle';
 import { RolloutIngest } from '../../src/engine/codex/rolloutIngest';
-import { parseToolOutput } from '../../src/engine/codex/rolloutMap';
+import { parseToolOutput } from '../../src/engine/codex/rolloutFields';
 import { makeEngine, type TestEngine } from '../helpers/engine';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 import { L, sample, threadOfSample } from '../fixtures/rollouts/lines';
