@@ -36,3 +36,11 @@ if (watch) {
     await Promise.all(contexts.map(c => c.dispose()));
   }
 }
+
+// The session panel webview → dist/session.js + dist/session.css, always minified (options: webview/build.mjs).
+if (existsSync('webview/build.mjs')) {
+  const { sessionWebviewOptions } = await import('./webview/build.mjs');
+  const session = await esbuild.context(sessionWebviewOptions({ production: true }));
+  if (watch) await session.watch();
+  else try { await session.rebuild(); } finally { await session.dispose(); }
+}

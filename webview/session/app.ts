@@ -168,7 +168,10 @@ export class SessionApp {
 
   private onKeyDown(e: KeyboardEvent): void {
     const decision = decisionForKey(e);
-    if (decision && this.state.pendingApproval && this.state.pendingApproval.options.includes(decision)) {
+    // Ctrl+Backspace still deletes a word in a field that has text; an empty field lets it deny.
+    const field = e.target as HTMLInputElement | HTMLTextAreaElement;
+    const editing = e.key === 'Backspace' && (field?.tagName === 'TEXTAREA' || field?.tagName === 'INPUT') && field.value !== '';
+    if (decision && !editing && this.state.pendingApproval && this.state.pendingApproval.options.includes(decision)) {
       e.preventDefault();
       this.decide(decision);
       return;
