@@ -89,6 +89,20 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
     assert.equal(turnCtx.payload.approval_policy, 'untrusted', 'the resumed thread runs with the session\'s approval policy');
   });
 
+  it('a session restarted before its first turn (no rollout to resume) continues in a fresh thread', async () => {
+    const s = await h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, autonomy: 'autoEdit' });
+    const oldThread = s.providerSessionId!;
+    assert.equal(fs.existsSync(s.sourcePath!), false, 'codex writes the rollout at the first turn');
+    h = await h.restart();
+    await sendAndWait(s.id, 'first words after a restart');
+    const now = session(s.id);
+    assert.notEqual(now.providerSessionId, oldThread);
+    assert.equal(h.engine.findByProviderId('codex', now.providerSessionId!)?.id, s.id, 'reindexed under the new thread id');
+    assert.equal(now.approvalPolicy, 'on-request', 'the new thread keeps the autonomy');
+    assert.equal(fake.requests.find(r => r.prompt === 'first words after a restart')?.threadId, now.providerSessionId);
+    assert.ok(h.logs.some(l => l.msg.includes('never ran a turn')));
+  });
+
   it('app-server killed mid-turn: restarted, the session shows a clear error and stays usable', async () => {
     const text = Array.from({ length: 80 }, (_, i) => `w${i}`).join(' ');
     router.on('crash during this', () => ({ steps: [{ type: 'text', text, chunks: 80, delayMs: 100 }] }));
