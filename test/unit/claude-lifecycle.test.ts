@@ -68,8 +68,9 @@ describe('claude session lifecycle from hooks', () => {
     assert.equal(session().workStatus, 'waiting');
     assert.equal(session().model, 'claude-opus-5-5');
     assert.equal(session().projectName, 'proj');
-    await send({ hook_event_name: 'UserPromptSubmit', prompt: '  fix   the\nbug  ' });
+    await send({ hook_event_name: 'UserPromptSubmit', prompt: '  fix   the\nbug  ', permission_mode: 'acceptEdits' });
     assert.equal(session().workStatus, 'working');
+    assert.equal(session().approvalPolicy, 'acceptEdits');
     assert.equal(session().displayName, 'fix the bug');
     await send({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: BASH, tool_use_id: 'toolu_1' });
     // With approvals from Flightdeck off, the request is shown but the hook answers at once.

@@ -76,6 +76,8 @@ export class HookSessions {
       if (session.sourcePath !== p.transcript_path) engine.apply(sid, { type: 'metadata', sourcePath: p.transcript_path });
       tailer.follow(sid, p.transcript_path);
     }
+    // Claude's permission mode (default, auto, acceptEdits, plan, ...) is its approval policy.
+    if (p.permission_mode && session.approvalPolicy !== p.permission_mode) engine.apply(sid, { type: 'metadata', approvalPolicy: p.permission_mode });
     if (p.hook_event_name !== 'SessionEnd') {
       engine.apply(sid, { type: 'activity' });
       this.touch(sid);
