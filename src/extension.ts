@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProtocolClient } from './engine/protocol';
+import { buildHookCommand, installClaudeHooks } from './engine/claude/installer';
 import { type Runtime, startRuntime } from './engine/runtime';
 import { StoreLoadError } from './engine/store/db';
 import { AttentionNotifier } from './vscode/attentionNotifier';
@@ -34,14 +35,15 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const tree = new SessionsTree(connection, context.extensionUri, log);
   const panels = new SessionPanels(context.extensionUri);
   const notifier = new AttentionNotifier(tree);
+  const settings = readSettings(context);
   context.subscriptions.push(log, connection, tree, panels, notifier,
-    ...registerCommands({ connection, tree, panels, log }),
+    ...registerCommands({ connection, tree, panels, log, installClaudeHooks: () => installHooks(context, settings) }),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (['dataDir', 'codex', 'claude', 'hub'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
 
   // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
-  const started = startEngine(context, connection, log);
+  const started = startEngine(context, settings, connection, log);
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
@@ -56,18 +58,24 @@ export async function deactivate(): Promise<void> {
   await r?.stop();
 }
 
-async function startEngine(context: vscode.ExtensionContext, connection: EngineConnection, log: vscode.LogOutputChannel): Promise<void> {
+interface Settings { dataDir: string; codexHome?: string; claudeHome?: string; codexPath?: string; claudePath?: string }
+
+/** Read once: changes need a reload (offerReload), since the engine may run in another window. */
+function readSettings(context: vscode.ExtensionContext): Settings {
   const cfg = vscode.workspace.getConfiguration('flightdeck');
   const setting = (key: string) => expandHome(cfg.get<string>(key, '').trim()) || undefined;
-  const dataDir = setting('dataDir') ?? (process.env.FLIGHTDECK_DATA_DIR || context.globalStorageUri.fsPath);
+  return {
+    dataDir: setting('dataDir') ?? (process.env.FLIGHTDECK_DATA_DIR || context.globalStorageUri.fsPath),
+    codexHome: setting('codex.home'), claudeHome: setting('claude.home'),
+    codexPath: setting('codex.path'), claudePath: setting('claude.path'),
+  };
+}
+
+async function startEngine(context: vscode.ExtensionContext, settings: Settings, connection: EngineConnection, log: vscode.LogOutputChannel): Promise<void> {
+  const { dataDir } = settings;
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   try {
-    runtime = await startRuntime({
-      dataDir, version,
-      log: (level, msg) => log[level](msg),
-      codexHome: setting('codex.home'), claudeHome: setting('claude.home'),
-      codexPath: setting('codex.path'), claudePath: setting('claude.path'),
-    });
+    runtime = await startRuntime({ ...settings, version, log: (level, msg) => log[level](msg) });
     log.info(`Flightdeck ${version}: ${runtime.role}${runtime.role === 'leader' ? `, data in ${dataDir}` : ''}`);
     context.subscriptions.push({ dispose: runtime.onRoleChange(role => log.info(`Flightdeck: this window is now the ${role}`)) });
     connection.attach(() => runtime!.connect());
@@ -77,6 +85,15 @@ async function startEngine(context: vscode.ExtensionContext, connection: EngineC
     connection.fail(message);
     void vscode.window.showErrorMessage(message, 'Show Log').then(choice => { if (choice) log.show(); });
   }
+}
+
+/** Claude runs dist/hook.js with this host's own runtime (Electron as Node in desktop VS Code). */
+function installHooks(context: vscode.ExtensionContext, settings: Settings) {
+  const hookCommand = buildHookCommand({
+    hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: settings.dataDir,
+    nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,
+  });
+  return installClaudeHooks({ claudeHome: settings.claudeHome, hookCommand });
 }
 
 async function offerReload(): Promise<void> {

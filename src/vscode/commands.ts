@@ -15,6 +15,8 @@ export interface CommandContext {
   tree: SessionsTree;
   panels: SessionPanels;
   log: vscode.LogOutputChannel;
+  /** Writes Flightdeck's hooks into Claude Code's settings (a local file edit, not an engine request). */
+  installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
 }
 
 type SessionArg = SessionNode | string | undefined;
@@ -118,7 +120,15 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
 
     command('startHub', async () => notYet('The WebSocket hub')),
-    command('installClaudeHooks', async () => notYet('Installing Claude Code hooks')),
+    command('installClaudeHooks', async () => {
+      const r = ctx.installClaudeHooks();
+      return {
+        ok: true, data: r,
+        message: r.changed
+          ? `Flightdeck hooks installed in ${r.settingsFile}. Claude Code sessions started from now on appear in Flightdeck.`
+          : `Flightdeck hooks were already installed in ${r.settingsFile}.`,
+      };
+    }),
   ];
 }
 

@@ -14,6 +14,10 @@ export function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-host-'));
   process.env.FLIGHTDECK_LEADER_DIR ||= path.join(tmp, 'run');
   process.env.FLIGHTDECK_DATA_DIR ||= path.join(tmp, 'data');
+  // Nor see this machine's Codex and Claude sessions, nor touch its Claude settings.
+  for (const [name, dir] of [['CODEX_HOME', 'codex-home'], ['CLAUDE_CONFIG_DIR', 'claude-home']]) {
+    if (!process.env[name]) { process.env[name] = path.join(tmp, dir); fs.mkdirSync(process.env[name]!, { recursive: true }); }
+  }
 
   const suite = process.env.FLIGHTDECK_HOST_SUITE || 'main';
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000 });

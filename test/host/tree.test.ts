@@ -79,11 +79,12 @@ suite('sessions tree', () => {
     const fired: (TreeNode | TreeNode[] | undefined)[] = [];
     const sub = api.tree.onDidChangeTreeData(e => fired.push(e));
     try {
-      const outcome = await vscode.commands.executeCommand('flightdeck.rename', s.waiting.id, '  Login   flake hunt ');
+      // a Claude session: the rename stays in Flightdeck (a Codex direct one would also tell Codex)
+      const outcome = await vscode.commands.executeCommand('flightdeck.rename', s.needsAnswer.id, '  Docs   audience ');
       assert.deepStrictEqual(outcome, { ok: true });
-      await waitFor('the renamed row', () => row(s.waiting.id)?.item.label === 'Login flake hunt');
-      assert.strictEqual(engine.getSession(s.waiting.id)?.customName, 'Login flake hunt');
-      const node = row(s.waiting.id)!.node;
+      await waitFor('the renamed row', () => row(s.needsAnswer.id)?.item.label === 'Docs audience');
+      assert.strictEqual(engine.getSession(s.needsAnswer.id)?.customName, 'Docs audience');
+      const node = row(s.needsAnswer.id)!.node;
       assert.ok(fired.some(e => e === node), `expected a refresh of just the row, got ${JSON.stringify(fired)}`);
       assert.ok(!fired.includes(undefined), 'the whole tree was refreshed for a rename');
     } finally { sub.dispose(); }
