@@ -27,7 +27,10 @@ export interface ClaudeIntegrationOptions {
 }
 
 export interface ClaudeIntegration {
-  /** Starts the receiver and writes the endpoint file; returns the loopback port. */
+  /**
+   * Starts the receiver and writes the endpoint file; returns the loopback port. Call after
+   * engine.start(): restored Claude sessions get the rest of their 300 s live window from here.
+   */
   start(): Promise<{ port: number; endpointFile: string }>;
   stop(): Promise<void>;
   /** Register with engine.registerProvider. */
