@@ -10,16 +10,29 @@ export function isSessionEvent(e: EngineEvent): e is SessionEvent {
   return 'sessionId' in e && 'revision' in e;
 }
 
+interface SessionLog {
+  events: SessionEvent[];
+  /** Every event with a revision above this is in `events` (what a catch-up needs to be exact). */
+  completeAfter: number;
+}
+
 export class ReplayBuffer {
-  private buffers = new Map<string, SessionEvent[]>();
+  private logs = new Map<string, SessionLog>();
   constructor(private capacity = REPLAY_EVENTS_PER_SESSION) {}
 
   record(e: SessionEvent): void {
-    let buf = this.buffers.get(e.sessionId);
-    if (!buf) { buf = []; this.buffers.set(e.sessionId, buf); }
-    buf.push(e);
-    // Trim in blocks so the common push stays O(1); keep whole revisions together.
-    if (buf.length > this.capacity * 1.25) this.buffers.set(e.sessionId, buf.slice(buf.length - this.capacity));
+    let log = this.logs.get(e.sessionId);
+    // The engine publishes at least one event per revision, so the first one recorded starts a
+    // complete history (the buffer is attached before the engine produces events).
+    if (!log) { log = { events: [], completeAfter: e.revision - 1 }; this.logs.set(e.sessionId, log); }
+    log.events.push(e);
+    // Trim in blocks so the common push stays O(1). A revision may be cut in the middle: only
+    // revisions above the last dropped one stay complete.
+    if (log.events.length > this.capacity * 1.25) {
+      const drop = log.events.length - this.capacity;
+      log.completeAfter = Math.max(log.completeAfter, log.events[drop - 1].revision);
+      log.events = log.events.slice(drop);
+    }
   }
 
   /**
@@ -29,14 +42,10 @@ export class ReplayBuffer {
   since(sessionId: string, sinceRevision: number, currentRevision: number): SessionEvent[] | null {
     if (sinceRevision === currentRevision) return [];
     if (sinceRevision > currentRevision) return null;
-    const buf = this.buffers.get(sessionId);
-    if (!buf || buf.length === 0) return null;
-    const firstRevision = buf[0].revision;
-    // Events with firstRevision may be partly trimmed; only a start strictly after it is complete.
-    if (sinceRevision < firstRevision) return null;
-    const out = buf.filter(e => e.revision > sinceRevision);
-    return out;
+    const log = this.logs.get(sessionId);
+    if (!log || sinceRevision < log.completeAfter) return null;
+    return log.events.filter(e => e.revision > sinceRevision);
   }
 
-  drop(sessionId: string): void { this.buffers.delete(sessionId); }
+  drop(sessionId: string): void { this.logs.delete(sessionId); }
 }
