@@ -134,7 +134,7 @@ export class ClientConnection {
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'update_session_config':
-        await engine.updateConfig(msg.sessionId, { autonomy: msg.autonomy, model: msg.model });
+        await engine.updateConfig(msg.sessionId, { autonomy: msg.autonomy, model: msg.model, planMode: msg.planMode });
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'rename_session':
