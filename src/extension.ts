@@ -6,11 +6,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProtocolClient } from './engine/protocol';
 import { buildHookCommand, installClaudeHooks } from './engine/claude/installer';
+import { type HubHandle, startHub } from './engine/hub/server';
+import { generateToken, isWellFormedToken } from './engine/hub/token';
 import { type Runtime, startRuntime } from './engine/runtime';
+import type { Services } from './engine/services';
 import { StoreLoadError } from './engine/store/db';
 import { AttentionNotifier } from './vscode/attentionNotifier';
 import { registerCommands } from './vscode/commands';
-import { EngineConnection } from './vscode/engineConnection';
+import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { SessionPanels } from './vscode/sessionPanels';
 import { SessionsTree } from './vscode/sessionsTree';
 
@@ -28,6 +31,9 @@ export interface FlightdeckApi {
 }
 
 let runtime: Runtime | undefined;
+/** The engine's services while this window leads (the hub needs them). */
+let leading: Services | undefined;
+let hub: HubHandle | undefined;
 
 export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
@@ -37,7 +43,11 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const notifier = new AttentionNotifier(tree);
   const settings = readSettings(context);
   context.subscriptions.push(log, connection, tree, panels, notifier,
-    ...registerCommands({ connection, tree, panels, log, installClaudeHooks: () => installHooks(context, settings) }),
+    ...registerCommands({
+      connection, tree, panels, log,
+      installClaudeHooks: () => installHooks(context, settings),
+      startHub: () => ensureHub(context, log),
+    }),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (['dataDir', 'codex', 'claude', 'hub'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
@@ -53,8 +63,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
 }
 
 export async function deactivate(): Promise<void> {
-  const r = runtime;
-  runtime = undefined;
+  const r = runtime, h = hub;
+  runtime = undefined; hub = undefined; leading = undefined;
+  await h?.close();
   await r?.stop();
 }
 
@@ -75,7 +86,17 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
   const { dataDir } = settings;
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   try {
-    runtime = await startRuntime({ ...settings, version, log: (level, msg) => log[level](msg) });
+    runtime = await startRuntime({
+      ...settings, version, log: (level, msg) => log[level](msg),
+      onLeader: async services => {
+        leading = services;
+        if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false)) return;
+        // A hub that cannot start (port taken) must not stop the engine.
+        try { await ensureHub(context, log); } catch (e) {
+          void vscode.window.showWarningMessage(`Flightdeck: the WebSocket hub did not start: ${(e as Error).message}`);
+        }
+      },
+    });
     log.info(`Flightdeck ${version}: ${runtime.role}${runtime.role === 'leader' ? `, data in ${dataDir}` : ''}`);
     context.subscriptions.push({ dispose: runtime.onRoleChange(role => log.info(`Flightdeck: this window is now the ${role}`)) });
     connection.attach(() => runtime!.connect());
@@ -86,6 +107,32 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
     void vscode.window.showErrorMessage(message, 'Show Log').then(choice => { if (choice) log.show(); });
   }
 }
+
+/** SPEC §8: the hub runs next to the engine (so only in the leading window); its token lives in SecretStorage. */
+async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<{ url: string; httpUrl: string; token: string }> {
+  if (hub) return { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' };
+  const services = leading;
+  if (!services || runtime?.role !== 'leader') {
+    throw new EngineUnavailableError('Another window or `flightdeck serve` runs the Flightdeck engine: start the hub there.');
+  }
+  const cfg = vscode.workspace.getConfiguration('flightdeck');
+  let token = await context.secrets.get(HUB_TOKEN_KEY);
+  if (!token || !isWellFormedToken(token)) {
+    token = generateToken();
+    await context.secrets.store(HUB_TOKEN_KEY, token);
+  }
+  hub = await startHub({
+    engine: services.engine, replay: services.replay, token,
+    host: cfg.get<string>('hub.host', '127.0.0.1'), port: cfg.get<number>('hub.port', 4000),
+    log: (level, msg) => log[level](msg),
+    version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
+    webRoot: context.asAbsolutePath('dist'),
+  });
+  log.info(`Flightdeck hub: ${hub.httpUrl} (WebSocket ${hub.url})`);
+  return { url: hub.url, httpUrl: hub.httpUrl, token };
+}
+
+const HUB_TOKEN_KEY = 'flightdeck.hub.token';
 
 /** Claude runs dist/hook.js with this host's own runtime (Electron as Node in desktop VS Code). */
 function installHooks(context: vscode.ExtensionContext, settings: Settings) {

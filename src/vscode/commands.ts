@@ -8,7 +8,9 @@ import { EngineUnavailableError, type EngineConnection } from './engineConnectio
 import type { SessionPanels } from './sessionPanels';
 import type { SessionNode, SessionsTree } from './sessionsTree';
 
-export type Outcome = { ok: true; message?: string; data?: unknown } | { ok: false; code: string; message: string };
+export type Outcome =
+  | { ok: true; message?: string; data?: unknown; actions?: { label: string; run: () => unknown }[] }
+  | { ok: false; code: string; message: string };
 
 export interface CommandContext {
   connection: EngineConnection;
@@ -17,11 +19,11 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   /** Writes Flightdeck's hooks into Claude Code's settings (a local file edit, not an engine request). */
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
+  /** Starts the WebSocket hub where the engine runs (or returns the running one). */
+  startHub: () => Promise<{ url: string; httpUrl: string; token: string }>;
 }
 
 type SessionArg = SessionNode | string | undefined;
-
-const notYet = (what: string): Outcome => ({ ok: false, code: 'not_available', message: `${what} is not available yet in this version of Flightdeck.` });
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const { connection, tree, panels } = ctx;
@@ -119,7 +121,17 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return { ok: true };
     }),
 
-    command('startHub', async () => notYet('The WebSocket hub')),
+    command('startHub', async () => {
+      const h = await ctx.startHub();
+      return {
+        ok: true, data: { url: h.url, httpUrl: h.httpUrl },
+        message: `Flightdeck hub: ${h.httpUrl} (WebSocket ${h.url}). Clients sign in with its token.`,
+        actions: [
+          { label: 'Copy Token', run: () => vscode.env.clipboard.writeText(h.token) },
+          { label: 'Open in Browser', run: () => vscode.env.openExternal(vscode.Uri.parse(h.httpUrl)) },
+        ],
+      };
+    }),
     command('installClaudeHooks', async () => {
       const r = ctx.installClaudeHooks();
       return {
@@ -154,7 +166,11 @@ function failure(e: unknown): Outcome & { ok: false } {
 }
 
 function report(o: Outcome): void {
-  if (o.ok) { if (o.message) void vscode.window.showInformationMessage(o.message); return; }
+  if (o.ok) {
+    const actions = o.actions ?? [];
+    if (o.message) void vscode.window.showInformationMessage(o.message, ...actions.map(a => a.label)).then(choice => actions.find(a => a.label === choice)?.run());
+    return;
+  }
   if (o.code === 'cancelled') return;
   const text = o.message.startsWith('Flightdeck') ? o.message : `Flightdeck: ${o.message}`;
   if (o.code === 'internal' || o.code === 'engine_unavailable') void vscode.window.showErrorMessage(text);

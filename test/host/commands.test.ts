@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../src/extension';
@@ -7,6 +8,15 @@ import type { SessionEngine } from '../../src/engine/sessions/engine';
 import type { Outcome } from '../../src/vscode/commands';
 import { type StateSessions, putStateSessions } from './fixtures';
 import { activateFlightdeck, waitFor } from './helpers';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
 
 const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand<Outcome>(`flightdeck.${command}`, ...args);
 const failed = (o: Outcome) => { assert.ok(!o.ok, `expected a failure, got ${JSON.stringify(o)}`); return o; };
@@ -112,10 +122,17 @@ suite('commands on sessions in each state', () => {
     assert.ok(again.ok && (again.data as { changed: boolean }).changed === false, JSON.stringify(again));
   });
 
-  test('startHub answers clearly that it is not available yet', async () => {
-    const o = failed(await run('startHub'));
-    assert.strictEqual(o.code, 'not_available');
-    assert.match(o.message, /not available yet/);
+  test('startHub serves the hub on the configured port, once', async () => {
+    const port = await freePort();
+    await vscode.workspace.getConfiguration('flightdeck').update('hub.port', port, vscode.ConfigurationTarget.Global);
+    const o = await run('startHub');
+    assert.ok(o.ok, JSON.stringify(o));
+    const { httpUrl, url } = o.data as { httpUrl: string; url: string };
+    assert.strictEqual(url, `ws://127.0.0.1:${port}/ws`);
+    const health = await fetch(new URL('/health', httpUrl));
+    assert.strictEqual(health.status, 200);
+    const again = await run('startHub');
+    assert.ok(again.ok && (again.data as { url: string }).url === url, 'the running hub is reused');
   });
 
   test('a session that starts waiting for approval raises a notification', async () => {
