@@ -39,8 +39,19 @@ describe('claude TUI under tmux', function () {
     if (!hasTmux()) throw new Error('tmux is required for the Claude TUI test');
   });
 
-  afterEach(async () => {
+  const pidFile = () => path.join(sandbox.root, 'claude.pid');
+
+  /** Claude runs its SessionEnd hooks after the terminal closes: wait for it, so cleanup is final. */
+  async function stopClaude(): Promise<void> {
     try { tmux('kill-session', '-t', tmuxSession); } catch { /* already gone */ }
+    let pid = 0;
+    try { pid = Number(fs.readFileSync(pidFile(), 'utf8')); } catch { return; }
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    await waitFor('claude to exit', () => !alive(), 15_000).catch(() => { if (alive()) process.kill(pid, 'SIGKILL'); });
+  }
+
+  afterEach(async () => {
+    if (sandbox) await stopClaude();
     await claude?.stop();
     engine?.stop();
     store?.close();
@@ -70,7 +81,8 @@ describe('claude TUI under tmux', function () {
     const env = sandbox.env(fake.url);
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`).join('\n');
     const script = path.join(sandbox.root, 'run.sh');
-    fs.writeFileSync(script, `cd ${JSON.stringify(sandbox.project)}\n${exports}\nexec ${JSON.stringify(CLAUDE_BIN)} --permission-mode default\n`);
+    // `timeout`: should this test process be killed before its cleanup, claude and the tmux session still go away.
+    fs.writeFileSync(script, `echo $$ > ${JSON.stringify(pidFile())}\ncd ${JSON.stringify(sandbox.project)}\n${exports}\nexec timeout 120 ${JSON.stringify(CLAUDE_BIN)} --permission-mode default\n`);
     tmux('new-session', '-d', '-s', tmuxSession, '-x', '160', '-y', '45', `bash ${script}`);
     await waitFor('the prompt box', () => screen().includes('manual mode'), 30_000);
 
