@@ -182,6 +182,19 @@ describe('claude transcript tailer', () => {
     assert.equal(engine.getSession(sid)!.status, 'active');
   });
 
+  it("adds a finished subagent's usage once (its own file), keeping the main agent's context fill", () => {
+    fs.writeFileSync(file, COMPACT);
+    const sid = session();
+    tailer.follow(sid, file);
+    const before = engine.getSession(sid)!.tokenUsage;
+    const agentFile = path.join(dir, 'agent-a3a93b9dfb6dd0302.jsonl');
+    fs.copyFileSync(path.join(FIXTURES, 'subagents-agent-a3a93b9dfb6dd0302.jsonl'), agentFile);
+    tailer.countSubagentUsage(sid, agentFile);
+    tailer.countSubagentUsage(sid, agentFile); // SubagentStop can repeat: nothing is counted twice
+    const after = engine.getSession(sid)!.tokenUsage;
+    assert.deepEqual(after, { ...before, input: before.input + 2223, output: before.output + 11 });
+  });
+
   it('mapper ignores sidechain, bookkeeping and unknown lines', () => {
     const now = '2026-01-01T00:00:00.000Z';
     for (const line of [{ type: 'cost-state' }, { type: 'attachment', attachment: {} }, { type: 'user', uuid: 'x', isSidechain: true, message: { content: 'hi' } }, 42, null]) {

@@ -36,7 +36,7 @@ export const HookPayload = z.discriminatedUnion('hook_event_name', [
   }),
   z.looseObject({ ...base, hook_event_name: z.literal('Notification'), message: text.optional(), notification_type: z.string().max(100).optional() }),
   z.looseObject({ ...base, hook_event_name: z.literal('Stop'), stop_hook_active: z.boolean().optional() }),
-  z.looseObject({ ...base, hook_event_name: z.literal('SubagentStop') }),
+  z.looseObject({ ...base, hook_event_name: z.literal('SubagentStop'), agent_transcript_path: z.string().max(4096).optional() }),
   z.looseObject({ ...base, hook_event_name: z.literal('PreCompact') }),
   z.looseObject({ ...base, hook_event_name: z.literal('SessionEnd'), reason: z.string().max(100).optional() }),
 ]);

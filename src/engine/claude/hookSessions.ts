@@ -112,8 +112,10 @@ export class HookSessions {
         this.forget(sid);
         engine.apply(sid, { type: 'ended', reason: END_REASONS.providerEnded });
         return null;
-      case 'Notification':
       case 'SubagentStop':
+        if (p.agent_transcript_path) tailer.countSubagentUsage(sid, p.agent_transcript_path);
+        return null;
+      case 'Notification':
       case 'PreCompact':
         return null;
     }

@@ -82,6 +82,12 @@ export function mapTranscriptLine(line: unknown, nowIso: string): MappedLine {
   return EMPTY;
 }
 
+/** The usage of an assistant line, sidechain (subagent) lines included. */
+export function assistantUsage(line: unknown): TurnUsage | null {
+  const e = AssistantEntry.safeParse(line);
+  return e.success ? usageOf(e.data) : null;
+}
+
 function mapUser(e: z.infer<typeof UserEntry>, nowIso: string): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
   const base = { createdAt, turnId: e.promptId ?? null };
@@ -124,16 +130,20 @@ function mapAssistant(e: z.infer<typeof AssistantEntry>, nowIso: string): Mapped
     else if (b.type === 'thinking' && b.thinking) messages.push({ ...base, id, kind: 'reasoning', text: b.thinking });
     else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && b.id && b.name) messages.push(toolItem(b, base));
   });
+  return { messages, toolResults: [], usage: usageOf(e), model: e.message.model ?? null };
+}
+
+function usageOf(e: z.infer<typeof AssistantEntry>): TurnUsage | null {
   const u = e.message.usage;
-  const cached = u?.cache_read_input_tokens ?? 0;
-  const usage = u ? {
+  if (!u) return null;
+  const cached = u.cache_read_input_tokens ?? 0;
+  return {
     messageId: e.message.id,
     // Everything the model read this turn, so input ÷ context window is the context fill (SPEC §5).
     input: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cached,
     output: u.output_tokens ?? 0,
     cached,
-  } : null;
-  return { messages, toolResults: [], usage, model: e.message.model ?? null };
+  };
 }
 
 function toolItem(b: Block, base: { createdAt: string; turnId: string | null }): NewMessage {

@@ -7,7 +7,7 @@ import type { SessionEngine, LogFn } from '../sessions/engine';
 import type { Clock, TimerHandle } from '../sessions/clock';
 import type { Store } from '../store/types';
 import { readAppended, type TailCarry } from '../codex/jsonlTail';
-import { mapTranscriptLine, type MappedLine } from './transcriptMapper';
+import { assistantUsage, mapTranscriptLine, type MappedLine } from './transcriptMapper';
 
 export interface TranscriptTailerOptions {
   engine: SessionEngine;
@@ -71,6 +71,41 @@ export class TranscriptTailer {
     }
     if (!tail.watcher && this.opts.watch !== false) this.watch(tail);
     this.read(tail);
+  }
+
+  /**
+   * Adds a finished subagent's usage (it lives only in the subagent's own transcript) to the session
+   * totals, once per API message. Its items are not shown, and the context fill stays the main agent's.
+   */
+  countSubagentUsage(sessionId: string, path: string): void {
+    const { engine, store, log } = this.opts;
+    if (!isAbsolute(path) || !path.endsWith('.jsonl') || !engine.getSession(sessionId)) return;
+    try {
+      const start = store.getOffset(path)?.offset ?? 0;
+      const seen = new Set<string>();
+      const sum = { input: 0, output: 0, cached: 0 };
+      let pos: { offset: number; carry: TailCarry | null } = { offset: start, carry: null };
+      for (let more = true; more;) {
+        const r = readAppended(path, pos);
+        more = r.more;
+        for (const line of r.lines) {
+          let value: unknown;
+          try { value = JSON.parse(line.text); } catch { continue; }
+          const u = assistantUsage(value);
+          if (!u || seen.has(u.messageId)) continue;
+          seen.add(u.messageId);
+          sum.input += u.input; sum.output += u.output; sum.cached += u.cached;
+        }
+        pos = { offset: r.offset, carry: r.carry };
+      }
+      if (pos.offset === start) return;
+      store.setOffset({ path, sessionId, providerSessionId: engine.getSession(sessionId)!.providerSessionId, offset: pos.offset });
+      if (seen.size === 0) return;
+      const t = engine.getSession(sessionId)!.tokenUsage;
+      engine.apply(sessionId, { type: 'tokenTotals', usage: { input: t.input + sum.input, output: t.output + sum.output, cached: t.cached + sum.cached } });
+    } catch (e) {
+      log('error', `claude transcript: reading subagent transcript ${path} failed: ${(e as Error).message}`);
+    }
   }
 
   /** Reads what was appended since the last read. */
