@@ -41,6 +41,18 @@ describe('codex app-server process (real codex)', function () {
     }
   });
 
+  it('no codex binary: creating the provider works, start and operations say what is missing', async () => {
+    const dir = tmpDir();
+    const h = await startDirectHarness({ dbDir: dir, codexHome: dir, codexPath: path.join(dir, 'missing', 'codex'), start: false });
+    try {
+      await assert.rejects(h.direct.start(), /the codex path in the settings does not exist/);
+      await assert.rejects(h.engine.listModels('codex'), (e: Error & { code?: string }) =>
+        e.code === 'provider_error' && /codex path in the settings does not exist/.test(e.message));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a binary that is not codex fails start with a clear error; operations report it too', async () => {
     const dir = tmpDir();
     const notCodex = path.join(dir, 'not-codex.sh');

@@ -1,4 +1,4 @@
-// The Codex direct provider as one piece: resolves the codex binary, owns the app-server client and
+// The Codex direct provider as one piece: finds the codex binary, owns the app-server client and
 // registers two controllers with the engine:
 //  - `controller` drives codex direct sessions (create_session / list_models route to it too);
 //  - `takeoverController` claims codex passive sessions for `takeover` only, so every other
@@ -43,7 +43,9 @@ export interface CodexDirect {
 export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
   const log = o.log ?? (() => {});
   const clock = o.clock ?? systemClock;
-  const binary = resolveCodexBinary({ setting: o.codexPath });
+  // Looked up when the app-server starts, not here: a machine without codex still gets an engine,
+  // and start() / the first operation say what is missing.
+  const binary = () => resolveCodexBinary({ setting: o.codexPath });
   const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ...(o.codexHome ? { CODEX_HOME: o.codexHome } : {}) };
   const client = new AppServerClient({
     binary, env, clock, log, requestTimeoutMs: o.requestTimeoutMs,
@@ -62,7 +64,6 @@ export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
     client,
     async start() {
       if (!unregister.length) unregister.push(o.engine.registerProvider(controller), o.engine.registerProvider(takeoverController));
-      log('info', `codex direct: using ${binary}`);
       await controller.start();
     },
     async stop() {

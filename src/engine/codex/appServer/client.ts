@@ -5,7 +5,9 @@ import type { Clock, TimerHandle } from '../../sessions/clock';
 import type { RpcId } from './schemas';
 import { AppServerProcess, type AppServerSpawnOptions, type ExitInfo, describeExit } from './process';
 
-export interface AppServerClientOptions extends AppServerSpawnOptions {
+export interface AppServerClientOptions extends Omit<AppServerSpawnOptions, 'binary'> {
+  /** The codex binary, or how to find it (looked up at each start, so a later install is found). */
+  binary: string | (() => string);
   /** Wait before restarting a crashed process. */
   restartDelayMs?: number;
   /** At most this many automatic restarts per restartWindowMs; after that, only on demand. */
@@ -79,7 +81,8 @@ export class AppServerClient {
   private async spawn(): Promise<AppServerProcess> {
     // Only one spawn runs at a time (ensure), so the next generation number is known up front.
     const generation = this.gen + 1;
-    const p = await AppServerProcess.start(this.opts, peer => {
+    const binary = typeof this.opts.binary === 'function' ? this.opts.binary() : this.opts.binary;
+    const p = await AppServerProcess.start({ ...this.opts, binary }, peer => {
       peer.onNotification = (method, params) => this.handlers.notification?.(method, params, generation);
       peer.onRequest = (id, method, params) => this.handlers.request?.(id, method, params, generation);
     });

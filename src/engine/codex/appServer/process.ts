@@ -68,7 +68,7 @@ export class AppServerProcess {
       const parsed = InitializeResult.safeParse(init);
       if (!parsed.success) throw new Error(`unexpected initialize answer: ${JSON.stringify(init).slice(0, 200)}`);
       p.peer.notify('initialized');
-      opts.log('info', `codex app-server started (pid ${child.pid}, ${parsed.data.userAgent})`);
+      opts.log('info', `codex app-server started (${opts.binary}, pid ${child.pid}, ${parsed.data.userAgent})`);
       return p;
     } catch (e) {
       await p.stop();
