@@ -12,6 +12,7 @@ import { type Runtime, startRuntime } from './engine/runtime';
 import type { Services } from './engine/services';
 import { StoreLoadError } from './engine/store/db';
 import { AttentionNotifier } from './vscode/attentionNotifier';
+import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { registerCommands } from './vscode/commands';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { SessionPanels } from './vscode/sessionPanels';
@@ -26,6 +27,7 @@ export interface FlightdeckApi {
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
   readonly notifier: AttentionNotifier;
+  readonly statusBar: AttentionStatusBar;
   /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
   ready(): Promise<void>;
 }
@@ -41,8 +43,9 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const tree = new SessionsTree(connection, context.extensionUri, log);
   const panels = new SessionPanels(context.extensionUri);
   const notifier = new AttentionNotifier(tree);
+  const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, panels, notifier,
+  context.subscriptions.push(log, connection, tree, panels, notifier, statusBar,
     ...registerCommands({
       connection, tree, panels, log,
       installClaudeHooks: () => installHooks(context, settings),
@@ -57,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, panels, notifier,
+    connection, tree, panels, notifier, statusBar,
     async ready() { await started; await connection.client(); },
   };
 }

@@ -25,6 +25,10 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   private readonly sessionChanged = new vscode.EventEmitter<SessionChange>();
   /** Fires for every created / changed / removed session after the list loaded (for notifications). */
   readonly onDidChangeSession = this.sessionChanged.event;
+  private readonly attentionChanged = new vscode.EventEmitter<number>();
+  /** The number of sessions that need attention, whenever it may have changed. */
+  readonly onDidChangeAttention = this.attentionChanged.event;
+  private _attention = 0;
   private readonly groups = new Map<GroupId, GroupNode>(GROUPS.map(g => [g.id, { kind: 'group', ...g }]));
   private sessions = new Map<string, Session>();
   private nodes = new Map<string, SessionNode>();
@@ -39,7 +43,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
   constructor(private readonly connection: EngineConnection, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
     this.view = vscode.window.createTreeView('flightdeck.sessions', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed, this.sessionChanged, connection.onDidChangeState(s => this.onState(s)));
+    this.disposables.push(this.view, this.changed, this.sessionChanged, this.attentionChanged, connection.onDidChangeState(s => this.onState(s)));
     const timer = setInterval(() => { if (this.view.visible && this.sessions.size) this.changed.fire(undefined); }, RELATIVE_TIME_REFRESH_MS);
     this.disposables.push({ dispose: () => clearInterval(timer) });
     this.onState(connection.state);
@@ -47,6 +51,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
   /** True once a list arrived from the current client. */
   get loaded(): boolean { return this.listRevision >= 0; }
+  get attentionCount(): number { return this._attention; }
   getSession(id: string): Session | undefined { return this.sessions.get(id); }
   allSessions(): Session[] { return [...this.sessions.values()]; }
 
@@ -228,6 +233,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
   private updateBadge(): void {
     const n = [...this.sessions.values()].filter(needsAttention).length;
+    if (n !== this._attention) { this._attention = n; this.attentionChanged.fire(n); }
     this.view.badge = n > 0 ? { value: n, tooltip: `${n} session${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} attention` } : undefined;
   }
 }

@@ -73,6 +73,16 @@ suite('sessions tree', () => {
     const attention = api.tree.allSessions().filter(x => x.status === 'active' && /^needs/.test(x.workStatus)).length;
     assert.ok(attention >= 2);
     assert.strictEqual(api.tree.view.badge?.value, attention);
+    assert.strictEqual(api.statusBar.item.text, `$(bell-dot) ${attention}`);
+  });
+
+  test('when the connection to the engine closes, the window reconnects and the tree subscribes again', async () => {
+    const old = api.client!;
+    old.close();
+    await waitFor('a new client', () => api.client && api.client !== old && !api.client.isClosed);
+    await waitFor('the list on the new client', () => api.tree.loaded && api.tree.getSession(s.working.id));
+    engine.apply(s.ended.id, { type: 'renamed', name: 'tree after reconnect' });
+    await waitFor('a delta on the new client', () => row(s.ended.id)?.item.label === 'tree after reconnect');
   });
 
   test('a rename through the protocol updates just that row', async () => {
