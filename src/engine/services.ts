@@ -55,11 +55,10 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   // A provider that cannot start (no codex binary, an unreadable folder) is logged and left out;
   // the engine and the other providers keep running.
   if (on.codexDirect) {
-    const direct = createCodexDirect({ engine, codexPath: opts.codexPath, codexHome: opts.codexHome, log, clock, clientVersion: opts.version });
-    // Not awaited: the app-server starts in the background and must not delay the engine (a
-    // follower taking over has 2 s); the first operation waits for it anyway.
-    const started = direct.start().catch(e => log('warn', `codex direct sessions are unavailable until the next try: ${(e as Error).message}`));
-    stoppers.push(async () => { await started; await direct.stop(); });
+    // Lazy: the app-server starts with the first Codex operation, not with every engine.
+    const direct = createCodexDirect({ engine, codexPath: opts.codexPath, codexHome: opts.codexHome, log, clock, clientVersion: opts.version, lazy: true });
+    await direct.start();
+    stoppers.push(() => direct.stop());
   }
   if (on.codexWatcher) {
     const watcher = createCodexWatcher({ engine, store, codexHome, clock, log });

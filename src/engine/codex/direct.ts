@@ -29,6 +29,11 @@ export interface CodexDirectOptions {
   restart?: { delayMs?: number; max?: number; windowMs?: number };
   /** Shown to Codex as the client (it becomes the thread's originator). */
   clientName?: string;
+  /**
+   * Start the app-server on the first operation instead of in start() (the engine host uses this:
+   * most windows never drive a Codex session, and a codex process per window costs memory).
+   */
+  lazy?: boolean;
   clientVersion?: string;
 }
 
@@ -52,7 +57,7 @@ export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
     restartDelayMs: o.restart?.delayMs, maxRestarts: o.restart?.max, restartWindowMs: o.restart?.windowMs,
     clientInfo: { name: o.clientName ?? 'flightdeck', title: 'Flightdeck', version: o.clientVersion ?? '0.1.0' },
   });
-  const controller = new CodexDirectController({ engine: o.engine, client, log, clock, takeoverQuietMs: o.takeoverQuietMs });
+  const controller = new CodexDirectController({ engine: o.engine, client, log, clock, takeoverQuietMs: o.takeoverQuietMs, lazy: o.lazy });
   const takeoverController: ProviderController = {
     handles: (s: Session) => s.provider === 'codex' && s.mode === 'passive',
     takeover: (s, force) => controller.takeover(s, force),

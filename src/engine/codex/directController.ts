@@ -24,6 +24,8 @@ export interface CodexDirectControllerOptions {
   clock: Clock;
   /** Takeover waits until the rollout has been quiet this long (unless forced). */
   takeoverQuietMs?: number;
+  /** Leave the app-server to the first operation instead of starting it in start(). */
+  lazy?: boolean;
 }
 
 const APPROVAL_POLICIES = new Set(['untrusted', 'on-request', 'never']);
@@ -71,8 +73,10 @@ export class CodexDirectController implements ProviderController {
   private readonly log: LogFn;
   private readonly clock: Clock;
   private readonly quietMs: number;
+  private readonly lazy: boolean;
 
   constructor(o: CodexDirectControllerOptions) {
+    this.lazy = o.lazy ?? false;
     this.engine = o.engine;
     this.client = o.client;
     this.log = o.log;
@@ -99,7 +103,7 @@ export class CodexDirectController implements ProviderController {
       this.state.track(s.providerSessionId, s.id);
       this.clearStale(s);
     }
-    await this.client.ensure();
+    if (!this.lazy) await this.client.ensure();
   }
 
   async stop(): Promise<void> { await this.client.stop(); }
