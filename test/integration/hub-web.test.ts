@@ -157,6 +157,7 @@ describe('hub web client (headless Chromium)', function () {
 
       await page.click(`.row[data-session="${approval.id}"]`);
       await page.waitForSelector('.approval button[data-decision="approved"]', { timeout: 10_000 });
+      await page.waitForSelector('.msg[data-id="a2"]', { timeout: 10_000 }); // the snapshot's transcript
       assert.match(await page.textContent('.approval') ?? '', /npm test/);
       assert.match(await page.textContent('.transcript') ?? '', /token expiry/);
       assert.equal(await page.$$eval('.md strong', els => els.length) > 0, true, 'agent markdown rendered');
@@ -213,7 +214,8 @@ describe('hub web client (headless Chromium)', function () {
       assert.equal(await overflow(), 0);
       await page.fill('#composer', 'Also run the linter');
       await page.click('#send');
-      await page.waitForFunction(`document.querySelector('#composer').value === ''`, undefined, { timeout: 10_000 });
+      // Cleared once the hub answered (a string predicate would be eval'd, which the page's CSP forbids).
+      await page.waitForSelector('#composer:placeholder-shown', { timeout: 10_000 });
       await page.click('#interrupt');
       await sentTwo;
       assert.deepEqual(sent, ['Also run the linter', '<interrupt>']);
