@@ -12,6 +12,11 @@ export interface HeaderActions {
   setAutonomy(a: Autonomy): void;
 }
 
+/** One function for every render, so lit calls it only when the input is created, not on each redraw. */
+function focusAndSelect(el: Element | undefined): void {
+  if (el) requestAnimationFrame(() => { (el as HTMLInputElement).focus(); (el as HTMLInputElement).select(); });
+}
+
 function nameTemplate(s: Session, editing: boolean, actions: HeaderActions) {
   if (!editing) {
     return html`<h1 class="session-name"><button class="name-button" title="Rename session" @click=${actions.startRename}>${s.displayName}</button></h1>`;
@@ -23,7 +28,7 @@ function nameTemplate(s: Session, editing: boolean, actions: HeaderActions) {
   };
   return html`<h1 class="session-name"><input class="name-input" aria-label="Session name" .value=${s.customName ?? s.displayName}
     maxlength="500" @keydown=${onKey} @blur=${actions.cancelRename}
-    ${ref(el => { if (el) requestAnimationFrame(() => { (el as HTMLInputElement).focus(); (el as HTMLInputElement).select(); }); })}></h1>`;
+    ${ref(focusAndSelect)}></h1>`;
 }
 
 /** Sizes the meter through CSSOM: a style attribute would be blocked by the webview's CSP. */

@@ -99,6 +99,12 @@ function toolTemplate(m: Message, ctx: MessageViewContext, label: string, glyph:
     ${input ? folded(m, 'input', 'Input', html`<pre class="output">${input}</pre>`, ctx, 'tool-fold') : nothing}`;
 }
 
+/** "Read src/a.ts" under the label "Read" reads as "Read · src/a.ts": drop the repeated name. */
+function withoutToolName(m: Message): Message {
+  const name = m.toolName;
+  return name && m.text.startsWith(name) && m.text.length > name.length ? { ...m, text: m.text.slice(name.length).trim() } : m;
+}
+
 export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateResult {
   switch (m.kind) {
     case 'user':
@@ -116,9 +122,9 @@ export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateRe
     case 'webSearch':
       return toolTemplate(m, ctx, 'Searched the web', '⌕');
     case 'mcpTool':
-      return toolTemplate({ ...m, text: m.text.replace(m.toolName ?? '\u0000', '').trim() || m.text }, ctx, m.toolName ?? 'MCP tool', '⚙');
+      return toolTemplate(withoutToolName(m), ctx, m.toolName ?? 'MCP tool', '⚙');
     case 'tool':
-      return toolTemplate(m, ctx, m.toolName ?? 'Tool', '⚙');
+      return toolTemplate(withoutToolName(m), ctx, m.toolName ?? 'Tool', '⚙');
     case 'toolResult':
       return html`<div class="msg tool-result ${m.isError ? 'failed' : ''}">${folded(m, 'body', `${m.isError ? 'Tool error' : 'Result'}${m.toolName ? ` · ${m.toolName}` : ''} · ${lineCount(m.text)} line${lineCount(m.text) === 1 ? '' : 's'}`, html`<pre class="output">${m.text}</pre>`, ctx)}</div>`;
     case 'turn':

@@ -1,6 +1,7 @@
 // A question from the agent (Codex plan-mode question, Claude AskUserQuestion): options as radio
 // buttons or checkboxes, free text where allowed; answered by question id.
 import { html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import type { PendingQuestion } from '../types';
 
 type Answers = Record<string, string | string[]>;
@@ -23,7 +24,8 @@ export function questionTemplate(q: PendingQuestion, sent: boolean, submit: (ans
     e.preventDefault();
     submit(readAnswers(e.currentTarget as HTMLFormElement, q));
   };
-  return html`<section class="question-card" aria-label="Question from the agent" data-question-id=${q.questionId}>
+  // Keyed by question id: a new question gets fresh inputs, not the choices made for the last one.
+  return keyed(q.questionId, html`<section class="question-card" aria-label="Question from the agent" data-question-id=${q.questionId}>
     <form @submit=${onSubmit}>
       ${q.questions.map(item => {
         const options = item.options ?? [];
@@ -41,5 +43,5 @@ export function questionTemplate(q: PendingQuestion, sent: boolean, submit: (ans
         ${sent ? html`<span class="muted" role="status">Answer sent…</span>` : nothing}
       </div>
     </form>
-  </section>`;
+  </section>`);
 }
