@@ -108,7 +108,7 @@ describe('claude TUI under tmux', function () {
     await waitFor('the dialog on screen', () => /Do you want to proceed/.test(screen()), 30_000);
     tmux('send-keys', '-t', tmuxSession, '4'); // "No", in the terminal
     await waitFor('the approval cleared', () => engine.getSession(sessionId)!.pendingApprovals.length === 0, 30_000);
-    assert.notEqual(engine.getSession(sessionId)!.workStatus, 'needsApproval');
+    await waitFor('the interrupted turn to end', () => engine.getSession(sessionId)!.workStatus === 'waiting', 10_000);
     assert.ok(!fs.existsSync(path.join(sandbox.project, 'marker.txt')));
     await assert.rejects(engine.decideApproval(sessionId, approval.approvalId, 'approved'), /no longer pending/);
   });

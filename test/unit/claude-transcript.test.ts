@@ -91,6 +91,7 @@ describe('claude transcript tailer', () => {
     assert.equal(ms.at(-1)!.kind, 'system');
     assert.match(ms.at(-1)!.text, /Request interrupted by user/);
     assert.equal(engine.getSession(sid)!.displayName, 'make the marker');
+    assert.equal(engine.getSession(sid)!.workStatus, 'waiting', 'an interrupted turn has ended (no Stop hook comes)');
   });
 
   it('compaction summaries and slash-command lines never name a session; failed Bash keeps exit code', () => {

@@ -60,9 +60,12 @@ export interface MappedLine {
   toolResults: (MessagePatch & { fallback: NewMessage })[];
   usage: TurnUsage | null;
   model: string | null;
+  /** The user stopped the turn (Esc, or "No" in a permission dialog): no Stop hook follows. */
+  turnInterrupted?: boolean;
 }
 
 const EMPTY: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
+const INTERRUPTED = '[Request interrupted by user';
 
 /** Prompts Claude injects as user lines: shown as system items, never a session's name. */
 const SYSTEM_PROMPT_PREFIXES = ['<task-notification>', '<command-name>', '<command-message>', '<local-command-', '[Request interrupted'];
@@ -95,12 +98,14 @@ function mapUser(e: z.infer<typeof UserEntry>, nowIso: string): MappedLine {
   const content = e.message.content;
   if (typeof content === 'string') {
     out.messages.push({ ...base, id: `claude:${e.uuid}`, kind: userKind(content, e), text: content });
+    if (content.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     return out;
   }
   content.forEach((b, i) => {
     const id = i === 0 ? `claude:${e.uuid}` : `claude:${e.uuid}:${i}`;
     if (b.type === 'text' && b.text !== undefined) {
       out.messages.push({ ...base, id, kind: userKind(b.text, e), text: b.text });
+      if (b.text.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     } else if (b.type === 'tool_result' && b.tool_use_id) {
       const output = resultText(b.content);
       const isError = b.is_error === true;

@@ -189,6 +189,7 @@ export class TranscriptTailer {
       if (tail.toolItems.has(patch.id) || engine.getMessage(patch.id)) engine.updateMessage(sid, patch);
       else engine.appendMessage(sid, fallback);
     }
+    if (m.turnInterrupted) engine.apply(sid, { type: 'turnCompleted', status: 'interrupted' });
     if (m.usage && !tail.counted.has(m.usage.messageId)) {
       tail.counted.add(m.usage.messageId);
       store.setKv(usageKey(sid), m.usage.messageId);
