@@ -68,11 +68,12 @@ describe('session webview in Chromium', function () {
   let server: PageServer;
   let browser: Browser;
   const pages: Page[] = [];
+  const pageErrors: string[] = [];
 
   async function openPanel(theme: 'dark' | 'light' = 'dark', viewport = { width: 1000, height: 900 }): Promise<Panel> {
     const page = await browser.newPage({ viewport });
     pages.push(page);
-    page.on('pageerror', e => { throw e; });
+    page.on('pageerror', e => pageErrors.push(e.message));
     await page.goto(server.pageUrl(SESSION_ID, theme));
     return new Panel(page);
   }
@@ -89,6 +90,7 @@ describe('session webview in Chromium', function () {
 
   afterEach(async () => {
     while (pages.length) await pages.pop()!.close();
+    assert.deepEqual(pageErrors.splice(0), [], 'no uncaught errors in the page');
   });
 
   after(async () => {

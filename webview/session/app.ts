@@ -38,6 +38,7 @@ export class SessionApp {
   private sentApproval: { approvalId: string; version: number; decision: ApprovalDecision } | null = null;
   private sentQuestionId: string | null = null;
   private loadingOlder = false;
+  private opened = false;
   private errors: { id: number; text: string }[] = [];
   private nextErrorId = 1;
 
@@ -82,7 +83,9 @@ export class SessionApp {
     const change = this.state.apply(m);
     if (change.resubscribe) this.subscribe(change.resubscribe.sinceRevision);
     if (change.structure) this.list.setItems(this.state.messages);
-    if (change.reset) {
+    // The first snapshot opens at the newest item; a later one (after a resync) keeps the reader's place.
+    if (change.reset && !this.opened) {
+      this.opened = true;
       this.list.scrollToBottom();
       if (this.state.hasMore && this.scroller.scrollHeight <= this.scroller.clientHeight) this.loadOlder();
     }

@@ -72,14 +72,6 @@ export class VirtualList<T> {
     this.layout();
   }
 
-  get isAtBottom(): boolean { return this.stickToBottom; }
-  get mountedCount(): number { return this.rows.size; }
-
-  dispose(): void {
-    this.resizeObserver.disconnect();
-    if (this.frame) cancelAnimationFrame(this.frame);
-  }
-
   private onScroll(): void {
     const s = this.opts.scroller;
     this.stickToBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - BOTTOM_SLACK_PX;
