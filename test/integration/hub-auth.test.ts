@@ -52,6 +52,12 @@ describe('hub auth at the upgrade', function () {
     assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${rig.token}` } }), 429);
   });
 
+  it('a foreign web page knocking repeatedly does not lock local clients out', async () => {
+    rig = await startRig({ rateLimit: { maxFailures: 3, windowMs: 60_000 } });
+    for (let i = 0; i < 6; i++) assert.equal(await upgradeStatus(rig.hub.url, { headers: { Origin: 'https://evil.example' } }), 403);
+    assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${rig.token}` } }), 101);
+  });
+
   it('a rotated token disconnects clients of the old one (4001) and only the new one is accepted', async () => {
     rig = await startRig();
     const old = await TestClient.connect(rig.hub.url, { token: rig.token });

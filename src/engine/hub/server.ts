@@ -104,7 +104,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     if (pathname !== '/ws') return refuse(socket, 404, 'Not Found', 'no WebSocket endpoint here; use /ws');
     if (limiter.blocked(addr)) return refuse(socket, 429, 'Too Many Requests', 'too many failed attempts; try again later');
     if (!originAllowed(req.headers.origin, allowed)) {
-      limiter.fail(addr);
+      // Not counted as a failed attempt: the token is never checked for a foreign page, and counting
+      // would let any web page lock local clients out by knocking repeatedly.
       opts.log('warn', `hub: refused a connection from origin ${String(req.headers.origin).slice(0, 200)} (not on the allow list)`);
       return refuse(socket, 403, 'Forbidden', 'origin not allowed');
     }
