@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runHook } from '../../src/engine/claude/hookCommand';
 import { createClaudeIntegration, type ClaudeIntegration } from '../../src/engine/claude/integration';
-import { ENDPOINT_FILE_NAME, HOOK_PATH, TOKEN_HEADER } from '../../src/engine/claude/hookWire';
+import { ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, TOKEN_HEADER } from '../../src/engine/claude/hookWire';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
 import { systemClock } from '../../src/engine/sessions/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
@@ -36,9 +36,12 @@ describe('claude hook command and receiver', function () {
   let logs: string[];
   let events: EngineEvent[];
   let transcript: string;
+  /** An empty leader folder: the hook must never reach an engine running elsewhere on this machine. */
+  let noLeader: string;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-hookcmd-'));
+    noLeader = fs.mkdtempSync(path.join(dir, 'no-leader-'));
     hookScript = await buildHookScript(dir);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +69,7 @@ describe('claude hook command and receiver', function () {
 
   const hook = (payload: unknown, env: NodeJS.ProcessEnv = {}, dd = dataDir): Promise<RunResult> =>
     run(process.execPath, [hookScript, '--flightdeck-hook', dd], {
-      cwd: dir, env: { PATH: process.env.PATH, ...env }, timeoutMs: 25_000,
+      cwd: dir, env: { PATH: process.env.PATH, [LEADER_DIR_ENV]: noLeader, ...env }, timeoutMs: 25_000,
       input: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
     });
 
@@ -81,7 +84,7 @@ describe('claude hook command and receiver', function () {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await run(process.execPath, ['--require', preload, hookScript, '--flightdeck-hook', dd], {
-        cwd: dir, env: { PATH: process.env.PATH }, timeoutMs: 10_000, input: JSON.stringify(payload),
+        cwd: dir, env: { PATH: process.env.PATH, [LEADER_DIR_ENV]: noLeader }, timeoutMs: 10_000, input: JSON.stringify(payload),
       });
       assert.equal(r.code, 0);
       assert.equal(r.stdout, '');
@@ -158,11 +161,18 @@ describe('claude hook command and receiver', function () {
     assert.equal(engine.getSession(s.id)!.workStatus, 'waiting');
   });
 
+  it('installed with another folder: finds the engine in the leader folder', async () => {
+    const other = fs.mkdtempSync(path.join(dir, 'other-'));
+    const r = await hook(sample('UserPromptSubmit', transcript), { [LEADER_DIR_ENV]: dataDir }, other);
+    assert.equal(r.code, 0);
+    assert.equal(engine.findByProviderId('claude', SESSION_ID)?.firstPrompt, 'use bash, write and edit');
+  });
+
   it('engine down (no endpoint file): exits 0 at once with no output', async () => {
     const empty = fs.mkdtempSync(path.join(dir, 'nodata-'));
     const inProcess = performance.now();
     const out: string[] = [];
-    await runHook({ argv: ['--flightdeck-hook', empty], env: {}, stdin: new PassThrough(), write: a => out.push(a) });
+    await runHook({ argv: ['--flightdeck-hook', empty], env: { [LEADER_DIR_ENV]: noLeader }, stdin: new PassThrough(), write: a => out.push(a) });
     assert.ok(performance.now() - inProcess < 100, 'the hook logic returns within 100 ms');
     assert.deepEqual(out, []);
 

@@ -5,9 +5,11 @@
 // flow and is never blocked beyond the deadline. Kept free of dependencies so the bundle starts fast.
 import * as fs from 'node:fs';
 import type * as Http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  ENDPOINT_FILE_NAME, HOOK_PATH, MAX_PAYLOAD_BYTES, PERMISSION_GRACE_MS, PROJECT_DIR_HEADER, REPORT_DEADLINE_MS, TOKEN_HEADER,
+  DEFAULT_LEADER_SUBDIR, ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, MAX_PAYLOAD_BYTES, PERMISSION_GRACE_MS, PROJECT_DIR_HEADER,
+  REPORT_DEADLINE_MS, TOKEN_HEADER,
 } from './hookWire';
 
 const MARKER = '--flightdeck-hook';
@@ -27,8 +29,7 @@ interface EndpointInfo { port: number; token: string; pid: number; permissionWai
 /** Resolves when the hook is done; never rejects. */
 export async function runHook(io: HookIo): Promise<void> {
   try {
-    const dataDir = dataDirOf(io.argv, io.env);
-    const endpoint = dataDir ? readEndpoint(dataDir) : null;
+    const endpoint = endpointDirsOf(io.argv, io.env).map(readEndpoint).find(e => e !== null) ?? null;
     // Engine not running (no file, or the file of an engine that crashed): no opinion, exit at once.
     if (!endpoint || !processAlive(endpoint.pid)) return;
     const started = Date.now();
@@ -43,10 +44,12 @@ export async function runHook(io: HookIo): Promise<void> {
   }
 }
 
-function dataDirOf(argv: readonly string[], env: NodeJS.ProcessEnv): string | null {
+/** The folder given at install time, then the default leader folder of this user. */
+function endpointDirsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const i = argv.indexOf(MARKER);
-  const fromArgs = i >= 0 ? argv[i + 1] : undefined;
-  return fromArgs || env.FLIGHTDECK_DATA_DIR || null;
+  const given = (i >= 0 ? argv[i + 1] : undefined) || env.FLIGHTDECK_DATA_DIR;
+  const leader = env[LEADER_DIR_ENV] || path.join(os.homedir(), ...DEFAULT_LEADER_SUBDIR);
+  return given && given !== leader ? [given, leader] : [leader];
 }
 
 function readEndpoint(dataDir: string): EndpointInfo | null {

@@ -12,3 +12,10 @@ export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 export const REPORT_DEADLINE_MS = 3_000;
 /** Extra time a PermissionRequest hook waits beyond the receiver's own bound. */
 export const PERMISSION_GRACE_MS = 5_000;
+/**
+ * Where the leading engine writes its endpoint by default (engine/leader/election.ts
+ * defaultLeaderDir: `$FLIGHTDECK_LEADER_DIR` or `~/.flightdeck/run`). The hook looks there when the
+ * folder it was installed with holds no endpoint, so an install made with another folder still works.
+ */
+export const LEADER_DIR_ENV = 'FLIGHTDECK_LEADER_DIR';
+export const DEFAULT_LEADER_SUBDIR = ['.flightdeck', 'run'] as const;
