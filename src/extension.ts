@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProtocolClient } from './engine/protocol';
 import { buildHookCommand, installClaudeHooks } from './engine/claude/installer';
+import { defaultLeaderDir } from './engine/leader/election';
 import { type HubHandle, startHub } from './engine/hub/server';
 import { generateToken, isWellFormedToken } from './engine/hub/token';
 import { type Runtime, startRuntime } from './engine/runtime';
@@ -137,10 +138,13 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
 
 const HUB_TOKEN_KEY = 'flightdeck.hub.token';
 
-/** Claude runs dist/hook.js with this host's own runtime (Electron as Node in desktop VS Code). */
+/**
+ * Claude runs dist/hook.js with this host's own runtime (Electron as Node in desktop VS Code). The
+ * hook finds the engine through the per-machine leader folder, whichever process leads.
+ */
 function installHooks(context: vscode.ExtensionContext, settings: Settings) {
   const hookCommand = buildHookCommand({
-    hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: settings.dataDir,
+    hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: defaultLeaderDir(),
     nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,
   });
   return installClaudeHooks({ claudeHome: settings.claudeHome, hookCommand });

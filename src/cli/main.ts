@@ -4,9 +4,11 @@ import { defaultDataDir, serve } from './serve';
 
 const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
                        [--claude-home DIR] [--token TOKEN] [--allow-non-loopback] [--allowed-origin URL]...
-                       [--log-level debug|info|warn|error]
+                       [--log-level debug|info|warn|error] [--install-claude-hooks]
 
-  serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)`;
+  serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)
+          --install-claude-hooks  first add Flightdeck's hooks to <claude-home>/settings.json (kept
+                                  idempotent; the user's own hooks stay), then serve`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
         'allow-non-loopback': { type: 'boolean', default: false },
         'allowed-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string', default: 'info' },
+        'install-claude-hooks': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -49,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   await serve({
     host: values.host!, port, dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'],
     claudeHome: values['claude-home'], token: values.token, allowNonLoopback: values['allow-non-loopback']!,
-    allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info',
+    allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info', installClaudeHooks: values['install-claude-hooks']!,
   });
   return -1; // keeps running until a signal
 }

@@ -1,10 +1,14 @@
 // `flightdeck serve`: the same engine as in VS Code, headless, with the WebSocket hub on.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type HubHandle, startHub } from '../engine/hub/server';
 import { loadOrCreateToken, tokenPath } from '../engine/hub/token';
 import { type Runtime, startRuntime } from '../engine/runtime';
-import { productVersion } from '../engine/version';
+import { productRoot, productVersion } from '../engine/version';
+import { buildHookCommand, installClaudeHooks } from '../engine/claude/installer';
+import { defaultLeaderDir } from '../engine/leader/election';
+import type { LogFn } from '../engine/sessions/engine';
 import { stderrLog } from './log';
 
 export interface ServeOptions {
@@ -17,6 +21,7 @@ export interface ServeOptions {
   allowNonLoopback: boolean;
   allowedOrigins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  installClaudeHooks?: boolean;
 }
 
 export function defaultDataDir(): string {
@@ -27,6 +32,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const log = stderrLog(o.logLevel);
   const version = productVersion();
   const token = o.token ?? loadOrCreateToken(o.dataDir);
+  if (o.installClaudeHooks) installHooks(o.claudeHome, log);
   let hub: HubHandle | undefined;
   let runtime: Runtime | undefined;
   let stopping = false;
@@ -63,6 +69,22 @@ export async function serve(o: ServeOptions): Promise<void> {
     process.stdout.write(`flightdeck: another Flightdeck engine owns this machine; standing by to take over (pid ${process.pid})\n`);
     await standBy(runtime);
   }
+}
+
+/** dist/hook.js beside this CLI (or in the package's dist/ when run from compiled sources). */
+function hookScriptPath(): string {
+  const beside = path.join(__dirname, 'hook.js');
+  if (fs.existsSync(beside)) return beside;
+  const root = productRoot();
+  const inDist = root ? path.join(root, 'dist', 'hook.js') : '';
+  if (inDist && fs.existsSync(inDist)) return inDist;
+  throw new Error('dist/hook.js not found: build Flightdeck first (npm run build)');
+}
+
+function installHooks(claudeHome: string | undefined, log: LogFn): void {
+  const hookCommand = buildHookCommand({ hookScript: hookScriptPath(), dataDir: defaultLeaderDir(), nodePath: process.execPath });
+  const r = installClaudeHooks({ claudeHome, hookCommand });
+  log('info', `serve: Claude hooks ${r.changed ? 'installed in' : 'already in'} ${r.settingsFile} (${r.hooks} hooks${r.backupFile ? `, backup ${r.backupFile}` : ''})`);
 }
 
 /** Stays attached to the leader; when it goes away the runtime elects this process or another. */

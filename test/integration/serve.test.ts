@@ -101,3 +101,35 @@ describe('flightdeck serve (black box)', function () {
     store.close();
   });
 });
+
+describe('flightdeck serve --install-claude-hooks', function () {
+  this.timeout(60_000);
+  after(() => cleanupTmpDirs());
+
+  it('adds the hook entries (pointing at dist/hook.js and the leader folder), keeps the user\'s own, then serves', async () => {
+    const dir = tmpDir('fd-serve-hooks-');
+    const claudeHome = path.join(dir, 'claude');
+    fs.mkdirSync(claudeHome);
+    const mine = { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'echo mine' }] }] }, theme: 'dark' };
+    fs.writeFileSync(path.join(claudeHome, 'settings.json'), JSON.stringify(mine));
+    const proc = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', path.join(dir, 'codex'), '--claude-home', claudeHome, '--install-claude-hooks'],
+      { FLIGHTDECK_LEADER_DIR: path.join(dir, 'run'), HOME: dir });
+    try {
+      await proc.waitForLine(/serving/);
+      const settings = JSON.parse(fs.readFileSync(path.join(claudeHome, 'settings.json'), 'utf8'));
+      assert.equal(settings.theme, 'dark');
+      const commands: string[] = Object.values(settings.hooks as Record<string, { hooks: { command: string }[] }[]>)
+        .flat().flatMap(g => g.hooks.map(h => h.command));
+      assert.ok(commands.includes('echo mine'), 'the user\'s hook is kept');
+      const ours = commands.filter(c => c.includes('hook.js'));
+      assert.ok(ours.length >= 10, `${ours.length} Flightdeck hooks`);
+      assert.ok(ours.every(c => c.includes(path.join(dir, 'run'))), 'hooks find the engine through the leader folder');
+      for (const event of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PermissionRequest', 'Notification', 'Stop', 'SubagentStop', 'PreCompact', 'SessionEnd']) {
+        assert.ok(settings.hooks[event], event);
+      }
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
+  });
+});

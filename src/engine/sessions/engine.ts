@@ -229,7 +229,8 @@ export class SessionEngine {
     const s = this.requireSession(sessionId);
     const next = this.apply(sessionId, { type: 'renamed', name });
     const c = this.controllers.find(x => x.handles(s) && x.rename);
-    if (c?.rename) await c.rename(next, next.customName);
+    // The name is Flightdeck's first: telling the agent is best effort (a thread may not exist yet).
+    if (c?.rename) await c.rename(next, next.customName).catch(e => this.log('warn', `rename of ${sessionId} not sent to ${s.provider}: ${(e as Error).message}`));
     return next;
   }
 
