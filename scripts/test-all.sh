@@ -34,19 +34,17 @@ rc=${PIPESTATUS[0]}
 count_mocha "$LOGS/node-sqlite.log" "store on node:sqlite"
 if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/node-sqlite.log"; then broken+=("node:sqlite suite exited $rc"); fi
 
-if [ -f out/test/host/index.js ]; then
-  echo "== host (VS Code in code-server + Chromium)"
-  bash scripts/vscode-host.sh setup 2>&1 | tail -3
-  bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$LOGS/host.log"
-  rc=${PIPESTATUS[0]}
-  summary=$(grep -Eo 'HOST-SUMMARY passed=[0-9]+ failed=[0-9]+' "$LOGS/host.log" | tail -1 || true)
-  if [ -n "$summary" ]; then
-    hp=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$summary"); hf=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$summary")
-    passed=$((passed + hp)); failed=$((failed + hf))
-    echo "== host: $hp passed, $hf failed"
-  fi
-  if [ "$rc" != 0 ] && [ -z "$summary" -o "${hf:-0}" = 0 ]; then broken+=("host suite exited $rc"); fi
+echo "== host (VS Code in code-server + Chromium): main suite, broken-store suite, screenshot"
+bash scripts/test-host.sh 2>&1 | tee "$LOGS/host.log"
+rc=${PIPESTATUS[0]}
+summary=$(grep -Eo 'HOST-SUMMARY passed=[0-9]+ failed=[0-9]+' "$LOGS/host.log" | tail -1 || true)
+hf=0
+if [ -n "$summary" ]; then
+  hp=$(sed -E 's/.*passed=([0-9]+).*/\1/' <<<"$summary"); hf=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + hp)); failed=$((failed + hf))
+  echo "== host: $hp passed, $hf failed"
 fi
+if [ "$rc" != 0 ] && [ "$hf" = 0 ]; then broken+=("host suite exited $rc"); fi
 
 for b in "${broken[@]}"; do echo "== suite error: $b"; failed=$((failed + 1)); done
 echo "$passed passed, $failed failed"
