@@ -125,3 +125,30 @@ describe('hub robustness', function () {
     assert.equal(rig.hub.connectionCount(), 1);
   });
 });
+
+describe('hub robustness: broken handshakes', function () {
+  this.timeout(20_000);
+  let rig: Rig;
+  afterEach(async () => { await rig.close(); });
+
+  it('survives peers that reset during or right after the upgrade request', async () => {
+    rig = await startRig();
+    for (const auth of [`Bearer ${rig.token}`, 'Bearer wrong-wrong-wrong-wrong-wrong']) {
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>(resolve => {
+          const sock = net.connect(rig.hub.port, '127.0.0.1', () => {
+            sock.write([
+              'GET /ws HTTP/1.1', `Host: 127.0.0.1:${rig.hub.port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+              `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', `Authorization: ${auth}`, '', '',
+            ].join('\r\n'));
+            sock.resetAndDestroy();
+            resolve();
+          });
+        });
+      }
+    }
+    const c = await TestClient.connect(rig.hub.url, { token: rig.token });
+    assert.equal((await c.request({ type: 'ping' })).type, 'pong', 'the hub still serves');
+    c.close();
+  });
+});

@@ -99,6 +99,10 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   });
 
   server.on('upgrade', (req, socket: Duplex, head) => {
+    // Node drops its own error handler from upgrade sockets: without one, a peer that resets
+    // mid-handshake would crash the engine's process.
+    const onSocketError = (e: Error) => opts.log('debug', `hub: upgrade socket error: ${e.message}`);
+    socket.on('error', onSocketError);
     const addr = req.socket.remoteAddress ?? 'unknown';
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname !== '/ws') return refuse(socket, 404, 'Not Found', 'no WebSocket endpoint here; use /ws');
@@ -116,6 +120,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     }
     const authedWith = token;
     wss.handleUpgrade(req, socket, head, ws => {
+      socket.off('error', onSocketError); // ws handles socket errors from here on
       const label = `client ${nextClient++} (${addr})`;
       const client: SocketClient = new SocketClient({
         ws, engine: opts.engine, replay: opts.replay, serverVersion: opts.version, capabilities: CAPABILITIES,
