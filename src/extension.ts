@@ -18,6 +18,8 @@ import { registerCommands } from './vscode/commands';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { SessionPanels } from './vscode/sessionPanels';
 import { SessionsTree } from './vscode/sessionsTree';
+import { registerWalkthrough } from './vscode/walkthrough';
+import type { DriverPreference } from './engine/store/driver';
 
 /** What activate() returns: used by the host tests (and by nothing else). */
 export interface FlightdeckApi {
@@ -29,6 +31,8 @@ export interface FlightdeckApi {
   readonly panels: SessionPanels;
   readonly notifier: AttentionNotifier;
   readonly statusBar: AttentionStatusBar;
+  /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
+  readonly hubUrl: string | undefined;
   /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
   ready(): Promise<void>;
 }
@@ -37,6 +41,7 @@ let runtime: Runtime | undefined;
 /** The engine's services while this window leads (the hub needs them). */
 let leading: Services | undefined;
 let hub: HubHandle | undefined;
+let hubChange: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
@@ -49,11 +54,17 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   context.subscriptions.push(log, connection, tree, panels, notifier, statusBar,
     ...registerCommands({
       connection, tree, panels, log,
-      installClaudeHooks: () => installHooks(context, settings),
+      installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
     }),
+    ...registerWalkthrough({ log, settings: () => readSettings(context) }),
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (['dataDir', 'codex', 'claude', 'hub'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
+      // Live: notifications.enabled (read per event), codex.path (read when the app-server starts),
+      // claude.* (read by the hook installer and the agent detection), hub.* (below). The rest
+      // shapes the engine itself, which may run in another window: that needs a reload.
+      // Chained: quick successive edits (host, then port) must not start two hubs.
+      if (e.affectsConfiguration('flightdeck.hub')) hubChange = hubChange.then(() => applyHubSetting(context, log));
+      if (['dataDir', 'codex.home', 'sqliteDriver'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
 
   // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
@@ -62,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     get runtime() { return runtime; },
     get client() { return connection.current; },
     connection, tree, panels, notifier, statusBar,
+    get hubUrl() { return hub?.httpUrl; },
     async ready() { await started; await connection.client(); },
   };
 }
@@ -73,9 +85,11 @@ export async function deactivate(): Promise<void> {
   await r?.stop();
 }
 
-interface Settings { dataDir: string; codexHome?: string; claudeHome?: string; codexPath?: string; claudePath?: string }
+interface Settings {
+  dataDir: string; codexHome?: string; claudeHome?: string; codexPath?: string; claudePath?: string; sqliteDriver: DriverPreference;
+}
 
-/** Read once: changes need a reload (offerReload), since the engine may run in another window. */
+/** dataDir, codex.home and sqliteDriver are read once at start (offerReload); the rest is re-read where used. */
 function readSettings(context: vscode.ExtensionContext): Settings {
   const cfg = vscode.workspace.getConfiguration('flightdeck');
   const setting = (key: string) => expandHome(cfg.get<string>(key, '').trim()) || undefined;
@@ -83,6 +97,7 @@ function readSettings(context: vscode.ExtensionContext): Settings {
     dataDir: setting('dataDir') ?? (process.env.FLIGHTDECK_DATA_DIR || context.globalStorageUri.fsPath),
     codexHome: setting('codex.home'), claudeHome: setting('claude.home'),
     codexPath: setting('codex.path'), claudePath: setting('claude.path'),
+    sqliteDriver: cfg.get<DriverPreference>('sqliteDriver', 'auto'),
   };
 }
 
@@ -92,8 +107,14 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
   try {
     runtime = await startRuntime({
       ...settings, version, log: (level, msg) => log[level](msg),
+      // Re-read when the codex app-server starts, so a changed path needs no reload.
+      codexPath: () => readSettings(context).codexPath,
       onLeader: async services => {
         leading = services;
+        log.info(`Flightdeck store: SQLite driver ${services.store.driver}, full-text search ${services.store.ftsAvailable ? 'on' : 'off (no FTS5)'}`);
+        if (!services.store.ftsAvailable) {
+          void vscode.window.showInformationMessage(`Flightdeck: this VS Code's SQLite (${services.store.driver}) has no full-text search (FTS5); transcript search uses a slower substring match.`);
+        }
         if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false)) return;
         // A hub that cannot start (port taken) must not stop the engine.
         try { await ensureHub(context, log); } catch (e) {
@@ -137,6 +158,17 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
 }
 
 const HUB_TOKEN_KEY = 'flightdeck.hub.token';
+
+/** flightdeck.hub.* changed: stop the hub, and start it again (new address) when it is enabled and this window leads. */
+async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  const h = hub;
+  hub = undefined;
+  if (h) { await h.close(); log.info('Flightdeck hub stopped (settings changed)'); }
+  if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false) || runtime?.role !== 'leader') return;
+  try { await ensureHub(context, log); } catch (e) {
+    void vscode.window.showWarningMessage(`Flightdeck: the WebSocket hub did not start: ${(e as Error).message}`);
+  }
+}
 
 /**
  * Claude runs dist/hook.js with this host's own runtime (Electron as Node in desktop VS Code). The

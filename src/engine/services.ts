@@ -8,6 +8,7 @@ import { ReplayBuffer } from './hub/replay';
 import { attachReplay } from './hub/connection';
 import { type Clock, systemClock } from './sessions/clock';
 import { type LogFn, SessionEngine } from './sessions/engine';
+import type { DriverPreference } from './store/driver';
 import { openStore } from './store/sqliteStore';
 import type { Store } from './store/types';
 
@@ -18,8 +19,11 @@ export interface ServiceOptions {
   clock?: Clock;
   codexHome?: string;
   claudeHome?: string;
-  codexPath?: string;
+  /** A function is read each time the codex app-server starts, so a changed setting needs no reload. */
+  codexPath?: string | (() => string | undefined);
   claudePath?: string;
+  /** SQLite driver: 'auto' (default; FLIGHTDECK_SQLITE_DRIVER may force one), 'better-sqlite3' or 'node:sqlite'. */
+  sqliteDriver?: DriverPreference;
   /**
    * Where the Claude hook endpoint file is written: the per-machine leader folder, so hooks find
    * whichever process leads, whatever its data folder.
@@ -43,7 +47,7 @@ export const DB_FILE = 'flightdeck.db';
 
 export async function startServices(opts: ServiceOptions): Promise<Services> {
   const clock = opts.clock ?? systemClock;
-  const store = openStore({ file: path.join(opts.dataDir, DB_FILE), clock, log: opts.log });
+  const store = openStore({ file: path.join(opts.dataDir, DB_FILE), clock, log: opts.log, driver: opts.sqliteDriver });
   const engine = new SessionEngine({ store, clock, log: opts.log });
   const replay = attachReplay(engine);
   engine.start();

@@ -15,7 +15,7 @@ import { CodexDirectController } from './directController';
 export interface CodexDirectOptions {
   engine: SessionEngine;
   /** The codex path from the settings; else `codex` on PATH, else the @openai/codex package. */
-  codexPath?: string | null;
+  codexPath?: string | null | (() => string | null | undefined);
   /** CODEX_HOME for the app-server (default: inherited, i.e. ~/.codex). */
   codexHome?: string;
   /** Extra environment for the app-server process (on top of process.env). */
@@ -50,7 +50,7 @@ export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
   const clock = o.clock ?? systemClock;
   // Looked up when the app-server starts, not here: a machine without codex still gets an engine,
   // and start() / the first operation say what is missing.
-  const binary = () => resolveCodexBinary({ setting: o.codexPath });
+  const binary = () => resolveCodexBinary({ setting: typeof o.codexPath === 'function' ? o.codexPath() : o.codexPath });
   const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ...(o.codexHome ? { CODEX_HOME: o.codexHome } : {}) };
   const client = new AppServerClient({
     binary, env, clock, log, requestTimeoutMs: o.requestTimeoutMs,
