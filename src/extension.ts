@@ -63,7 +63,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       // claude.* (read by the hook installer and the agent detection), hub.* (below). The rest
       // shapes the engine itself, which may run in another window: that needs a reload.
       // Chained: quick successive edits (host, then port) must not start two hubs.
-      if (e.affectsConfiguration('flightdeck.hub')) hubChange = hubChange.then(() => applyHubSetting(context, log));
+      if (e.affectsConfiguration('flightdeck.hub')) {
+        const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
+        hubChange = hubChange.then(() => applyHubSetting(context, log, change));
+      }
       if (['dataDir', 'codex.home', 'sqliteDriver'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
 
@@ -159,12 +162,20 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
 
 const HUB_TOKEN_KEY = 'flightdeck.hub.token';
 
-/** flightdeck.hub.* changed: stop the hub, and start it again (new address) when it is enabled and this window leads. */
-async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
-  const h = hub;
-  hub = undefined;
-  if (h) { await h.close(); log.info('Flightdeck hub stopped (settings changed)'); }
-  if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false) || runtime?.role !== 'leader') return;
+/**
+ * flightdeck.hub.* changed, in the window that may run the hub: turning it off stops it; a new address
+ * restarts a running hub there (also one started by the command); turning it on starts it.
+ */
+async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, change: { enabled: boolean; address: boolean }): Promise<void> {
+  const enabled = vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false);
+  const running = hub;
+  const restart = !!running && change.address;
+  if (running && ((change.enabled && !enabled) || restart)) {
+    hub = undefined;
+    await running.close();
+    log.info('Flightdeck hub stopped (settings changed)');
+  }
+  if (!(enabled || restart) || hub || runtime?.role !== 'leader') return;
   try { await ensureHub(context, log); } catch (e) {
     void vscode.window.showWarningMessage(`Flightdeck: the WebSocket hub did not start: ${(e as Error).message}`);
   }

@@ -1,0 +1,86 @@
+// flightdeck.* settings that apply without a reload: notifications.enabled, hub.* (start, move, stop
+// the hub) and codex.path (read again when the Codex app-server starts).
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FlightdeckApi } from '../../src/extension';
+import type { SessionEngine } from '../../src/engine/sessions/engine';
+import type { Outcome } from '../../src/vscode/commands';
+import { activateFlightdeck, waitFor } from './helpers';
+
+const cfg = () => vscode.workspace.getConfiguration('flightdeck');
+const set = (key: string, value: unknown) => cfg().update(key, value, vscode.ConfigurationTarget.Global);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try { return (await fetch(`http://127.0.0.1:${port}/health`)).status === 200; } catch { return false; }
+}
+
+suite('settings apply without a reload', () => {
+  let api: FlightdeckApi;
+  let engine: SessionEngine;
+
+  suiteSetup(async () => {
+    ({ api } = await activateFlightdeck());
+    await api.ready();
+    engine = api.runtime!.engine!;
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['notifications.enabled', 'hub.enabled', 'hub.port', 'codex.path']) await set(key, undefined);
+  });
+
+  const askApproval = (tag: string) => {
+    const s = engine.createSession({ provider: 'claude', mode: 'passive', cwd: `/work/${tag}`, firstPrompt: `${tag} settings` });
+    engine.apply(s.id, {
+      type: 'approvalRequested',
+      approval: { approvalId: `${tag}-ap`, version: 0, kind: 'exec', command: 'make', options: ['approved', 'denied'], requestedAt: new Date().toISOString() },
+    });
+    return s.id;
+  };
+
+  test('notifications.enabled: off silences the next approval, on brings notifications back', async () => {
+    await set('notifications.enabled', false);
+    const quiet = askApproval('quiet');
+    // The notifier decides on the same tree change that shows the session as needing approval.
+    await waitFor('the quiet session in the tree', () => api.tree.getSession(quiet)?.workStatus === 'needsApproval');
+    assert.ok(!api.notifier.notified.includes(quiet), 'no notification while notifications.enabled is false');
+    await set('notifications.enabled', true);
+    const loud = askApproval('loud');
+    await waitFor('the notification for the next approval', () => api.notifier.notified.includes(loud));
+  });
+
+  test('hub.enabled starts the hub, hub.port moves it, turning it off stops it', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    await set('hub.port', first);
+    await set('hub.enabled', true);
+    await waitFor(`the hub on port ${first}`, async () => api.hubUrl?.includes(`:${first}`) && await healthy(first));
+    await set('hub.port', second);
+    await waitFor(`the hub moved to port ${second}`, async () => api.hubUrl?.includes(`:${second}`) && await healthy(second));
+    assert.ok(!await healthy(first), `nothing answers on the old port ${first}`);
+    await set('hub.enabled', false);
+    await waitFor('the hub stopped', async () => api.hubUrl === undefined && !await healthy(second));
+  });
+
+  test('codex.path is read again for the next Codex session', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-codex-path-'));
+    // Paths that do not exist: the engine names the one it tried, so each attempt shows which setting it read.
+    for (const missing of [path.join(cwd, 'codex-a'), path.join(cwd, 'codex-b')]) {
+      await set('codex.path', missing);
+      const o = await vscode.commands.executeCommand<Outcome>('flightdeck.newCodexSession', cwd, '');
+      assert.ok(!o.ok, JSON.stringify(o));
+      assert.ok(o.message.includes(missing), `the error names ${missing}: ${o.message}`);
+    }
+  });
+});
