@@ -16,6 +16,7 @@ import { AttentionNotifier } from './vscode/attentionNotifier';
 import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { registerCommands } from './vscode/commands';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
+import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
@@ -29,6 +30,7 @@ export interface FlightdeckApi {
   readonly connection: EngineConnection;
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
+  readonly diffs: DiffDocuments;
   readonly notifier: AttentionNotifier;
   readonly statusBar: AttentionStatusBar;
   /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
@@ -47,13 +49,20 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
   const connection = new EngineConnection(log);
   const tree = new SessionsTree(connection, context.extensionUri, log);
-  const panels = new SessionPanels(context.extensionUri);
-  const notifier = new AttentionNotifier(tree);
+  const diffs = new DiffDocuments();
+  const panels = new SessionPanels(context.extensionUri, connection, {
+    openDiff: (sessionId, messageId, filePath) => vscode.commands.executeCommand('flightdeck.openDiff', sessionId, messageId, filePath),
+  }, log, id => {
+    const s = tree.getSession(id);
+    return { title: s?.displayName ?? 'Flightdeck session', provider: s?.provider };
+  });
+  const notifier = new AttentionNotifier(tree, panels);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, panels, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, panels, notifier, statusBar,
+    tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
-      connection, tree, panels, log,
+      connection, tree, panels, diffs, log,
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
     }),
@@ -75,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, panels, notifier, statusBar,
+    connection, tree, panels, diffs, notifier, statusBar,
     get hubUrl() { return hub?.httpUrl; },
     async ready() { await started; await connection.client(); },
   };

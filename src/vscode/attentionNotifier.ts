@@ -1,5 +1,6 @@
 // SPEC §6: a notification with Approve / Deny / Open when a session starts waiting for the user.
-// Only on the transition (not for sessions that were already waiting when the list loaded).
+// Only on the transition (not for sessions that were already waiting when the list loaded), once
+// per request, and not while the session's own panel has focus (the card is in front of the user).
 import * as vscode from 'vscode';
 import type { SessionChange, SessionsTree } from './sessionsTree';
 import { PROVIDER_LABELS, needsAttention } from './sessionPresentation';
@@ -9,7 +10,10 @@ export class AttentionNotifier implements vscode.Disposable {
   /** Sessions notified about (read by tests). */
   readonly notified: string[] = [];
 
-  constructor(tree: SessionsTree) {
+  /** Sessions not notified because their panel had focus (read by tests). */
+  readonly skippedFocused: string[] = [];
+
+  constructor(tree: SessionsTree, private readonly panels: { readonly activeSessionId: string | undefined }) {
     this.sub = tree.onDidChangeSession(c => this.onChange(c));
   }
 
@@ -19,6 +23,7 @@ export class AttentionNotifier implements vscode.Disposable {
     if (!after || !needsAttention(after)) return;
     if (before && needsAttention(before) && before.workStatus === after.workStatus && before.pendingApproval?.approvalId === after.pendingApproval?.approvalId) return;
     if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('notifications.enabled', true)) return;
+    if (this.panels.activeSessionId === after.id && vscode.window.state.focused) { this.skippedFocused.push(after.id); return; }
     this.notified.push(after.id);
     const who = `${PROVIDER_LABELS[after.provider]} · ${after.displayName}`;
     const approval = after.workStatus === 'needsApproval' ? after.pendingApproval : null;

@@ -1,11 +1,15 @@
 // Every Flightdeck command, registered in one place. Each returns an Outcome (also shown to the
 // user), so tests and other callers learn exactly what happened. Commands that act on a session take
-// a tree node or a session id as first argument.
+// a tree node or a session id as first argument; without one (palette, keybinding) they act on the
+// focused session panel, or ask with a Quick Pick of the sessions they apply to.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { type ApprovalDecision, ProtocolError, type Session } from '../engine/protocol';
+import { type ApprovalDecision, type FileChange, ProtocolError, type Session } from '../engine/protocol';
+import type { DiffDocuments } from './diffDocuments';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
+import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
+import { pickSession } from './sessionPicker';
 import type { SessionNode, SessionsTree } from './sessionsTree';
 
 export type Outcome =
@@ -16,6 +20,7 @@ export interface CommandContext {
   connection: EngineConnection;
   tree: SessionsTree;
   panels: SessionPanels;
+  diffs: DiffDocuments;
   log: vscode.LogOutputChannel;
   /** Writes Flightdeck's hooks into Claude Code's settings (a local file edit, not an engine request). */
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
@@ -43,17 +48,31 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return outcome;
     });
 
-  const sessionOf = (arg: SessionArg): Session => {
-    const id = typeof arg === 'string' ? arg : arg?.kind === 'session' ? arg.id : undefined;
+  /**
+   * The session a command acts on: the one given, else the focused session panel's, else one the
+   * user picks among those `applies` to. Undefined when the user cancelled the pick.
+   */
+  const sessionOf = async (arg: SessionArg, action: string, applies: (s: Session) => boolean = () => true): Promise<Session | undefined> => {
+    let id = typeof arg === 'string' ? arg : arg?.kind === 'session' ? arg.id : undefined;
+    if (!id && arg === undefined) {
+      id = panels.activeSessionId;
+      if (!id) {
+        if (!tree.loaded) throw new UsageError('Pick a session in the Flightdeck view first (the list is still loading).');
+        return pickSession(tree.allSessions().filter(applies), action);
+      }
+    }
     if (!id) throw new UsageError('Pick a session in the Flightdeck view first.');
     const s = tree.getSession(id);
     if (!s) throw new UsageError(`Session ${id} is not in the list (ended and removed?).`);
     return s;
   };
+  const cancelled: Outcome = { ok: false, code: 'cancelled', message: '' };
+  const isActive = (s: Session) => s.status === 'active';
 
   /** `expectedApprovalId`: the approval the user saw (a notification); a newer one is not decided blindly. */
   const decide = async (arg: SessionArg, decision: ApprovalDecision, expectedApprovalId?: string): Promise<Outcome> => {
-    const s = sessionOf(arg);
+    const s = await sessionOf(arg, decision === 'denied' ? 'Deny' : 'Approve', x => x.status === 'active' && !!x.pendingApproval);
+    if (!s) return cancelled;
     const approval = s.pendingApproval;
     if (!approval) return { ok: false, code: 'nothing_pending', message: `"${s.displayName}" has no pending approval.` };
     if (expectedApprovalId && approval.approvalId !== expectedApprovalId) {
@@ -64,12 +83,28 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     return { ok: true, message: `${decision === 'denied' ? 'Denied' : 'Approved'}: ${approval.command ?? approval.toolName ?? approval.kind}` };
   };
 
+  /** The file change the page means: of a transcript item, of a pending approval, or of the turn's diff. */
+  const findChange = async (sessionId: string, messageId: string | null, filePath: string): Promise<{ change: FileChange; context: string }> => {
+    const s = tree.getSession(sessionId);
+    if (messageId) {
+      const answer = await (await connection.client()).request({ type: 'get_message', sessionId, messageId });
+      const change = answer.type === 'message' ? answer.message.changes?.find(c => c.path === filePath) : undefined;
+      if (change) return { change, context: 'change' };
+    }
+    const approvalChange = s?.pendingApprovals.flatMap(a => a.changes ?? []).find(c => c.path === filePath);
+    if (approvalChange) return { change: approvalChange, context: 'proposed change' };
+    const turnChange = s?.turnDiff.find(c => c.path === filePath);
+    if (turnChange) return { change: turnChange, context: 'turn changes' };
+    throw new UsageError(`No change of ${filePath} in this session any more.`);
+  };
+
   return [
     command('approve', (arg: SessionArg, approvalId?: string) => decide(arg, 'approved', approvalId)),
     command('deny', (arg: SessionArg, approvalId?: string) => decide(arg, 'denied', approvalId)),
 
     command('rename', async (arg: SessionArg, name?: string) => {
-      const s = sessionOf(arg);
+      const s = await sessionOf(arg, 'Rename');
+      if (!s) return cancelled;
       const newName = name ?? await vscode.window.showInputBox({
         title: 'Rename session', value: s.customName ?? s.displayName, prompt: 'Empty resets the name to the first prompt.',
       });
@@ -80,23 +115,94 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
 
     command('interrupt', async (arg: SessionArg) => {
-      const s = sessionOf(arg);
+      const s = await sessionOf(arg, 'Interrupt', x => isActive(x) && x.workStatus !== 'idle' && x.workStatus !== 'waiting');
+      if (!s) return cancelled;
       if (s.status !== 'active') return { ok: false, code: 'not_active', message: `"${s.displayName}" has ended; there is nothing to interrupt.` };
       await (await connection.client()).request({ type: 'interrupt_session', sessionId: s.id });
       return { ok: true, message: `Interrupted "${s.displayName}".` };
     }),
 
     command('endSession', async (arg: SessionArg) => {
-      const s = sessionOf(arg);
+      const s = await sessionOf(arg, 'End', isActive);
+      if (!s) return cancelled;
       if (s.status === 'ended') return { ok: false, code: 'not_active', message: `"${s.displayName}" has already ended.` };
       await (await connection.client()).request({ type: 'end_session', sessionId: s.id });
       return { ok: true };
     }),
 
-    command('openSession', async (arg: SessionArg) => {
-      const s = sessionOf(arg);
-      await panels.open(await connection.client(), s.id);
+    command('openSession', async (arg: SessionArg, messageId?: string) => {
+      const s = await sessionOf(arg, 'Open');
+      if (!s) return cancelled;
+      panels.open(s.id, typeof messageId === 'string' ? messageId : undefined);
       return { ok: true };
+    }),
+
+    command('resume', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Resume', x => x.status === 'ended');
+      if (!s) return cancelled;
+      if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active.` };
+      await (await connection.client()).request({ type: 'resume_session', sessionId: s.id });
+      return { ok: true, message: `Resumed "${s.displayName}".` };
+    }),
+
+    command('takeOver', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Take over', x => x.provider === 'codex' && x.mode === 'passive');
+      if (!s) return cancelled;
+      if (s.mode === 'direct') return { ok: false, code: 'already_direct', message: `Flightdeck already drives "${s.displayName}".` };
+      await (await connection.client()).request({ type: 'takeover_session', sessionId: s.id });
+      return { ok: true, message: `Flightdeck now drives "${s.displayName}": write to it from its panel.` };
+    }),
+
+    command('copyId', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Copy the id of');
+      if (!s) return cancelled;
+      // The provider's id is what `codex resume` / `claude --resume` take; Flightdeck's own when unknown.
+      const id = s.providerSessionId ?? s.id;
+      await vscode.env.clipboard.writeText(id);
+      return { ok: true, data: id, message: `Copied ${s.providerSessionId ? `the ${s.provider} session id` : 'the Flightdeck session id'} ${id}.` };
+    }),
+
+    command('revealCwd', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Reveal the folder of');
+      if (!s) return cancelled;
+      if (!s.cwd) return { ok: false, code: 'no_folder', message: `"${s.displayName}" has no known folder.` };
+      const uri = vscode.Uri.file(s.cwd);
+      try { await vscode.workspace.fs.stat(uri); } catch {
+        return { ok: false, code: 'no_folder', message: `The folder of "${s.displayName}" (${s.cwd}) does not exist on this machine.` };
+      }
+      // In the workspace: the Explorer. Elsewhere: the OS file manager, which a browser (code-server,
+      // vscode.dev) does not have; there the path is copied instead.
+      if (vscode.workspace.getWorkspaceFolder(uri)) {
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+        return { ok: true, data: { revealed: 'explorer', path: s.cwd } };
+      }
+      if (vscode.env.uiKind === vscode.UIKind.Desktop) {
+        await vscode.commands.executeCommand('revealFileInOS', uri);
+        return { ok: true, data: { revealed: 'os', path: s.cwd } };
+      }
+      await vscode.env.clipboard.writeText(s.cwd);
+      return { ok: true, data: { revealed: 'clipboard', path: s.cwd }, message: `${s.cwd} is outside this workspace; its path is copied.` };
+    }),
+
+    command('filter', async () => {
+      const s = await pickSession(tree.allSessions(), 'Open a session');
+      if (!s) return cancelled;
+      panels.open(s.id);
+      return { ok: true, data: s.id };
+    }),
+
+    command('pickSession', async () => {
+      const s = await pickSession(tree.allSessions().filter(x => needsAttention(x) || x.workStatus === 'working'), 'Open a session that needs you or works');
+      if (!s) return cancelled;
+      panels.open(s.id);
+      return { ok: true, data: s.id };
+    }),
+
+    command('openDiff', async (sessionId?: string, messageId?: string | null, filePath?: string) => {
+      if (typeof sessionId !== 'string' || typeof filePath !== 'string') throw new UsageError('Open a diff from a session panel\'s file change.');
+      const found = await findChange(sessionId, messageId ?? null, filePath);
+      const { before, after } = await ctx.diffs.open(found.change, found.context);
+      return { ok: true, data: { before: before.toString(), after: after.toString() } };
     }),
 
     command('newCodexSession', async (cwd?: string, prompt?: string) => {
@@ -112,7 +218,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!q?.trim()) return { ok: false, code: 'cancelled', message: '' };
       const answer = await (await connection.client()).request({ type: 'search', query: q.trim(), limit: 50 });
       if (answer.type !== 'search_results') throw new Error(`unexpected answer ${answer.type} to search`);
-      showSearchResults(q.trim(), answer.results, id => vscode.commands.executeCommand('flightdeck.openSession', id));
+      showSearchResults(q.trim(), answer.results, (id, messageId) => vscode.commands.executeCommand('flightdeck.openSession', id, messageId));
       return { ok: true, data: answer.results };
     }),
 
@@ -145,13 +251,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 }
 
 /** A non-blocking quick pick (the command returns at once; choosing a hit opens its session). */
-function showSearchResults(query: string, hits: { sessionId: string; displayName: string; snippet: string }[], open: (id: string) => unknown): void {
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { sessionId: string }>();
+function showSearchResults(query: string, hits: { sessionId: string; messageId: string; displayName: string; snippet: string }[], open: (id: string, messageId: string) => unknown): void {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { sessionId: string; messageId: string }>();
   pick.title = `${hits.length} result${hits.length === 1 ? '' : 's'} for "${query}"`;
   pick.matchOnDetail = true;
-  pick.items = hits.map(h => ({ label: h.displayName, detail: h.snippet.replace(/\s+/g, ' '), sessionId: h.sessionId }));
+  pick.items = hits.map(h => ({ label: h.displayName, detail: h.snippet.replace(/\s+/g, ' '), sessionId: h.sessionId, messageId: h.messageId }));
   pick.placeholder = hits.length ? 'Open a session' : 'Nothing found';
-  pick.onDidAccept(() => { const chosen = pick.selectedItems[0]; pick.hide(); if (chosen) void open(chosen.sessionId); });
+  pick.onDidAccept(() => { const chosen = pick.selectedItems[0]; pick.hide(); if (chosen) void open(chosen.sessionId, chosen.messageId); });
   pick.onDidHide(() => pick.dispose());
   pick.show();
 }

@@ -73,7 +73,8 @@ suite('sessions tree', () => {
     const attention = api.tree.allSessions().filter(x => x.status === 'active' && /^needs/.test(x.workStatus)).length;
     assert.ok(attention >= 2);
     assert.strictEqual(api.tree.view.badge?.value, attention);
-    assert.strictEqual(api.statusBar.item.text, `$(bell-dot) ${attention}`);
+    const working = api.tree.allSessions().filter(x => x.status === 'active' && x.workStatus === 'working').length;
+    assert.strictEqual(api.statusBar.item.text, [`$(bell-dot) ${attention}`, working ? `$(sync~spin) ${working}` : ''].filter(Boolean).join('  '));
   });
 
   test('when the connection to the engine closes, the window reconnects and the tree subscribes again', async () => {

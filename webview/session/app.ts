@@ -5,7 +5,7 @@ import { html, nothing, render } from 'lit';
 import { ProtocolClient, type ClientRequest, type Transport } from '../../src/engine/protocol/client';
 import type { ServerMessage } from '../../src/engine/protocol/messages';
 import { ComposerHistory } from './composerHistory';
-import type { HostPort, HostRequest } from './hostBridge';
+import { type HostPort, type HostRequest, onRevealRequest } from './hostBridge';
 import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
 import type { ApprovalDecision, Autonomy, FileChange, Message } from './types';
@@ -40,6 +40,8 @@ export class SessionApp {
   private loadingOlder = false;
   private opened = false;
   private errors: { id: number; text: string }[] = [];
+  /** A transcript item the host asked to show (search hit) that is not loaded yet. */
+  private pendingReveal: string | null = null;
   private nextErrorId = 1;
 
   constructor(root: HTMLElement, private readonly port: HostPort, transport: Transport, readonly sessionId: string, saved?: SavedState) {
@@ -65,6 +67,7 @@ export class SessionApp {
     this.scroller.addEventListener('click', e => this.onTranscriptClick(e));
     document.addEventListener('keydown', e => this.onKeyDown(e));
     this.client.on(m => this.onServerMessage(m));
+    onRevealRequest(id => { this.pendingReveal = id; this.revealPending(); });
     this.renderChrome();
   }
 
@@ -90,7 +93,15 @@ export class SessionApp {
       if (this.state.hasMore && this.scroller.scrollHeight <= this.scroller.clientHeight) this.loadOlder();
     }
     for (const item of change.updated) this.list.refresh(item);
+    if (change.structure) this.revealPending();
     if (change.session) this.renderChrome();
+  }
+
+  private revealPending(): void {
+    if (this.pendingReveal && this.list.scrollToKey(this.pendingReveal)) {
+      this.opened = true;
+      this.pendingReveal = null;
+    }
   }
 
   private subscribe(sinceRevision?: number): void {

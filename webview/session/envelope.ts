@@ -10,4 +10,7 @@ export type HostRequest =
   | { channel: 'host'; type: 'openLink'; href: string };
 
 export type WebviewToHost = { channel: 'protocol'; message: ClientMessage } | HostRequest;
-export type HostToWebview = { channel: 'protocol'; message: ServerMessage };
+export type HostToWebview =
+  | { channel: 'protocol'; message: ServerMessage }
+  /** Scroll the transcript to this item (a search hit), once it is loaded. */
+  | { channel: 'host'; type: 'revealMessage'; messageId: string };

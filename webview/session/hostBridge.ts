@@ -44,3 +44,13 @@ export function onHostMessage(cb: (m: ServerMessage) => void): () => void {
   window.addEventListener('message', listener);
   return () => window.removeEventListener('message', listener);
 }
+
+/** Calls back with the id of every transcript item the host asks the page to scroll to. */
+export function onRevealRequest(cb: (messageId: string) => void): () => void {
+  const listener = (e: MessageEvent) => {
+    const data = e.data as Partial<{ channel: string; type: string; messageId: unknown }> | null;
+    if (data && data.channel === 'host' && data.type === 'revealMessage' && typeof data.messageId === 'string') cb(data.messageId);
+  };
+  window.addEventListener('message', listener);
+  return () => window.removeEventListener('message', listener);
+}

@@ -72,6 +72,16 @@ export class VirtualList<T> {
     this.layout();
   }
 
+  /** Scrolls the item with `key` to the top of the view; false when it is not in the list. */
+  scrollToKey(key: string): boolean {
+    const i = this.indexByKey.get(key);
+    if (i === undefined) return false;
+    this.stickToBottom = false;
+    this.ensureOffsets();
+    this.layout(this.offsets[i]);
+    return true;
+  }
+
   private onScroll(): void {
     const s = this.opts.scroller;
     this.stickToBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - BOTTOM_SLACK_PX;
