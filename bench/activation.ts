@@ -53,14 +53,15 @@ class Disposable {
   dispose(): void { this.fn(); }
 }
 
+/** The module: a plain object (a bundler copies its own keys), every namespace and class inert. */
 function standInVscode(): Any {
-  const vscode = inert('vscode');
   const configuration = { get: (_k: string, d?: unknown) => d, has: () => false, inspect: () => undefined, update: async () => {} };
-  Object.assign(vscode, {
-    Uri, EventEmitter, Disposable,
-    version: '1.100.0',
-    workspace: Object.assign(inert('workspace'), { getConfiguration: () => configuration, workspaceFolders: undefined }),
-  });
+  const vscode: Any = { Uri, EventEmitter, Disposable, version: '1.100.0' };
+  for (const name of ['window', 'commands', 'env', 'languages', 'extensions', 'debug', 'tasks', 'scm', 'authentication', 'l10n',
+    'TreeItem', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn',
+    'ConfigurationTarget', 'ProgressLocation', 'UIKind', 'Range', 'Position', 'Selection', 'RelativePattern', 'CancellationTokenSource',
+    'QuickPickItemKind', 'TextEditorRevealType', 'FileType', 'ExtensionMode', 'LogLevel', 'DiagnosticSeverity']) vscode[name] = inert(name);
+  vscode.workspace = Object.assign(inert('workspace'), { getConfiguration: () => configuration, workspaceFolders: undefined });
   return vscode;
 }
 

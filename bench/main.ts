@@ -245,7 +245,12 @@ const NOTES = [
 ];
 
 if (process.argv[2] === '--child') {
-  runChild(process.argv[3], process.argv.slice(4)).catch(e => { process.stderr.write(`${(e as Error)?.stack ?? e}\n`); process.exit(1); });
+  const mode = process.argv[3];
+  runChild(mode, process.argv.slice(4)).then(() => {
+    // Done once the result is out (activation leaves the extension's engine starting in the background);
+    // the latency clients stay until the parent tells them to stop.
+    if (mode !== 'latency-clients') process.stdout.write('', () => process.exit(0));
+  }, e => { process.stderr.write(`${(e as Error)?.stack ?? e}\n`); process.exit(1); });
 } else {
   main().catch(e => { process.stderr.write(`bench failed: ${(e as Error)?.stack ?? e}\n`); process.exit(1); });
 }
