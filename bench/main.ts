@@ -13,7 +13,7 @@ import { ensureCorpus, type Corpus } from './corpus';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { latencyClients, latencyRun, type LatencyRun } from './latency';
 import { type Row, renderReport } from './report';
-import { ensureScaleDb, scaleRun, type ScaleRun } from './scale';
+import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
 import { median } from './stats';
 import { webviewRuns } from './webview';
 
@@ -162,13 +162,15 @@ async function main(): Promise<void> {
     const runs: ScaleRun[] = [];
     for (let r = 0; r < repeats; r++) {
       runs.push((await child<ScaleRun>(['scale', db], ['--expose-gc'])).result);
-      log(`scale ${r + 1}/${repeats}: restore ${fmt(runs[r].restoreMs)} ms, list ${fmt(runs[r].listMs)} ms, search ${fmt(runs[r].searchMs)} ms, RSS ${fmt(runs[r].rssMb, 0)} MB`);
+      log(`scale ${r + 1}/${repeats}: restore ${fmt(runs[r].restoreMs)} ms, list ${fmt(runs[r].listMs)} ms, search ${fmt(runs[r].searchRareMs)} / ${fmt(runs[r].searchMs)} ms, RSS ${fmt(runs[r].rssMb, 0)} MB`);
     }
     const m = (k: keyof ScaleRun) => median(runs.map(x => x[k]));
     const label = `${p.sessions.toLocaleString('en-US')} sessions / ${(p.messages / 1e6).toLocaleString('en-US')}M messages`;
     rows.push({ group: 'Scale', figure: `Startup restore (${label})`, value: `${fmt(m('restoreMs'))} ms`, goal: '< 500 ms', met: m('restoreMs') < 500 });
-    rows.push({ group: 'Scale', figure: 'List snapshot (subscribe_list answered and serialized)', value: `${fmt(m('listMs'))} ms`, goal: '< 50 ms', met: m('listMs') < 50 });
-    rows.push({ group: 'Scale', figure: `FTS search (median of ${6} queries, 50 hits)`, value: `${fmt(m('searchMs'))} ms`, goal: '< 50 ms', met: m('searchMs') < 50 });
+    rows.push({ group: 'Scale', figure: 'List snapshot: first subscribe_list after startup, answered and serialized', value: `${fmt(m('listMs'))} ms`, goal: '< 50 ms', met: m('listMs') < 50 });
+    rows.push({ group: 'Scale', figure: 'List snapshot: later subscribe_list (median of 5)', value: `${fmt(m('listWarmMs'))} ms`, goal: '< 50 ms', met: m('listWarmMs') < 50 });
+    rows.push({ group: 'Scale', figure: `FTS search for identifiers (median of ${SEARCH_QUERIES.rare.length} queries, top 50 by rank)`, value: `${fmt(m('searchRareMs'))} ms`, goal: '< 50 ms', met: m('searchRareMs') < 50 });
+    rows.push({ group: 'Scale', figure: `FTS search for common words (median of ${SEARCH_QUERIES.common.length} queries, top 50 by rank)`, value: `${fmt(m('searchMs'))} ms`, goal: '< 50 ms', met: m('searchMs') < 50 });
     rows.push({ group: 'Scale', figure: 'RSS after restore', value: `${fmt(m('rssMb'), 0)} MB`, goal: '< 200 MB', met: m('rssMb') < 200 });
     const dbMb = fs.statSync(db).size / 1048576;
     const conn = openDatabase(db);
