@@ -21,9 +21,6 @@ declare const window: { postMessage(m: unknown, o: string): void; __flightdeckTe
 declare const document: { querySelector(s: string): { scrollTop: number; scrollHeight: number } | null; querySelectorAll(s: string): { length: number } };
 declare function requestAnimationFrame(cb: () => void): number;
 
-// Loaded at run time, not bundled: playwright-core reads its own package files next to its code.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
-
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'];
 
 function transcript(n: number): Message[] {
@@ -58,6 +55,9 @@ export async function webviewRuns(repo: string, repeats: number, items = 10_000)
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Loaded here, not bundled nor at start: playwright-core reads its own package files next to its
+  // code, and the other benchmark processes should not pay for loading it.
+  const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const messages = transcript(items);
   const runs: WebviewRun[] = [];
