@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots of the extension in a real VS Code, against a data dir seeded with demo sessions.
-# Writes docs/screenshots/sidebar.png (and the other shots to the dir given, default a temp dir).
-# Fails when the tree shows no sessions.
+# Writes docs/screenshots/sidebar.png and vscode-{approval,diff}-{dark,light}.png (and the driver's
+# other shots to the dir given, default a temp dir), running the UI checks of test/host/shots.cjs.
+# Fails when the tree shows no sessions or a UI check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -32,6 +33,9 @@ cat > "$tmp/settings.json" <<JSON
 }
 JSON
 
+# The UI checks' recording provider (test only) and where the checks report (scripts/test-host.sh reads it).
+FLIGHTDECK_TEST_CONTROLLER="$root/test/host/recordingController.cjs" FLIGHTDECK_TEST_DECISIONS="$tmp/decisions.jsonl" \
+FLIGHTDECK_UI_RESULTS="${FLIGHTDECK_UI_RESULTS:-$tmp/ui-results.json}" \
 FLIGHTDECK_DATA_DIR="$tmp/data" FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_SHOT_FILE="$root/docs/screenshots/sidebar.png" \
 VSCODE_HOST_SETTINGS="$tmp/settings.json" VSCODE_HOST_VIEW_TITLE=Flightdeck VSCODE_HOST_SHOT_SCRIPT=test/host/shots.cjs \
   bash scripts/vscode-host.sh screenshot . "$out"

@@ -34,6 +34,21 @@ say(api.id, 'agent', 'I will add a sliding-window limiter as Express middleware,
 minutesAgo(7);
 say(api.id, 'command', '', { command: 'rg -n "app.use\\(" src/server.ts', output: '14:app.use(helmet());\n15:app.use(express.json());\n16:app.use("/v1", v1Router);', exitCode: 0, status: 'completed' });
 engine.apply(api.id, { type: 'turnTokens', input: 38_400, output: 2_150, cached: 21_000, contextWindow: 272_000 });
+const serverDiff = [
+  '--- a/src/server.ts', '+++ b/src/server.ts', '@@ -1,5 +1,6 @@',
+  ' import express from "express";', ' import helmet from "helmet";', '+import { apiKeyLimiter } from "./rateLimit";',
+  ' import { v1Router } from "./v1";', ' ', ' const app = express();', '@@ -14,3 +15,3 @@',
+  ' app.use(helmet());', ' app.use(express.json());', '-app.use("/v1", v1Router);', '+app.use("/v1", apiKeyLimiter, v1Router);', '',
+].join('\n');
+const limiterDiff = [
+  '--- /dev/null', '+++ b/src/rateLimit.ts', '@@ -0,0 +1,9 @@',
+  '+import rateLimit from "express-rate-limit";', '+', '+/** 100 requests per minute per API key; 429 with Retry-After beyond. */',
+  '+export const apiKeyLimiter = rateLimit({', '+  windowMs: 60_000,', '+  limit: 100,', '+  keyGenerator: req => String(req.header("x-api-key") ?? req.ip),',
+  '+  standardHeaders: "draft-7",', '+});', '',
+].join('\n');
+const changes = [{ path: 'src/rateLimit.ts', kind: 'add', diff: limiterDiff }, { path: 'src/server.ts', kind: 'update', diff: serverDiff }];
+say(api.id, 'fileChange', '', { changes, status: 'completed', turnId: 'demo-turn1' });
+engine.apply(api.id, { type: 'turnDiff', changes });
 minutesAgo(1);
 engine.apply(api.id, {
   type: 'approvalRequested',
@@ -79,6 +94,8 @@ engine.apply(deps.id, { type: 'ended', reason: 'timeout' });
 minutesAgo(26 * 60);
 const docs = engine.createSession({ provider: 'claude', mode: 'passive', cwd: `${home}/docs-site`, model: 'claude-sonnet-4-5' });
 say(docs.id, 'user', 'Write a getting-started guide for the CLI');
+// Agent text with HTML in it: the UI test checks that none of it runs in the session panel.
+say(docs.id, 'agent', 'The guide shows raw HTML as text, e.g. <img src=x onerror="window.__flightdeckXss=1"> and <script>window.__flightdeckXss=2</script>; nothing of it runs.');
 minutesAgo(25 * 60);
 engine.apply(docs.id, { type: 'ended', reason: 'user' });
 

@@ -33,11 +33,21 @@ mkdir -p "$tmp/broken/data/flightdeck.db"   # a folder where the database file s
 run_suite broken-store FLIGHTDECK_LEADER_DIR="$tmp/broken/run" FLIGHTDECK_DATA_DIR="$tmp/broken/data"
 run_suite newer-host VSCODE_HOST_CS_VERSION=$NEWER_CS FLIGHTDECK_LEADER_DIR="$tmp/newer/run" FLIGHTDECK_DATA_DIR="$tmp/newer/data"
 
+# The screenshot run also runs the workbench UI checks (test/host/shots.cjs): each counts as a test,
+# and so does the screenshot itself.
 touch "$tmp/before-shot"
-if FLIGHTDECK_SKIP_BUILD=1 bash scripts/screenshots.sh "$tmp/shots" && [ docs/screenshots/sidebar.png -nt "$tmp/before-shot" ]; then
+ui="$tmp/ui-results.json"
+if FLIGHTDECK_SKIP_BUILD=1 FLIGHTDECK_UI_RESULTS="$ui" bash scripts/screenshots.sh "$tmp/shots" && [ docs/screenshots/sidebar.png -nt "$tmp/before-shot" ]; then
   passed=$((passed + 1))
 else
   echo "screenshot of the sessions tree FAILED" >&2; failed=$((failed + 1)); rc=1
+fi
+if [ -f "$ui" ]; then
+  passed=$((passed + $(node -p "require('$ui').passed")))
+  ui_failed=$(node -p "require('$ui').failed")
+  [ "$ui_failed" = 0 ] || { failed=$((failed + ui_failed)); rc=1; }
+else
+  echo "the workbench UI checks reported nothing" >&2; failed=$((failed + 1)); rc=1
 fi
 
 echo "HOST-SUMMARY passed=$passed failed=$failed"

@@ -1,10 +1,64 @@
-// Screenshot hook for scripts/screenshots.sh (run by vscode-host.sh after it clicked the Flightdeck
-// container). Fails when the tree shows no sessions; writes $FLIGHTDECK_SHOT_FILE
-// (docs/screenshots/sidebar.png): the sessions tree next to an opened session.
+// UI checks and screenshots in the real workbench (code-server + Chromium), run by
+// scripts/screenshots.sh through vscode-host.sh's screenshot hook against the seeded demo data.
+// Checks: a session opens from the tree, its transcript shows the seeded items, "Open diff" opens
+// VS Code's diff editor, clicking Approve on the card reaches the engine (the test-only recording
+// provider writes $FLIGHTDECK_TEST_DECISIONS) and the card goes, and HTML in agent text never runs.
+// Results go to $FLIGHTDECK_UI_RESULTS ({ passed, failed, failures }) for scripts/test-host.sh.
+// Screenshots: $FLIGHTDECK_SHOT_FILE (docs/screenshots/sidebar.png) and vscode-*.png next to it.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const env = name => { const v = process.env[name]; if (!v) throw new Error(`${name} is not set`); return v; };
+
 module.exports = async ({ page, shot, log, webview }) => {
+  page.setDefaultTimeout(30000);
+  const sidebarFile = env('FLIGHTDECK_SHOT_FILE');
+  const decisionsFile = env('FLIGHTDECK_TEST_DECISIONS');
+  const resultsFile = env('FLIGHTDECK_UI_RESULTS');
+  const docsDir = path.dirname(sidebarFile);
+  const results = { passed: 0, failed: 0, failures: [] };
+  const check = async (name, body) => {
+    try { await body(); results.passed++; log(`ok: ${name}`); } catch (e) {
+      results.failed++; results.failures.push(`${name}: ${e.message}`); log(`FAILED: ${name}: ${e.stack ?? e}`);
+      await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+    }
+  };
+  const save = async file => {
+    await page.mouse.move(1300, 890); // no hover tooltip in the picture
+    await page.screenshot({ path: file });
+    log(`saved ${file}`);
+  };
+  const runCommand = async label => {
+    // F1 inside a webview stays in its iframe: give the workbench (the sidebar's title) the focus first
+    await page.locator('.part.sidebar .composite.title').first().click();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await page.keyboard.press('Enter');
+  };
+  const setTheme = async theme => {
+    await runCommand('Preferences: Color Theme');
+    // the palette closes and the theme picker opens in its place: pick the row when it shows
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const light = theme.includes('Light');
+    await page.locator(`.monaco-workbench.${light ? 'vs' : 'vs-dark'}`).waitFor();
+  };
+  const closeDiff = async () => {
+    await page.locator('.tab', { hasText: '(Flightdeck:' }).first().locator('.action-label.codicon-close').click();
+    await page.locator('.tab', { hasText: '(Flightdeck:' }).first().waitFor({ state: 'detached' });
+  };
   const sidebar = page.locator('.part.sidebar');
-  // group rows are level 1, sessions level 2
-  const sessions = sidebar.locator('.monaco-list-row[aria-level="2"]');
+  const sessions = sidebar.locator('.monaco-list-row[aria-level="2"]'); // group rows are level 1
+  const card = () => webview().locator('.approval-card');
+  const openDiff = async file => {
+    await webview().locator('.file-change .file-row', { hasText: file }).locator('button.open-diff').click();
+    await page.locator('.tab', { hasText: `${file} (Flightdeck:` }).first().waitFor();
+    await page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: 'apiKeyLimiter' }).first().waitFor();
+  };
+
   await sessions.first().waitFor({ timeout: 30000 }).catch(() => {
     throw new Error('the Flightdeck tree shows no sessions (was the data dir seeded?)');
   });
@@ -13,32 +67,81 @@ module.exports = async ({ page, shot, log, webview }) => {
   if (box) {
     await page.mouse.move(box.x + box.width + 1, box.y + 300);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width + 250, box.y + 300, { steps: 8 });
+    await page.mouse.move(box.x + box.width + 160, box.y + 300, { steps: 8 });
     await page.mouse.up();
   }
-  // show the ended sessions too (the group starts collapsed)
   await sidebar.locator('.monaco-list-row[aria-level="1"]', { hasText: 'Ended' }).first().click();
   await sidebar.locator('.monaco-list-row[aria-level="2"]', { hasText: 'getting-started' }).first().waitFor({ timeout: 10000 });
-  const count = await sessions.count();
   const labels = await sessions.allInnerTexts();
-  log(`tree shows ${count} session rows:`, labels.map(l => l.replace(/\s+/g, ' ')).join(' | '));
-  if (count < 3) throw new Error(`expected the seeded sessions in the tree, found ${count} rows`);
+  log(`tree shows ${labels.length} session rows:`, labels.map(l => l.replace(/\s+/g, ' ')).join(' | '));
+  if (labels.length < 3) throw new Error(`expected the seeded sessions in the tree, found ${labels.length} rows`);
 
-  // open the session that waits for an approval: its transcript fills the editor area
-  await sidebar.locator('.monaco-list-row', { hasText: 'Add rate limiting' }).first().click();
-  await webview().locator('#title').waitFor({ timeout: 30000 });
-  // select it, move the pointer away (no hover tooltip), and let the tab settle
-  await page.mouse.move(1300, 880);
-  await page.waitForTimeout(800);
-  const file = process.env.FLIGHTDECK_SHOT_FILE;
-  if (!file) throw new Error('FLIGHTDECK_SHOT_FILE is not set');
-  await page.screenshot({ path: file });
-  log(`saved ${file}`);
-  await shot('session');
+  await check('a click on a tree row opens the session panel', async () => {
+    await sidebar.locator('.monaco-list-row', { hasText: 'Add rate limiting' }).first().click();
+    await webview().locator('.session-name', { hasText: 'Add rate limiting' }).waitFor({ timeout: 30000 });
+  });
+  await check('the transcript renders the seeded items and the pending approval card', async () => {
+    for (const text of ['100 requests per minute per API key', 'sliding-window limiter', 'Edited 2 files', 'src/rateLimit.ts']) {
+      await webview().getByText(text).first().waitFor({ timeout: 15000 });
+    }
+    await card().getByText('pnpm add express-rate-limit').waitFor();
+    await card().locator('button[data-decision="approved"]').waitFor();
+  });
+  await save(sidebarFile);
+  await save(path.join(docsDir, 'vscode-approval-dark.png'));
 
-  // the hover of a row: provider, folder, model, tokens, context fill
-  await sidebar.locator('.monaco-list-row', { hasText: 'Migrate the settings page' }).first().hover();
-  await page.locator('.monaco-hover').first().waitFor({ timeout: 10000 }).catch(() => log('no hover appeared'));
-  await page.waitForTimeout(500);
-  await shot('tooltip');
+  await check('"Open diff" on a file change opens VS Code\'s diff editor', () => openDiff('server.ts'));
+  await save(path.join(docsDir, 'vscode-diff-dark.png'));
+  await closeDiff();
+  await card().waitFor();
+
+  await check('the light theme reaches the panel (theme variables)', async () => {
+    await setTheme('Light Modern');
+    await webview().locator('html').evaluate(() => new Promise((resolve, reject) => {
+      // the webview's <html> carries VS Code's theme kind class; wait for the light one
+      const deadline = Date.now() + 10000;
+      const poll = () => document.body.classList.contains('vscode-light') ? resolve(true)
+        : Date.now() > deadline ? reject(new Error(`body classes: ${document.body.className}`)) : setTimeout(poll, 50);
+      poll();
+    }));
+  });
+  await check('light theme screenshots of the panel and the diff editor', async () => {
+    await card().waitFor();
+    await save(path.join(docsDir, 'vscode-approval-light.png'));
+    await openDiff('server.ts');
+    await save(path.join(docsDir, 'vscode-diff-light.png'));
+    await closeDiff();
+    await setTheme('Dark Modern');
+    await card().waitFor();
+  });
+
+  await check('clicking Approve on the card reaches the engine as "approved" and the card goes', async () => {
+    await card().locator('button[data-decision="approved"]').click();
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      const lines = fs.existsSync(decisionsFile) ? fs.readFileSync(decisionsFile, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
+      if (lines.some(d => d.approvalId === 'demo-ap1' && d.decision === 'approved')) break;
+      if (Date.now() > deadline) throw new Error(`no "approved" decision recorded (recorded: ${JSON.stringify(lines)})`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await card().waitFor({ state: 'detached', timeout: 15000 });
+  });
+
+  await check('HTML and scripts in agent text do not run in the panel', async () => {
+    await sidebar.locator('.monaco-list-row', { hasText: 'getting-started' }).first().click();
+    const agentText = webview().locator('.msg.agent', { hasText: 'raw HTML as text' });
+    await agentText.waitFor({ timeout: 30000 });
+    const seen = await agentText.evaluate(el => ({
+      flag: window.__flightdeckXss, text: el.textContent,
+      imgs: el.querySelectorAll('img').length, scripts: el.querySelectorAll('script').length,
+      handlers: [...el.querySelectorAll('*')].filter(n => [...n.attributes].some(a => a.name.startsWith('on'))).length,
+    }));
+    if (seen.flag !== undefined) throw new Error(`a payload ran: window.__flightdeckXss = ${seen.flag}`);
+    if (seen.imgs || seen.scripts || seen.handlers) throw new Error(`elements from agent text in the DOM: ${JSON.stringify(seen)}`);
+    if (!seen.text.includes('<img src=x onerror=') || !seen.text.includes('<script>')) throw new Error(`the HTML is not shown as text: ${seen.text}`);
+  });
+
+  fs.writeFileSync(resultsFile, JSON.stringify(results));
+  log(`UI checks: ${results.passed} passed, ${results.failed} failed`);
+  if (results.failed) throw new Error(`UI checks failed:\n${results.failures.join('\n')}`);
 };
