@@ -224,6 +224,19 @@ describe('codex passive watcher', function () {
       assert.deepEqual(messagesOf(TH(10)).filter(m => m.turnId === 't10b').map(m => m.text), ['one', 'two']);
     });
 
+    it('looks again 600 ms after an event-driven read, so an append whose event chokidar dropped is not left to the sweep', async () => {
+      const file = writeRollout(rolloutPath(home, TH(11)), oneTurn(TH(11), 'Trailing', 'ok'));
+      await startWatcher();
+      fs.appendFileSync(file, L.agent('t11b', 'reported'));
+      w.notify(file);
+      t.clock.advance(150);
+      fs.appendFileSync(file, L.agent('t11b', 'unreported'));
+      t.clock.advance(599);
+      assert.ok(!messagesOf(TH(11)).some(m => m.text === 'unreported'));
+      t.clock.advance(1);
+      assert.deepEqual(messagesOf(TH(11)).filter(m => m.turnId === 't11b').map(m => m.text), ['reported', 'unreported']);
+    });
+
     it('ends a passive session after 120 s without activity (reason timeout) and revives it on the next line', async () => {
       const file = writeRollout(rolloutPath(home, TH(11)), oneTurn(TH(11), 'Timeout', 'ok'));
       await startWatcher();

@@ -107,6 +107,8 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     },
   });
   const pending = new Map<string, TimerHandle>();
+  /** One look again shortly after an event-driven read (see notify). */
+  const trailing = new Map<string, TimerHandle>();
   let sweepTimer: TimerHandle | null = null;
   let fsWatcher: FSWatcher | null = null;
   let running = false;
@@ -129,7 +131,15 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
 
   function notify(file: string): void {
     if (!isRolloutFile(file) || pending.has(file)) return;
-    pending.set(file, clock.setTimeout(() => { pending.delete(file); processNow(file); }, cfg.debounceMs));
+    pending.set(file, clock.setTimeout(() => {
+      pending.delete(file);
+      processNow(file);
+      // chokidar drops events of one file that come within a few ms of the previous one, so the
+      // last append of a burst can go unreported: look once more soon after, rather than leave it
+      // to the 3 s sweep. Reading nothing new costs a stat.
+      trailing.get(file)?.cancel();
+      trailing.set(file, clock.setTimeout(() => { trailing.delete(file); if (!pending.has(file)) processNow(file); }, cfg.debounceMs * 4));
+    }, cfg.debounceMs));
   }
 
   function sweep(): void {
@@ -237,6 +247,8 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       sweepTimer = null;
       for (const t of pending.values()) t.cancel();
       pending.clear();
+      for (const t of trailing.values()) t.cancel();
+      trailing.clear();
       const w = fsWatcher;
       fsWatcher = null;
       watching = false;
