@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
         const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
         hubChange = hubChange.then(() => applyHubSetting(context, log, change));
       }
-      if (['dataDir', 'codex.home', 'sqliteDriver'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
+      if (['dataDir', 'codex.home', 'sqliteDriver', 'claude.approvalsFromFlightdeck', 'claude.approvalTimeoutSeconds'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
 
   // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
@@ -99,6 +99,7 @@ export async function deactivate(): Promise<void> {
 
 interface Settings {
   dataDir: string; codexHome?: string; claudeHome?: string; codexPath?: string; claudePath?: string; sqliteDriver: DriverPreference;
+  claudeApprovals: boolean; claudeApprovalTimeoutMs: number;
 }
 
 /** dataDir, codex.home and sqliteDriver are read once at start (offerReload); the rest is re-read where used. */
@@ -110,6 +111,8 @@ function readSettings(context: vscode.ExtensionContext): Settings {
     codexHome: setting('codex.home'), claudeHome: setting('claude.home'),
     codexPath: setting('codex.path'), claudePath: setting('claude.path'),
     sqliteDriver: cfg.get<DriverPreference>('sqliteDriver', 'auto'),
+    claudeApprovals: cfg.get<boolean>('claude.approvalsFromFlightdeck', true),
+    claudeApprovalTimeoutMs: Math.max(5, cfg.get<number>('claude.approvalTimeoutSeconds', 600)) * 1000,
   };
 }
 
@@ -201,7 +204,7 @@ function installHooks(context: vscode.ExtensionContext, settings: Settings) {
     hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: defaultLeaderDir(),
     nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,
   });
-  return installClaudeHooks({ claudeHome: settings.claudeHome, hookCommand });
+  return installClaudeHooks({ claudeHome: settings.claudeHome, hookCommand, approvalTimeoutMs: settings.claudeApprovalTimeoutMs });
 }
 
 async function offerReload(): Promise<void> {
