@@ -39,9 +39,15 @@ module.exports = async ({ page, shot, log, webview }) => {
     await page.keyboard.press('Enter');
   };
   const setTheme = async theme => {
-    await runCommand('Preferences: Color Theme');
-    // the palette closes and the theme picker opens in its place: pick the row when it shows
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+    // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
+    await page.locator('.part.sidebar .composite.title').first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+    await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     const light = theme.includes('Light');
     await page.locator(`.monaco-workbench.${light ? 'vs' : 'vs-dark'}`).waitFor();
