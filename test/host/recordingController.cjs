@@ -1,7 +1,7 @@
 // TEST ONLY. A provider controller for the UI tests: it "carries out" approval decisions by writing
 // them to $FLIGHTDECK_TEST_DECISIONS (one JSON line each), so a Playwright driver outside the
 // extension host can see what the engine received. Loaded by extension.ts only when
-// FLIGHTDECK_TEST_CONTROLLER names this file; nothing ships or runs it otherwise.
+// FLIGHTDECK_TEST_CONTROLLER names this file (and by host tests); nothing ships or runs it otherwise.
 const fs = require('node:fs');
 
 exports.register = engine => {
@@ -16,6 +16,7 @@ exports.register = engine => {
   // First in line for decisions (the real providers registered at start would claim the seeded
   // sessions and try to reach agent processes that do not exist); every other operation still
   // goes to them, since this controller implements only decideApproval.
-  engine.registerProvider(controller);
+  const unregister = engine.registerProvider(controller);
   engine.controllers.unshift(engine.controllers.pop());
+  return unregister;
 };
