@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import { GAP_MARKER, diffSides } from '../../src/vscode/diffContents';
+
+describe('diff editor contents from a unified diff', () => {
+  it('an added file is its whole content after, nothing before', () => {
+    const s = diffSides({ path: 'a.ts', kind: 'add', diff: '--- /dev/null\n+++ b/a.ts\n@@ -0,0 +1,2 @@\n+one\n+two\n' });
+    assert.deepEqual(s, { before: '', after: 'one\ntwo\n', partial: false });
+  });
+
+  it('an update shows the hunks on both sides, a marker where the diff skips lines', () => {
+    const diff = '--- a/x\n+++ b/x\n@@ -2,2 +2,2 @@\n a\n-b\n+B\n@@ -10,1 +10,2 @@\n z\n+y\n';
+    const s = diffSides({ path: 'x', kind: 'update', diff });
+    assert.equal(s.before, `${GAP_MARKER}\na\nb\n${GAP_MARKER}\nz\n`);
+    assert.equal(s.after, `${GAP_MARKER}\na\nB\n${GAP_MARKER}\nz\ny\n`);
+    assert.equal(s.partial, true);
+  });
+
+  it('a deleted file: the removed lines before, nothing after', () => {
+    const s = diffSides({ path: 'x', kind: 'delete', diff: '--- a/x\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-p\n-q\n' });
+    assert.deepEqual(s, { before: 'p\nq\n', after: '', partial: false });
+  });
+
+  it('text that is not a unified diff (or a broken one) is shown as is, never thrown on', () => {
+    assert.deepEqual(diffSides({ path: 'n', kind: 'add', diff: 'plain content\n' }), { before: '', after: 'plain content\n', partial: false });
+    const broken = diffSides({ path: 'n', kind: 'update', diff: '@@ -1,9 +1,9 @@\n-only one line\n' });
+    assert.equal(broken.after, '@@ -1,9 +1,9 @@\n-only one line\n');
+  });
+});
