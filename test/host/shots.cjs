@@ -134,9 +134,14 @@ module.exports = async ({ page, shot, log, webview }) => {
   });
 
   await check('HTML and scripts in agent text do not run in the panel', async () => {
-    await sidebar.locator('.monaco-list-row', { hasText: 'getting-started' }).first().click();
+    // the approval moved its session to "Working": let the tree settle before clicking a row
+    await sidebar.locator('.monaco-list-row[aria-level="1"]', { hasText: 'Working' }).first().waitFor();
     const agentText = webview().locator('.msg.agent', { hasText: 'raw HTML as text' });
-    await agentText.waitFor({ timeout: 30000 });
+    for (let attempt = 1; ; attempt++) {
+      // a click that lands while the tree re-renders selects the row without opening it: click again
+      await sidebar.locator('.monaco-list-row', { hasText: 'getting-started' }).first().click();
+      try { await agentText.waitFor({ timeout: 10000 }); break; } catch (e) { if (attempt === 3) throw e; log(`no panel after click ${attempt}, clicking again`); }
+    }
     const seen = await agentText.evaluate(el => ({
       flag: window.__flightdeckXss, text: el.textContent,
       imgs: el.querySelectorAll('img').length, scripts: el.querySelectorAll('script').length,
