@@ -96,7 +96,7 @@ export class SocketClient {
       if (this.lagSince !== null) return;
       if (queued > this.opts.limits.softQueueBytes) return this.startLag();
     }
-    this.ws.send(JSON.stringify(m));
+    this.ws.send(serialized(m));
   }
 
   /** Stops forwarding events until the socket drains, then tells the client to resync what it follows. */
@@ -146,4 +146,15 @@ export class SocketClient {
     this.opts.onClose();
     this.opts.log('debug', `hub: ${this.opts.label} disconnected`);
   }
+}
+
+/**
+ * The engine publishes one event object to every connection: serialize it once, not once per
+ * client (with 100 clients this was most of the fan-out cost).
+ */
+const serializedCache = new WeakMap<object, string>();
+function serialized(m: ServerMessage): string {
+  let text = serializedCache.get(m);
+  if (text === undefined) { text = JSON.stringify(m); serializedCache.set(m, text); }
+  return text;
 }

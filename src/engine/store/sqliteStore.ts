@@ -140,6 +140,8 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.flush();
       return Number(db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId)?.n ?? 0);
     },
+    // Newest hits first. Ordering by FTS5 rank scores every match, which took seconds for common
+    // words over millions of messages; rowid order lets FTS5 stop after `limit` rows.
     search(query, limit) {
       writer.flush();
       const q = query.trim();
@@ -147,7 +149,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       const rows = ftsAvailable
         ? db.prepare(`SELECT m.id, m.session_id, m.seq, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-            WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?`).all(ftsQuery(q), limit)
+            WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC LIMIT ?`).all(ftsQuery(q), limit)
         : db.prepare(`SELECT id, session_id, seq, substr(text, max(1, instr(lower(text), lower(?)) - 40), 120) AS snip
             FROM messages WHERE instr(lower(text), lower(?)) > 0 ORDER BY rowid DESC LIMIT ?`).all(q, q, limit);
       return rows.map(r => ({ sessionId: String(r.session_id), messageId: String(r.id), seq: Number(r.seq), snippet: String(r.snip ?? '') }));
