@@ -19,6 +19,7 @@ export class SessionPanelHost implements vscode.Disposable {
   private subscribed = false;
   /** A client was used before: the next one is a reconnect, after which the page must resync. */
   private hadClient = false;
+  private revealOnReady: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Every protocol message the page sent, validated (read by tests and the log). */
   readonly fromPage: ClientMessage[] = [];
@@ -43,6 +44,8 @@ export class SessionPanelHost implements vscode.Disposable {
 
   /** Tells the page to scroll to a transcript item (search hits). */
   revealMessage(messageId: string): void {
+    // A hidden panel's page is reloaded when shown again and may miss this; it is sent again on "ready".
+    this.revealOnReady = messageId;
     this.post({ channel: 'host', type: 'revealMessage', messageId });
   }
 
@@ -118,6 +121,8 @@ export class SessionPanelHost implements vscode.Disposable {
       switch (e.type) {
         case 'ready':
           this.log.debug(`session panel ${this.sessionId}: page ready`);
+          if (this.revealOnReady) this.post({ channel: 'host', type: 'revealMessage', messageId: this.revealOnReady });
+          this.revealOnReady = undefined;
           return;
         case 'openDiff':
           if (typeof e.path !== 'string' || (e.messageId !== null && typeof e.messageId !== 'string')) throw new Error('openDiff needs a path and a messageId or null');

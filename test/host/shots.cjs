@@ -152,6 +152,30 @@ module.exports = async ({ page, shot, log, webview }) => {
     if (!seen.text.includes('<img src=x onerror=') || !seen.text.includes('<script>')) throw new Error(`the HTML is not shown as text: ${seen.text}`);
   });
 
+  await check('a search hit opens its session scrolled to the hit', async () => {
+    await runCommand('Flightdeck: Search Transcripts');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('sliding');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add rate limiting' }).first().click();
+    const hit = webview().locator('.msg.agent', { hasText: 'sliding-window limiter' });
+    await webview().locator('.session-name', { hasText: 'Add rate limiting' }).waitFor();
+    await hit.waitFor();
+    // in view: the transcript sticks to the bottom otherwise, where this early item is out of sight
+    await hit.evaluate(el => new Promise((resolve, reject) => {
+      const scroller = el.closest('.transcript');
+      const deadline = Date.now() + 10000;
+      const poll = () => {
+        const r = el.getBoundingClientRect(), v = scroller.getBoundingClientRect();
+        if (r.top >= v.top - 1 && r.top < v.bottom) resolve(true);
+        else if (Date.now() > deadline) reject(new Error(`hit at ${r.top}, transcript ${v.top}..${v.bottom}`));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    }));
+    await save(path.join(docsDir, 'vscode-search-hit.png'));
+  });
+
   fs.writeFileSync(resultsFile, JSON.stringify(results));
   log(`UI checks: ${results.passed} passed, ${results.failed} failed`);
   if (results.failed) throw new Error(`UI checks failed:\n${results.failures.join('\n')}`);
