@@ -63,6 +63,27 @@ describe(`store [${TEST_DRIVER}]`, () => {
     store.close();
   });
 
+  it('folds patches of a still-queued message into its one insert; later patches update the row', () => {
+    const store = openStore({ file: path.join(tmpDir(), 'p.db'), clock: new FakeClock() });
+    const s = newSession({ provider: 'codex', mode: 'direct' }, 0);
+    store.saveSession(s);
+    store.saveMessage({ id: 'c1', sessionId: s.id, seq: 0, kind: 'command', text: 'ls', command: 'ls', status: 'inProgress', createdAt: iso(0) });
+    store.patchMessage({ id: 'c1', output: 'a\nb', exitCode: 0 });
+    store.patchMessage({ id: 'c1', status: 'completed' });
+    store.flush();
+    assert.deepEqual(pick(store.getMessage('c1')!), { output: 'a\nb', exitCode: 0, status: 'completed', command: 'ls' });
+    store.patchMessage({ id: 'c1', text: 'ls -la', isError: true });
+    store.flush();
+    assert.deepEqual(pick(store.getMessage('c1')!), { output: 'a\nb', exitCode: 0, status: 'completed', command: 'ls' });
+    assert.equal(store.getMessage('c1')!.text, 'ls -la');
+    assert.equal(store.getMessage('c1')!.isError, true);
+    assert.deepEqual(store.search('la', 5).map(h => h.messageId), ['c1'], 'the index follows the update');
+    store.close();
+    function pick(m: { output?: unknown; exitCode?: unknown; status?: unknown; command?: unknown }) {
+      return { output: m.output, exitCode: m.exitCode, status: m.status, command: m.command };
+    }
+  });
+
   it('full-text search takes arbitrary user text without errors', () => {
     const store = openStore({ file: path.join(tmpDir(), 's.db'), clock: new FakeClock(), driver: TEST_DRIVER });
     const s = newSession({ provider: 'claude', mode: 'passive' }, 0);

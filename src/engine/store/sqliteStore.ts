@@ -64,6 +64,7 @@ export function openStore(opts: OpenStoreOptions): Store {
   });
 
   const queuedSessions = new Map<string, Session>();
+  const queuedMessages = new Map<string, Message>();
   const upsertSession = `INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, mode = excluded.mode,
     provider_session_id = excluded.provider_session_id, status = excluded.status,
@@ -105,10 +106,20 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.enqueue(d => { d.prepare('DELETE FROM sessions WHERE id = ?').run(id); });
     },
     saveMessage(m) {
-      const data = messageData(m);
-      writer.enqueue(d => { d.prepare(upsertMessage).run(m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, data); });
+      // Like sessions: a message's later patches before the flush fold into its one queued insert,
+      // so a streamed or completed item is written (and FTS-indexed) once, not once per change.
+      const queued = queuedMessages.get(m.id);
+      queuedMessages.set(m.id, queued ? { ...queued, ...m } : m);
+      if (queued) return;
+      writer.enqueue(d => {
+        const latest = queuedMessages.get(m.id) ?? m;
+        queuedMessages.delete(m.id);
+        d.prepare(upsertMessage).run(latest.id, latest.sessionId, latest.seq, latest.kind, latest.text, latest.createdAt, messageData(latest));
+      });
     },
     patchMessage(patch) {
+      const queued = queuedMessages.get(patch.id);
+      if (queued) { queuedMessages.set(patch.id, { ...queued, ...patch }); return; }
       writer.enqueue(d => {
         const row = d.prepare('SELECT * FROM messages WHERE id = ?').get(patch.id);
         if (!row) return;
