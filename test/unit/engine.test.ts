@@ -55,6 +55,15 @@ describe(`session engine [${TEST_DRIVER}]`, () => {
     assert.deepEqual(t.engine.getMessages(s.id).map(m => [m.text, m.seq]), [['v3', 0], ['next', 1]]);
   });
 
+  it('a re-sent id still updates after more than 4,096 newer messages of a session created in this run', () => {
+    const s = t.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'many' });
+    for (let i = 0; i < 4100; i++) t.engine.appendMessage(s.id, { id: `many:${i}`, kind: 'agent', text: `m${i}`, createdAt: iso(0) });
+    t.engine.appendMessage(s.id, { id: 'many:0', kind: 'agent', text: 'm0 again', createdAt: iso(0) });
+    t.store.flush();
+    assert.equal(t.store.countMessages(s.id), 4100);
+    assert.equal(t.store.getMessage('many:0')?.text, 'm0 again');
+  });
+
   it('streaming updates are coalesced: at most one broadcast per 50 ms per session, full text', () => {
     const s = t.engine.createSession({ provider: 'codex', mode: 'direct' });
     t.engine.appendMessage(s.id, { id: 'a', kind: 'agent', text: '', createdAt: iso(0) });
