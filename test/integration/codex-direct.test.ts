@@ -186,8 +186,10 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     const s = await create('autoEdit');
     await h.engine.sendMessage(s.id, 'two at once');
     const queue = await waitFor(() => session(s.id).pendingApprovals.length === 2 && session(s.id).pendingApprovals, 'two approvals', 20_000);
-    assert.match(queue[0].command ?? '', /echo one/);
-    assert.match(queue[1].command ?? '', /echo two/);
+    // Codex runs the two calls in parallel, so either may ask first: the queue keeps arrival order.
+    assert.deepEqual(queue.map(a => /echo (one|two)/.exec(a.command ?? '')?.[1]).sort(), ['one', 'two']);
+    const arrival = h.events.flatMap(e => (e.type === 'approval_requested' && e.sessionId === s.id ? [e.approval.approvalId] : []));
+    assert.deepEqual(queue.map(a => a.approvalId), arrival);
     assert.equal(session(s.id).pendingApproval?.approvalId, queue[0].approvalId, 'the head of the queue');
     const after = await h.engine.decideApproval(s.id, queue[0].approvalId, 'approved');
     assert.equal(after.workStatus, 'needsApproval', 'still one to decide');
