@@ -46,6 +46,12 @@ if [ -n "$summary" ]; then
 fi
 if [ "$rc" != 0 ] && [ "$hf" = 0 ]; then broken+=("host suite exited $rc"); fi
 
+echo "== packaging (.vsix contents, install into code-server, activation on node:sqlite)"
+bash scripts/test-package.sh 2>&1 | tee "$LOGS/package.log"
+rc=${PIPESTATUS[0]}
+count_mocha "$LOGS/package.log" "package"
+if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/package.log"; then broken+=("packaging test exited $rc"); fi
+
 for b in "${broken[@]}"; do echo "== suite error: $b"; failed=$((failed + 1)); done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
