@@ -6,16 +6,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, Session } from '../../src/engine/protocol';
-import { type DirectHarness, startDirectHarness } from '../fixtures/codexDirect';
-import { codexBinaryForTests, type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
-import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
-
-function rolloutFiles(codexHome: string): string[] {
-  const root = path.join(codexHome, 'sessions');
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { recursive: true }).map(String).filter(f => /rollout-.*\.jsonl$/.test(f)).map(f => path.join(root, f));
-}
+import { type DirectHarness, sessionReads, startCodexWorld, startDirectHarness, stopCodexWorld } from '../fixtures/codexDirect';
+import { codexBinaryForTests, type CodexHome, rolloutFiles } from '../fixtures/codexHome';
+import { type FakeOpenAI, promptRouter } from '../fixtures/fakeOpenAI';
+import { tmpDir, waitFor } from '../helpers/tmp';
 
 describe('codex direct sessions: restart, crash, takeover (real codex)', function () {
   this.timeout(60_000);
@@ -27,28 +21,13 @@ describe('codex direct sessions: restart, crash, takeover (real codex)', functio
   let h: DirectHarness;
 
   before(async () => {
-    fake = await startFakeOpenAI(router.handler);
-    home = makeCodexHome(fake.port);
-    ws = makeWorkspace();
+    ({ fake, home, ws } = await startCodexWorld(router.handler));
     dbDir = tmpDir('fd-codex-life-');
     h = await startDirectHarness({ dbDir, codexHome: home.dir, env: home.env, codexPath: codexBinaryForTests() });
   });
+  after(() => stopCodexWorld({ fake, home, ws }, h));
 
-  after(async () => {
-    await h?.close();
-    await fake?.close();
-    home?.cleanup();
-    ws?.cleanup();
-    cleanupTmpDirs();
-  });
-
-  const session = (id: string): Session => h.engine.requireSession(id);
-  const messages = (id: string): Message[] => h.engine.getMessages(id, { limit: 200 });
-  async function sendAndWait(id: string, text: string): Promise<void> {
-    const before = messages(id).length;
-    await h.engine.sendMessage(id, text);
-    await waitFor(() => session(id).currentTurnId === null && session(id).workStatus === 'waiting' && messages(id).length > before, `turn for "${text}"`, 20_000);
-  }
+  const { session, messages, sendAndWait } = sessionReads(() => h);
 
   it('engine restart, then send: the same thread is resumed with its history (never a new thread)', async () => {
     const s = await h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, autonomy: 'fullAuto' });

@@ -8,16 +8,10 @@ import * as path from 'node:path';
 import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
 import type { Session } from '../../src/engine/protocol';
 import { systemClock } from '../../src/engine/sessions/clock';
-import { type DirectHarness, startDirectHarness } from '../fixtures/codexDirect';
-import { codexBinaryForTests, type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
-import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
-
-function rolloutFiles(codexHome: string): string[] {
-  const root = path.join(codexHome, 'sessions');
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { recursive: true }).map(String).filter(f => /rollout-.*\.jsonl$/.test(f)).map(f => path.join(root, f));
-}
+import { type DirectHarness, startCodexWorld, startDirectHarness, stopCodexWorld } from '../fixtures/codexDirect';
+import { codexBinaryForTests, type CodexHome, rolloutFiles } from '../fixtures/codexHome';
+import { type FakeOpenAI, promptRouter } from '../fixtures/fakeOpenAI';
+import { tmpDir, waitFor } from '../helpers/tmp';
 
 describe('codex direct sessions beside the passive watcher (real codex)', function () {
   this.timeout(60_000);
@@ -29,23 +23,13 @@ describe('codex direct sessions beside the passive watcher (real codex)', functi
   let watcher: CodexWatcher;
 
   before(async () => {
-    fake = await startFakeOpenAI(router.handler);
-    home = makeCodexHome(fake.port);
-    ws = makeWorkspace();
+    ({ fake, home, ws } = await startCodexWorld(router.handler));
     h = await startDirectHarness({ dbDir: tmpDir('fd-codex-watch-'), codexHome: home.dir, env: home.env, codexPath: codexBinaryForTests() });
     // File events off: the test reads files itself, so nothing depends on timing.
     watcher = createCodexWatcher({ engine: h.engine, store: h.store, codexHome: home.dir, clock: systemClock, watchFiles: false, log: (l, m) => h.logs.push({ level: l, msg: m }) });
     await watcher.start();
   });
-
-  after(async () => {
-    await watcher?.stop();
-    await h?.close();
-    await fake?.close();
-    home?.cleanup();
-    ws?.cleanup();
-    cleanupTmpDirs();
-  });
+  after(() => stopCodexWorld({ fake, home, ws }, watcher, h));
 
   const session = (id: string): Session => h.engine.requireSession(id);
   const codexSessions = () => h.engine.listSessions().filter(s => s.provider === 'codex');

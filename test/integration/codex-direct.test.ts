@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, Session } from '../../src/engine/protocol';
-import { type DirectHarness, noisyCodexWrapper, startDirectHarness } from '../fixtures/codexDirect';
-import { codexBinaryForTests, type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
-import { type FakeHandler, type FakeOpenAI, type FakeReply, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
+import { type DirectHarness, noisyCodexWrapper, sessionReads, startCodexWorld, startDirectHarness, stopCodexWorld } from '../fixtures/codexDirect';
+import { codexBinaryForTests, type CodexHome } from '../fixtures/codexHome';
+import { type FakeHandler, type FakeOpenAI, type FakeReply, promptRouter } from '../fixtures/fakeOpenAI';
+import { tmpDir, waitFor } from '../helpers/tmp';
 
 describe('codex direct sessions (real codex app-server, fake provider)', function () {
   this.timeout(60_000);
@@ -19,32 +19,15 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
   let h: DirectHarness;
 
   before(async () => {
-    fake = await startFakeOpenAI(router.handler);
-    home = makeCodexHome(fake.port);
-    ws = makeWorkspace();
+    ({ fake, home, ws } = await startCodexWorld(router.handler));
     const dir = tmpDir('fd-codex-direct-');
     h = await startDirectHarness({ dbDir: dir, codexHome: home.dir, env: home.env, codexPath: noisyCodexWrapper(dir, codexBinaryForTests()) });
   });
+  after(() => stopCodexWorld({ fake, home, ws }, h));
 
-  after(async () => {
-    await h?.close();
-    await fake?.close();
-    home?.cleanup();
-    ws?.cleanup();
-    cleanupTmpDirs();
-  });
-
-  const session = (id: string): Session => h.engine.requireSession(id);
-  const messages = (id: string): Message[] => h.engine.getMessages(id, { limit: 200 });
+  const { session, messages, sendAndWait, agentTexts } = sessionReads(() => h);
   const create = (autonomy: Session['autonomy'] = 'autoEdit') =>
     h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, ...(autonomy ? { autonomy } : {}) });
-  /** Sends and waits until the turn it started has finished (the session waits for the user again). */
-  async function sendAndWait(id: string, text: string, timeoutMs = 20_000): Promise<void> {
-    const before = messages(id).length;
-    await h.engine.sendMessage(id, text);
-    await waitFor(() => session(id).currentTurnId === null && session(id).workStatus === 'waiting' && messages(id).length > before, `turn for "${text}" to finish`, timeoutMs);
-  }
-  const agentTexts = (id: string) => messages(id).filter(m => m.kind === 'agent').map(m => m.text);
   const exists = (f: string) => fs.existsSync(path.join(ws.dir, f));
 
   it('survives malformed output from the process: logged, and the engine goes on', async () => {
