@@ -2,13 +2,14 @@
 // median, then docs/benchmarks.md regenerated from the results. Heavy parts run in child processes
 // (the same script with --child) so each has its own memory and a cold start.
 // Flags: --size 100MB|1GB (corpus), --repeats N, --scale-sessions N, --scale-messages N,
-//        --skip ingest,ccusage,scale,latency,webview,activation, --no-docs
+//        --skip ingest,ccusage,scale,latency,webview,activation,hostActivation, --no-docs
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/engine/store/driver';
 import { activationRun } from './activation';
+import { type HostActivationRun, hostActivationRun, hostCodeServerVersion, prepareHostActivation } from './hostActivation';
 import { ensureCorpus, type Corpus } from './corpus';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { latencyClients, latencyRun, type LatencyRun } from './latency';
@@ -217,8 +218,27 @@ async function main(): Promise<void> {
     for (let r = 0; r < repeats; r++) runs.push((await child<{ activateMs: number; requireMs: number }>(['activation'])).result);
     const a = median(runs.map(x => x.activateMs));
     log(`activation: activate() ${fmt(a, 2)} ms, require ${fmt(median(runs.map(x => x.requireMs)), 1)} ms`);
-    rows.push({ group: 'Extension', figure: 'activate() of dist/extension.js (Node with a stand-in `vscode` module)', value: `${fmt(a, 2)} ms`, goal: '< 50 ms', met: a < 50 });
-    rows.push({ group: 'Extension', figure: 'Loading dist/extension.js (require) before activate()', value: `${fmt(median(runs.map(x => x.requireMs)), 1)} ms`, goal: '—', met: null });
+    rows.push({ group: 'Extension', figure: 'Stand-in, not the host: activate() of dist/extension.js in plain Node with a stand-in `vscode` module', value: `${fmt(a, 2)} ms`, goal: '< 50 ms', met: a < 50 });
+    rows.push({ group: 'Extension', figure: 'Stand-in, not the host: loading dist/extension.js (require) before activate()', value: `${fmt(median(runs.map(x => x.requireMs)), 1)} ms`, goal: '—', met: null });
+  }
+
+  // ---- activation in the real extension host ----------------------------------------------
+  if (!skip.has('hostActivation')) {
+    const entry = prepareHostActivation(REPO, log);
+    const cs = hostCodeServerVersion();
+    const runs: HostActivationRun[] = [];
+    for (let r = 0; r < repeats; r++) {
+      runs.push(await hostActivationRun(REPO, entry));
+      const x = runs[r];
+      log(`host activation ${r + 1}/${repeats}: activate() ${fmt(x.activateMs, 1)} ms, engine ready ${fmt(x.engineReadyMs, 1)} ms (${x.role}), whole host run ${fmt(x.wallMs / 1000, 1)} s`);
+    }
+    const a = median(runs.map(x => x.activateMs));
+    const ready = median(runs.map(x => x.engineReadyMs));
+    rows.push({ group: 'Extension', figure: `activate() in the real extension host (code-server ${cs}): \`await getExtension('flightdeck.flightdeck').activate()\`, one cold activation per host start`, value: `${fmt(a, 1)} ms`, goal: '< 50 ms', met: a < 50 });
+    rows.push({ group: 'Extension', figure: `Engine ready in the real extension host (code-server ${cs}): from the same start until the returned API's ready() resolves`, value: `${fmt(ready, 1)} ms`, goal: '—', met: null });
+    details.push(`Host activation: ${runs.length} code-server ${cs} starts (VS Code ${runs[0].vscode}, extension host on Node ${runs[0].node}), role ${[...new Set(runs.map(x => x.role))].join('/')}; `
+      + `activate() ${runs.map(x => fmt(x.activateMs, 1)).join(' / ')} ms, engine ready ${runs.map(x => fmt(x.engineReadyMs, 1)).join(' / ')} ms, `
+      + `whole host run (server start, workbench, shutdown) ${runs.map(x => fmt(x.wallMs / 1000, 1)).join(' / ')} s.`);
   }
 
   const durationS = (Date.now() - started.getTime()) / 1000;
@@ -243,7 +263,8 @@ const NOTES = [
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
   'Latency: measured from the point where a provider\'s event enters the engine (`engine.streamMessage`, as the connectors call it, every 10 ms per session) to a WebSocket client receiving the `message_updated` delta through the real hub on 127.0.0.1. The engine\'s clock records when each 50 ms throttle timer was armed and when it fired; overhead = arrival − (armed + 50 ms), so it holds timer lateness, the engine\'s publish, the hub\'s send and the client\'s receive. All clients run in one separate Node process subscribed to every session; arrival times use `performance.timeOrigin + performance.now()` in both processes. Driving 50 real `codex app-server` sessions is too heavy for this machine, so the provider side is simulated at the engine\'s entry point.',
   'Webview: the bundled session panel (webview/build.mjs) on a page with the panel\'s strict CSP, in headless Chromium (software rendering, `--disable-gpu`). First paint = from posting the snapshot to the first animation frame with rows; then one 2,000 px scroll step per animation frame from top to bottom.',
-  'Activation: `activate()` of the built dist/extension.js in a plain Node process, with a stand-in `vscode` module injected through the require cache (bench/activation.ts): it answers every API call with inert objects. It measures the extension\'s own synchronous work in activate(), not the host\'s; the engine starts in the background after activate() returns.',
+  'Activation in the real extension host (the goal\'s figure): `bash scripts/vscode-host.sh test . out/bench/host/activation-entry.js` starts code-server (VS Code server + web workbench) and headless Chromium, and the entry (bench/host/activation-entry.ts, compiled by the root tsconfig) runs inside the Node extension host: it checks that Flightdeck is not active yet (fails otherwise), then times `await vscode.extensions.getExtension(\'flightdeck.flightdeck\').activate()` — the host loading dist/extension.js and running activate() — and, from the same start, until the returned API\'s `ready()` resolves (engine started in the background, protocol client connected). One activation per host start, a fresh code-server per repeat; each run has its own temp `FLIGHTDECK_DATA_DIR` and `FLIGHTDECK_LEADER_DIR` and empty `CODEX_HOME` / `CLAUDE_CONFIG_DIR`, so it does not depend on the machine\'s sessions (bench/hostActivation.ts). activate() not waiting for the engine is what keeps the engine off the critical path: the difference between the two figures is the engine\'s start.',
+  'Activation stand-in: `activate()` of the built dist/extension.js in a plain Node process, with a stand-in `vscode` module injected through the require cache (bench/activation.ts): it answers every API call with inert objects. It measures the extension\'s own synchronous work in activate() and the bundle\'s load, not the host\'s; kept next to the host figure to separate the two.',
 ];
 
 if (process.argv[2] === '--child') {
