@@ -10,30 +10,15 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
 import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
-import { FakeClock } from '../../src/engine/sessions/clock';
-import { SessionEngine } from '../../src/engine/sessions/engine';
-import { openStore } from '../../src/engine/store/sqliteStore';
-import type { Store } from '../../src/engine/store/types';
-import { FUZZ_SEED, LogSink, assertStoreIntact, deeplyNested, rawLine, sampleLines } from '../fixtures/bench/fuzz';
+import { FUZZ_SEED, assertStoreIntact, deeplyNested, rawLine, sampleLines, type FuzzRig, fuzzRig } from '../fixtures/bench/fuzz';
 import { type ClaudeCtx, type CodexCtx, claude, codex, textBlock } from '../fixtures/bench/shapes';
-import { TEST_DRIVER } from '../helpers/storeDriver';
-import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+import { cleanupTmpDirs } from '../helpers/tmp';
 
 const RUNS = 800;
 const BIG = 100 * 1024 * 1024;
 
-interface Rig { dir: string; file: string; store: Store; engine: SessionEngine; log: LogSink; clock: FakeClock }
-
-function rig(): Rig {
-  const dir = tmpDir('fd-fuzz-');
-  const clock = new FakeClock(Date.now());
-  const log = new LogSink();
-  const file = path.join(dir, 'flightdeck.db');
-  const store = openStore({ file, clock, driver: TEST_DRIVER, log: log.fn });
-  const engine = new SessionEngine({ store, clock, log: log.fn });
-  engine.start();
-  return { dir, file, store, engine, log, clock };
-}
+type Rig = FuzzRig;
+const rig = (): Rig => fuzzRig('fd-fuzz-');
 
 /** Writes lines of ~`bytes` as one line, in 8 MiB pieces so the test never holds 100 MB in memory twice. */
 function appendHugeLine(file: string, bytes: number): void {

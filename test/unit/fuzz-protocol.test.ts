@@ -20,29 +20,15 @@ import { ClientConnection, attachReplay } from '../../src/engine/hub/connection'
 import { type HubHandle, startHub } from '../../src/engine/hub/server';
 import { generateToken } from '../../src/engine/hub/token';
 import { type Session, ServerMessage } from '../../src/engine/protocol';
-import { FakeClock } from '../../src/engine/sessions/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import type { ProviderController } from '../../src/engine/sessions/provider';
-import { openStore } from '../../src/engine/store/sqliteStore';
-import type { Store } from '../../src/engine/store/types';
-import { FUZZ_SEED, FIXTURES_DIR, LogSink, assertStoreIntact, deeplyNested, invalidUtf8, mutatedJson, sampleJson } from '../fixtures/bench/fuzz';
-import { TEST_DRIVER } from '../helpers/storeDriver';
-import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+import { FUZZ_SEED, FIXTURES_DIR, assertStoreIntact, deeplyNested, invalidUtf8, mutatedJson, sampleJson, type FuzzRig, fuzzRig } from '../fixtures/bench/fuzz';
+import { cleanupTmpDirs } from '../helpers/tmp';
 
 type Json = Parameters<typeof mutatedJson>[0][number];
 
-interface Rig { dir: string; file: string; store: Store; engine: SessionEngine; log: LogSink; clock: FakeClock }
-
-function rig(): Rig {
-  const dir = tmpDir('fd-fuzzp-');
-  const clock = new FakeClock(Date.now());
-  const log = new LogSink();
-  const file = path.join(dir, 'flightdeck.db');
-  const store = openStore({ file, clock, driver: TEST_DRIVER, log: log.fn });
-  const engine = new SessionEngine({ store, clock, log: log.fn });
-  engine.start();
-  return { dir, file, store, engine, log, clock };
-}
+type Rig = FuzzRig;
+const rig = (): Rig => fuzzRig('fd-fuzzp-');
 
 /** Raw bodies: mostly mutated samples, some random JSON, garbage and broken UTF-8. */
 function bodies(samples: Json[]): fc.Arbitrary<Buffer> {
