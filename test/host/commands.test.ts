@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../src/extension';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
 import type { Outcome } from '../../src/vscode/commands';
-import { type StateSessions, putStateSessions } from './fixtures';
-import { activateFlightdeck, waitFor } from './helpers';
+import { type StateSessions, startWithStateSessions } from './fixtures';
+import { waitFor } from './helpers';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,11 +35,7 @@ suite('commands on sessions in each state', () => {
   let s: StateSessions;
 
   suiteSetup(async () => {
-    ({ api } = await activateFlightdeck());
-    await api.ready();
-    engine = api.runtime!.engine!;
-    s = putStateSessions(engine, 'cmd');
-    await waitFor('the sessions in the tree', () => Object.values(s).every(x => api.tree.getSession(x.id)));
+    ({ api, engine, s } = await startWithStateSessions('cmd'));
   });
 
   test('approve / deny a pending approval reach the provider, which decides or says why it cannot', async () => {

@@ -2,6 +2,8 @@
 // Only extension.ts and tests may touch the engine directly; views see these through the protocol.
 import type { SessionEngine } from '../../src/engine/sessions/engine';
 import type { Session } from '../../src/engine/protocol';
+import type { FlightdeckApi } from '../../src/extension';
+import { activateFlightdeck, waitFor } from './helpers';
 
 export interface StateSessions {
   waiting: Session; needsApproval: Session; needsAnswer: Session; working: Session; ended: Session;
@@ -27,4 +29,14 @@ export function putStateSessions(engine: SessionEngine, tag: string): StateSessi
   engine.apply(ended.id, { type: 'ended', reason: 'user' });
   const get = (s: Session) => engine.getSession(s.id)!;
   return { waiting: get(waiting), needsApproval: get(approval), needsAnswer: get(question), working: get(working), ended: get(ended) };
+}
+
+/** Activates Flightdeck, waits for its engine, puts one session per state into it and waits for the tree to list them. */
+export async function startWithStateSessions(tag: string): Promise<{ api: FlightdeckApi; engine: SessionEngine; s: StateSessions }> {
+  const { api } = await activateFlightdeck();
+  await api.ready();
+  const engine = api.runtime!.engine!;
+  const s = putStateSessions(engine, tag);
+  await waitFor('the sessions in the tree', () => Object.values(s).every(x => api.tree.getSession(x.id)));
+  return { api, engine, s };
 }

@@ -7,8 +7,8 @@ import type { ServerMessage } from '../../src/engine/protocol';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
 import type { Outcome } from '../../src/vscode/commands';
 import type { SessionPanelHost } from '../../src/vscode/sessionPanelHost';
-import { type StateSessions, putStateSessions } from './fixtures';
-import { activateFlightdeck, waitFor } from './helpers';
+import { type StateSessions, startWithStateSessions } from './fixtures';
+import { waitFor } from './helpers';
 
 const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand<Outcome>(`flightdeck.${command}`, ...args);
 
@@ -25,11 +25,7 @@ suite('session panel', () => {
   let s: StateSessions;
 
   suiteSetup(async () => {
-    ({ api } = await activateFlightdeck());
-    await api.ready();
-    engine = api.runtime!.engine!;
-    s = putStateSessions(engine, 'pnl');
-    await waitFor('the sessions in the tree', () => Object.values(s).every(x => api.tree.getSession(x.id)));
+    ({ api, engine, s } = await startWithStateSessions('pnl'));
   });
 
   teardown(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
