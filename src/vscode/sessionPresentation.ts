@@ -1,6 +1,9 @@
 // How a session reads in the sidebar: its group, status words, relative time and the contextValue
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
+import { isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
+
+export { needsAttention };
 
 export type GroupId = 'attention' | 'working' | 'recent' | 'ended';
 
@@ -15,10 +18,6 @@ export function groupOf(s: Session): GroupId {
   if (s.status === 'ended') return 'ended';
   if (needsAttention(s)) return 'attention';
   return s.workStatus === 'working' ? 'working' : 'recent';
-}
-
-export function needsAttention(s: Session): boolean {
-  return s.status === 'active' && (s.workStatus === 'needsApproval' || s.workStatus === 'needsAnswer');
 }
 
 const STATUS_WORDS: Record<Session['workStatus'], string> = {
@@ -46,10 +45,14 @@ export function describeSession(s: Session, now: number): string {
 
 /**
  * session:<provider>:<mode>:<status>:<workStatus>; menus match it with regexes such as
- * `viewItem =~ /:needsApproval$/` or `viewItem =~ /:active:/`.
+ * `viewItem =~ /:needsApproval$/` or `viewItem =~ /:active:/`. An approval that can only be answered
+ * in the agent's terminal (no options) ends in `:needsApproval:inTerminal`, so the Approve / Deny
+ * items (anchored at `:needsApproval$`) are not offered for it.
  */
 export function contextValueOf(s: Session): string {
-  return `session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
+  const base = `session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
+  const head = s.pendingApproval ?? s.pendingApprovals[0];
+  return s.workStatus === 'needsApproval' && head && !isDecidableHere(head) ? `${base}:inTerminal` : base;
 }
 
 export const PROVIDER_LABELS: Record<Session['provider'], string> = { codex: 'Codex', claude: 'Claude Code' };

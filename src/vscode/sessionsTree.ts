@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import type { ProtocolClient, ServerMessage, Session } from '../engine/protocol';
 import type { EngineConnection, EngineState } from './engineConnection';
-import { GROUPS, type GroupId, contextValueOf, describeSession, groupOf, needsAttention } from './sessionPresentation';
+import { attentionCount, attentionLabel } from '../engine/protocol/uiPolicy';
+import { GROUPS, type GroupId, contextValueOf, describeSession, groupOf } from './sessionPresentation';
 import { sessionTooltip } from './sessionTooltip';
 
 export interface GroupNode { readonly kind: 'group'; readonly id: GroupId; readonly label: string; readonly expanded: boolean }
@@ -232,9 +233,9 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   }
 
   private updateBadge(): void {
-    const n = [...this.sessions.values()].filter(needsAttention).length;
+    const n = attentionCount(this.sessions.values());
     if (n !== this._attention) { this._attention = n; this.attentionChanged.fire(n); }
-    this.view.badge = n > 0 ? { value: n, tooltip: `${n} session${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} attention` } : undefined;
+    this.view.badge = n > 0 ? { value: n, tooltip: attentionLabel(n) } : undefined;
   }
 }
 

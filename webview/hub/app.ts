@@ -5,7 +5,8 @@ import {
   type ApprovalDecision, type Message, PROTOCOL_VERSION, type PendingApproval, ProtocolClient, type ServerMessage, type Session,
 } from '../../src/engine/protocol';
 import { h } from './dom';
-import { type Connection, headerView, listView, loginView, needsAttention, type QuestionDraft, sessionView, type ViewActions } from './views';
+import { type Connection, headerView, listView, loginView, type QuestionDraft, sessionView, type ViewActions } from './views';
+import { attentionCount } from '../../src/engine/protocol/uiPolicy';
 import { openSocket } from './wsTransport';
 
 const TOKEN_KEY = 'flightdeck.hubToken';
@@ -248,7 +249,7 @@ export class App implements ViewActions {
     // Inputs the app keeps across renders (composer, answers) keep their focus too.
     const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     this.root.replaceChildren(
-      headerView(this.conn, this, sessions.filter(needsAttention).length),
+      headerView(this.conn, this, attentionCount(sessions)),
       h('div', { class: `body${selected ? ' has-session' : ''}` },
         listView(sessions, selected),
         selected ? sessionView({ state: this.state, sessionId: selected, busy: this.busy, composer: this.composer, draft: this.draft, act: this })

@@ -2,6 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
 import type { ClientState } from '../../src/engine/hub/clientState';
+import { needsAttention } from '../../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { renderMessage, type TranscriptActions } from './transcript';
 
@@ -25,9 +26,7 @@ const DECISION_LABEL: Record<ApprovalDecision, string> = {
   approved: 'Approve', approved_for_session: 'Approve for session', approved_always: 'Always approve', denied: 'Deny', abort: 'Deny and stop',
 };
 
-export function needsAttention(s: Session): boolean {
-  return s.status === 'active' && (s.workStatus === 'needsApproval' || s.workStatus === 'needsAnswer');
-}
+export { needsAttention };
 
 function statusOf(s: Session): { cls: string; label: string } {
   if (s.status === 'ended') return { cls: 'ended', label: 'Ended' };

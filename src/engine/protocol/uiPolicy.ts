@@ -1,0 +1,97 @@
+// The UI policy every client applies: which decisions an approval offers, what a session waiting
+// for its terminal says instead, and what "needs you" means. Written once and imported by the
+// session panel, the web client, the tree, the notifications, the status bar and the palette, so
+// no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
+import type { ApprovalDecision, PendingApproval, Session } from './session';
+
+export interface DecisionAction {
+  decision: ApprovalDecision;
+  /** Button / menu label: the one vocabulary of every surface. */
+  label: string;
+  /** What the decision does, for tooltips and pickers (explains "for session" against "always"). */
+  description: string;
+  tone: 'primary' | 'secondary' | 'danger';
+}
+
+/** Every decision a client can show, in display order. */
+export const DECISION_ACTIONS: readonly DecisionAction[] = [
+  { decision: 'approved', label: 'Approve', description: 'Approve this request once', tone: 'primary' },
+  { decision: 'approved_for_session', label: 'Approve for session', description: 'Approve this and similar requests until this session ends', tone: 'secondary' },
+  { decision: 'approved_always', label: 'Always approve', description: 'Approve and remember the rule for future sessions too', tone: 'secondary' },
+  { decision: 'denied', label: 'Deny', description: 'Deny; the agent continues without it', tone: 'danger' },
+  { decision: 'abort', label: 'Deny and stop', description: 'Deny and stop the turn', tone: 'danger' },
+];
+
+export const DECISION_LABELS = Object.fromEntries(DECISION_ACTIONS.map(a => [a.decision, a.label])) as Record<ApprovalDecision, string>;
+
+/**
+ * The decisions a client may offer for this approval: exactly the approval's own options (the
+ * engine rejects any other), in display order. Empty when it cannot be decided from Flightdeck.
+ */
+export function approvalActions(a: PendingApproval): DecisionAction[] {
+  return DECISION_ACTIONS.filter(x => a.options.includes(x.decision));
+}
+
+/** True when Flightdeck can answer this approval (a passive session's inferred approval cannot). */
+export function isDecidableHere(a: PendingApproval): boolean {
+  return approvalActions(a).length > 0;
+}
+
+/** Only a passive Codex session can be taken over (resumed as a session Flightdeck drives). */
+export function canTakeOver(s: Session): boolean {
+  return s.provider === 'codex' && s.mode === 'passive' && s.providerSessionId !== null;
+}
+
+export const WAITING_IN_TERMINAL = 'Waiting for approval in its terminal';
+
+/** What a surface shows for the session's head approval: the buttons, or why there are none. */
+export interface ApprovalOffer {
+  approval: PendingApproval;
+  /** Decision buttons; empty when the approval can only be answered where the agent runs. */
+  actions: DecisionAction[];
+  /** Set when there are no decisions here: one line saying where to answer, and what else works. */
+  notice: string | null;
+  /** Offer Take Over next to the notice. */
+  takeOver: boolean;
+}
+
+export function approvalOffer(s: Session, a: PendingApproval | null = s.pendingApproval): ApprovalOffer | null {
+  if (!a || s.status !== 'active') return null;
+  const actions = approvalActions(a);
+  if (actions.length) return { approval: a, actions, notice: null, takeOver: false };
+  const takeOver = canTakeOver(s);
+  const notice = takeOver
+    ? `${WAITING_IN_TERMINAL}: answer it there. To drive the session from here, quit it in the terminal, then Take Over.`
+    : `${WAITING_IN_TERMINAL}: answer it there.`;
+  return { approval: a, actions, notice, takeOver };
+}
+
+/** A one-line summary of what is being approved: the command, the files, or the tool. */
+export function approvalSubject(a: PendingApproval): string {
+  if (a.command) return a.cwd ? `${a.command} (in ${a.cwd})` : a.command;
+  if (a.changes?.length) return a.changes.map(c => c.path).join(', ');
+  if (a.toolName) return a.toolName;
+  return a.kind === 'fileChange' ? 'file changes' : a.kind === 'exec' ? 'a command' : 'a tool';
+}
+
+/**
+ * "Needs you": an active session with an approval or a question actually pending. The attention
+ * count, the view badge, the status bar and the web client's "needs you" all come from here.
+ */
+export function needsAttention(s: Session): boolean {
+  if (s.status !== 'active') return false;
+  if (s.workStatus === 'needsApproval') return s.pendingApprovals.length > 0 || s.pendingApproval !== null;
+  if (s.workStatus === 'needsAnswer') return s.pendingQuestion !== null;
+  return false;
+}
+
+export function attentionCount(sessions: Iterable<Session>): number {
+  let n = 0;
+  for (const s of sessions) if (needsAttention(s)) n++;
+  return n;
+}
+
+/** "2 sessions need you" — the tooltip of every count. */
+export function attentionLabel(n: number): string {
+  return `${n} session${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} you`;
+}
