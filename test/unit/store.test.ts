@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
-import { configureConnection, openStore, ftsQuery } from '../../src/engine/store/sqliteStore';
+import { configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
 import { FakeClock, iso } from '../../src/engine/sessions/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
@@ -93,7 +93,7 @@ describe(`store [${TEST_DRIVER}]`, () => {
       assert.doesNotThrow(() => store.search(q, 10), q);
     }
     assert.equal(store.search('deploy fail', 10).length, 1);
-    assert.equal(ftsQuery('a "b" c'), '"a" "b" "c"*');
+    assert.equal(toFtsQuery('a "b" c'), '"a" "b" "c"*');
     store.close();
   });
 

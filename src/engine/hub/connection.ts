@@ -48,7 +48,7 @@ export class ClientConnection {
     } catch (e) {
       const code = errorCode(e);
       const message = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof EngineError)) this.opts.log?.('error', `request ${msg.type} failed: ${(e as Error)?.stack ?? e}`);
+      if (!(e instanceof EngineError) || code === ErrorCode.internal) this.opts.log?.('error', `request ${msg.type} failed: ${(e as Error)?.stack ?? e}`);
       this.send({ type: 'error', code, message, requestId: msg.requestId });
     }
   }
@@ -195,11 +195,15 @@ export class ClientConnection {
   }
 }
 
-/** Engine errors carry a protocol code; providers may throw errors with one too; anything else is internal. */
+const PROTOCOL_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * Engine errors carry a protocol code; providers may throw errors with one too. A code that is not
+ * the protocol's (SQLITE_ERROR, ENOENT, …) is an internal detail: clients get `internal`.
+ */
 function errorCode(e: unknown): string {
-  if (e instanceof EngineError) return e.code;
   const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.length > 0 ? code : ErrorCode.internal;
+  return typeof code === 'string' && PROTOCOL_CODES.has(code) ? code : ErrorCode.internal;
 }
 
 /** The replay buffer is fed once per engine, not once per connection. */

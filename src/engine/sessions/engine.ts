@@ -14,6 +14,7 @@ import { END_REASONS, LIFECYCLE, inactivityTimeoutMs, startupEvents } from './li
 import { byRecentActivity, type NewSession, newSession } from './model';
 import type { CreateRequest, ProviderController } from './provider';
 import { reduce } from './reducer';
+import { requireWorkingDir } from './workingDir';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -213,7 +214,7 @@ export class SessionEngine {
   async createFromClient(req: CreateRequest): Promise<Session> {
     const c = this.controllers.find(x => x.provider === req.provider && x.createSession);
     if (!c?.createSession) throw new EngineError(ErrorCode.notSupported, `creating ${req.provider} sessions is not available yet`);
-    return c.createSession(req);
+    return c.createSession({ ...req, cwd: requireWorkingDir(req.cwd) });
   }
 
   async listModels(provider: Provider): Promise<ModelInfo[]> {

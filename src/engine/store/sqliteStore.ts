@@ -37,9 +37,17 @@ function rowToMessage(r: Record<string, unknown>): Message {
   } as Message;
 }
 
-/** Turns free text into an FTS5 query of quoted terms (prefix match on the last), so user input never errors. */
-export function ftsQuery(q: string): string {
-  const terms = q.split(/\s+/).map(t => t.replace(/"/g, '')).filter(Boolean).slice(0, 16);
+/**
+ * Turns free text into an FTS5 query of quoted terms (prefix match on the last), so no user input is
+ * FTS syntax: quotes, `*`, `NEAR(`, `col:` and control characters become plain text or separators.
+ * Undefined when nothing searchable is left (FTS5 rejects an empty query and a bare `""*`).
+ */
+export function toFtsQuery(q: string): string | undefined {
+  const terms = q.split(/[\s\p{Cc}\p{Cs}]+/u)
+    .map(t => t.replace(/"/g, ''))
+    .filter(t => /[\p{L}\p{N}]/u.test(t))
+    .slice(0, 16);
+  if (!terms.length) return undefined;
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
@@ -156,11 +164,12 @@ export function openStore(opts: OpenStoreOptions): Store {
     search(query, limit) {
       writer.flush();
       const q = query.trim();
-      if (!q) return [];
-      const rows = ftsAvailable
+      const fts = ftsAvailable ? toFtsQuery(q) : undefined;
+      if (!q || (ftsAvailable && !fts)) return [];
+      const rows = fts
         ? db.prepare(`SELECT m.id, m.session_id, m.seq, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-            WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC LIMIT ?`).all(ftsQuery(q), limit)
+            WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC LIMIT ?`).all(fts, limit)
         : db.prepare(`SELECT id, session_id, seq, substr(text, max(1, instr(lower(text), lower(?)) - 40), 120) AS snip
             FROM messages WHERE instr(lower(text), lower(?)) > 0 ORDER BY rowid DESC LIMIT ?`).all(q, q, limit);
       return rows.map(r => ({ sessionId: String(r.session_id), messageId: String(r.id), seq: Number(r.seq), snippet: String(r.snip ?? '') }));
