@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Screenshots of the extension in a real VS Code, against a data dir seeded with demo sessions.
-# Writes docs/screenshots/sidebar.png and vscode-{approval,diff}-{dark,light}.png (and the driver's
-# other shots to the dir given, default a temp dir), running the UI checks of test/host/shots.cjs.
-# Fails when the tree shows no sessions or a UI check fails.
+# Writes sidebar.png and vscode-{approval,diff}-{dark,light}.png into $FLIGHTDECK_SCREENSHOT_DIR
+# (default test-results/screenshots, git-ignored; the driver's other shots go to the dir given,
+# default a temp dir), running the UI checks of test/host/shots.cjs. Fails when the tree shows no
+# sessions or a UI check fails.
+#   --publish (npm run screenshots): also takes the session panel and web client pictures (their
+#   Chromium suites) and copies every picture the README shows into docs/screenshots/. Tests never
+#   write into tracked files; only this does, on request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+publish=0
+if [ "${1:-}" = --publish ]; then publish=1; shift; fi
+shots="${FLIGHTDECK_SCREENSHOT_DIR:-$root/test-results/screenshots}"
+export FLIGHTDECK_SCREENSHOT_DIR="$shots"
 if [ -z "${FLIGHTDECK_SKIP_BUILD:-}" ]; then npx tsc -p .; node esbuild.mjs; fi
 bash scripts/vscode-host.sh setup >/dev/null
 
@@ -13,7 +21,7 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-shots.XXXXXX")"
 out="${1:-$tmp/shots}"
 node scripts/seed-demo.mjs "$tmp/data"
 # Empty provider homes: only the seeded sessions appear, never the sessions of this machine.
-mkdir -p "$tmp/codex-home" "$tmp/claude-home" "$root/docs/screenshots"
+mkdir -p "$tmp/codex-home" "$tmp/claude-home" "$shots"
 cat > "$tmp/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
@@ -36,7 +44,15 @@ JSON
 # The UI checks' recording provider (test only) and where the checks report (scripts/test-host.sh reads it).
 FLIGHTDECK_TEST_CONTROLLER="$root/test/host/recordingController.cjs" FLIGHTDECK_TEST_DECISIONS="$tmp/decisions.jsonl" \
 FLIGHTDECK_UI_RESULTS="${FLIGHTDECK_UI_RESULTS:-$tmp/ui-results.json}" \
-FLIGHTDECK_DATA_DIR="$tmp/data" FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_SHOT_FILE="$root/docs/screenshots/sidebar.png" \
+FLIGHTDECK_DATA_DIR="$tmp/data" FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_SHOT_FILE="$shots/sidebar.png" \
 VSCODE_HOST_SETTINGS="$tmp/settings.json" VSCODE_HOST_VIEW_TITLE=Flightdeck VSCODE_HOST_SHOT_SCRIPT=test/host/shots.cjs \
   bash scripts/vscode-host.sh screenshot . "$out"
-echo "screenshots: $root/docs/screenshots/sidebar.png and $out"
+echo "screenshots: $shots/sidebar.png and $out"
+if [ "$publish" = 1 ]; then
+  npx mocha --no-config --timeout 60000 out/test/integration/webview-ui.test.js out/test/integration/hub-web.test.js
+  for f in docs/screenshots/*.png; do
+    [ -f "$shots/$(basename "$f")" ] || { echo "no new $(basename "$f") in $shots" >&2; exit 1; }
+    cp "$shots/$(basename "$f")" "$f"
+  done
+  echo "copied into docs/screenshots: $(cd docs/screenshots && echo *.png)"
+fi

@@ -3,7 +3,7 @@
 # Four runs: the main suite; the "broken store" suite with a data dir whose database cannot be
 # opened; the "newer-host" suite in code-server 4.139.1 (VS Code 1.139, extension host on Node 24,
 # where the bundled better-sqlite3 cannot load: the engine must run on node:sqlite); the screenshot
-# (docs/screenshots/sidebar.png, fails when the tree shows no sessions), counted as one test.
+# (test-results/screenshots/sidebar.png, fails when the tree shows no sessions), counted as one test.
 # Prints HOST-SUMMARY passed=N failed=M over all and exits non-zero when any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,10 @@ run_suite newer-host VSCODE_HOST_CS_VERSION=$NEWER_CS FLIGHTDECK_LEADER_DIR="$tm
 # and so does the screenshot itself.
 touch "$tmp/before-shot"
 ui="$tmp/ui-results.json"
-if FLIGHTDECK_SKIP_BUILD=1 FLIGHTDECK_UI_RESULTS="$ui" bash scripts/screenshots.sh "$tmp/shots" && [ docs/screenshots/sidebar.png -nt "$tmp/before-shot" ]; then
+shots="$tmp/screenshots"
+if FLIGHTDECK_SKIP_BUILD=1 FLIGHTDECK_UI_RESULTS="$ui" FLIGHTDECK_SCREENSHOT_DIR="$shots" bash scripts/screenshots.sh "$tmp/shots" &&
+   [ "$shots/sidebar.png" -nt "$tmp/before-shot" ]; then
+  mkdir -p test-results/screenshots && cp "$shots"/*.png test-results/screenshots/
   passed=$((passed + 1))
 else
   echo "screenshot of the sessions tree FAILED" >&2; failed=$((failed + 1)); rc=1

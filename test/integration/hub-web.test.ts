@@ -11,10 +11,10 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
 import { FakeClock, iso } from '../../src/engine/sessions/clock';
 import type { ProviderController } from '../../src/engine/sessions/provider';
+import { screenshotPath } from '../helpers/screenshots';
 import { type Rig, startRig } from './hub-harness';
 
 const REPO = path.resolve(__dirname, '../../..');
-const SCREENSHOT = path.join(REPO, 'docs/screenshots/web-client.png');
 
 /** Bundles the current web client source (the same way esbuild.mjs does) into `outdir`. */
 async function buildWeb(outdir: string): Promise<void> {
@@ -161,8 +161,7 @@ describe('hub web client (headless Chromium)', function () {
       assert.match(await page.textContent('.approval') ?? '', /npm test/);
       assert.match(await page.textContent('.transcript') ?? '', /token expiry/);
       assert.equal(await page.$$eval('.md strong', els => els.length) > 0, true, 'agent markdown rendered');
-      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT });
+      await page.screenshot({ path: screenshotPath('web-client.png') });
 
       await page.click('.approval button[data-decision="approved"]');
       await page.waitForSelector('.approval', { state: 'detached', timeout: 10_000 });

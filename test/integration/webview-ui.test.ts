@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ClientMessage, Message, ServerMessage, Session } from '../../src/engine/protocol';
 import type { WebviewToHost } from '../../webview/session/envelope';
 import { startPageServer, type PageServer } from '../fixtures/webview/pageServer';
+import { screenshotPath } from '../helpers/screenshots';
 import {
   LIMITER_CHANGE, ROUTES_CHANGE, SESSION_ID, everyKindMessages, makeApproval, makeMessage, makeQuestion, makeSession,
 } from '../fixtures/webview/sessionFixtures';
@@ -359,8 +360,7 @@ describe('session webview in Chromium', function () {
       assert.deepEqual(await p.cspViolations(), []);
       const background = await page.$eval('body', b => getComputedStyle(b).backgroundColor);
       assert.equal(background, theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(255, 255, 255)', 'the theme variables reach the page');
-      const file = path.join(ROOT, 'docs/screenshots', `session-panel-${theme}.png`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const file = screenshotPath(`session-panel-${theme}.png`);
       await page.screenshot({ path: file });
       assert.ok(fs.statSync(file).size > 20_000);
     });
