@@ -23,40 +23,61 @@ const LINE = /^FD-ACTIVATION (\{.*\})\s*$/m;
 const ENTRY = path.join('out', 'bench', 'host', 'activation-entry.js');
 
 /** code-server version vscode-host.sh runs (its default unless VSCODE_HOST_CS_VERSION says otherwise). */
+export const NEWER_CODE_SERVER = '4.139.1';
 export function hostCodeServerVersion(): string { return process.env.VSCODE_HOST_CS_VERSION || '4.100.3'; }
 
 function hostEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, VSCODE_HOST_CACHE: process.env.VSCODE_HOST_CACHE || path.join(os.homedir(), '.cache', 'vscode-host') };
+  return { ...process.env, VSCODE_HOST_CACHE: process.env.VSCODE_HOST_CACHE || path.resolve('.cache', 'vscode-host') };
 }
 
 /** Compiles the entry with the root tsconfig (`tsc -p .`) and makes sure the host is installed (idempotent). */
-export function prepareHostActivation(repo: string, log: (m: string) => void): string {
+export function prepareHostActivation(repo: string, log: (m: string) => void, csVersions: string[] = [hostCodeServerVersion()]): string {
   log('host activation: tsc -p . (bench/host/activation-entry.ts → out/bench/host/)');
   const tsc = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: repo, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`tsc -p . failed (${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
   const entry = path.join(repo, ENTRY);
   if (!fs.existsSync(entry)) throw new Error(`tsc -p . did not produce ${entry}`);
-  log('host activation: bash scripts/vscode-host.sh setup');
-  const setup = spawnSync('bash', ['scripts/vscode-host.sh', 'setup'], { cwd: repo, env: hostEnv(), encoding: 'utf8' });
-  if (setup.status !== 0) {
-    throw new Error(`scripts/vscode-host.sh setup failed (${setup.status}); skip this part with --skip hostActivation\n${setup.stdout}${setup.stderr}`);
+  for (const cs of csVersions) {
+    log(`host activation: bash scripts/vscode-host.sh setup (code-server ${cs})`);
+    const setup = spawnSync('bash', ['scripts/vscode-host.sh', 'setup'], { cwd: repo, env: { ...hostEnv(), VSCODE_HOST_CS_VERSION: cs }, encoding: 'utf8' });
+    if (setup.status !== 0) {
+      throw new Error(`scripts/vscode-host.sh setup failed (${setup.status}); skip this part with --skip hostActivation\n${setup.stdout}${setup.stderr}`);
+    }
   }
   return ENTRY;
 }
 
+/**
+ * The extension as the host loads it, but without `onStartupFinished`: the shipped manifest activates
+ * Flightdeck as soon as the window starts, which would leave nothing cold to time. Everything else
+ * (dist/, media/, node_modules/) is the checkout's own, linked.
+ */
+function coldCopy(repo: string, tmp: string): string {
+  const dir = path.join(tmp, 'ext');
+  fs.mkdirSync(dir);
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { activationEvents?: string[] };
+  manifest.activationEvents = (manifest.activationEvents ?? []).filter(e => e !== 'onStartupFinished');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  for (const f of ['dist', 'media', 'node_modules', 'out', 'README.md', 'LICENSE']) {
+    if (fs.existsSync(path.join(repo, f))) fs.symlinkSync(path.join(repo, f), path.join(dir, f));
+  }
+  return dir;
+}
+
 /** One host start with one activation. Keeps the run's folder (logs) when it fails, removes it otherwise. */
-export function hostActivationRun(repo: string, entry: string): Promise<HostActivationRun> {
+export function hostActivationRun(repo: string, entry: string, csVersion = hostCodeServerVersion()): Promise<HostActivationRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-host-act-'));
+  const ext = coldCopy(repo, tmp);
   const isolation = {
     FLIGHTDECK_DATA_DIR: path.join(tmp, 'data'), FLIGHTDECK_LEADER_DIR: path.join(tmp, 'run'),
     CODEX_HOME: path.join(tmp, 'codex-home'), CLAUDE_CONFIG_DIR: path.join(tmp, 'claude-home'),
   };
   fs.mkdirSync(isolation.CODEX_HOME);
   fs.mkdirSync(isolation.CLAUDE_CONFIG_DIR);
-  const env = { ...hostEnv(), ...isolation, VSCODE_HOST_RUN_DIR: path.join(tmp, 'host'), VSCODE_HOST_TIMEOUT: process.env.VSCODE_HOST_TIMEOUT || '240' };
+  const env = { ...hostEnv(), ...isolation, VSCODE_HOST_CS_VERSION: csVersion, VSCODE_HOST_RUN_DIR: path.join(tmp, 'host'), VSCODE_HOST_TIMEOUT: process.env.VSCODE_HOST_TIMEOUT || '240' };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn('bash', ['scripts/vscode-host.sh', 'test', '.', entry], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('bash', ['scripts/vscode-host.sh', 'test', ext, path.join(repo, entry)], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });

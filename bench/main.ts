@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/engine/store/driver';
 import { activationRun } from './activation';
-import { type HostActivationRun, hostActivationRun, hostCodeServerVersion, prepareHostActivation } from './hostActivation';
+import { type HostActivationRun, NEWER_CODE_SERVER, hostActivationRun, hostCodeServerVersion, prepareHostActivation } from './hostActivation';
 import { ensureCorpus, type Corpus } from './corpus';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { latencyClients, latencyRun, type LatencyRun } from './latency';
@@ -224,21 +224,24 @@ async function main(): Promise<void> {
 
   // ---- activation in the real extension host ----------------------------------------------
   if (!skip.has('hostActivation')) {
-    const entry = prepareHostActivation(REPO, log);
-    const cs = hostCodeServerVersion();
-    const runs: HostActivationRun[] = [];
-    for (let r = 0; r < repeats; r++) {
-      runs.push(await hostActivationRun(REPO, entry));
-      const x = runs[r];
-      log(`host activation ${r + 1}/${repeats}: activate() ${fmt(x.activateMs, 1)} ms, engine ready ${fmt(x.engineReadyMs, 1)} ms (${x.role}), whole host run ${fmt(x.wallMs / 1000, 1)} s`);
+    // Both hosts the package is tested in: VS Code 1.100 (Node 20) and 1.139 (Node 24, node:sqlite).
+    const versions = [hostCodeServerVersion(), NEWER_CODE_SERVER];
+    const entry = prepareHostActivation(REPO, log, versions);
+    for (const cs of versions) {
+      const runs: HostActivationRun[] = [];
+      for (let r = 0; r < repeats; r++) {
+        runs.push(await hostActivationRun(REPO, entry, cs));
+        const x = runs[r];
+        log(`host activation ${cs} ${r + 1}/${repeats}: activate() ${fmt(x.activateMs, 1)} ms, engine ready ${fmt(x.engineReadyMs, 1)} ms (${x.role}), whole host run ${fmt(x.wallMs / 1000, 1)} s`);
+      }
+      const a = median(runs.map(x => x.activateMs));
+      const ready = median(runs.map(x => x.engineReadyMs));
+      rows.push({ group: 'Extension', figure: `activate() in the real extension host (code-server ${cs}): \`await getExtension('flightdeck.flightdeck').activate()\`, one cold activation per host start`, value: `${fmt(a, 1)} ms`, goal: '≤ 50 ms', met: a <= 50 });
+      rows.push({ group: 'Extension', figure: `Engine ready in the real extension host (code-server ${cs}): from the same start until the returned API's ready() resolves`, value: `${fmt(ready, 1)} ms`, goal: '—', met: null });
+      details.push(`Host activation: ${runs.length} code-server ${cs} starts (VS Code ${runs[0].vscode}, extension host on Node ${runs[0].node}), role ${[...new Set(runs.map(x => x.role))].join('/')}; `
+        + `activate() ${runs.map(x => fmt(x.activateMs, 1)).join(' / ')} ms, engine ready ${runs.map(x => fmt(x.engineReadyMs, 1)).join(' / ')} ms, `
+        + `whole host run (server start, workbench, shutdown) ${runs.map(x => fmt(x.wallMs / 1000, 1)).join(' / ')} s.`);
     }
-    const a = median(runs.map(x => x.activateMs));
-    const ready = median(runs.map(x => x.engineReadyMs));
-    rows.push({ group: 'Extension', figure: `activate() in the real extension host (code-server ${cs}): \`await getExtension('flightdeck.flightdeck').activate()\`, one cold activation per host start`, value: `${fmt(a, 1)} ms`, goal: '< 50 ms', met: a < 50 });
-    rows.push({ group: 'Extension', figure: `Engine ready in the real extension host (code-server ${cs}): from the same start until the returned API's ready() resolves`, value: `${fmt(ready, 1)} ms`, goal: '—', met: null });
-    details.push(`Host activation: ${runs.length} code-server ${cs} starts (VS Code ${runs[0].vscode}, extension host on Node ${runs[0].node}), role ${[...new Set(runs.map(x => x.role))].join('/')}; `
-      + `activate() ${runs.map(x => fmt(x.activateMs, 1)).join(' / ')} ms, engine ready ${runs.map(x => fmt(x.engineReadyMs, 1)).join(' / ')} ms, `
-      + `whole host run (server start, workbench, shutdown) ${runs.map(x => fmt(x.wallMs / 1000, 1)).join(' / ')} s.`);
   }
 
   const durationS = (Date.now() - started.getTime()) / 1000;

@@ -18,6 +18,9 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/flightdeck-host.XXXXXX")"
 passed=0 failed=0 rc=0
 run_suite() { # run_suite <name> [VAR=value ...]
   local name="$1" out="$tmp/$1.log" code=0; shift
+  # Flightdeck activates when the window starts: its homes must be private before the host starts.
+  mkdir -p "$tmp/$name/codex-home" "$tmp/$name/claude-home"
+  set -- CODEX_HOME="$tmp/$name/codex-home" CLAUDE_CONFIG_DIR="$tmp/$name/claude-home" "$@"
   # on screen the per-run summary is renamed: the total at the end is the only HOST-SUMMARY line
   env "$@" FLIGHTDECK_HOST_SUITE="$name" bash scripts/vscode-host.sh test . out/test/host/index.js 2>&1 | tee "$out" |
     sed -u "s/^HOST-SUMMARY /host suite $name: /" || code=$?

@@ -38,7 +38,7 @@ echo "flightdeck.vsix: $(du -k "$VSIX" | cut -f1) KB packed, $(du -sk "$E" | cut
 
 has_runtime_files() {
   local f missing=0
-  for f in package.json LICENSE.txt readme.md dist/extension.js dist/cli.js dist/hook.js dist/web.js \
+  for f in package.json LICENSE.txt readme.md dist/extension.js dist/engine.js dist/cli.js dist/hook.js dist/web.js \
            node_modules/better-sqlite3/package.json node_modules/better-sqlite3/lib/index.js \
            node_modules/better-sqlite3/build/Release/better_sqlite3.node \
            media/flightdeck.svg media/walkthrough/detect.md media/walkthrough/claude-hooks.md \
@@ -98,9 +98,10 @@ installed_copy_activates_on_node_sqlite() {
   [ -n "$installed" ] || { echo "not installed"; return 1; }
   [ -f out/test/host/index.js ] || npx tsc -p . || return 1
   VSCODE_HOST_CS_VERSION=4.139.1 bash scripts/vscode-host.sh setup >/dev/null || return 1
-  # Its own leader and data folders, so no other engine on the machine is joined.
+  # Its own leader and data folders, so no other engine on the machine is joined; empty agent homes.
+  mkdir -p "$tmp/codex-home" "$tmp/claude-home"
   VSCODE_HOST_CS_VERSION=4.139.1 FLIGHTDECK_HOST_SUITE=newer-host \
-    FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_DATA_DIR="$tmp/data" \
+    FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_DATA_DIR="$tmp/data" CODEX_HOME="$tmp/codex-home" CLAUDE_CONFIG_DIR="$tmp/claude-home" \
     bash scripts/vscode-host.sh test "$installed" out/test/host/index.js > "$tmp/installed-host.log" 2>&1
   local rc=$?
   grep -E 'HOST-SUMMARY|✔|[0-9]+\)' "$tmp/installed-host.log" | sed 's/^HOST-SUMMARY /installed copy: /'

@@ -5,13 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProtocolClient } from './engine/protocol';
-import { buildHookCommand, installClaudeHooks } from './engine/claude/installer';
-import { defaultLeaderDir } from './engine/leader/election';
-import { type HubHandle, startHub } from './engine/hub/server';
-import { generateToken, isWellFormedToken } from './engine/hub/token';
-import { type Runtime, startRuntime } from './engine/runtime';
+import type { HubHandle } from './engine/hub/server';
+import type { Runtime } from './engine/runtime';
 import type { Services } from './engine/services';
-import { StoreLoadError } from './engine/store/db';
 import { AttentionNotifier } from './vscode/attentionNotifier';
 import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { registerCommands } from './vscode/commands';
@@ -20,6 +16,7 @@ import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
+import { engineModule, isErrorNamed } from './vscode/engineModule';
 import type { DriverPreference } from './engine/store/driver';
 
 /** What activate() returns: used by the host tests (and by nothing else). */
@@ -120,6 +117,9 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
   const { dataDir } = settings;
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   try {
+    // Past activate(): the engine bundle (zod, SQLite, watchers) loads after the window's activation returned.
+    await new Promise(resolve => setImmediate(resolve));
+    const { startRuntime } = engineModule();
     runtime = await startRuntime({
       ...settings, version, log: (level, msg) => log[level](msg),
       // Re-read when the codex app-server starts, so a changed path needs no reload.
@@ -143,7 +143,7 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
     context.subscriptions.push({ dispose: runtime.onRoleChange(role => log.info(`Flightdeck: this window is now the ${role}`)) });
     connection.attach(() => runtime!.connect());
   } catch (e) {
-    const message = e instanceof StoreLoadError ? e.message : `Flightdeck could not start its engine: ${(e as Error)?.message ?? e}`;
+    const message = isErrorNamed(e, 'StoreLoadError') ? e.message : `Flightdeck could not start its engine: ${(e as Error)?.message ?? e}`;
     log.error(e instanceof Error && e.stack ? e.stack : String(e));
     connection.fail(message);
     void vscode.window.showErrorMessage(message, 'Show Log').then(choice => { if (choice) log.show(); });
@@ -158,6 +158,7 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
     throw new EngineUnavailableError('Another window or `flightdeck serve` runs the Flightdeck engine: start the hub there.');
   }
   const cfg = vscode.workspace.getConfiguration('flightdeck');
+  const { generateToken, isWellFormedToken, startHub } = engineModule();
   let token = await context.secrets.get(HUB_TOKEN_KEY);
   if (!token || !isWellFormedToken(token)) {
     token = generateToken();
@@ -200,6 +201,7 @@ async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.Log
  * hook finds the engine through the per-machine leader folder, whichever process leads.
  */
 function installHooks(context: vscode.ExtensionContext, settings: Settings) {
+  const { buildHookCommand, defaultLeaderDir, installClaudeHooks } = engineModule();
   const hookCommand = buildHookCommand({
     hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: defaultLeaderDir(),
     nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,

@@ -4,7 +4,8 @@
 // focused session panel, or ask with a Quick Pick of the sessions they apply to.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { type ApprovalDecision, type FileChange, ProtocolError, type Session } from '../engine/protocol';
+import type { ApprovalDecision, FileChange, Session } from '../engine/protocol';
+import { isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
 import { needsAttention } from './sessionPresentation';
@@ -267,7 +268,7 @@ class UsageError extends Error {}
 function failure(e: unknown): Outcome & { ok: false } {
   if (e instanceof UsageError) return { ok: false, code: 'usage', message: e.message };
   if (e instanceof EngineUnavailableError) return { ok: false, code: 'engine_unavailable', message: e.message };
-  if (e instanceof ProtocolError) return { ok: false, code: e.code, message: e.message };
+  if (isErrorNamed(e, 'ProtocolError')) return { ok: false, code: String(e.code), message: e.message };
   return { ok: false, code: 'internal', message: `Flightdeck: ${(e as Error)?.message ?? String(e)}` };
 }
 

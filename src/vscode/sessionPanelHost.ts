@@ -3,7 +3,8 @@
 // Contract: webview/session/README.md. The page is untrusted input: every message it sends is
 // validated with the protocol's own schemas before it reaches the engine.
 import * as vscode from 'vscode';
-import { type ClientMessage, ErrorCode, type ProtocolClient, type ServerMessage, parseClientMessage } from '../engine/protocol';
+import type { ClientMessage, ProtocolClient, ServerMessage } from '../engine/protocol';
+import { engineModule } from './engineModule';
 import type { EngineConnection } from './engineConnection';
 
 /** UI requests of the page (webview/session/envelope.ts, re-validated here field by field). */
@@ -91,6 +92,7 @@ export class SessionPanelHost implements vscode.Disposable {
   }
 
   private relay(raw: unknown): void {
+    const { ErrorCode, parseClientMessage } = engineModule();
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
       this.log.warn(`session panel ${this.sessionId}: rejected a message from the page: ${parsed.message}`);

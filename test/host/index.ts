@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  // The extension activates lazily (on first use by a test), so these still reach it. A private
+  // Flightdeck activates at startup (onStartupFinished), possibly before this runs: scripts/test-host.sh
+  // sets these for the whole host; here they only fill in for a run started some other way. A private
   // leader dir keeps this window from attaching to any other Flightdeck engine on the machine.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-host-'));
   process.env.FLIGHTDECK_LEADER_DIR ||= path.join(tmp, 'run');
@@ -24,7 +25,9 @@ export function run(): Promise<void> {
   if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
   const files = fs.readdirSync(__dirname).filter(f => suite === 'main' ? f.endsWith('.test.js') : f === `${suite}.suite.js`);
   if (files.length === 0) return Promise.reject(new Error(`no host test files for suite "${suite}" in ${__dirname}`));
-  for (const f of files.sort()) mocha.addFile(path.join(__dirname, f));
+  // startup.test.js first: it checks that Flightdeck activated by itself, before any test touched it.
+  const order = (f: string) => (f === 'startup.test.js' ? '0' : '1') + f;
+  for (const f of files.sort((a, b) => order(a).localeCompare(order(b)))) mocha.addFile(path.join(__dirname, f));
 
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {

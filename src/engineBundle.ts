@@ -1,0 +1,10 @@
+// The engine side of the VS Code extension, bundled apart as dist/engine.js and required lazily after
+// activate() returns (src/vscode/engineModule.ts). Everything heavy lives here — zod schemas, SQLite,
+// chokidar, ws, the providers — so that loading dist/extension.js in every window costs little.
+export { installClaudeHooks, buildHookCommand } from './engine/claude/installer';
+export { defaultLeaderDir } from './engine/leader/election';
+export { startHub } from './engine/hub/server';
+export { generateToken, isWellFormedToken } from './engine/hub/token';
+export { startRuntime } from './engine/runtime';
+export { StoreLoadError } from './engine/store/db';
+export { ErrorCode, parseClientMessage } from './engine/protocol';
