@@ -1,14 +1,20 @@
-// SPEC §6: a notification with Approve / Deny / Open when a session starts waiting for the user.
+// SPEC §6: a notification when a session starts waiting for the user: Approve / Deny / Open for an
+// approval Flightdeck can decide; for one that only its terminal can answer (a passive session),
+// it says so and offers Take Over (where possible) and Open — never a decision that would fail.
 // Only on the transition (not for sessions that were already waiting when the list loaded), once
 // per request, and not while the session's own panel has focus (the card is in front of the user).
 import * as vscode from 'vscode';
+import { needsAttention } from '../engine/protocol/uiPolicy';
+import { attentionMessage } from './attentionMessage';
 import type { SessionChange, SessionsTree } from './sessionsTree';
-import { PROVIDER_LABELS, needsAttention } from './sessionPresentation';
 
 export class AttentionNotifier implements vscode.Disposable {
   private readonly sub: vscode.Disposable;
   /** Sessions notified about (read by tests). */
   readonly notified: string[] = [];
+
+  /** Each notification's text and buttons (read by tests). */
+  readonly shown: { sessionId: string; message: string; actions: string[] }[] = [];
 
   /** Sessions not notified because their panel had focus (read by tests). */
   readonly skippedFocused: string[] = [];
@@ -25,16 +31,11 @@ export class AttentionNotifier implements vscode.Disposable {
     if (!vscode.workspace.getConfiguration('flightdeck').get<boolean>('notifications.enabled', true)) return;
     if (this.panels.activeSessionId === after.id && vscode.window.state.focused) { this.skippedFocused.push(after.id); return; }
     this.notified.push(after.id);
-    const who = `${PROVIDER_LABELS[after.provider]} · ${after.displayName}`;
-    const approval = after.workStatus === 'needsApproval' ? after.pendingApproval : null;
-    const what = approval
-      ? `wants to run ${approval.command ?? approval.toolName ?? approval.kind}`
-      : `asks: ${after.pendingQuestion?.questions[0]?.question ?? 'a question'}`;
-    const actions = approval ? ['Approve', 'Deny', 'Open'] : ['Open'];
-    void vscode.window.showWarningMessage(`${who} ${what}`, ...actions).then(choice => {
-      if (choice === 'Approve') void vscode.commands.executeCommand('flightdeck.approve', after.id, approval?.approvalId);
-      else if (choice === 'Deny') void vscode.commands.executeCommand('flightdeck.deny', after.id, approval?.approvalId);
-      else if (choice === 'Open') void vscode.commands.executeCommand('flightdeck.openSession', after.id);
+    const { message, buttons } = attentionMessage(after);
+    this.shown.push({ sessionId: after.id, message, actions: buttons.map(b => b.label) });
+    void vscode.window.showWarningMessage(message, ...buttons.map(b => b.label)).then(choice => {
+      const b = buttons.find(x => x.label === choice);
+      if (b) void vscode.commands.executeCommand(b.command, ...b.args);
     });
   }
 }

@@ -151,7 +151,7 @@ describe('session webview in Chromium', function () {
     const { page } = p;
     await page.waitForSelector('.approval-card', WAIT);
     assert.match(await page.$eval('.approval-command', e => e.textContent!), /rm -rf node_modules && npm ci/);
-    assert.deepEqual(await page.$$eval('.approval-actions button', b => b.map(x => x.textContent)), ['Approve', 'Approve for session', 'Deny', 'Deny & stop'],
+    assert.deepEqual(await page.$$eval('.approval-actions button', b => b.map(x => x.textContent)), ['Approve', 'Approve for session', 'Deny', 'Deny and stop'],
       'no "Always" unless the provider offers it');
     assert.match(await page.$eval('button[data-decision="approved"]', b => b.title), /\((Ctrl\+|⌘)Enter\)/);
     assert.match(await page.$eval('button[data-decision="denied"]', b => b.title), /\((Ctrl\+|⌘)Backspace\)/);
@@ -229,6 +229,21 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$eval('.autonomy select', s => (s).disabled), true);
     await page.click('.composer.passive button');
     assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
+  });
+
+  it('a passive approval offers no decision: it says the terminal waits, with Take over', async () => {
+    const p = await openPanel();
+    const approval = makeApproval({ approvalId: 'call_9', version: 0, options: [] });
+    await p.snapshot(makeSession({ mode: 'passive', workStatus: 'needsApproval', pendingApproval: approval, pendingApprovals: [approval] }), [makeMessage(1)]);
+    const { page } = p;
+    await page.waitForSelector('.approval-card.in-terminal', WAIT);
+    assert.equal(await page.$$eval('.approval-card button[data-decision]', b => b.length), 0, 'no Approve / Deny for an approval only the terminal can answer');
+    assert.match(await page.$eval('.approval-notice', e => e.textContent!), /^Waiting for approval in its terminal/);
+    assert.match(await page.$eval('.approval-command', e => e.textContent!), /rm -rf node_modules/, 'what waits is still shown');
+    await page.keyboard.press('Control+Enter');
+    await page.click('.approval-card button[data-action="takeover"]');
+    assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
+    assert.equal((await p.posted()).filter(x => x.channel === 'protocol' && x.message.type === 'approve_tool').length, 0, 'Ctrl+Enter decides nothing');
   });
 
   it('streams text into the same row, pages older items in, and resubscribes after a missed revision', async () => {

@@ -11,6 +11,8 @@ import { iso } from '../../src/engine/sessions/clock';
 import type { SessionEvent } from '../../src/engine/sessions/events';
 import { type NewSession, newSession } from '../../src/engine/sessions/model';
 import { reduce } from '../../src/engine/sessions/reducer';
+import { attentionMessage } from '../../src/vscode/attentionMessage';
+import { contextValueOf, groupOf } from '../../src/vscode/sessionPresentation';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const approval = (id: string, over: Partial<PendingApproval> = {}): PendingApproval => ({
@@ -101,5 +103,23 @@ describe('UI policy', () => {
     assert.equal(approvalSubject(approval('a')), 'rm -rf build (in /w/proj)');
     assert.equal(approvalSubject(approval('b', { command: null, kind: 'fileChange', changes: [{ path: 'a.py', kind: 'add', diff: '' }, { path: 'b.py', kind: 'update', diff: '' }] })), 'a.py, b.py');
     assert.equal(approvalSubject(approval('c', { command: null, kind: 'permission', toolName: 'Bash' })), 'Bash');
+  });
+
+  it('the tree groups and the notification follow the same rule; terminal-only approvals get no Approve/Deny anywhere', () => {
+    for (const { name, s, needs } of STATES) assert.equal(groupOf(s) === 'attention', needs, name);
+    const byName = (n: string) => STATES.find(x => x.name.startsWith(n))!.s;
+    // package.json menus offer Approve / Deny for `viewItem =~ /:needsApproval$/`.
+    const approveMenu = /:needsApproval$/;
+    assert.match(contextValueOf(byName('direct approval')), approveMenu);
+    assert.doesNotMatch(contextValueOf(byName('passive approval')), approveMenu);
+    assert.match(contextValueOf(byName('passive approval')), /^session:codex:passive:active:needsApproval:inTerminal$/);
+
+    const direct = attentionMessage(byName('direct approval'));
+    assert.deepEqual(direct.buttons.map(b => b.label), ['Approve', 'Deny', 'Open']);
+    assert.match(direct.message, /wants approval: rm -rf build \(in \/w\/proj\)/);
+    const passive = attentionMessage(byName('passive approval'));
+    assert.deepEqual(passive.buttons.map(b => b.label), ['Take Over', 'Open']);
+    assert.match(passive.message, /Waiting for approval in its terminal/);
+    assert.deepEqual(attentionMessage(byName('question')).buttons.map(b => b.label), ['Open']);
   });
 });

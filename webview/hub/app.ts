@@ -75,6 +75,8 @@ export class App implements ViewActions {
 
   interrupt(s: Session): void { this.call({ type: 'interrupt_session', sessionId: s.id }); }
 
+  takeOver(s: Session): void { this.call({ type: 'takeover_session', sessionId: s.id }); }
+
   pickOption(questionPart: string, label: string, multi: boolean): void {
     const set = this.draft.picked.get(questionPart) ?? new Set<string>();
     if (set.has(label)) set.delete(label);

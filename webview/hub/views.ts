@@ -2,7 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
 import type { ClientState } from '../../src/engine/hub/clientState';
-import { needsAttention } from '../../src/engine/protocol/uiPolicy';
+import { approvalOffer, needsAttention } from '../../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { renderMessage, type TranscriptActions } from './transcript';
 
@@ -12,6 +12,7 @@ export interface ViewActions extends TranscriptActions {
   decide(s: Session, a: PendingApproval, d: ApprovalDecision): void;
   send(s: Session, text: string): void;
   interrupt(s: Session): void;
+  takeOver(s: Session): void;
   loadOlder(s: Session): void;
   pickOption(questionPart: string, label: string, multi: boolean): void;
   answer(s: Session): void;
@@ -21,9 +22,6 @@ export type Connection = 'connecting' | 'online' | 'offline';
 
 const WORK_LABEL: Record<Session['workStatus'], string> = {
   working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
-};
-const DECISION_LABEL: Record<ApprovalDecision, string> = {
-  approved: 'Approve', approved_for_session: 'Approve for session', approved_always: 'Always approve', denied: 'Deny', abort: 'Deny and stop',
 };
 
 export { needsAttention };
@@ -78,7 +76,9 @@ export function listView(sessions: Session[], selected: string | null): HTMLElem
     ...groups.filter(([, g]) => g.length).map(([title, g]) => h('section', {}, h('h2', {}, title, h('span', { class: 'n' }, String(g.length))), ...g.map(s => row(s, s.id === selected, now)))));
 }
 
-function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewActions): HTMLElement {
+function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewActions): HTMLElement | null {
+  const offer = approvalOffer(s, a);
+  if (!offer) return null;
   const what = a.kind === 'exec' ? 'Run a command' : a.kind === 'fileChange' ? 'Change files' : `Use ${a.toolName ?? 'a tool'}`;
   const queue = s.pendingApprovals.length;
   return h('section', { class: 'approval', 'aria-label': 'Approval needed' },
@@ -87,10 +87,12 @@ function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewAc
     a.cwd ? h('div', { class: 'muted small' }, `in ${a.cwd}`) : null,
     a.reason ? h('p', {}, a.reason) : null,
     a.changes?.length ? h('ul', { class: 'files' }, ...a.changes.map(c => h('li', {}, h('span', { class: `chip k-${c.kind}` }, c.kind), h('code', {}, c.path)))) : null,
-    h('div', { class: 'buttons' }, ...a.options.map(d => h('button', {
-      type: 'button', class: d === 'approved' ? 'primary' : d === 'denied' || d === 'abort' ? 'danger' : 'secondary',
-      'data-decision': d, disabled: busy, onclick: () => act.decide(s, a, d),
-    }, DECISION_LABEL[d]))));
+    offer.notice ? h('p', { class: 'approval-notice', role: 'status' }, offer.notice) : null,
+    h('div', { class: 'buttons' },
+      ...offer.actions.map(x => h('button', {
+        type: 'button', class: x.tone, title: x.description, 'data-decision': x.decision, disabled: busy, onclick: () => act.decide(s, a, x.decision),
+      }, x.label)),
+      offer.takeOver ? h('button', { type: 'button', class: 'secondary', 'data-action': 'takeover', onclick: () => act.takeOver(s) }, 'Take over') : null));
 }
 
 /** The user's answer in progress, kept by the app across re-renders (inputs keep their text). */

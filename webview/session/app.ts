@@ -10,6 +10,7 @@ import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
 import type { ApprovalDecision, Autonomy, FileChange, Message } from './types';
 import { VirtualList } from './virtualList';
+import { approvalActions, approvalOffer } from '../../src/engine/protocol/uiPolicy';
 import { approvalTemplate, decisionForKey } from './views/approvalCard';
 import { changesTemplate } from './views/changesView';
 import { composerTemplate } from './views/composer';
@@ -148,6 +149,8 @@ export class SessionApp {
     this.request({ type: 'send_message', sessionId: this.sessionId, text });
   }
 
+  private takeOver(): void { this.request({ type: 'takeover_session', sessionId: this.sessionId }); }
+
   private interrupt(): void { this.request({ type: 'interrupt_session', sessionId: this.sessionId }); }
 
   private setAutonomy(autonomy: Autonomy): void {
@@ -185,7 +188,7 @@ export class SessionApp {
     // Ctrl+Backspace still deletes a word in a field that has text; an empty field lets it deny.
     const field = e.target as HTMLInputElement | HTMLTextAreaElement;
     const editing = e.key === 'Backspace' && (field?.tagName === 'TEXTAREA' || field?.tagName === 'INPUT') && field.value !== '';
-    if (decision && !editing && this.state.pendingApproval && this.state.pendingApproval.options.includes(decision)) {
+    if (decision && !editing && this.state.pendingApproval && approvalActions(this.state.pendingApproval).some(x => x.decision === decision)) {
       e.preventDefault();
       this.decide(decision);
       return;
@@ -245,18 +248,19 @@ export class SessionApp {
       ${this.loadingOlder ? html`<div class="banner info" role="status">Loading earlier messages…</div>` : nothing}`, this.bannerEl);
 
     if (!s) { render(nothing, this.dockEl); return; }
+    const offer = a ? approvalOffer(s, a) : null;
     const relatedChanges = a ? a.changes ?? (a.itemId ? this.state.message(a.itemId)?.changes : null) ?? [] : [];
     render(html`
       ${changesTemplate(s.turnDiff, this.changesOpen, open => { this.changesOpen = open; }, c => this.openDiff(null, s.currentTurnId, c))}
       ${q ? questionTemplate(q, this.sentQuestionId === q.questionId, answers => this.answer(answers)) : nothing}
-      ${a ? approvalTemplate({
-        approval: a, queueLength: Math.max(1, s.pendingApprovals.length), changes: relatedChanges,
+      ${offer ? approvalTemplate({
+        approval: offer.approval, offer, queueLength: Math.max(1, s.pendingApprovals.length), changes: relatedChanges,
         sentDecision: this.sentApproval?.decision ?? null,
-      }, d => this.decide(d), c => this.openDiff(a.itemId ?? null, s.currentTurnId, c)) : nothing}
+      }, d => this.decide(d), c => this.openDiff(offer.approval.itemId ?? null, s.currentTurnId, c), () => this.takeOver()) : nothing}
       ${composerTemplate(s, {
         send: text => this.send(text),
         interrupt: () => this.interrupt(),
-        takeOver: () => this.request({ type: 'takeover_session', sessionId: this.sessionId }),
+        takeOver: () => this.takeOver(),
         resume: () => this.request({ type: 'resume_session', sessionId: this.sessionId }),
         history: (direction, draft) => this.history.step(direction, draft),
       })}`, this.dockEl);
