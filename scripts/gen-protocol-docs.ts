@@ -189,7 +189,11 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   resume_session: 'Resume an ended direct session; answered with `result`.',
   takeover_session: 'Turn a passive Codex session (started in a terminal) into a direct one you can drive; answered with `result`.',
   list_models: 'The models a provider offers; answered with `models_list`.',
-  search: 'Full-text search over every transcript; answered with `search_results`.',
+  search: 'Full-text search over every transcript (live, past and archived sessions of both agents), newest hits first, the last word also as a prefix; `filters` narrow it by agent, project (`cwd`), date range and role (`prompts`: the user\'s prompts, `replies`: agent replies, `commands`). Answered with `search_results`.',
+  list_history_groups: 'Past sessions (SPEC §11), which never join `sessions_list`: without `cwd`, the projects (cwd) with counts; with `cwd` (`null`: sessions without a folder), that project\'s days in the client\'s time zone (`utcOffsetMinutes`). `scope` `archived` lists archived sessions instead. Answered with `history_groups`.',
+  list_history_sessions: 'One page (default 100, at most 200) of a project\'s past sessions, of one `day` when given, newest first; pass the answer\'s `nextCursor` as `cursor` for the next page. Answered with `history_sessions`. A past session opens with `subscribe_session` like any other and joins the list when it changes (resumed, its file grows).',
+  archive_session: 'Archive an ended session (`archived: false` un-archives it): hidden from the list and History, still found by `search`. List subscribers get `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
+  delete_session: 'Delete an ended session and its items from the store; every list subscriber gets `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
 };
 
 const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
@@ -199,7 +203,7 @@ const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   session_snapshot: 'Answer to `subscribe_session`: the whole session and its last 200 messages (long fields cut).',
   session_delta: 'A session changed. Sent to list subscribers and to subscribers of the session.',
   session_created: 'A new session (list subscribers).',
-  session_removed: 'A session is gone from the list (list subscribers).',
+  session_removed: 'A session is gone from the list (list subscribers): deleted, archived, or pruned by the retention setting.',
   session_ended: 'A session ended, with its reason (list and session subscribers). The state change itself is in the `session_delta` of the same revision.',
   message_appended: 'A new transcript item (session subscribers).',
   message_updated: 'A transcript item changed (session subscribers): `message` holds its `id` and the changed fields. Streaming text arrives this way, at most every 50 ms per session, and `text` is always the whole text so far, never an increment.',
@@ -208,7 +212,9 @@ const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   messages_page: 'Answer to `load_messages`.',
   message: 'Answer to `get_message`: the item whole.',
   models_list: 'Answer to `list_models`.',
-  search_results: 'Answer to `search`.',
+  search_results: 'Answer to `search`: hits newest first, each with its session\'s name, agent, project and the message\'s time and kind; group them by `sessionId` to show results per session.',
+  history_groups: 'Answer to `list_history_groups`: projects (`day` null) or days of a project, with counts.',
+  history_sessions: 'Answer to `list_history_sessions`: one page of past sessions; `nextCursor` is null on the last page.',
   result: 'Success of a request that returns no data of its own.',
   resync: 'The hub dropped events for you (you read too slowly). Without `sessionId`: send `subscribe_list` again. With `sessionId`: send `subscribe_session` with your `sinceRevision`.',
   error: 'A request failed, or a frame could not be read. Carries the `requestId` when the request had one.',

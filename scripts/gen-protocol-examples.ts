@@ -46,7 +46,11 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   resume_session: { type: 'resume_session', requestId: 'r17', sessionId: SID },
   takeover_session: { type: 'takeover_session', requestId: 'r18', sessionId: SID },
   list_models: { type: 'list_models', requestId: 'r19', provider: 'codex' },
-  search: { type: 'search', requestId: 'r20', query: 'flaky checkout', limit: 20 },
+  search: { type: 'search', requestId: 'r20', query: 'flaky check', limit: 20, filters: { provider: 'codex', cwd: '/home/dev/shop', since: '2026-03-01T00:00:00.000Z', role: 'prompts' } },
+  list_history_groups: { type: 'list_history_groups', requestId: 'r21', cwd: '/home/dev/shop', utcOffsetMinutes: 60 },
+  list_history_sessions: { type: 'list_history_sessions', requestId: 'r22', cwd: '/home/dev/shop', day: '2026-03-14', utcOffsetMinutes: 60, limit: 100 },
+  archive_session: { type: 'archive_session', requestId: 'r23', sessionId: SID, archived: true },
+  delete_session: { type: 'delete_session', requestId: 'r24', sessionId: SID },
 };
 
 export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
@@ -65,7 +69,9 @@ export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
   messages_page: { type: 'messages_page', requestId: 'r7', sessionId: SID, messages: [{ ...exampleMessage, id: 'item_10', seq: 40, kind: 'user', text: 'Fix the flaky checkout test', status: null }], hasMore: false },
   message: { type: 'message', requestId: 'r8', message: { ...exampleMessage, id: 'item_9', seq: 39, kind: 'command', text: '', command: 'npm test', output: '…the whole output…', exitCode: 0 } },
   models_list: { type: 'models_list', requestId: 'r19', provider: 'codex', models: [{ id: 'gpt-5.1-codex', displayName: 'GPT-5.1 Codex', isDefault: true }] },
-  search_results: { type: 'search_results', requestId: 'r20', query: 'flaky checkout', results: [{ sessionId: SID, messageId: 'item_10', seq: 40, displayName: 'Fix the flaky checkout test', snippet: 'Fix the [flaky] [checkout] test' }] },
+  search_results: { type: 'search_results', requestId: 'r20', query: 'flaky checkout', results: [{ sessionId: SID, messageId: 'item_10', seq: 40, displayName: 'Fix the flaky checkout test', snippet: 'Fix the [flaky] [checkout] test', provider: 'codex', cwd: '/home/dev/shop', projectName: 'shop', kind: 'user', createdAt: '2026-03-14T09:20:11.042Z' }] },
+  history_groups: { type: 'history_groups', requestId: 'r21', cwd: '/home/dev/shop', scope: 'history', groups: [{ cwd: '/home/dev/shop', day: '2026-03-14', label: '2026-03-14', count: 3, lastActivityAt: T }] },
+  history_sessions: { type: 'history_sessions', requestId: 'r22', cwd: '/home/dev/shop', day: '2026-03-14', scope: 'history', sessions: [{ ...exampleSession, status: 'ended', workStatus: 'idle', pendingApprovals: [], pendingApproval: null, endedAt: T, endReason: 'history' }], nextCursor: null },
   result: { type: 'result', requestId: 'r11', ok: true, sessionId: SID },
   resync: { type: 'resync', sessionId: SID, reason: 'slow_client' },
   error: { type: 'error', requestId: 'r11', code: 'stale_approval', message: 'approval call_7Qx is no longer pending (already decided or withdrawn)' },

@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
         const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
         hubChange = hubChange.then(() => applyHubSetting(context, log, change));
       }
-      if (['dataDir', 'codex.home', 'sqliteDriver', 'claude.approvalsFromFlightdeck', 'claude.approvalTimeoutSeconds'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
+      if (['dataDir', 'codex.home', 'sqliteDriver', 'claude.approvalsFromFlightdeck', 'claude.approvalTimeoutSeconds', 'history.retentionDays'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
     }));
 
   // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
@@ -96,7 +96,7 @@ export async function deactivate(): Promise<void> {
 
 interface Settings {
   dataDir: string; codexHome?: string; claudeHome?: string; codexPath?: string; claudePath?: string; sqliteDriver: DriverPreference;
-  claudeApprovals: boolean; claudeApprovalTimeoutMs: number;
+  claudeApprovals: boolean; claudeApprovalTimeoutMs: number; retentionDays: number;
 }
 
 /** dataDir, codex.home and sqliteDriver are read once at start (offerReload); the rest is re-read where used. */
@@ -110,6 +110,7 @@ function readSettings(context: vscode.ExtensionContext): Settings {
     sqliteDriver: cfg.get<DriverPreference>('sqliteDriver', 'auto'),
     claudeApprovals: cfg.get<boolean>('claude.approvalsFromFlightdeck', true),
     claudeApprovalTimeoutMs: Math.max(5, cfg.get<number>('claude.approvalTimeoutSeconds', 600)) * 1000,
+    retentionDays: Math.max(0, Math.floor(cfg.get<number>('history.retentionDays', 365))),
   };
 }
 

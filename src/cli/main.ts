@@ -1,14 +1,17 @@
 // The `flightdeck` command line.
 import { parseArgs } from 'node:util';
+import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
 import { defaultDataDir, serve } from './serve';
 
 const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
                        [--claude-home DIR] [--token TOKEN] [--allow-non-loopback] [--allowed-origin URL]...
-                       [--log-level debug|info|warn|error] [--install-claude-hooks]
+                       [--log-level debug|info|warn|error] [--install-claude-hooks] [--retention-days 365]
 
   serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)
           --install-claude-hooks  first add Flightdeck's hooks to <claude-home>/settings.json (kept
-                                  idempotent; the user's own hooks stay), then serve`;
+                                  idempotent; the user's own hooks stay), then serve
+          --retention-days N      delete ended sessions last active more than N days ago, with their
+                                  items, at start and daily (default 365; 0 keeps everything)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
         'allowed-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string', default: 'info' },
         'install-claude-hooks': { type: 'boolean', default: false },
+        'retention-days': { type: 'string', default: String(DEFAULT_RETENTION_DAYS) },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -44,6 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`flightdeck: --port must be a number from 0 to 65535\n`);
     return 2;
   }
+  const retentionDays = Number(values['retention-days']);
+  if (!Number.isInteger(retentionDays) || retentionDays < 0) {
+    process.stderr.write(`flightdeck: --retention-days must be a whole number of days (0 keeps everything)\n`);
+    return 2;
+  }
   const level = values['log-level'];
   if (!['debug', 'info', 'warn', 'error'].includes(level!)) {
     process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
@@ -53,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     host: values.host!, port, dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'],
     claudeHome: values['claude-home'], token: values.token, allowNonLoopback: values['allow-non-loopback']!,
     allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info', installClaudeHooks: values['install-claude-hooks']!,
+    retentionDays,
   });
   return -1; // keeps running until a signal
 }

@@ -22,6 +22,8 @@ export interface ServeOptions {
   allowedOrigins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   installClaudeHooks?: boolean;
+  /** Ended sessions older than this many days are deleted (0 keeps all). */
+  retentionDays?: number;
 }
 
 export function defaultDataDir(): string {
@@ -54,7 +56,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => { void stop('SIGTERM'); });
 
   runtime = await startRuntime({
-    dataDir: o.dataDir, version, log, codexHome: o.codexHome, claudeHome: o.claudeHome,
+    dataDir: o.dataDir, version, log, codexHome: o.codexHome, claudeHome: o.claudeHome, retentionDays: o.retentionDays,
     onLeader: async services => {
       hub = await startHub({
         engine: services.engine, replay: services.replay, host: o.host, port: o.port, token,

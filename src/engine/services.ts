@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createClaudeIntegration } from './claude/integration';
 import { createCodexDirect } from './codex/direct';
 import { createCodexWatcher, defaultCodexHome } from './codex/watcher';
+import { startRetention } from './history/retention';
 import { ReplayBuffer } from './hub/replay';
 import { attachReplay } from './hub/connection';
 import { type Clock, systemClock } from './sessions/clock';
@@ -32,6 +33,8 @@ export interface ServiceOptions {
   /** Hold Claude permission prompts for a decision made in Flightdeck (default true). */
   claudeApprovals?: boolean;
   claudeApprovalTimeoutMs?: number;
+  /** Delete ended sessions last active more than this many days ago, at start and daily; 0 or absent keeps all. */
+  retentionDays?: number;
   /** Turn providers off (tests of the core, benchmarks). */
   providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean };
 }
@@ -55,6 +58,10 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   const on = { codexDirect: true, codexWatcher: true, claude: true, ...opts.providers };
   const codexHome = opts.codexHome ?? defaultCodexHome();
   const log = opts.log;
+  if (opts.retentionDays && opts.retentionDays > 0) {
+    const retention = startRetention({ engine, clock, days: opts.retentionDays, log });
+    stoppers.push(() => retention.stop());
+  }
 
   // A provider that cannot start (no codex binary, an unreadable folder) is logged and left out;
   // the engine and the other providers keep running.

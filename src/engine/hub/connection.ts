@@ -154,9 +154,31 @@ export class ClientConnection {
         return;
       case 'search':
         this.send({
-          type: 'search_results', requestId: msg.requestId, query: msg.query, results: engine.search(msg.query, msg.limit ?? 50),
+          type: 'search_results', requestId: msg.requestId, query: msg.query, results: engine.search(msg.query, msg.limit ?? 50, msg.filters),
           degraded: !engine.store.ftsAvailable || undefined,
         });
+        return;
+      case 'list_history_groups': {
+        const scope = msg.scope ?? 'history';
+        this.send({
+          type: 'history_groups', requestId: msg.requestId, cwd: msg.cwd, scope,
+          groups: engine.historyGroups({ cwd: msg.cwd, scope, utcOffsetMinutes: msg.utcOffsetMinutes }),
+        });
+        return;
+      }
+      case 'list_history_sessions': {
+        const scope = msg.scope ?? 'history';
+        const page = engine.historySessions({ cwd: msg.cwd, day: msg.day, scope, utcOffsetMinutes: msg.utcOffsetMinutes, limit: msg.limit, cursor: msg.cursor });
+        this.send({ type: 'history_sessions', requestId: msg.requestId, cwd: msg.cwd, day: msg.day ?? null, scope, ...page });
+        return;
+      }
+      case 'archive_session':
+        engine.archive(msg.sessionId, msg.archived ?? true);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'delete_session':
+        engine.deleteSession(msg.sessionId);
+        this.ok(msg, { sessionId: msg.sessionId });
         return;
     }
   }

@@ -1,12 +1,29 @@
 // Every message that crosses a boundary (WebSocket, leader socket, webview postMessage) is one of
 // these schemas, told apart by `type`. Requests may carry a requestId that the answer echoes.
 import { z } from 'zod';
-import { ApprovalDecision, Autonomy, Message, PendingApproval, Provider, Session, TokenUsage } from './session';
+import { ApprovalDecision, Autonomy, Message, MessageKind, PendingApproval, Provider, Session, Timestamp, TokenUsage } from './session';
 
 export const PROTOCOL_VERSION = 1;
 
 const req = { requestId: z.string().max(200).optional() };
 const sessionRef = { ...req, sessionId: z.string().min(1).max(200) };
+
+/** A local calendar day, YYYY-MM-DD. */
+export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** History is grouped by the client's local day: its offset from UTC in minutes (e.g. +60 for UTC+1). */
+const utcOffset = { utcOffsetMinutes: z.number().int().min(-840).max(840).optional() };
+/** Which past sessions: `history` (ended, not archived; the default) or `archived`. */
+export const HistoryScope = z.enum(['history', 'archived']);
+/** Search filters; every one is optional. role: only my prompts / only agent replies / only commands. */
+export const SearchFilters = z.object({
+  provider: Provider.optional(),
+  /** The project: a session's cwd (null: sessions without one). */
+  cwd: z.string().max(4096).nullable().optional(),
+  /** Messages created at or after / before these instants (ISO-8601). */
+  since: Timestamp.optional(),
+  until: Timestamp.optional(),
+  role: z.enum(['all', 'prompts', 'replies', 'commands']).optional(),
+});
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), ...req, protocolVersion: z.number().int(), client: z.string().max(200).optional() }),
@@ -39,12 +56,41 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume_session'), ...sessionRef }),
   z.object({ type: z.literal('takeover_session'), ...sessionRef, force: z.boolean().optional() }),
   z.object({ type: z.literal('list_models'), ...req, provider: Provider }),
-  z.object({ type: z.literal('search'), ...req, query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(200).optional() }),
+  z.object({
+    type: z.literal('search'), ...req, query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(200).optional(),
+    filters: SearchFilters.optional(),
+  }),
+  /** Without cwd: the projects (cwd) of past sessions with counts; with cwd (null = no folder): that project's days. */
+  z.object({
+    type: z.literal('list_history_groups'), ...req, cwd: z.string().max(4096).nullable().optional(), scope: HistoryScope.optional(), ...utcOffset,
+  }),
+  /** One page of a project's past sessions (of one day when `day` is set), newest first; `cursor` continues a page. */
+  z.object({
+    type: z.literal('list_history_sessions'), ...req, cwd: z.string().max(4096).nullable(), day: Day.optional(), scope: HistoryScope.optional(),
+    ...utcOffset, limit: z.number().int().min(1).max(200).optional(), cursor: z.string().max(1000).optional(),
+  }),
+  /** Archive (hidden from the list and History, kept for search) or un-archive an ended session. */
+  z.object({ type: z.literal('archive_session'), ...sessionRef, archived: z.boolean().optional() }),
+  /** Removes an ended session and its items from the store; session_removed tells every list. */
+  z.object({ type: z.literal('delete_session'), ...sessionRef }),
   z.object({ type: z.literal('ping'), ...req }),
 ]);
 
 export const SearchHit = z.object({
-  sessionId: z.string(), messageId: z.string(), seq: z.number().int(), displayName: z.string(), snippet: z.string(),
+  sessionId: z.string(), messageId: z.string(), seq: z.number().int(), displayName: z.string(),
+  /** The matching text around the hit; matched terms are wrapped in [ and ]. */
+  snippet: z.string(),
+  provider: Provider.optional(),
+  cwd: z.string().nullish(),
+  projectName: z.string().nullish(),
+  kind: MessageKind.optional(),
+  /** When the message was written. */
+  createdAt: Timestamp.optional(),
+});
+/** A project (day null) or one day of a project, with how many past sessions it holds. */
+export const HistoryGroup = z.object({
+  cwd: z.string().nullable(), day: Day.nullable(), label: z.string(), count: z.number().int().nonnegative(),
+  lastActivityAt: Timestamp,
 });
 export const ModelInfo = z.object({
   id: z.string(), displayName: z.string(), description: z.string().nullish(), isDefault: z.boolean().nullish(),
@@ -84,6 +130,13 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('messages_page'), ...req, sessionId: z.string(), messages: z.array(Message), hasMore: z.boolean() }),
   z.object({ type: z.literal('message'), ...req, message: Message }),
   z.object({ type: z.literal('models_list'), ...req, provider: Provider, models: z.array(ModelInfo) }),
+  z.object({
+    type: z.literal('history_groups'), ...req, cwd: z.string().nullable().optional(), scope: HistoryScope, groups: z.array(HistoryGroup),
+  }),
+  z.object({
+    type: z.literal('history_sessions'), ...req, cwd: z.string().nullable(), day: Day.nullable(), scope: HistoryScope,
+    sessions: z.array(Session), nextCursor: z.string().nullable(),
+  }),
   z.object({ type: z.literal('search_results'), ...req, query: z.string(), results: z.array(SearchHit), degraded: z.boolean().optional() }),
   z.object({ type: z.literal('result'), ...req, ok: z.literal(true), sessionId: z.string().optional(), data: z.unknown().optional() }),
   z.object({ type: z.literal('resync'), sessionId: z.string().optional(), reason: z.string() }),
@@ -95,6 +148,9 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type SessionChanges = z.infer<typeof SessionChanges>;
 export type SearchHit = z.infer<typeof SearchHit>;
+export type SearchFilters = z.infer<typeof SearchFilters>;
+export type HistoryGroup = z.infer<typeof HistoryGroup>;
+export type HistoryScope = z.infer<typeof HistoryScope>;
 export type ModelInfo = z.infer<typeof ModelInfo>;
 export type ClientMessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -105,6 +105,8 @@ export const Session = z.object({
   lastActivityAt: Timestamp,
   endedAt: Timestamp.nullable(),
   endReason: z.string().nullable(),
+  /** Set while the session is archived: hidden from the list and History, still found by search (SPEC §11). */
+  archivedAt: Timestamp.nullish(),
   revision: z.number().int().nonnegative(),
 });
 

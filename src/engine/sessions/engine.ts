@@ -2,12 +2,14 @@
 // runs the reducer, persists through the store, and publishes deltas on the bus. Clients ask it to
 // act through the operations below; they never mutate state themselves.
 import type {
-  ApprovalDecision, Autonomy, Message, MessagePatch, ModelInfo, Provider, SearchHit, Session,
+  ApprovalDecision, Autonomy, HistoryGroup, HistoryScope, Message, MessagePatch, ModelInfo, Provider, SearchFilters, SearchHit,
+  Session,
 } from '../protocol';
+import type { HistoryPageQuery } from '../store/history';
 import { ErrorCode } from '../protocol';
 import type { Store } from '../store/types';
 import { EventBus } from './bus';
-import type { Clock, TimerHandle } from './clock';
+import { type Clock, type TimerHandle, iso } from './clock';
 import { EngineError } from './errors';
 import type { SessionEvent } from './events';
 import { END_REASONS, LIFECYCLE, inactivityTimeoutMs, startupEvents } from './lifecycle';
@@ -29,6 +31,8 @@ export interface EngineOptions {
 export type NewMessage = Omit<Message, 'seq' | 'sessionId'> & { seq?: number };
 
 const RECENT_IDS_PER_SESSION = 4096;
+/** Past sessions read from the store (opened from History, search) kept in memory, most recent last. */
+const DORMANT_MAX = 200;
 
 export class SessionEngine {
   readonly bus: EventBus;
@@ -36,6 +40,11 @@ export class SessionEngine {
   readonly store: Store;
   private readonly log: LogFn;
   private sessions = new Map<string, Session>();
+  /**
+   * Past sessions a client opened (History, search) that are not in the live list. Any change to one
+   * (resume, a file that grows again) promotes it into the list with session_created.
+   */
+  private dormant = new Map<string, Session>();
   private byProviderId = new Map<string, string>();
   private nextSeq = new Map<string, number>();
   /** Message ids written this run, per session, so a re-read line updates instead of duplicating. */
@@ -93,21 +102,42 @@ export class SessionEngine {
 
   listSessions(): Session[] { return [...this.sessions.values()].sort(byRecentActivity); }
   getSession(id: string): Session | undefined { return this.sessions.get(id); }
+  /** A live session, else a past one from the store (kept dormant: it does not join the list). */
+  findSession(id: string): Session | undefined {
+    const live = this.sessions.get(id);
+    if (live) return live;
+    let s = this.dormant.get(id);
+    if (s) this.dormant.delete(id);
+    else s = this.store.getSession(id);
+    if (!s) return undefined;
+    this.dormant.set(id, s);
+    if (this.dormant.size > DORMANT_MAX) this.dormant.delete(this.dormant.keys().next().value!);
+    return s;
+  }
   findByProviderId(provider: Provider, providerSessionId: string): Session | undefined {
     const id = this.byProviderId.get(`${provider}:${providerSessionId}`);
     if (id) return this.sessions.get(id);
-    // An older session outside the restored window: bring it back into memory rather than
-    // creating a second session for the same thread.
+    // An older session outside the restored window (a history session whose file grows again, one
+    // being resumed): bring it back into the list rather than creating a second session for the thread.
     const stored = this.store.findSessionByProviderId(provider, providerSessionId);
     if (!stored) return undefined;
-    this.index(stored);
-    this.bumpList();
-    this.bus.publish({ type: 'session_created', listRevision: this._listRevision, session: stored });
-    return stored;
+    return this.promote(this.dormant.get(stored.id) ?? stored);
   }
   requireSession(id: string): Session {
-    const s = this.sessions.get(id);
+    const s = this.findSession(id);
     if (!s) throw EngineError.notFound(`session ${id}`);
+    return s;
+  }
+  /** A session about to change: a dormant (past) one joins the live list first. */
+  private requireLive(id: string): Session {
+    const s = this.requireSession(id);
+    return this.sessions.has(id) ? s : this.promote(s);
+  }
+  private promote(s: Session): Session {
+    this.dormant.delete(s.id);
+    this.index(s);
+    this.bumpList();
+    this.bus.publish({ type: 'session_created', listRevision: this._listRevision, session: s });
     return s;
   }
   getMessages(sessionId: string, opts?: { beforeSeq?: number; limit?: number }): Message[] {
@@ -115,8 +145,18 @@ export class SessionEngine {
     return this.store.getMessages(sessionId, opts);
   }
   getMessage(id: string): Message | undefined { return this.store.getMessage(id); }
-  search(query: string, limit = 50): SearchHit[] {
-    return this.store.search(query, limit).map(h => ({ ...h, displayName: this.sessions.get(h.sessionId)?.displayName ?? h.sessionId }));
+  /** Hits carry their session's stored name; a live session's may be newer (not flushed yet). */
+  search(query: string, limit = 50, filters?: SearchFilters): SearchHit[] {
+    return this.store.search(query, limit, filters).map(h => {
+      const live = this.sessions.get(h.sessionId);
+      return live ? { ...h, displayName: live.displayName } : h;
+    });
+  }
+  historyGroups(q: { cwd?: string | null; scope?: HistoryScope; utcOffsetMinutes?: number }): HistoryGroup[] {
+    return this.store.historyGroups(q);
+  }
+  historySessions(q: HistoryPageQuery): { sessions: Session[]; nextCursor: string | null } {
+    return this.store.historySessions(q);
   }
 
   // ---- writes from providers ---------------------------------------------------------------
@@ -138,7 +178,7 @@ export class SessionEngine {
 
   /** Runs one event through the state machine; persists and publishes what changed. */
   apply(sessionId: string, event: SessionEvent): Session {
-    const before = this.requireSession(sessionId);
+    const before = this.requireLive(sessionId);
     const { session, changes, effects } = reduce(before, event, this.clock.now());
     if (session === before) return before;
     this.sessions.set(sessionId, session);
@@ -160,7 +200,7 @@ export class SessionEngine {
    * re-read after a crash) updates the stored item instead of adding a second one.
    */
   appendMessage(sessionId: string, m: NewMessage): Message {
-    this.requireSession(sessionId);
+    this.requireLive(sessionId);
     if (this.knowsMessage(sessionId, m.id)) {
       const { seq: _s, ...patch } = m;
       this.updateMessage(sessionId, patch);
@@ -181,6 +221,7 @@ export class SessionEngine {
     const pending = this.pendingStream.get(sessionId)?.patches.get(patch.id);
     const merged = pending ? { ...pending, ...patch } : patch;
     this.pendingStream.get(sessionId)?.patches.delete(patch.id);
+    this.requireLive(sessionId);
     this.store.patchMessage(merged);
     const s = this.bumpRevision(sessionId);
     this.bus.publish({ type: 'message_updated', sessionId, revision: s.revision, message: merged });
@@ -301,6 +342,66 @@ export class SessionEngine {
     }
   }
 
+  /**
+   * Archives (hidden from the list and History, still searchable) or un-archives an ended session.
+   * An archived session leaves the live list with session_removed; un-archived, it is back in History.
+   */
+  archive(sessionId: string, archived = true): Session {
+    const s = this.requireSession(sessionId);
+    if (s.status === 'active') throw new EngineError(ErrorCode.conflict, `"${s.displayName}" is still active: end it before archiving it`);
+    if (!!s.archivedAt === archived) return s;
+    const next: Session = { ...s, archivedAt: archived ? iso(this.clock.now()) : null, revision: s.revision + 1 };
+    this.store.saveSession(next);
+    if (archived && this.sessions.has(sessionId)) this.forget(sessionId);
+    if (this.sessions.has(sessionId)) this.sessions.set(sessionId, next);
+    else this.dormant.set(sessionId, next);
+    if (archived) this.publishRemoved(sessionId);
+    return next;
+  }
+
+  /** Deletes an ended session and its items from the store; every list hears session_removed. */
+  deleteSession(sessionId: string): void {
+    const s = this.requireSession(sessionId);
+    if (s.status === 'active') throw new EngineError(ErrorCode.conflict, `"${s.displayName}" is still active: end it before deleting it`);
+    this.removeSession(sessionId);
+  }
+
+  /** Retention: removes ended sessions (with their items) last active before the cutoff, in batches. */
+  pruneEndedBefore(cutoff: number, batch = 200): number {
+    const ids = this.store.endedBefore(iso(cutoff), batch);
+    for (const id of ids) this.removeSession(id);
+    return ids.length;
+  }
+
+  private removeSession(sessionId: string): void {
+    this.forget(sessionId);
+    this.dormant.delete(sessionId);
+    this.nextSeq.delete(sessionId);
+    this.recentIds.delete(sessionId);
+    this.freshSessions.delete(sessionId);
+    this.pendingStream.get(sessionId)?.timer.cancel();
+    this.pendingStream.delete(sessionId);
+    this.store.deleteSession(sessionId);
+    this.publishRemoved(sessionId);
+  }
+
+  /** Takes a session out of the live list (memory only). */
+  private forget(sessionId: string): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    this.sessions.delete(sessionId);
+    if (s.providerSessionId && this.byProviderId.get(`${s.provider}:${s.providerSessionId}`) === sessionId) {
+      this.byProviderId.delete(`${s.provider}:${s.providerSessionId}`);
+    }
+    this.inactivity.get(sessionId)?.cancel();
+    this.inactivity.delete(sessionId);
+  }
+
+  private publishRemoved(sessionId: string): void {
+    this.bumpList();
+    this.bus.publish({ type: 'session_removed', listRevision: this._listRevision, sessionId });
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   private controllerFor(s: Session, op: keyof ProviderController, what: string): ProviderController {
@@ -326,7 +427,7 @@ export class SessionEngine {
    * that reconnects with its last revision can be sent exactly what it missed.
    */
   private bumpRevision(sessionId: string): Session {
-    const s = { ...this.requireSession(sessionId) };
+    const s = { ...this.requireLive(sessionId) };
     s.revision++;
     this.sessions.set(sessionId, s);
     this.store.saveSession(s);

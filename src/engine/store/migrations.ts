@@ -74,6 +74,25 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'history: project, end reason and archive columns with their indexes',
+    up(db) {
+      // Generated from the session JSON, so every writer (engine, importer, bench) keeps them right.
+      // The partial indexes serve the paged History queries (store/history.ts) and the startup
+      // restore, which leaves imported and archived sessions out (SPEC §11).
+      db.exec(`
+        ALTER TABLE sessions ADD COLUMN cwd TEXT GENERATED ALWAYS AS (json_extract(data, '$.cwd')) VIRTUAL;
+        ALTER TABLE sessions ADD COLUMN end_reason TEXT GENERATED ALWAYS AS (json_extract(data, '$.endReason')) VIRTUAL;
+        ALTER TABLE sessions ADD COLUMN archived_at TEXT GENERATED ALWAYS AS (json_extract(data, '$.archivedAt')) VIRTUAL;
+        CREATE INDEX sessions_history ON sessions(cwd, last_activity_at) WHERE status = 'ended' AND archived_at IS NULL;
+        CREATE INDEX sessions_archived ON sessions(cwd, last_activity_at) WHERE archived_at IS NOT NULL;
+        CREATE INDEX sessions_live ON sessions(last_activity_at)
+          WHERE archived_at IS NULL AND (end_reason IS NULL OR end_reason NOT IN ('history', 'archived'));
+        CREATE INDEX sessions_ended_by_activity ON sessions(last_activity_at) WHERE status = 'ended';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,7 +5,9 @@ import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../sessions/clock';
 import type { Db } from './db';
 import { openDatabase, type DriverPreference } from './driver';
+import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
+import { searchFts, searchLike } from './search';
 import type { SourceOffset, Store } from './types';
 import { BatchedWriter } from './writer';
 
@@ -37,19 +39,7 @@ function rowToMessage(r: Record<string, unknown>): Message {
   } as Message;
 }
 
-/**
- * Turns free text into an FTS5 query of quoted terms (prefix match on the last), so no user input is
- * FTS syntax: quotes, `*`, `NEAR(`, `col:` and control characters become plain text or separators.
- * Undefined when nothing searchable is left (FTS5 rejects an empty query and a bare `""*`).
- */
-export function toFtsQuery(q: string): string | undefined {
-  const terms = q.split(/[\s\p{Cc}\p{Cs}]+/u)
-    .map(t => t.replace(/"/g, ''))
-    .filter(t => /[\p{L}\p{N}]/u.test(t))
-    .slice(0, 16);
-  if (!terms.length) return undefined;
-  return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
-}
+export { ftsQuery, toFtsQuery } from './search';
 
 /** SPEC §7: WAL, busy_timeout 5000 ms, foreign keys on (per connection). */
 export function configureConnection(db: Db): void {
@@ -85,7 +75,10 @@ export function openStore(opts: OpenStoreOptions): Store {
     ftsAvailable,
     loadRecentSessions(limit) {
       writer.flush();
-      return db.prepare('SELECT data FROM sessions ORDER BY last_activity_at DESC LIMIT ?').all(limit)
+      // Imported (history) and archived sessions stay out of the live list (SPEC §11); the WHERE is
+      // the partial index sessions_live's, so this reads the newest live rows only.
+      return db.prepare(`SELECT data FROM sessions WHERE archived_at IS NULL AND (end_reason IS NULL OR end_reason NOT IN ('history', 'archived'))
+        ORDER BY last_activity_at DESC LIMIT ?`).all(limit)
         .map(r => JSON.parse(String(r.data)) as Session);
     },
     getSession(id) {
@@ -159,20 +152,21 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.flush();
       return Number(db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_id = ?').get(sessionId)?.n ?? 0);
     },
-    // Newest hits first. Ordering by FTS5 rank scores every match, which took seconds for common
-    // words over millions of messages; rowid order lets FTS5 stop after `limit` rows.
-    search(query, limit) {
+    search(query, limit, filters) {
       writer.flush();
-      const q = query.trim();
-      const fts = ftsAvailable ? toFtsQuery(q) : undefined;
-      if (!q || (ftsAvailable && !fts)) return [];
-      const rows = fts
-        ? db.prepare(`SELECT m.id, m.session_id, m.seq, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
-            FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-            WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC LIMIT ?`).all(fts, limit)
-        : db.prepare(`SELECT id, session_id, seq, substr(text, max(1, instr(lower(text), lower(?)) - 40), 120) AS snip
-            FROM messages WHERE instr(lower(text), lower(?)) > 0 ORDER BY rowid DESC LIMIT ?`).all(q, q, limit);
-      return rows.map(r => ({ sessionId: String(r.session_id), messageId: String(r.id), seq: Number(r.seq), snippet: String(r.snip ?? '') }));
+      return ftsAvailable ? searchFts(db, query, limit, filters) : searchLike(db, query, limit, filters);
+    },
+    historyGroups(q) {
+      writer.flush();
+      return historyGroups(db, q);
+    },
+    historySessions(q) {
+      writer.flush();
+      return historySessions(db, q);
+    },
+    endedBefore(cutoffIso, limit) {
+      writer.flush();
+      return endedBefore(db, cutoffIso, limit);
     },
     getOffset(p) {
       writer.flush();

@@ -1,5 +1,6 @@
 // What the engine needs from persistence. One implementation (sqliteStore) over the Db interface.
-import type { Message, MessagePatch, SearchHit, Session } from '../protocol';
+import type { HistoryGroup, HistoryScope, Message, MessagePatch, SearchFilters, SearchHit, Session } from '../protocol';
+import type { HistoryPageQuery } from './history';
 
 export interface SourceOffset { path: string; sessionId: string | null; providerSessionId: string | null; offset: number }
 
@@ -10,6 +11,7 @@ export interface Store {
   getSession(id: string): Session | undefined;
   findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined;
   saveSession(session: Session): void;
+  /** Removes the session and (cascade) its messages and their FTS rows. Queued like every write. */
   deleteSession(id: string): void;
   saveMessage(message: Message): void;
   patchMessage(patch: MessagePatch): void;
@@ -20,7 +22,13 @@ export interface Store {
   getMessages(sessionId: string, opts?: { beforeSeq?: number; limit?: number }): Message[];
   maxSeq(sessionId: string): number;
   countMessages(sessionId: string): number;
-  search(query: string, limit: number): Omit<SearchHit, 'displayName'>[];
+  /** Newest hits first, with their session's name, agent and project. */
+  search(query: string, limit: number, filters?: SearchFilters): SearchHit[];
+  /** Projects of past sessions (cwd undefined) or the days of one project, with counts. */
+  historyGroups(q: { cwd?: string | null; scope?: HistoryScope; utcOffsetMinutes?: number }): HistoryGroup[];
+  historySessions(q: HistoryPageQuery): { sessions: Session[]; nextCursor: string | null };
+  /** Ended sessions last active before the cutoff, oldest first (retention). */
+  endedBefore(cutoffIso: string, limit: number): string[];
   getOffset(path: string): SourceOffset | undefined;
   /** Queued like every write, so an offset commits in the same flush as the messages read before it. */
   setOffset(o: SourceOffset): void;

@@ -1,0 +1,103 @@
+// Search over live and past items of both agents (SPEC §11) on a real SQLite file: filters, prefix on
+// the last word, what a hit carries, and fuzzed input that must never raise an SQLite error.
+import * as assert from 'node:assert/strict';
+import { iso } from '../../src/engine/sessions/clock';
+import { ftsQuery, queryTerms } from '../../src/engine/store/search';
+import { DAY, writePast } from '../fixtures/historyStore';
+import { seededRng } from '../fixtures/bench/rng';
+import { makeEngine, type TestEngine } from '../helpers/engine';
+import { cleanupTmpDirs } from '../helpers/tmp';
+
+describe('search: filters, prefix, hits per session, fuzz', () => {
+  let t: TestEngine;
+  afterEach(() => { t?.close(); cleanupTmpDirs(); });
+
+  function world(): TestEngine {
+    t = makeEngine();
+    const now = t.clock.now();
+    writePast(t.store, [
+      { id: 'cx-shop', provider: 'codex', cwd: '/w/shop', at: now - 20 * DAY, messages: [
+        { kind: 'user', text: 'make the checkout retry on timeout' },
+        { kind: 'agent', text: 'The checkout now retries twice on timeout' },
+        { kind: 'command', text: 'npm test -- checkout' },
+      ] },
+      { id: 'cl-blog', provider: 'claude', cwd: '/w/blog', at: now - 2 * DAY, messages: [
+        { kind: 'user', text: 'why does the checkout page time out' },
+        { kind: 'agent', text: 'The checkout handler waits on a lock' },
+      ] },
+    ]);
+    const live = t.engine.createSession({ id: 'live', provider: 'codex', mode: 'direct', cwd: '/w/shop' });
+    t.engine.appendMessage(live.id, { id: 'live-1', kind: 'user', text: 'checkout is flaky again', createdAt: iso(now) });
+    return t;
+  }
+
+  it('finds items of live and past sessions of both agents, newest first, with agent, project, kind and time', () => {
+    world();
+    const hits = t.engine.search('checkout');
+    assert.deepEqual(hits.map(h => h.messageId), ['live-1', 'cl-blog-m1', 'cl-blog-m0', 'cx-shop-m2', 'cx-shop-m1', 'cx-shop-m0']);
+    const h = hits[1];
+    assert.equal(h.provider, 'claude');
+    assert.equal(h.cwd, '/w/blog');
+    assert.equal(h.projectName, 'blog');
+    assert.equal(h.kind, 'agent');
+    assert.equal(h.displayName, 'work on cl-blog');
+    assert.equal(h.createdAt, iso(t.clock.now() - 2 * DAY - 1000));
+    assert.match(h.snippet, /\[checkout\]/);
+  });
+
+  it('filters by agent, project, date range and role', () => {
+    world();
+    const now = t.clock.now();
+    const ids = (q: string, f: Parameters<TestEngine['engine']['search']>[2]) => t.engine.search(q, 50, f).map(h => h.messageId);
+    assert.deepEqual(ids('checkout', { provider: 'claude' }), ['cl-blog-m1', 'cl-blog-m0']);
+    assert.deepEqual(ids('checkout', { cwd: '/w/shop' }), ['live-1', 'cx-shop-m2', 'cx-shop-m1', 'cx-shop-m0']);
+    assert.deepEqual(ids('checkout', { role: 'prompts' }), ['live-1', 'cl-blog-m0', 'cx-shop-m0']);
+    assert.deepEqual(ids('checkout', { role: 'replies' }), ['cl-blog-m1', 'cx-shop-m1']);
+    assert.deepEqual(ids('checkout', { role: 'commands' }), ['cx-shop-m2']);
+    assert.deepEqual(ids('checkout', { since: iso(now - 10 * DAY), until: iso(now - DAY) }), ['cl-blog-m1', 'cl-blog-m0']);
+    assert.deepEqual(ids('checkout', { provider: 'codex', role: 'prompts', cwd: '/w/shop', since: iso(now - 30 * DAY) }), ['live-1', 'cx-shop-m0']);
+    assert.deepEqual(ids('checkout', { cwd: null }), []);
+  });
+
+  it('matches the last word as a prefix while the user types, earlier words whole', () => {
+    world();
+    const ids = (q: string) => t.engine.search(q).map(h => h.messageId);
+    assert.deepEqual(ids('checko'), ids('checkout'));
+    assert.deepEqual(ids('retr'), ['cx-shop-m1', 'cx-shop-m0']);
+    assert.deepEqual(ids('checkout retr'), ['cx-shop-m1', 'cx-shop-m0']);
+    assert.deepEqual(ids('checko retries'), [], 'only the last word is a prefix');
+    assert.deepEqual(ids('the checkout   '), ids('the checkout'));
+  });
+
+  it('quotes every term, so operators and quotes are plain text', () => {
+    assert.deepEqual(queryTerms('a "b" c'), ['a', 'b', 'c']);
+    assert.equal(ftsQuery('NEAR(a b) OR x'), '"NEAR(a" "b)" "OR" "x"*');
+    assert.equal(ftsQuery('"'), '');
+    assert.equal(ftsQuery('   '), '');
+    world();
+    assert.deepEqual(t.engine.search('OR'), []);
+    assert.deepEqual(t.engine.search('"'), []);
+    assert.deepEqual(t.engine.search('"checkout'), t.engine.search('checkout'));
+  });
+
+  it('fuzz: 3,000 random queries and filters never raise an error', () => {
+    world();
+    const rng = seededRng(14);
+    const alphabet = ['"', '*', '(', ')', ':', '^', '-', '+', 'NEAR', 'AND', 'OR', 'NOT', ' ', '\u0000', '\\', "'", '%', '_', 'é', '日本', '🙂', '\u200b', 'check', 'out', '{', '}', ',', '.', '\t', '\n', 'a'];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)];
+    for (let i = 0; i < 3000; i++) {
+      let q = '';
+      const n = 1 + Math.floor(rng() * 12);
+      for (let j = 0; j < n; j++) q += rng() < 0.1 ? String.fromCharCode(Math.floor(rng() * 0xd7ff)) : pick(alphabet);
+      const filters = rng() < 0.5 ? undefined : {
+        provider: pick([undefined, 'codex', 'claude'] as const), role: pick([undefined, 'all', 'prompts', 'replies', 'commands'] as const),
+        cwd: pick([undefined, null, '/w/shop', q]),
+      };
+      try {
+        t.engine.search(q, 1 + Math.floor(rng() * 200), filters);
+      } catch (e) {
+        assert.fail(`query ${JSON.stringify(q)} ${JSON.stringify(filters)} threw ${(e as Error).message}`);
+      }
+    }
+  });
+});
