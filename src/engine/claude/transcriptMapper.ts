@@ -52,7 +52,19 @@ const AssistantEntry = z.looseObject({
   }),
 });
 
-export interface TurnUsage { messageId: string; input: number; output: number; cached: number }
+export interface TurnUsage {
+  messageId: string;
+  /** Everything the model read: fresh input + cache writes + cache reads (the context fill's numerator). */
+  input: number;
+  output: number;
+  /** Cache reads. */
+  cached: number;
+  /** The parts of `input`, as Claude reports them (ccusage counts these). */
+  freshInput: number;
+  cacheCreation: number;
+  model: string | null;
+  at: string | null;
+}
 
 export interface MappedLine {
   messages: NewMessage[];
@@ -142,12 +154,16 @@ function usageOf(e: z.infer<typeof AssistantEntry>): TurnUsage | null {
   const u = e.message.usage;
   if (!u) return null;
   const cached = u.cache_read_input_tokens ?? 0;
+  const freshInput = u.input_tokens ?? 0;
+  const cacheCreation = u.cache_creation_input_tokens ?? 0;
   return {
     messageId: e.message.id,
     // Everything the model read this turn, so input ÷ context window is the context fill (SPEC §5).
-    input: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cached,
+    input: freshInput + cacheCreation + cached,
     output: u.output_tokens ?? 0,
-    cached,
+    cached, freshInput, cacheCreation,
+    model: e.message.model ?? null,
+    at: e.timestamp && Number.isFinite(Date.parse(e.timestamp)) ? new Date(Date.parse(e.timestamp)).toISOString() : null,
   };
 }
 

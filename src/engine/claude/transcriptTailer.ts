@@ -1,13 +1,16 @@
 // Follows the transcript JSONL of each live Claude session: reads appended lines from the persisted
 // byte offset and feeds the items and token usage to the engine. Reads happen when a hook reports
 // activity, on file events (debounced) and on a periodic sweep, so no line waits long.
+// Each read commits in one transaction (Store.atomic): items, usage records and the offset after
+// them, so after a crash exactly the lines whose items were not stored are read again. Usage counts
+// once per API message id (token_usage table), whichever run and whichever line of the message.
 import * as fs from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { SessionEngine, LogFn } from '../sessions/engine';
 import type { Clock, TimerHandle } from '../sessions/clock';
-import type { Store } from '../store/types';
+import type { Store, TokenUsageRecord } from '../store/types';
 import { readAppended, type TailCarry } from '../codex/jsonlTail';
-import { assistantUsage, mapTranscriptLine, type MappedLine } from './transcriptMapper';
+import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from './transcriptMapper';
 
 export interface TranscriptTailerOptions {
   engine: SessionEngine;
@@ -27,12 +30,13 @@ interface Tail {
   carry: TailCarry | null;
   watcher: fs.FSWatcher | null;
   debounce: TimerHandle | null;
-  /** Assistant message ids whose usage was counted: each API message is split over several lines. */
-  counted: Set<string>;
+  /** The last counted message id as stores before token_usage kept it (counted, though not recorded). */
+  legacyCounted: string | null;
   toolItems: Set<string>;
 }
 
-const usageKey = (sessionId: string) => `claude:lastUsageMessage:${sessionId}`;
+/** Where stores before the token_usage table kept the one message id they remembered as counted. */
+const legacyUsageKey = (sessionId: string) => `claude:lastUsageMessage:${sessionId}`;
 
 export class TranscriptTailer {
   private tails = new Map<string, Tail>();
@@ -62,10 +66,9 @@ export class TranscriptTailer {
     if (tail && tail.path !== path) { this.unfollow(sessionId); tail = undefined; }
     if (!tail) {
       const saved = this.opts.store.getOffset(path);
-      const last = this.opts.store.getKv(usageKey(sessionId));
       tail = {
         sessionId, path, offset: saved && saved.sessionId === sessionId ? saved.offset : 0, carry: null,
-        watcher: null, debounce: null, counted: new Set(last ? [last] : []), toolItems: new Set(),
+        watcher: null, debounce: null, legacyCounted: this.opts.store.getKv(legacyUsageKey(sessionId)) ?? null, toolItems: new Set(),
       };
       this.tails.set(sessionId, tail);
     }
@@ -82,27 +85,27 @@ export class TranscriptTailer {
     if (!isAbsolute(path) || !path.endsWith('.jsonl') || !engine.getSession(sessionId)) return;
     try {
       const start = store.getOffset(path)?.offset ?? 0;
-      const seen = new Set<string>();
-      const sum = { input: 0, output: 0, cached: 0 };
       let pos: { offset: number; carry: TailCarry | null } = { offset: start, carry: null };
       for (let more = true; more;) {
         const r = readAppended(path, pos);
         more = r.more;
-        for (const line of r.lines) {
-          let value: unknown;
-          try { value = JSON.parse(line.text); } catch { continue; }
-          const u = assistantUsage(value);
-          if (!u || seen.has(u.messageId)) continue;
-          seen.add(u.messageId);
-          sum.input += u.input; sum.output += u.output; sum.cached += u.cached;
-        }
-        pos = { offset: r.offset, carry: r.carry };
+        store.atomic(() => {
+          const sum = { input: 0, output: 0, cached: 0 };
+          for (const line of r.lines) {
+            let value: unknown;
+            try { value = JSON.parse(line.text); } catch { continue; }
+            const u = assistantUsage(value);
+            if (!u || !store.recordTokenUsage(usageRecord(sessionId, u))) continue;
+            sum.input += u.input; sum.output += u.output; sum.cached += u.cached;
+          }
+          pos = { offset: r.offset, carry: r.carry };
+          if (r.offset !== start) store.setOffset({ path, sessionId, providerSessionId: engine.getSession(sessionId)!.providerSessionId, offset: r.offset });
+          if (sum.input || sum.output || sum.cached) {
+            const t = engine.getSession(sessionId)!.tokenUsage;
+            engine.apply(sessionId, { type: 'tokenTotals', usage: { input: t.input + sum.input, output: t.output + sum.output, cached: t.cached + sum.cached } });
+          }
+        });
       }
-      if (pos.offset === start) return;
-      store.setOffset({ path, sessionId, providerSessionId: engine.getSession(sessionId)!.providerSessionId, offset: pos.offset });
-      if (seen.size === 0) return;
-      const t = engine.getSession(sessionId)!.tokenUsage;
-      engine.apply(sessionId, { type: 'tokenTotals', usage: { input: t.input + sum.input, output: t.output + sum.output, cached: t.cached + sum.cached } });
     } catch (e) {
       log('error', `claude transcript: reading subagent transcript ${path} failed: ${(e as Error).message}`);
     }
@@ -145,23 +148,35 @@ export class TranscriptTailer {
   }
 
   private readAppendedLines(tail: Tail): void {
-    const { engine, store, log } = this.opts;
+    const { engine, log } = this.opts;
     if (!engine.getSession(tail.sessionId)) { this.unfollow(tail.sessionId); return; }
     if (!tail.watcher && this.opts.watch !== false && fs.existsSync(tail.path)) this.watch(tail);
-    const startOffset = tail.offset;
     const nowIso = new Date(this.opts.clock.now()).toISOString();
     for (let more = true; more;) {
       const r = readAppended(tail.path, { offset: tail.offset, carry: tail.carry });
       more = r.more;
       if (r.restarted) log('warn', `claude transcript: ${tail.path} shrank or was replaced; reading it again from the start`);
       for (const o of r.oversized) log('warn', `claude transcript: ${tail.path}: skipped a line of ${o.bytes} bytes at offset ${o.offset}`);
-      for (const line of r.lines) this.applyLine(tail, line.text, line.offset, nowIso);
+      if (r.lines.length || r.offset !== tail.offset) this.commit(tail, r.lines, r.offset, nowIso);
       tail.offset = r.offset;
       tail.carry = r.carry;
     }
-    if (tail.offset === startOffset) return;
-    const s = engine.getSession(tail.sessionId);
-    store.setOffset({ path: tail.path, sessionId: tail.sessionId, providerSessionId: s?.providerSessionId ?? null, offset: tail.offset });
+  }
+
+  /** The items and usage of these lines commit with the offset after them (Store.atomic). */
+  private commit(tail: Tail, lines: { offset: number; text: string }[], offset: number, nowIso: string): void {
+    const { engine, store } = this.opts;
+    try {
+      store.atomic(() => {
+        for (const line of lines) this.applyLine(tail, line.text, line.offset, nowIso);
+        const s = engine.getSession(tail.sessionId);
+        store.setOffset({ path: tail.path, sessionId: tail.sessionId, providerSessionId: s?.providerSessionId ?? null, offset });
+      });
+    } catch (e) {
+      // Nothing of this read was stored: the next follow() reads it again from what was.
+      this.unfollow(tail.sessionId);
+      throw e;
+    }
   }
 
   private applyLine(tail: Tail, text: string, offset: number, nowIso: string): void {
@@ -190,10 +205,15 @@ export class TranscriptTailer {
       else engine.appendMessage(sid, fallback);
     }
     if (m.turnInterrupted) engine.apply(sid, { type: 'turnCompleted', status: 'interrupted' });
-    if (m.usage && !tail.counted.has(m.usage.messageId)) {
-      tail.counted.add(m.usage.messageId);
-      store.setKv(usageKey(sid), m.usage.messageId);
+    if (m.usage && m.usage.messageId !== tail.legacyCounted && store.recordTokenUsage(usageRecord(sid, m.usage))) {
       engine.apply(sid, { type: 'turnTokens', input: m.usage.input, output: m.usage.output, cached: m.usage.cached });
     }
   }
+}
+
+function usageRecord(sessionId: string, u: TurnUsage): TokenUsageRecord {
+  return {
+    sessionId, messageKey: u.messageId, model: u.model, input: u.freshInput, output: u.output,
+    cacheRead: u.cached, cacheCreation: u.cacheCreation, at: u.at,
+  };
 }

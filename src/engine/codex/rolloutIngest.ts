@@ -1,7 +1,8 @@
 // Reading one rollout file into the engine: tail it from its persisted offset, bind it to the
-// session of the thread id inside it, map each line and apply the result. The offset is queued in
-// the store after the messages read before it, so one flush carries both and a crash never skips a
-// line; a line read twice lands on the same message ids (an update, not a duplicate).
+// session of the thread id inside it, map each line and apply the result. Each read commits in one
+// transaction (Store.atomic): the items of its lines, the offset after them and the mapper state
+// (current turn, open calls). A crash at any point leaves the store at the end of a whole read, so a
+// restart re-reads exactly the lines whose items were not committed, and gives them the same ids.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FileChange, Session } from '../protocol';
@@ -9,9 +10,9 @@ import type { LogFn, SessionEngine } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
 import type { SourceOffset, Store } from '../store/types';
-import { type TailPosition, readAppended } from './jsonlTail';
+import { type TailPosition, type TailRead, readAppended } from './jsonlTail';
 import { readFirstLine, threadIdFromFileName } from './rolloutFiles';
-import { type MapperState, type RolloutOp, mapRolloutLine, newMapperState } from './rolloutMap';
+import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newMapperState, saveMapperState } from './rolloutMap';
 import { RolloutEnvelope, SessionMeta } from './rolloutSchema';
 
 export interface IngestOptions {
@@ -81,17 +82,12 @@ export class RolloutIngest {
         res.missing = true;
         return res;
       }
-      if (r.restarted) {
-        this.o.log('warn', `codex: rollout ${path} shrank or was replaced; reading it again from the start`);
-        t.mapState = newMapperState();
-      }
+      if (r.restarted) this.o.log('warn', `codex: rollout ${path} shrank or was replaced; reading it again from the start`);
       for (const o of r.oversized) this.o.log('warn', `codex: skipped a ${o.bytes}-byte line at ${path}:${o.offset} (over the ${this.o.maxLineBytes}-byte cap)`);
       if (r.invalidUtf8) this.o.log('warn', `codex: ${r.invalidUtf8} line(s) of ${path} were not valid UTF-8 (read with replacement characters)`);
       res.oversized += r.oversized.length;
-      this.applyLines(t, r.lines, res);
-      t.pos = { offset: r.offset, carry: r.carry };
+      this.commit(t, r, res);
       if (r.lines.length) t.lastLinesAt = this.o.engine.clock.now();
-      this.persist(t);
       res.more = r.more;
       if (!r.more) break;
     }
@@ -108,10 +104,31 @@ export class RolloutIngest {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** Applies one read: its items, the offset after them and the mapper state commit together. */
+  private commit(t: FileTrack, r: TailRead, res: IngestResult): void {
+    if (!r.lines.length && r.offset === t.pos.offset && !r.restarted) {
+      // No whole line (nothing, or a partial one): nothing to store, only the carry moves.
+      t.pos = { offset: r.offset, carry: r.carry };
+      return;
+    }
+    try {
+      this.o.store.atomic(() => {
+        if (r.restarted) t.mapState = newMapperState();
+        this.applyLines(t, r.lines, res);
+        t.pos = { offset: r.offset, carry: r.carry };
+        this.persist(t);
+      });
+    } catch (e) {
+      // Nothing of this read was stored: the next process() reads it again from what was.
+      this.tracks.delete(t.path);
+      throw e;
+    }
+  }
+
   private load(path: string, stored: SourceOffset | undefined): FileTrack | null {
     const t: FileTrack = {
       path, fileKey: createHash('sha256').update(path).digest('hex').slice(0, 12),
-      pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId) : '',
+      pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId, stored.state ?? null) : '',
       threadId: null, sessionId: null, excluded: false, mapState: newMapperState(), lastLinesAt: this.o.engine.clock.now(),
       createdSession: false,
     };
@@ -127,6 +144,7 @@ export class RolloutIngest {
         t.pos = { offset: 0 };
       } else if (threadId) {
         this.bind(t, threadId, meta);
+        t.mapState = loadMapperState(stored.state);
       }
     }
     this.tracks.set(path, t);
@@ -238,9 +256,10 @@ export class RolloutIngest {
   }
 
   private persist(t: FileTrack): void {
-    const key = persistKey(t.pos.offset, t.sessionId, t.threadId);
+    const state = saveMapperState(t.mapState);
+    const key = persistKey(t.pos.offset, t.sessionId, t.threadId, state);
     if (!t.threadId || key === t.persisted) return;
-    this.o.store.setOffset({ path: t.path, sessionId: t.sessionId, providerSessionId: t.threadId, offset: t.pos.offset });
+    this.o.store.setOffset({ path: t.path, sessionId: t.sessionId, providerSessionId: t.threadId, offset: t.pos.offset, state });
     t.persisted = key;
   }
 
@@ -260,8 +279,8 @@ export class RolloutIngest {
   }
 }
 
-function persistKey(offset: number, sessionId: string | null, threadId: string | null): string {
-  return `${offset}|${sessionId}|${threadId}`;
+function persistKey(offset: number, sessionId: string | null, threadId: string | null, state: string | null): string {
+  return `${offset}|${sessionId}|${threadId}|${state}`;
 }
 
 function metaOf(firstLine: string): SessionMeta | null {

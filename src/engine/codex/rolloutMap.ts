@@ -48,6 +48,34 @@ export function newMapperState(): MapperState {
   return { turnId: null, completedCalls: new Set(), callKinds: new Map() };
 }
 
+const CALL_KINDS: readonly CallKind[] = ['command', 'fileChange', 'question', 'plan', 'tool'];
+
+/**
+ * The state as JSON, persisted with the file's offset: lines after the offset that carry no turn id
+ * (older rollouts) get their turn from it, so a restart gives them the ids they had before a crash.
+ */
+export function saveMapperState(state: MapperState): string {
+  return JSON.stringify({ v: 1, turnId: state.turnId, completed: [...state.completedCalls], calls: [...state.callKinds] });
+}
+
+/** The state saved by saveMapperState; a fresh one for anything else (no state stored, another version). */
+export function loadMapperState(json: string | null | undefined): MapperState {
+  const state = newMapperState();
+  if (!json) return state;
+  try {
+    const o = JSON.parse(json) as { v?: unknown; turnId?: unknown; completed?: unknown; calls?: unknown };
+    if (o.v !== 1) return state;
+    if (typeof o.turnId === 'string') state.turnId = o.turnId;
+    if (Array.isArray(o.completed)) for (const c of o.completed) if (typeof c === 'string') state.completedCalls.add(c);
+    if (Array.isArray(o.calls)) {
+      for (const e of o.calls) {
+        if (Array.isArray(e) && typeof e[0] === 'string' && CALL_KINDS.includes(e[1])) state.callKinds.set(e[0], e[1] as CallKind);
+      }
+    }
+  } catch { /* unreadable: start fresh, as before this state was kept */ }
+  return state;
+}
+
 export interface MapContext {
   threadId: string;
   /** Short stable key of the file, for ids of lines that carry neither turn nor item id. */
@@ -215,7 +243,8 @@ function mapCallOutput(o: ReturnType<typeof ResponseCallOutput.parse>, ctx: MapC
   // Unknown kind (the call was read before a restart): clear whichever of the two it opened.
   if (kind === 'question' || kind === undefined) ops.push({ op: 'event', event: { type: 'questionAnswered', questionId: callId } });
   if (kind !== 'question') ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId } });
-  if (ctx.state.completedCalls.has(callId)) return { ops };
+  // Its item_completed came first and said it all; the call is closed now, so the state stays small.
+  if (ctx.state.completedCalls.delete(callId)) return { ops };
   const text = outputText(o.output);
   const parsed = parseToolOutput(text);
   ops.push({

@@ -33,6 +33,14 @@ export type NewMessage = Omit<Message, 'seq' | 'sessionId'> & { seq?: number };
 const RECENT_IDS_PER_SESSION = 4096;
 /** Past sessions read from the store (opened from History, search) kept in memory, most recent last. */
 const DORMANT_MAX = 200;
+const LIST_REVISION_KEY = 'listRevision';
+/**
+ * The stored list revision is a ceiling: revisions up to it may have been published. It is raised
+ * this far ahead (and committed at once) when the revision comes within half of it, so a kill -9
+ * restarts at or above every revision a client saw, without a write per revision. A clean stop
+ * stores the exact revision.
+ */
+const LIST_REVISION_RESERVE = 10_000;
 
 export class SessionEngine {
   readonly bus: EventBus;
@@ -60,6 +68,7 @@ export class SessionEngine {
   private deciding = new Set<string>();
   private controllers: ProviderController[] = [];
   private _listRevision = 0;
+  private listRevisionCeiling = 0;
   private readonly streamThrottleMs: number;
 
   constructor(opts: EngineOptions) {
@@ -75,7 +84,8 @@ export class SessionEngine {
   /** Restores recent sessions and applies the startup rules of SPEC §2. */
   start(): void {
     const restored = this.store.loadRecentSessions(LIFECYCLE.restoreLimit);
-    this._listRevision = Number(this.store.getKv('listRevision') ?? 0);
+    this._listRevision = Number(this.store.getKv(LIST_REVISION_KEY) ?? 0);
+    this.listRevisionCeiling = this._listRevision;
     const now = this.clock.now();
     for (const s of restored) {
       this.index(s);
@@ -89,7 +99,8 @@ export class SessionEngine {
     for (const id of [...this.pendingStream.keys()]) this.flushStream(id);
     for (const t of this.inactivity.values()) t.cancel();
     this.inactivity.clear();
-    this.store.setKv('listRevision', String(this._listRevision));
+    this.store.setKv(LIST_REVISION_KEY, String(this._listRevision));
+    this.listRevisionCeiling = this._listRevision;
     this.store.flush();
   }
 
@@ -202,7 +213,8 @@ export class SessionEngine {
   appendMessage(sessionId: string, m: NewMessage): Message {
     this.requireLive(sessionId);
     if (this.knowsMessage(sessionId, m.id)) {
-      const { seq: _s, ...patch } = m;
+      // An item keeps the time it was first seen, whether both lines were stored in one flush or not.
+      const { seq: _s, createdAt: _c, ...patch } = m;
       this.updateMessage(sessionId, patch);
       return { ...m, sessionId, seq: _s ?? -1 } as Message;
     }
@@ -420,7 +432,16 @@ export class SessionEngine {
     if (after.providerSessionId) this.byProviderId.set(`${after.provider}:${after.providerSessionId}`, after.id);
   }
 
-  private bumpList(): void { this._listRevision++; }
+  private bumpList(): void {
+    this._listRevision++;
+    if (this._listRevision > this.listRevisionCeiling - LIST_REVISION_RESERVE / 2) {
+      // Committed before the revision is published (inside Store.atomic: with its transaction, which
+      // leaves half the reserve for what that transaction publishes).
+      this.listRevisionCeiling = this._listRevision + LIST_REVISION_RESERVE;
+      this.store.setKv(LIST_REVISION_KEY, String(this.listRevisionCeiling));
+      this.store.flush();
+    }
+  }
 
   /**
    * Every event about a session carries its own revision, message events included, so a client

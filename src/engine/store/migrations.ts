@@ -93,6 +93,28 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'reader state with offsets; token usage once per message',
+    up(db) {
+      // state: what a file's reader needs to give the lines after `offset` the same ids after a crash.
+      // token_usage: one row per counted provider message, so a line read again never counts twice.
+      db.exec(`
+        ALTER TABLE sources ADD COLUMN state TEXT;
+        CREATE TABLE token_usage (
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          message_key TEXT NOT NULL,
+          model TEXT,
+          input_tokens INTEGER NOT NULL DEFAULT 0,
+          output_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+          at TEXT,
+          PRIMARY KEY (session_id, message_key)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,7 +8,7 @@ import { openDatabase, type DriverPreference } from './driver';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
-import type { SourceOffset, Store } from './types';
+import type { SourceOffset, Store, TokenUsageRecord } from './types';
 import { BatchedWriter } from './writer';
 
 export interface OpenStoreOptions {
@@ -63,6 +63,8 @@ export function openStore(opts: OpenStoreOptions): Store {
 
   const queuedSessions = new Map<string, Session>();
   const queuedMessages = new Map<string, Message>();
+  /** `<session>\n<message key>` of token usage queued and not yet written. */
+  const queuedUsage = new Set<string>();
   const upsertSession = `INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, mode = excluded.mode,
     provider_session_id = excluded.provider_session_id, status = excluded.status,
@@ -175,10 +177,12 @@ export function openStore(opts: OpenStoreOptions): Store {
     },
     setOffset(o: SourceOffset) {
       const now = new Date(opts.clock.now()).toISOString();
+      const keepState = o.state === undefined;
       writer.enqueue(d => {
-        d.prepare(`INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at) VALUES (?, ?, ?, ?, ?)
+        d.prepare(`INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT(path) DO UPDATE SET session_id = excluded.session_id, provider_session_id = excluded.provider_session_id,
-          offset = excluded.offset, updated_at = excluded.updated_at`).run(o.path, o.sessionId, o.providerSessionId, o.offset, now);
+          offset = excluded.offset, updated_at = excluded.updated_at${keepState ? '' : ', state = excluded.state'}`)
+          .run(o.path, o.sessionId, o.providerSessionId, o.offset, now, o.state ?? null);
       });
     },
     listOffsets() {
@@ -193,6 +197,41 @@ export function openStore(opts: OpenStoreOptions): Store {
     setKv(key, value) {
       writer.enqueue(d => { d.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value); });
     },
+    atomic(fn) {
+      // Earlier writes commit on their own first, so a rollback below drops only fn's.
+      writer.flush();
+      return db.transaction(() => {
+        try {
+          const result = fn();
+          writer.flush();
+          return result;
+        } catch (e) {
+          // The transaction rolls back: what fn queued must not be written later on its own (an item
+          // without its offset). In-memory state is the caller's to repair.
+          writer.discard();
+          queuedSessions.clear();
+          queuedMessages.clear();
+          queuedUsage.clear();
+          throw e;
+        }
+      });
+    },
+    recordTokenUsage(u: TokenUsageRecord) {
+      if (store.hasTokenUsage(u.sessionId, u.messageKey)) return false;
+      const key = `${u.sessionId}\n${u.messageKey}`;
+      queuedUsage.add(key);
+      writer.enqueue(d => {
+        queuedUsage.delete(key);
+        d.prepare(`INSERT INTO token_usage (session_id, message_key, model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+          .run(u.sessionId, u.messageKey, u.model, u.input, u.output, u.cacheRead, u.cacheCreation, u.at);
+      });
+      return true;
+    },
+    hasTokenUsage(sessionId, messageKey) {
+      if (queuedUsage.has(`${sessionId}\n${messageKey}`)) return true;
+      return !!db.prepare('SELECT 1 AS x FROM token_usage WHERE session_id = ? AND message_key = ?').get(sessionId, messageKey);
+    },
     flush: () => writer.flush(),
     close() { writer.close(); db.close(); },
   };
@@ -203,6 +242,7 @@ function rowToOffset(r: Record<string, unknown>): SourceOffset {
   return {
     path: String(r.path), sessionId: r.session_id == null ? null : String(r.session_id),
     providerSessionId: r.provider_session_id == null ? null : String(r.provider_session_id), offset: Number(r.offset),
+    state: r.state == null ? null : String(r.state),
   };
 }
 

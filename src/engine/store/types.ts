@@ -2,7 +2,31 @@
 import type { HistoryGroup, HistoryScope, Message, MessagePatch, SearchFilters, SearchHit, Session } from '../protocol';
 import type { HistoryPageQuery } from './history';
 
-export interface SourceOffset { path: string; sessionId: string | null; providerSessionId: string | null; offset: number }
+export interface SourceOffset {
+  path: string;
+  sessionId: string | null;
+  providerSessionId: string | null;
+  offset: number;
+  /**
+   * What the reader of the file needs, besides the offset, to give the lines after it the same ids
+   * as before a crash (JSON; its shape is the reader's). Absent: keep what is stored.
+   */
+  state?: string | null;
+}
+
+/** Token usage of one provider message, counted once per (session, message key) across restarts and re-reads. */
+export interface TokenUsageRecord {
+  sessionId: string;
+  /** Claude: the API message id (`msg_…`), shared by every line of that message. */
+  messageKey: string;
+  model: string | null;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheCreation: number;
+  /** ISO time of the message, when known. */
+  at: string | null;
+}
 
 export interface Store {
   readonly driver: string;
@@ -30,9 +54,20 @@ export interface Store {
   /** Ended sessions last active before the cutoff, oldest first (retention). */
   endedBefore(cutoffIso: string, limit: number): string[];
   getOffset(path: string): SourceOffset | undefined;
-  /** Queued like every write, so an offset commits in the same flush as the messages read before it. */
+  /** Queued like every write; call it inside atomic() with the writes of the lines it covers. */
   setOffset(o: SourceOffset): void;
   listOffsets(): SourceOffset[];
+  /**
+   * Runs fn so that every write queued before and during it commits in ONE transaction, or none
+   * does (a crash or a throw). Readers of files call it per read: the items of the lines and the
+   * offset (+ reader state) after them land together, so a restart re-reads exactly the lines
+   * whose items were not committed. Nests (inner calls join the outer transaction).
+   */
+  atomic<T>(fn: () => T): T;
+  /** Queues the record unless one with its (session, message key) exists; false when it was there already. */
+  recordTokenUsage(u: TokenUsageRecord): boolean;
+  /** Whether usage of this message was recorded (queued or committed). */
+  hasTokenUsage(sessionId: string, messageKey: string): boolean;
   getKv(key: string): string | undefined;
   setKv(key: string, value: string): void;
   flush(): void;

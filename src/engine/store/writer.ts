@@ -73,6 +73,13 @@ export class BatchedWriter {
     }
   }
 
+  /** Drops everything queued (its transaction was rolled back; see Store.atomic). */
+  discard(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.queue = [];
+  }
+
   close(): void { this.flush(); this.timer?.cancel(); this.timer = null; }
 }
 
