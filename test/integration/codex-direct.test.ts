@@ -64,6 +64,24 @@ describe('codex direct sessions (real codex app-server, fake provider)', functio
     await assert.rejects(h.engine.updateConfig(s.id, { model: 'no-such-model' }), /unknown Codex model/);
   });
 
+  it('offers reasoning efforts per model; the chosen one goes with every turn and can change mid-session', async () => {
+    const models = await h.engine.listModels('codex');
+    const m = models.find(x => (x.efforts?.length ?? 0) > 1);
+    assert.ok(m, `a model offers several efforts: ${JSON.stringify(models)}`);
+    assert.ok(m.defaultEffort, 'its default effort is known');
+    const [first, second] = m.efforts!.map(e => e.effort).filter(e => e !== m.defaultEffort);
+    const s = await h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, model: m.id, effort: first });
+    assert.equal(s.reasoningEffort, first);
+    await sendAndWait(s.id, 'which effort');
+    assert.equal((fake.requests.find(r => r.prompt === 'which effort')?.body.reasoning as { effort?: string })?.effort, first);
+    await h.engine.updateConfig(s.id, { effort: second ?? m.defaultEffort! });
+    assert.equal(h.store.getSession(s.id)?.reasoningEffort, second ?? m.defaultEffort);
+    await sendAndWait(s.id, 'which effort now');
+    assert.equal((fake.requests.find(r => r.prompt === 'which effort now')?.body.reasoning as { effort?: string })?.effort, second ?? m.defaultEffort);
+    await assert.rejects(h.engine.updateConfig(s.id, { effort: 'no-such-effort' }), /offers no reasoning effort "no-such-effort"/);
+    await assert.rejects(h.engine.createFromClient({ provider: 'codex', cwd: ws.dir, model: m.id, effort: 'no-such-effort' }), /offers no reasoning effort/);
+  });
+
   it('streams agent text coalesced (at most every 50 ms, full text so far) and names the session from the prompt', async () => {
     const text = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
     router.on('stream please', () => ({ steps: [{ type: 'text', text, chunks: 30, delayMs: 15 }] }));

@@ -4,13 +4,13 @@
 // into engine events by DirectEvents.
 import * as fs from 'node:fs';
 import type { z } from 'zod';
-import type { ApprovalDecision, Autonomy, ModelInfo, PendingApproval, Session } from '../protocol';
+import type { ApprovalDecision, ModelInfo, PendingApproval, Session } from '../protocol';
 import { ErrorCode } from '../protocol';
 import { AUTONOMY_TO_CODEX, autonomyOf } from '../sessions/autonomy';
 import type { Clock } from '../sessions/clock';
 import type { LogFn, SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
-import type { CreateRequest, ProviderController } from '../sessions/provider';
+import type { ConfigChange, CreateRequest, ProviderController } from '../sessions/provider';
 import type { AppServerClient } from './appServer/client';
 import { ModelListResult, SandboxModeName, ThreadOpenResult, TurnStartResult } from './appServer/schemas';
 import { toCodexDecision, userInputResponse } from './directApprovals';
@@ -111,7 +111,7 @@ export class CodexDirectController implements ProviderController {
   // ---- operations ------------------------------------------------------------------------------
 
   async createSession(req: CreateRequest): Promise<Session> {
-    if (req.model) await this.requireModel(req.model);
+    await this.requireModel(req.model ?? null, req.effort);
     const policy = req.autonomy ? AUTONOMY_TO_CODEX[req.autonomy] : null;
     let res: ThreadOpenResult;
     let generation: number;
@@ -130,7 +130,7 @@ export class CodexDirectController implements ProviderController {
     const s = this.engine.createSession({
       provider: 'codex', mode: 'direct', providerSessionId: res.thread.id, cwd: res.cwd ?? res.thread.cwd ?? req.cwd,
       model: res.model ?? res.thread.model ?? req.model ?? null, autonomy: req.autonomy ?? autonomyOf(approvalPolicy, sandboxMode),
-      approvalPolicy, sandboxMode, sourcePath: res.thread.path ?? null,
+      approvalPolicy, sandboxMode, sourcePath: res.thread.path ?? null, reasoningEffort: req.effort ?? null,
     });
     this.state.track(res.thread.id, s.id).loadedGen = generation;
     if (req.prompt?.trim()) await this.sendMessage(s, req.prompt);
@@ -159,6 +159,7 @@ export class CodexDirectController implements ProviderController {
         ...(approvalPolicy ? { approvalPolicy } : {}),
         ...(sandbox ? { sandboxPolicy: SANDBOX_POLICY[sandbox] } : {}),
         ...(cur.model ? { model: cur.model } : {}),
+        ...(cur.reasoningEffort ? { effort: cur.reasoningEffort } : {}),
         ...this.collaborationMode(cur),
       });
       const { turn } = parse(TurnStartResult, raw, 'turn/start');
@@ -212,13 +213,16 @@ export class CodexDirectController implements ProviderController {
     }
   }
 
-  /** Autonomy, model and plan mode apply from the next turn on (turn/start carries them); persisted with the session. */
-  async updateConfig(s: Session, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void> {
-    if (change.model) await this.requireModel(change.model);
+  /** Autonomy, model, effort and plan mode apply from the next turn on (turn/start carries them); persisted with the session. */
+  async updateConfig(s: Session, change: ConfigChange): Promise<void> {
+    const model = change.model || change.effort ? await this.requireModel(change.model ?? s.model, change.effort) : null;
+    // A new model that does not offer the effort chosen before goes back to its own default.
+    const keepsEffort = !change.model || !s.reasoningEffort || !!model?.efforts?.some(e => e.effort === s.reasoningEffort);
     const policy = change.autonomy ? AUTONOMY_TO_CODEX[change.autonomy] : null;
     this.engine.apply(s.id, {
       type: 'metadata',
       ...(change.model ? { model: change.model } : {}),
+      ...(change.effort ? { reasoningEffort: change.effort } : keepsEffort ? {} : { reasoningEffort: null }),
       ...(change.planMode !== undefined ? { planMode: change.planMode } : {}),
       ...(policy ? { autonomy: change.autonomy, approvalPolicy: policy.approvalPolicy, sandboxMode: policy.sandboxMode } : {}),
     });
@@ -259,7 +263,11 @@ export class CodexDirectController implements ProviderController {
         const res: z.infer<typeof ModelListResult> = parse(ModelListResult, await this.client.request('model/list', cursor ? { cursor } : {}), 'model/list');
         for (const m of res.data) {
           if (m.hidden) continue;
-          out.push({ id: m.id, displayName: m.displayName, description: m.description ?? null, isDefault: m.isDefault ?? null });
+          out.push({
+            id: m.id, displayName: m.displayName, description: m.description ?? null, isDefault: m.isDefault ?? null,
+            efforts: (m.supportedReasoningEfforts ?? []).map(e => ({ effort: e.reasoningEffort, description: e.description ?? null })),
+            defaultEffort: m.defaultReasoningEffort ?? null,
+          });
         }
         cursor = res.nextCursor ?? null;
         if (!cursor) break;
@@ -359,11 +367,22 @@ export class CodexDirectController implements ProviderController {
     this.engine.apply(s.id, { type: 'metadata', providerSessionId: res.thread.id, sourcePath: res.thread.path ?? null });
   }
 
-  private async requireModel(model: string): Promise<void> {
+  /**
+   * Checks a model (null: the default one) and an effort against model/list; nothing to check and
+   * no request when neither is asked for. The model's entry, when known.
+   */
+  private async requireModel(model: string | null, effort?: string): Promise<ModelInfo | null> {
+    if (!model && !effort) return null;
     const models = await this.listModels();
-    if (!models.some(m => m.id === model)) {
-      throw new EngineError(ErrorCode.badRequest, `unknown Codex model ${model} (available: ${models.map(m => m.id).join(', ')})`);
+    const m = model ? models.find(x => x.id === model) : models.find(x => x.isDefault);
+    if (model && !m) {
+      throw new EngineError(ErrorCode.badRequest, `unknown Codex model ${model} (available: ${models.map(x => x.id).join(', ')})`);
     }
+    if (effort && !m?.efforts?.some(e => e.effort === effort)) {
+      const offered = m?.efforts?.map(e => e.effort).join(', ');
+      throw new EngineError(ErrorCode.badRequest, `model ${m?.id ?? model ?? '(default)'} offers no reasoning effort "${effort}" (${offered ? `offered: ${offered}` : 'it offers none'})`);
+    }
+    return m ?? null;
   }
 
   /** After a crash, the threads that were loaded are resumed right away (their sessions stay usable). */

@@ -109,7 +109,7 @@ export class ClientConnection {
         return;
       }
       case 'create_session': {
-        const s = await engine.createFromClient({ provider: msg.provider, cwd: msg.cwd, model: msg.model, autonomy: msg.autonomy, prompt: msg.prompt });
+        const s = await engine.createFromClient({ provider: msg.provider, cwd: msg.cwd, model: msg.model, autonomy: msg.autonomy, prompt: msg.prompt, effort: msg.effort });
         this.ok(msg, { sessionId: s.id });
         return;
       }
@@ -134,7 +134,7 @@ export class ClientConnection {
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'update_session_config':
-        await engine.updateConfig(msg.sessionId, { autonomy: msg.autonomy, model: msg.model, planMode: msg.planMode });
+        await engine.updateConfig(msg.sessionId, { autonomy: msg.autonomy, model: msg.model, effort: msg.effort, planMode: msg.planMode });
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'rename_session':

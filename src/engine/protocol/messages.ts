@@ -36,6 +36,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('create_session'), ...req, provider: Provider, cwd: z.string().min(1),
     model: z.string().optional(), autonomy: Autonomy.optional(), prompt: z.string().optional(),
+    /** A reasoning effort the model offers (models_list `efforts`); Codex only. */
+    effort: z.string().min(1).max(50).optional(),
   }),
   z.object({ type: z.literal('send_message'), ...sessionRef, text: z.string().min(1) }),
   z.object({
@@ -50,7 +52,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('end_session'), ...sessionRef }),
   z.object({
     type: z.literal('update_session_config'), ...sessionRef, autonomy: Autonomy.optional(), model: z.string().optional(),
-    planMode: z.boolean().optional(),
+    effort: z.string().min(1).max(50).optional(), planMode: z.boolean().optional(),
   }),
   z.object({ type: z.literal('rename_session'), ...sessionRef, name: z.string().max(500) }),
   z.object({ type: z.literal('resume_session'), ...sessionRef }),
@@ -95,6 +97,9 @@ export const HistoryGroup = z.object({
 export const ModelInfo = z.object({
   id: z.string(), displayName: z.string(), description: z.string().nullish(), isDefault: z.boolean().nullish(),
   contextWindow: z.number().nullish(),
+  /** The reasoning efforts the model offers (empty or absent: none to choose) and its default. */
+  efforts: z.array(z.object({ effort: z.string(), description: z.string().nullish() })).nullish(),
+  defaultEffort: z.string().nullish(),
 });
 
 export const SessionChanges = Session.partial();

@@ -78,6 +78,8 @@ export const Session = z.object({
   cwd: z.string().nullable(),
   projectName: z.string().nullable(),
   model: z.string().nullable(),
+  /** Codex reasoning effort chosen in Flightdeck (sent with every turn); absent = the model's default. */
+  reasoningEffort: z.string().nullish(),
   status: SessionStatus,
   workStatus: WorkStatus,
   customName: z.string().nullable(),

@@ -14,7 +14,7 @@ import { EngineError } from './errors';
 import type { SessionEvent } from './events';
 import { END_REASONS, LIFECYCLE, inactivityTimeoutMs, startupEvents } from './lifecycle';
 import { byRecentActivity, type NewSession, newSession } from './model';
-import type { CreateRequest, ProviderController } from './provider';
+import type { ConfigChange, CreateRequest, ProviderController } from './provider';
 import { reduce } from './reducer';
 import { requireWorkingDir } from './workingDir';
 
@@ -312,7 +312,7 @@ export class SessionEngine {
     await this.controllerFor(s, 'takeover', 'taking over').takeover!(s, force);
   }
 
-  async updateConfig(sessionId: string, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void> {
+  async updateConfig(sessionId: string, change: ConfigChange): Promise<void> {
     const s = this.requireSession(sessionId);
     await this.controllerFor(s, 'updateConfig', 'changing autonomy or model').updateConfig!(s, change);
   }

@@ -26,7 +26,7 @@ export type SessionEvent =
   | {
     type: 'metadata'; cwd?: string | null; model?: string | null; providerSessionId?: string | null;
     sourcePath?: string | null; approvalPolicy?: string | null; sandboxMode?: string | null; autonomy?: Autonomy | null;
-    planMode?: boolean;
+    planMode?: boolean; reasoningEffort?: string | null;
     /** Startup backfill (SPEC §3): an already-derived name (naming.nameFromPrompt), set without counting as activity. */
     firstPrompt?: string | null;
   }

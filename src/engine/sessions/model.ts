@@ -12,6 +12,7 @@ export interface NewSession {
   providerSessionId?: string | null;
   cwd?: string | null;
   model?: string | null;
+  reasoningEffort?: string | null;
   customName?: string | null;
   firstPrompt?: string | null;
   approvalPolicy?: string | null;
@@ -32,6 +33,7 @@ export function newSession(init: NewSession, now: number): Session {
     cwd: init.cwd ?? null,
     projectName: projectNameOf(init.cwd),
     model: init.model ?? null,
+    ...(init.reasoningEffort ? { reasoningEffort: init.reasoningEffort } : {}),
     status: 'active',
     workStatus: 'waiting',
     customName: init.customName ?? null,

@@ -2,7 +2,10 @@
 // optional: the engine answers `not_supported` for what a provider cannot do.
 import type { ApprovalDecision, Autonomy, ModelInfo, PendingApproval, Provider, Session } from '../protocol';
 
-export interface CreateRequest { provider: Provider; cwd: string; model?: string; autonomy?: Autonomy; prompt?: string }
+export interface CreateRequest { provider: Provider; cwd: string; model?: string; autonomy?: Autonomy; prompt?: string; effort?: string }
+
+/** What update_session_config may change; a missing key stays as it is. */
+export interface ConfigChange { autonomy?: Autonomy; model?: string; effort?: string; planMode?: boolean }
 
 export interface ProviderController {
   /** Which sessions this controller drives; the first controller that claims a session gets the call. */
@@ -15,7 +18,7 @@ export interface ProviderController {
   /** Carry out a decision; the engine has checked it is current and will resolve the approval after. */
   decideApproval?(session: Session, approval: PendingApproval, decision: ApprovalDecision, message?: string): Promise<void>;
   answerQuestion?(session: Session, questionId: string, answers: Record<string, string | string[]>): Promise<void>;
-  updateConfig?(session: Session, change: { autonomy?: Autonomy; model?: string; planMode?: boolean }): Promise<void>;
+  updateConfig?(session: Session, change: ConfigChange): Promise<void>;
   resume?(session: Session): Promise<void>;
   takeover?(session: Session, force: boolean): Promise<void>;
   end?(session: Session): Promise<void>;

@@ -56,6 +56,8 @@ export const CodexModel = z.looseObject({
   description: z.string().nullish(),
   hidden: z.boolean().nullish(),
   isDefault: z.boolean().nullish(),
+  supportedReasoningEfforts: z.array(z.looseObject({ reasoningEffort: z.string(), description: z.string().nullish() })).nullish(),
+  defaultReasoningEffort: z.string().nullish(),
 });
 export const ModelListResult = z.looseObject({ data: z.array(CodexModel), nextCursor: z.string().nullish() });
 
