@@ -1,8 +1,14 @@
 // Every Flightdeck command, registered in one place. Each returns an Outcome (also shown to the
-// user), so tests and other callers learn exactly what happened. Commands that act on a session take
-// a tree node or a session id as first argument; without one (palette, keybinding) they act on the
-// focused session panel, or ask with a Quick Pick of the sessions they apply to.
-import * as os from 'node:os';
+// user), so tests and other callers learn exactly what happened.
+//
+// What each entry point passes, and so all a command accepts (anything else is ignored):
+//  - a tree row's inline button / context menu: (node, selectedNodes[]);
+//  - a view-title button: the focused tree row, or nothing — never a folder or a prompt;
+//  - the palette and keybindings without args: nothing;
+//  - notifications, the session panel, search hits, tests: a session id string (and for
+//    approve / deny the approval id the user saw; for openSession a message id).
+// Without a session (palette, keybinding, view title) a command acts on the focused session panel,
+// or asks with a Quick Pick of the sessions it applies to.
 import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, Session } from '../engine/protocol';
 import { isErrorNamed } from './engineModule';
@@ -10,7 +16,8 @@ import type { DiffDocuments } from './diffDocuments';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
 import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
-import { pickSession } from './sessionPicker';
+import { askNewCodexSession } from './newSessionFlow';
+import { pickApproval, pickSession } from './sessionPicker';
 import type { SessionNode, SessionsTree } from './sessionsTree';
 
 export type Outcome =
@@ -31,6 +38,16 @@ export interface CommandContext {
 
 type SessionArg = SessionNode | string | undefined;
 
+/** The session id an entry point passed: a session row or an id string; anything else is none. */
+export function sessionIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg || undefined;
+  const node = arg as Partial<SessionNode> | null | undefined;
+  return node && typeof node === 'object' && node.kind === 'session' && typeof node.id === 'string' ? node.id : undefined;
+}
+
+/** A string argument, or undefined for whatever else an entry point put in that position. */
+const text = (x: unknown): string | undefined => typeof x === 'string' ? x : undefined;
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const { connection, tree, panels } = ctx;
 
@@ -45,6 +62,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         outcome = failed;
         if (failed.code === 'internal') ctx.log.error(`flightdeck.${id} failed: ${(e as Error)?.stack ?? e}`);
       }
+      // Every failure the user sees is in the log too (internal ones above, with their stack).
+      if (!outcome.ok && outcome.code !== 'cancelled' && outcome.code !== 'internal') ctx.log.warn(`flightdeck.${id}: ${outcome.code}: ${outcome.message}`);
       report(outcome);
       return outcome;
     });
@@ -54,15 +73,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
    * user picks among those `applies` to. Undefined when the user cancelled the pick.
    */
   const sessionOf = async (arg: SessionArg, action: string, applies: (s: Session) => boolean = () => true): Promise<Session | undefined> => {
-    let id = typeof arg === 'string' ? arg : arg?.kind === 'session' ? arg.id : undefined;
-    if (!id && arg === undefined) {
-      id = panels.activeSessionId;
-      if (!id) {
-        if (!tree.loaded) throw new UsageError('Pick a session in the Flightdeck view first (the list is still loading).');
-        return pickSession(tree.allSessions().filter(applies), action);
-      }
+    const id = sessionIdOf(arg) ?? panels.activeSessionId;
+    if (!id) {
+      if (!tree.loaded) throw new UsageError('Pick a session in the Flightdeck view first (the list is still loading).');
+      return pickSession(tree.allSessions().filter(applies), action);
     }
-    if (!id) throw new UsageError('Pick a session in the Flightdeck view first.');
+    return requireListed(id);
+  };
+  const requireListed = (id: string): Session => {
     const s = tree.getSession(id);
     if (!s) throw new UsageError(`Session ${id} is not in the list (ended and removed?).`);
     return s;
@@ -70,10 +88,27 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const cancelled: Outcome = { ok: false, code: 'cancelled', message: '' };
   const isActive = (s: Session) => s.status === 'active';
 
-  /** `expectedApprovalId`: the approval the user saw (a notification); a newer one is not decided blindly. */
-  const decide = async (arg: SessionArg, decision: ApprovalDecision, expectedApprovalId?: string): Promise<Outcome> => {
-    const s = await sessionOf(arg, decision === 'denied' ? 'Deny' : 'Approve', x => x.status === 'active' && !!x.pendingApproval);
-    if (!s) return cancelled;
+  const decidable = (s: Session, decision: ApprovalDecision) => s.status === 'active' && !!s.pendingApproval?.options.includes(decision);
+  /**
+   * The session a decision is for: the one given; else the focused panel's when it has something
+   * pending; else the one the user picks from the pending approvals, seeing what each would allow.
+   */
+  const approvalTarget = async (arg: unknown, decision: ApprovalDecision): Promise<{ session: Session; approvalId?: string } | undefined> => {
+    const id = sessionIdOf(arg);
+    if (id) return { session: requireListed(id) };
+    const active = panels.activeSessionId ? tree.getSession(panels.activeSessionId) : undefined;
+    if (active && decidable(active, decision)) return { session: active };
+    if (!tree.loaded) throw new UsageError('The session list is still loading; try again in a moment.');
+    const picked = await pickApproval(tree.allSessions().filter(x => decidable(x, decision)), decision === 'denied' ? 'Deny' : 'Approve');
+    return picked && { session: picked.session, approvalId: picked.approval.approvalId };
+  };
+
+  /** `expectedApprovalId`: the approval the user saw (a notification, the picker); a newer one is not decided blindly. */
+  const decide = async (arg: unknown, decision: ApprovalDecision, expectedId?: unknown): Promise<Outcome> => {
+    const target = await approvalTarget(arg, decision);
+    if (!target) return cancelled;
+    const s = target.session;
+    const expectedApprovalId = text(expectedId) ?? target.approvalId;
     const approval = s.pendingApproval;
     if (!approval) return { ok: false, code: 'nothing_pending', message: `"${s.displayName}" has no pending approval.` };
     if (expectedApprovalId && approval.approvalId !== expectedApprovalId) {
@@ -82,6 +117,17 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     const client = await connection.client();
     await client.request({ type: 'approve_tool', sessionId: s.id, approvalId: approval.approvalId, version: approval.version, decision });
     return { ok: true, message: `${decision === 'denied' ? 'Denied' : 'Approved'}: ${approval.command ?? approval.toolName ?? approval.kind}` };
+  };
+
+  /** Opens a new session's panel (its title comes from the list, which learns of it a moment later). */
+  const openWhenListed = async (sessionId: string): Promise<void> => {
+    if (!tree.getSession(sessionId)) {
+      await new Promise<void>(resolve => {
+        const t = setTimeout(() => { sub.dispose(); resolve(); }, 5_000);
+        const sub = tree.onDidChangeSession(c => { if (c.after?.id === sessionId) { clearTimeout(t); sub.dispose(); resolve(); } });
+      });
+    }
+    panels.open(sessionId);
   };
 
   /** The file change the page means: of a transcript item, of a pending approval, or of the turn's diff. */
@@ -100,13 +146,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   };
 
   return [
-    command('approve', (arg: SessionArg, approvalId?: string) => decide(arg, 'approved', approvalId)),
-    command('deny', (arg: SessionArg, approvalId?: string) => decide(arg, 'denied', approvalId)),
+    command('approve', (arg: unknown, approvalId?: unknown) => decide(arg, 'approved', approvalId)),
+    command('deny', (arg: unknown, approvalId?: unknown) => decide(arg, 'denied', approvalId)),
 
-    command('rename', async (arg: SessionArg, name?: string) => {
+    command('rename', async (arg: SessionArg, name?: unknown) => {
       const s = await sessionOf(arg, 'Rename');
       if (!s) return cancelled;
-      const newName = name ?? await vscode.window.showInputBox({
+      const newName = text(name) ?? await vscode.window.showInputBox({
         title: 'Rename session', value: s.customName ?? s.displayName, prompt: 'Empty resets the name to the first prompt.',
       });
       if (newName === undefined) return { ok: false, code: 'cancelled', message: '' };
@@ -131,10 +177,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return { ok: true };
     }),
 
-    command('openSession', async (arg: SessionArg, messageId?: string) => {
+    command('openSession', async (arg: SessionArg, messageId?: unknown) => {
       const s = await sessionOf(arg, 'Open');
       if (!s) return cancelled;
-      panels.open(s.id, typeof messageId === 'string' ? messageId : undefined);
+      panels.open(s.id, text(messageId));
       return { ok: true };
     }),
 
@@ -199,23 +245,33 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return { ok: true, data: s.id };
     }),
 
-    command('openDiff', async (sessionId?: string, messageId?: string | null, filePath?: string) => {
+    command('openDiff', async (sessionId?: unknown, messageId?: unknown, filePath?: unknown) => {
       if (typeof sessionId !== 'string' || typeof filePath !== 'string') throw new UsageError('Open a diff from a session panel\'s file change.');
-      const found = await findChange(sessionId, messageId ?? null, filePath);
+      const found = await findChange(sessionId, text(messageId) ?? null, filePath);
       const { before, after } = await ctx.diffs.open(found.change, found.context);
       return { ok: true, data: { before: before.toString(), after: after.toString() } };
     }),
 
-    command('newCodexSession', async (cwd?: string, prompt?: string) => {
-      const folder = cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
-      const text = prompt ?? await vscode.window.showInputBox({ title: `New Codex session in ${folder}`, prompt: 'What should Codex do? (optional)' });
-      if (text === undefined) return { ok: false, code: 'cancelled', message: '' };
-      const answer = await (await connection.client()).request({ type: 'create_session', provider: 'codex', cwd: folder, prompt: text || undefined });
-      return { ok: true, data: answer.type === 'result' ? answer.sessionId : undefined };
+    // The view title passes its focused row and the palette nothing: both ask every step. A caller
+    // that passes a folder and a prompt (strings) starts at once with Codex's defaults.
+    command('newCodexSession', async (cwd?: unknown, prompt?: unknown) => {
+      const folder = text(cwd), first = text(prompt);
+      const client = await connection.client();
+      const choice = folder !== undefined && first !== undefined ? { cwd: folder, prompt: first }
+        : await askNewCodexSession(folder, async () => {
+          const answer = await client.request({ type: 'list_models', provider: 'codex' });
+          return answer.type === 'models_list' ? answer.models : [];
+        }, ctx.log);
+      if (!choice) return cancelled;
+      const { prompt: firstPrompt, ...rest } = choice;
+      const answer = await client.request({ type: 'create_session', provider: 'codex', ...rest, prompt: firstPrompt || undefined });
+      const sessionId = answer.type === 'result' ? answer.sessionId : undefined;
+      if (sessionId) await openWhenListed(sessionId);
+      return { ok: true, data: sessionId };
     }),
 
-    command('search', async (query?: string) => {
-      const q = query ?? await vscode.window.showInputBox({ title: 'Search transcripts', prompt: 'Words to find in every Codex and Claude transcript' });
+    command('search', async (query?: unknown) => {
+      const q = text(query) ?? await vscode.window.showInputBox({ title: 'Search transcripts', prompt: 'Words to find in every Codex and Claude transcript' });
       if (!q?.trim()) return { ok: false, code: 'cancelled', message: '' };
       const answer = await (await connection.client()).request({ type: 'search', query: q.trim(), limit: 50 });
       if (answer.type !== 'search_results') throw new Error(`unexpected answer ${answer.type} to search`);

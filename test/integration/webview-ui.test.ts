@@ -220,6 +220,29 @@ describe('session webview in Chromium', function () {
     assert.equal(config.autonomy, 'fullAuto');
   });
 
+  it('lets the header change the model and its reasoning effort, from the models the app-server lists', async () => {
+    const p = await openPanel();
+    await p.snapshot(makeSession({ workStatus: 'waiting' }), []);
+    const { page } = p;
+    const ask = await p.sent('list_models');
+    assert.equal(ask.provider, 'codex');
+    await p.deliver({
+      type: 'models_list', requestId: ask.requestId, provider: 'codex', models: [
+        { id: 'gpt-5-codex', displayName: 'GPT-5 Codex', isDefault: true, efforts: [{ effort: 'low' }, { effort: 'medium' }, { effort: 'high' }], defaultEffort: 'medium' },
+        { id: 'gpt-5-mini', displayName: 'GPT-5 mini', efforts: [] },
+      ],
+    });
+    await page.waitForSelector('.model-choice select', WAIT);
+    assert.equal(await page.$eval('.model-choice select', s => (s).value), 'gpt-5-codex');
+    assert.equal(await page.$eval('.effort-choice select', s => (s).value), 'medium', 'the model\'s default effort when none was chosen');
+    await page.selectOption('.effort-choice select', 'high');
+    assert.equal((await p.sent('update_session_config')).effort, 'high');
+    await page.selectOption('.model-choice select', 'gpt-5-mini');
+    assert.equal((await p.sent('update_session_config', 2)).model, 'gpt-5-mini');
+    await p.delta({ model: 'gpt-5-mini' });
+    await page.waitForSelector('.effort-choice', { state: 'detached', ...WAIT });
+  });
+
   it('explains passive sessions and offers "Take over" for Codex ones', async () => {
     const p = await openPanel();
     await p.snapshot(makeSession({ mode: 'passive', workStatus: 'working' }), [makeMessage(1)]);
@@ -227,6 +250,7 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$('.composer-input'), null, 'no message box for a passive session');
     assert.match(await page.$eval('.composer.passive', e => e.textContent!), /started outside Flightdeck/);
     assert.equal(await page.$eval('.autonomy select', s => (s).disabled), true);
+    assert.match(await page.$eval('.autonomy', e => e.getAttribute('title')!), /Take it over to change this/, 'a disabled control says why');
     await page.click('.composer.passive button');
     assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
   });

@@ -8,7 +8,7 @@ import { ComposerHistory } from './composerHistory';
 import { type HostPort, type HostRequest, onRevealRequest } from './hostBridge';
 import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
-import type { ApprovalDecision, Autonomy, FileChange, Message } from './types';
+import type { ApprovalDecision, Autonomy, FileChange, Message, ModelInfo } from './types';
 import { VirtualList } from './virtualList';
 import { approvalActions, approvalOffer } from '../../src/engine/protocol/uiPolicy';
 import { approvalTemplate, decisionForKey } from './views/approvalCard';
@@ -44,6 +44,9 @@ export class SessionApp {
   /** A transcript item the host asked to show (search hit) that is not loaded yet. */
   private pendingReveal: string | null = null;
   private nextErrorId = 1;
+  /** Codex's models (model/list), asked once when the session can change its model; null until known. */
+  private models: ModelInfo[] | null = null;
+  private modelsAsked = false;
 
   constructor(root: HTMLElement, private readonly port: HostPort, transport: Transport, readonly sessionId: string, saved?: SavedState) {
     this.state = new SessionState(sessionId);
@@ -157,6 +160,24 @@ export class SessionApp {
     this.request({ type: 'update_session_config', sessionId: this.sessionId, autonomy }, () => this.renderChrome());
   }
 
+  private setModel(model: string): void {
+    this.request({ type: 'update_session_config', sessionId: this.sessionId, model }, () => this.renderChrome());
+  }
+
+  private setEffort(effort: string): void {
+    this.request({ type: 'update_session_config', sessionId: this.sessionId, effort }, () => this.renderChrome());
+  }
+
+  /** The model list, once, for a session whose model can be changed here (a Codex direct one). */
+  private loadModels(): void {
+    const s = this.state.session;
+    if (this.modelsAsked || !s || s.provider !== 'codex' || s.mode !== 'direct' || s.status !== 'active') return;
+    this.modelsAsked = true;
+    this.client.request({ type: 'list_models', provider: 'codex' }).then(answer => {
+      if (answer.type === 'models_list') { this.models = answer.models; this.renderChrome(); }
+    }, (e: Error) => this.showError(`The model list is unavailable: ${e.message}`));
+  }
+
   private rename(name: string): void {
     this.editingName = false;
     const s = this.state.session;
@@ -235,13 +256,16 @@ export class SessionApp {
     const q = this.state.pendingQuestion;
     if (this.sentQuestionId && q?.questionId !== this.sentQuestionId) this.sentQuestionId = null;
     document.body.classList.toggle('has-session', !!s);
+    this.loadModels();
 
     render(s ? headerTemplate(s, this.editingName, {
       startRename: () => { this.editingName = true; this.renderChrome(); },
       commitRename: name => this.rename(name),
       cancelRename: () => { if (this.editingName) { this.editingName = false; this.renderChrome(); } },
       setAutonomy: level => this.setAutonomy(level),
-    }) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
+      setModel: model => this.setModel(model),
+      setEffort: effort => this.setEffort(effort),
+    }, this.models) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
 
     render(html`${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>
         <button class="link-button" title="Dismiss" @click=${() => this.dismissError(err.id)}>Dismiss</button></div>`)}

@@ -2,4 +2,5 @@
 export type {
   Autonomy, ApprovalDecision, FileChange, Message, PendingApproval, PendingQuestion, PlanStep, Provider, Session, WorkStatus,
 } from '../../src/engine/protocol';
+export type { ModelInfo } from '../../src/engine/protocol/messages';
 export type RateLimitWindowLike = { usedPercent: number; windowMinutes: number | null; resetsAt: string | null };

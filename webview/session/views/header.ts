@@ -3,13 +3,48 @@
 import { html, nothing } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import { AUTONOMY_LEVELS, PROVIDER_LABELS, WORK_STATUS_LABELS, formatPercent, formatTokens, rateLimitLabel } from '../format';
-import type { Autonomy, Session } from '../types';
+import type { Autonomy, ModelInfo, Session } from '../types';
 
 export interface HeaderActions {
   startRename(): void;
   commitRename(name: string): void;
   cancelRename(): void;
   setAutonomy(a: Autonomy): void;
+  setModel(model: string): void;
+  setEffort(effort: string): void;
+}
+
+/** Why a control is disabled, said in its tooltip; null when it can be used. */
+export function configBlockedReason(s: Session): string | null {
+  if (s.status === 'ended') return 'The session has ended; resume it to change this.';
+  if (s.mode === 'passive') return s.provider === 'codex'
+    ? 'Watched session: it runs in its terminal with the settings it was started with. Take it over to change this.'
+    : 'Claude Code session: it runs in its terminal with the settings it was started with.';
+  return null;
+}
+
+/**
+ * Model and reasoning effort: selects while the session can be configured and the model list is
+ * known (Codex direct sessions); otherwise the model name as text.
+ */
+function modelTemplate(s: Session, models: readonly ModelInfo[] | null, blocked: string | null, actions: HeaderActions) {
+  if (blocked || !models?.length) return s.model ? html`<span class="model" title=${blocked ? `Model. ${blocked}` : 'Model'}>${s.model}</span>` : nothing;
+  const current = models.find(m => m.id === s.model) ?? models.find(m => m.isDefault);
+  const efforts = current?.efforts ?? [];
+  const effort = s.reasoningEffort ?? current?.defaultEffort ?? '';
+  return html`<label class="model-choice" title="Model: applies from the next turn">
+      <span class="muted">Model</span>
+      <select aria-label="Model" @change=${(e: Event) => actions.setModel((e.currentTarget as HTMLSelectElement).value)}>
+        ${s.model && !models.some(m => m.id === s.model) ? html`<option value=${s.model} selected disabled>${s.model}</option>` : nothing}
+        ${models.map(m => html`<option value=${m.id} title=${m.description ?? ''} ?selected=${m === current}>${m.displayName}</option>`)}
+      </select>
+    </label>
+    ${efforts.length > 1 ? html`<label class="effort-choice" title="Reasoning effort: applies from the next turn">
+      <span class="muted">Effort</span>
+      <select aria-label="Reasoning effort" @change=${(e: Event) => actions.setEffort((e.currentTarget as HTMLSelectElement).value)}>
+        ${efforts.map(x => html`<option value=${x.effort} title=${x.description ?? ''} ?selected=${x.effort === effort}>${x.effort}${x.effort === current?.defaultEffort ? ' (default)' : ''}</option>`)}
+      </select>
+    </label>` : nothing}`;
 }
 
 /** One function for every render, so lit calls it only when the input is created, not on each redraw. */
@@ -63,17 +98,18 @@ function usageTemplate(s: Session) {
   </div>`;
 }
 
-export function headerTemplate(s: Session, editingName: boolean, actions: HeaderActions) {
-  const canConfigure = s.mode === 'direct' && s.status === 'active';
+export function headerTemplate(s: Session, editingName: boolean, actions: HeaderActions, models: readonly ModelInfo[] | null = null) {
+  const blocked = configBlockedReason(s);
+  const canConfigure = !blocked;
   return html`<div class="header-top">
       ${nameTemplate(s, editingName, actions)}
       ${statusTemplate(s)}
     </div>
     <div class="header-facts">
       <span class="provider ${s.provider}">${PROVIDER_LABELS[s.provider]}</span>
-      <span class="mode" title=${s.mode === 'direct' ? 'Flightdeck drives this session' : 'Started elsewhere; Flightdeck watches it'}>${s.mode}</span>
-      ${s.model ? html`<span class="model" title="Model">${s.model}</span>` : nothing}
-      <label class="autonomy" title=${canConfigure ? 'Autonomy: what the agent may do without asking' : 'Autonomy can be changed on active direct sessions'}>
+      <span class="mode" title=${s.mode === 'direct' ? 'Direct: Flightdeck drives this session' : 'Passive: started elsewhere; Flightdeck watches it'}>${s.mode === 'direct' ? 'Direct' : 'Passive'}</span>
+      ${modelTemplate(s, models, blocked, actions)}
+      <label class="autonomy" title=${blocked ? `Autonomy. ${blocked}` : 'Autonomy: what the agent may do without asking'}>
         <span class="muted">Autonomy</span>
         <select aria-label="Autonomy" ?disabled=${!canConfigure} @change=${(e: Event) => actions.setAutonomy((e.currentTarget as HTMLSelectElement).value as Autonomy)}>
           ${s.autonomy ? nothing : html`<option value="" selected disabled>—</option>`}

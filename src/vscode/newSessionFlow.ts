@@ -1,0 +1,108 @@
+// "New Codex Session": the steps the walkthrough promises, in one Quick Input flow — the folder
+// (workspace folders or Browse…), the autonomy, the model the app-server lists (model/list) and its
+// reasoning effort where it offers several, then the first prompt. Escape at any step cancels.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { Autonomy, ModelInfo } from '../engine/protocol';
+import { AUTONOMY_DESCRIPTIONS, AUTONOMY_LABELS } from '../engine/sessions/autonomy';
+
+export interface NewSessionChoice { cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string }
+
+const TITLE = 'New Codex Session';
+const DEFAULT_AUTONOMY: Autonomy = 'autoEdit';
+
+type Item<T> = vscode.QuickPickItem & { value: T };
+
+/** One step of the flow: a Quick Pick with the step count and a preselected item. */
+function pickStep<T>(step: number, totalSteps: number, placeholder: string, items: Item<T>[], active?: Item<T>): Promise<Item<T> | undefined> {
+  return new Promise(resolve => {
+    const pick = vscode.window.createQuickPick<Item<T>>();
+    pick.title = TITLE;
+    pick.step = step;
+    pick.totalSteps = totalSteps;
+    pick.placeholder = placeholder;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    pick.items = items;
+    if (active) pick.activeItems = [active];
+    let chosen: Item<T> | undefined;
+    pick.onDidAccept(() => { chosen = pick.selectedItems[0] ?? pick.activeItems[0]; pick.hide(); });
+    pick.onDidHide(() => { pick.dispose(); resolve(chosen); });
+    pick.show();
+  });
+}
+
+async function askFolder(totalSteps: number): Promise<string | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const browse: Item<string | null> = { label: '$(folder-opened) Browse…', description: 'another folder on this machine', value: null };
+  const items: Item<string | null>[] = folders.length
+    ? folders.map(f => ({ label: `$(root-folder) ${f.name}`, description: f.uri.fsPath, value: f.uri.fsPath }))
+    : [{ label: '$(home) Home folder', description: os.homedir(), value: os.homedir() }];
+  const chosen = await pickStep(1, totalSteps, 'The folder Codex works in', [...items, browse], items[0]);
+  if (!chosen) return undefined;
+  if (chosen.value) return chosen.value;
+  const picked = await vscode.window.showOpenDialog({
+    title: `${TITLE}: the folder Codex works in`, canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
+    openLabel: 'Start Codex here', defaultUri: folders[0]?.uri ?? vscode.Uri.file(os.homedir()),
+  });
+  return picked?.[0]?.fsPath;
+}
+
+async function askAutonomy(totalSteps: number): Promise<Autonomy | undefined> {
+  const items: Item<Autonomy>[] = (Object.keys(AUTONOMY_LABELS) as Autonomy[]).map(a => ({
+    label: AUTONOMY_LABELS[a], description: a === DEFAULT_AUTONOMY ? 'default' : undefined, detail: AUTONOMY_DESCRIPTIONS[a], value: a,
+  }));
+  return (await pickStep(2, totalSteps, 'What Codex may do without asking (changeable later in the panel)', items, items.find(i => i.value === DEFAULT_AUTONOMY)))?.value;
+}
+
+/** The model, or null for "Codex's default" (when the list could not be read); undefined = cancelled. */
+async function askModel(models: ModelInfo[], listError: string | undefined, totalSteps: number): Promise<ModelInfo | null | undefined> {
+  const items: Item<ModelInfo | null>[] = models.map(m => ({
+    label: m.displayName, description: [m.id !== m.displayName ? m.id : '', m.isDefault ? 'default' : ''].filter(Boolean).join(' · ') || undefined,
+    detail: m.description ?? undefined, value: m,
+  }));
+  if (items.length === 0) {
+    items.push({ label: "Codex's default model", detail: listError ? `The model list is unavailable: ${listError}` : 'Codex lists no models.', value: null });
+  }
+  const chosen = await pickStep(3, totalSteps, 'The model (changeable later in the panel)', items, items.find(i => i.value?.isDefault));
+  return chosen ? chosen.value : undefined;
+}
+
+async function askEffort(model: ModelInfo, totalSteps: number): Promise<string | undefined> {
+  const items: Item<string>[] = (model.efforts ?? []).map(e => ({
+    label: e.effort, description: e.effort === model.defaultEffort ? 'default' : undefined, detail: e.description ?? undefined, value: e.effort,
+  }));
+  return (await pickStep(4, totalSteps, `Reasoning effort of ${model.displayName}`, items, items.find(i => i.value === model.defaultEffort)))?.value;
+}
+
+/**
+ * Asks every step; `cwd` given (a caller that knows the folder) skips the first. `listModels` fails
+ * softly: the flow goes on with Codex's default model and says why the list is missing.
+ */
+export async function askNewCodexSession(cwd: string | undefined, listModels: () => Promise<ModelInfo[]>, log: vscode.LogOutputChannel): Promise<NewSessionChoice | undefined> {
+  const totalSteps = 5;
+  const folder = cwd ?? await askFolder(totalSteps);
+  if (!folder) return undefined;
+  const autonomy = await askAutonomy(totalSteps);
+  if (!autonomy) return undefined;
+  let models: ModelInfo[] = [];
+  let listError: string | undefined;
+  try { models = await listModels(); } catch (e) {
+    listError = (e as Error).message;
+    log.warn(`New Codex Session: the model list is unavailable: ${listError}`);
+  }
+  const model = await askModel(models, listError, totalSteps);
+  if (model === undefined) return undefined;
+  let effort: string | undefined;
+  if (model && (model.efforts?.length ?? 0) > 1) {
+    effort = await askEffort(model, totalSteps);
+    if (!effort) return undefined;
+  }
+  const prompt = await vscode.window.showInputBox({
+    title: `New Codex session in ${folder}`, prompt: 'What should Codex do? (Enter with nothing starts the session without a prompt)',
+    placeHolder: `${AUTONOMY_LABELS[autonomy]}${model ? ` · ${model.displayName}` : ''}${effort ? ` · ${effort} effort` : ''}`,
+    ignoreFocusOut: true,
+  });
+  if (prompt === undefined) return undefined;
+  return { cwd: folder, autonomy, model: model?.id, effort, prompt };
+}
