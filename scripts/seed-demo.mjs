@@ -99,6 +99,16 @@ say(docs.id, 'agent', 'The guide shows raw HTML as text, e.g. <img src=x onerror
 minutesAgo(25 * 60);
 engine.apply(docs.id, { type: 'ended', reason: 'user' });
 
+// 7. Codex, driven by Flightdeck, waiting for approval of a patch (the palette's Approve picker shows its file).
+minutesAgo(4);
+const billing = engine.createSession({ provider: 'codex', mode: 'direct', cwd: `${home}/billing-service`, model: 'gpt-5-codex', approvalPolicy: 'on-request', sandboxMode: 'workspace-write', autonomy: 'autoEdit' });
+say(billing.id, 'user', 'Retry failed invoice webhooks with backoff');
+engine.apply(billing.id, { type: 'turnStarted', turnId: 'demo-turn-b1' });
+engine.apply(billing.id, {
+  type: 'approvalRequested',
+  approval: { approvalId: 'demo-ap2', version: 0, kind: 'fileChange', changes: [{ path: `${home}/billing-service/src/webhooks/retry.ts`, kind: 'add', diff: '@@ -0,0 +1,3 @@\n+export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];\n+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length;\n+export const isRetryable = (status: number) => status >= 500;\n' }], options: ['approved', 'approved_for_session', 'denied', 'abort'], requestedAt: new Date(at).toISOString() },
+});
+
 at = realNow;
 await services.stop();
 console.log(`seeded ${engine.listSessions().length} sessions into ${dataDir}`);

@@ -11,6 +11,7 @@
 // or asks with a Quick Pick of the sessions it applies to.
 import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, Session } from '../engine/protocol';
+import { approvalActions } from '../engine/protocol/uiPolicy';
 import { isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
@@ -88,7 +89,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const cancelled: Outcome = { ok: false, code: 'cancelled', message: '' };
   const isActive = (s: Session) => s.status === 'active';
 
-  const decidable = (s: Session, decision: ApprovalDecision) => s.status === 'active' && !!s.pendingApproval?.options.includes(decision);
+  /** Only approvals Flightdeck can answer with this decision (uiPolicy: an approval's own options). */
+  const decidable = (s: Session, decision: ApprovalDecision) =>
+    s.status === 'active' && !!s.pendingApproval && approvalActions(s.pendingApproval).some(a => a.decision === decision);
   /**
    * The session a decision is for: the one given; else the focused panel's when it has something
    * pending; else the one the user picks from the pending approvals, seeing what each would allow.

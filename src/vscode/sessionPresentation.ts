@@ -1,24 +1,9 @@
 // How a session reads in the sidebar: its group, status words, relative time and the contextValue
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
-import { isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
+import { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
 
-export { needsAttention };
-
-export type GroupId = 'attention' | 'working' | 'recent' | 'ended';
-
-export const GROUPS: readonly { id: GroupId; label: string; expanded: boolean }[] = [
-  { id: 'attention', label: 'Needs attention', expanded: true },
-  { id: 'working', label: 'Working', expanded: true },
-  { id: 'recent', label: 'Recent', expanded: true },
-  { id: 'ended', label: 'Ended', expanded: false },
-];
-
-export function groupOf(s: Session): GroupId {
-  if (s.status === 'ended') return 'ended';
-  if (needsAttention(s)) return 'attention';
-  return s.workStatus === 'working' ? 'working' : 'recent';
-}
+export { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, needsAttention };
 
 const STATUS_WORDS: Record<Session['workStatus'], string> = {
   working: 'working', waiting: 'waiting', needsApproval: 'needs approval', needsAnswer: 'has a question', idle: 'idle',
@@ -55,7 +40,6 @@ export function contextValueOf(s: Session): string {
   return s.workStatus === 'needsApproval' && head && !isDecidableHere(head) ? `${base}:inTerminal` : base;
 }
 
-export const PROVIDER_LABELS: Record<Session['provider'], string> = { codex: 'Codex', claude: 'Claude Code' };
 
 export function formatTokens(n: number): string {
   if (n < 1000) return String(n);

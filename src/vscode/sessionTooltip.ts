@@ -1,6 +1,7 @@
 // The hover of a session row. Agent-supplied text goes through appendText (escaped), never appendMarkdown.
 import * as vscode from 'vscode';
 import type { Session } from '../engine/protocol';
+import { MODE_LABELS } from '../engine/protocol/uiPolicy';
 import { AUTONOMY_LABELS } from '../engine/sessions/autonomy';
 import { PROVIDER_LABELS, formatTokens, percent, statusText } from './sessionPresentation';
 
@@ -12,7 +13,7 @@ export function sessionTooltip(s: Session): vscode.MarkdownString {
   const row = (label: string, value: string | null | undefined) => {
     if (value) md.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
   };
-  row('$(hubot) Provider', `${PROVIDER_LABELS[s.provider]} · ${s.mode}`);
+  row('$(hubot) Provider', `${PROVIDER_LABELS[s.provider]} · ${MODE_LABELS[s.mode]}`);
   row('$(pulse) Status', s.status === 'ended' && s.endReason ? `ended (${s.endReason})` : statusText(s));
   row('$(folder) Folder', s.cwd);
   row('$(chip) Model', s.model);

@@ -176,6 +176,68 @@ module.exports = async ({ page, shot, log, webview }) => {
     await save(path.join(docsDir, 'vscode-search-hit.png'));
   });
 
+  const recorded = () => fs.existsSync(decisionsFile) ? fs.readFileSync(decisionsFile, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
+  const waitRecorded = async (what, match) => {
+    const deadline = Date.now() + 15000;
+    while (!recorded().some(match)) {
+      if (Date.now() > deadline) throw new Error(`${what} not recorded (recorded: ${JSON.stringify(recorded())})`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+    return recorded().find(match);
+  };
+  const quickInput = page.locator('.quick-input-widget');
+  const quickRow = text => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+
+  await check('the view\'s + with a session selected walks folder, autonomy, model, effort and prompt, and opens the panel', async () => {
+    // a selected session row is what VS Code passes to a view-title command: it must not become the folder
+    await sidebar.locator('.monaco-list-row', { hasText: 'Orders status enum migration' }).first().click();
+    await webview().locator('.session-name', { hasText: 'Orders status enum migration' }).waitFor();
+    await sidebar.hover();
+    await sidebar.locator('a.action-label[aria-label^="New Codex Session"]').first().click();
+    await quickInput.filter({ hasText: 'New Codex Session' }).waitFor();
+    await quickRow('Browse').waitFor();
+    await page.keyboard.press('Enter'); // the workspace folder
+    await quickRow('Full Access').waitFor();
+    await quickRow('Auto Edit').waitFor();
+    await page.keyboard.press('Enter'); // Auto Edit, the default
+    await quickRow('GPT-5 mini').waitFor();
+    await save(path.join(docsDir, 'vscode-model-picker.png'));
+    await page.keyboard.press('Enter'); // GPT-5 Codex, the default
+    await quickRow('Thinks longer').waitFor();
+    await quickInput.locator('input').fill('high');
+    await quickRow('high').waitFor();
+    await page.keyboard.press('Enter');
+    const title = await quickInput.locator('.quick-input-title', { hasText: 'New Codex session in' }).textContent({ timeout: 10000 });
+    if (!/New Codex session in \//.test(title ?? '') || /object/.test(title ?? '')) throw new Error(`prompt box title: ${title}`);
+    await quickInput.locator('input').fill('Add a health endpoint');
+    await page.keyboard.press('Enter');
+    const created = await waitRecorded('the create_session', e => e.create);
+    const want = { autonomy: 'autoEdit', model: 'gpt-5-codex', effort: 'high', prompt: 'Add a health endpoint' };
+    for (const [k, v] of Object.entries(want)) if (created.create[k] !== v) throw new Error(`create_session ${k}: ${created.create[k]} (all: ${JSON.stringify(created.create)})`);
+    if (typeof created.create.cwd !== 'string' || !created.create.cwd.startsWith('/')) throw new Error(`cwd: ${JSON.stringify(created.create.cwd)}`);
+    await webview().locator('.session-name', { hasText: 'Add a health endpoint' }).waitFor();
+    // the header offers the model and effort chosen, and changes them mid-session
+    await webview().locator('.effort-choice select').waitFor();
+    const effort = await webview().locator('.effort-choice select').inputValue();
+    if (effort !== 'high') throw new Error(`header effort: ${effort}`);
+    await webview().locator('.model-choice select').selectOption('gpt-5-mini');
+    await waitRecorded('the model change', e => e.config?.model === 'gpt-5-mini');
+    await webview().locator('.effort-choice').waitFor({ state: 'detached' });
+  });
+
+  await check('palette Approve on a panel with nothing pending offers the pending approvals and what each allows', async () => {
+    await webview().locator('.session-name', { hasText: 'Add a health endpoint' }).waitFor();
+    // the new session's panel is the active editor, and it has nothing pending
+    await runCommand('Flightdeck: Approve');
+    await quickInput.filter({ hasText: 'which request' }).waitFor();
+    const row = quickRow('retry.ts');
+    await row.waitFor();
+    const text = await row.innerText();
+    if (!/Change 1 file/.test(text) || !/Retry failed invoice webhooks/.test(text)) throw new Error(`picker row: ${text}`);
+    await row.click();
+    await waitRecorded('the approval of demo-ap2', e => e.approvalId === 'demo-ap2' && e.decision === 'approved');
+  });
+
   fs.writeFileSync(resultsFile, JSON.stringify(results));
   log(`UI checks: ${results.passed} passed, ${results.failed} failed`);
   if (results.failed) throw new Error(`UI checks failed:\n${results.failures.join('\n')}`);

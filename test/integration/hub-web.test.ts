@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
 import { FakeClock, iso } from '../../src/engine/sessions/clock';
+import { EngineError } from '../../src/engine/sessions/errors';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import { screenshotPath } from '../helpers/screenshots';
 import { type Rig, startRig } from './hub-harness';
@@ -175,6 +176,41 @@ describe('hub web client (headless Chromium)', function () {
       await page.waitForSelector('.row', { timeout: 10_000 });
       assert.equal(await page.$('#token'), null);
       assert.deepEqual(problems, [], 'no script errors or CSP violations');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a watched (passive) session read-only with Take Over, and every server error to the user', async () => {
+    await freshRig();
+    const { engine } = rig;
+    const watched = engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'thread-w', cwd: '/home/dev/api', firstPrompt: 'Add pagination to GET /orders' });
+    engine.apply(watched.id, { type: 'turnStarted', turnId: 't1' });
+    const asked: string[] = [];
+    let refuse = true;
+    engine.registerProvider({
+      handles: x => x.id === watched.id,
+      takeover: async x => {
+        asked.push(x.id);
+        if (refuse) throw new EngineError('conflict', 'another Codex process may still be writing this session');
+        engine.apply(x.id, { type: 'modeChanged', mode: 'direct' });
+      },
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    await context.addInitScript(`localStorage.setItem('flightdeck.hubToken', ${JSON.stringify(rig.token)})`);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${rig.hub.httpUrl}#/s/${encodeURIComponent(watched.id)}`);
+      await page.waitForSelector('.read-only', { timeout: 10_000 });
+      assert.equal(await page.$('#composer'), null, 'no message box on a watched session');
+      assert.match(await page.textContent('.read-only') ?? '', /Read-only: this session was started outside Flightdeck/);
+      assert.match(await page.textContent('.session-head') ?? '', /Passive/);
+      await page.click('#take-over');
+      await page.waitForSelector('.toast:has-text("another Codex process may still be writing")', { timeout: 10_000 });
+      refuse = false;
+      await page.click('#take-over');
+      await page.waitForSelector('#composer', { timeout: 10_000 });
+      assert.deepEqual(asked, [watched.id, watched.id]);
     } finally {
       await context.close();
     }

@@ -75,7 +75,9 @@ export class App implements ViewActions {
 
   interrupt(s: Session): void { this.call({ type: 'interrupt_session', sessionId: s.id }); }
 
-  takeOver(s: Session): void { this.call({ type: 'takeover_session', sessionId: s.id }); }
+  takeOver(s: Session): void {
+    this.call({ type: 'takeover_session', sessionId: s.id }, ok => { if (ok) this.toast('Flightdeck now drives this session: write to it here.'); });
+  }
 
   pickOption(questionPart: string, label: string, multi: boolean): void {
     const set = this.draft.picked.get(questionPart) ?? new Set<string>();

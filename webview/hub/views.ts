@@ -2,7 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
 import type { ClientState } from '../../src/engine/hub/clientState';
-import { approvalOffer, needsAttention } from '../../src/engine/protocol/uiPolicy';
+import { GROUPS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { renderMessage, type TranscriptActions } from './transcript';
 
@@ -16,6 +16,7 @@ export interface ViewActions extends TranscriptActions {
   loadOlder(s: Session): void;
   pickOption(questionPart: string, label: string, multi: boolean): void;
   answer(s: Session): void;
+  takeOver(s: Session): void;
 }
 
 export type Connection = 'connecting' | 'online' | 'offline';
@@ -47,7 +48,7 @@ export function headerView(conn: Connection, act: ViewActions, attention: number
   const label = conn === 'online' ? 'Connected' : conn === 'connecting' ? 'Connecting…' : 'Offline — retrying';
   return h('header', { class: 'top' },
     h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo' }, '✈'), 'Flightdeck',
-      attention ? h('span', { class: 'count', title: 'Sessions that need you' }, String(attention)) : null),
+      attention ? h('span', { class: 'count', title: 'Sessions that need attention' }, String(attention)) : null),
     h('span', { class: `conn ${conn}`, title: label }, h('span', { class: 'dot' }), h('span', { class: 'conn-label' }, label)),
     h('button', { class: 'ghost', type: 'button', onclick: () => act.logout() }, 'Sign out'));
 }
@@ -58,7 +59,7 @@ function row(s: Session, selected: boolean, now: number): HTMLElement {
     h('span', { class: `dot ws-${st.cls}`, title: st.label }),
     h('span', { class: 'row-main' },
       h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
-      h('span', { class: 'meta' }, [s.provider === 'codex' ? 'Codex' : 'Claude', s.projectName, s.mode === 'passive' ? 'watching' : null].filter(Boolean).join(' · '))),
+      h('span', { class: 'meta' }, [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '))),
     h('span', { class: 'row-side' },
       needsAttention(s) ? h('span', { class: 'badge warn' }, st.label) : h('span', { class: 'status' }, st.label),
       h('span', { class: 'time' }, relativeTime(s.lastActivityAt, now))));
@@ -66,11 +67,8 @@ function row(s: Session, selected: boolean, now: number): HTMLElement {
 
 export function listView(sessions: Session[], selected: string | null): HTMLElement {
   const now = Date.now();
-  const groups: [string, Session[]][] = [
-    ['Needs you', sessions.filter(needsAttention)],
-    ['Active', sessions.filter(s => s.status === 'active' && !needsAttention(s))],
-    ['Ended', sessions.filter(s => s.status === 'ended')],
-  ];
+  // The groups of the VS Code tree, in its order and words.
+  const groups: [string, Session[]][] = GROUPS.map(g => [g.label, sessions.filter(s => groupOf(s) === g.id)]);
   return h('nav', { class: 'list', 'aria-label': 'Sessions' },
     sessions.length === 0 ? h('p', { class: 'muted pad' }, 'No sessions yet. Sessions of Codex and Claude Code on this machine show up here.') : null,
     ...groups.filter(([, g]) => g.length).map(([title, g]) => h('section', {}, h('h2', {}, title, h('span', { class: 'n' }, String(g.length))), ...g.map(s => row(s, s.id === selected, now)))));
@@ -143,13 +141,14 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
   const fill = Math.round(s.contextFill * 100);
   const messages = state.orderedMessages(sessionId);
   const canSend = s.status === 'active';
+  const readOnly = s.status === 'active' ? readOnlyNotice(s) : null;
   return h('main', { class: 'session' },
     h('div', { class: 'session-head' },
       h('a', { class: 'back', href: '#/', 'aria-label': 'Back to sessions' }, '‹'),
       h('div', { class: 'session-title' },
         h('h1', {}, s.displayName || s.id),
         h('div', { class: 'meta' },
-          h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', s.provider === 'codex' ? 'Codex' : 'Claude', s.mode === 'passive' ? ' (watching)' : '',
+          h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', PROVIDER_LABELS[s.provider], ' · ', h('span', { title: MODE_DESCRIPTIONS[s.mode] }, MODE_LABELS[s.mode]),
           s.model ? ` · ${s.model}` : '', ` · context ${fill}%`))),
     h('div', { class: 'transcript', id: 'transcript' },
       view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
@@ -159,7 +158,10 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
     h('div', { class: 'dock' },
       s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,
       s.status === 'active' ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
-      canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },
+      readOnly ? h('div', { class: 'read-only', role: 'note' },
+        h('p', { class: 'muted small' }, readOnly.text),
+        readOnly.takeOver ? h('button', { type: 'button', class: 'primary', id: 'take-over', onclick: () => act.takeOver(s) }, 'Take over') : null)
+      : canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },
         composer,
         h('div', { class: 'composer-buttons' },
           s.workStatus === 'working' ? h('button', { type: 'button', class: 'secondary', id: 'interrupt', onclick: () => act.interrupt(s) }, 'Interrupt') : null,

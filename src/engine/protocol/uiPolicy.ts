@@ -95,3 +95,46 @@ export function attentionCount(sessions: Iterable<Session>): number {
 export function attentionLabel(n: number): string {
   return `${n} session${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} you`;
 }
+
+/**
+ * What a watched (passive) session shows instead of a message box, in the VS Code panel and the web
+ * client alike: why it is read-only, and Take Over where that is possible. Null: a message box.
+ */
+export function readOnlyNotice(s: Session): { text: string; takeOver: boolean } | null {
+  if (s.mode !== 'passive') return null;
+  const takeOver = canTakeOver(s);
+  const why = 'Read-only: this session was started outside Flightdeck, which watches it.';
+  if (s.provider === 'claude') return { takeOver, text: `${why} Reply in the terminal where it runs; its approvals can be decided here.` };
+  return {
+    takeOver,
+    text: takeOver
+      ? `${why} Take it over to drive it from here (its thread is resumed here; quit it in the terminal first).`
+      : `${why} Reply in the terminal where it runs.`,
+  };
+}
+
+// ---- one vocabulary: groups, modes, providers (tree, panel, notifications, web client) ----------
+
+export type GroupId = 'attention' | 'working' | 'recent' | 'ended';
+
+export const GROUPS: readonly { id: GroupId; label: string; expanded: boolean }[] = [
+  { id: 'attention', label: 'Needs attention', expanded: true },
+  { id: 'working', label: 'Working', expanded: true },
+  { id: 'recent', label: 'Recent', expanded: true },
+  { id: 'ended', label: 'Ended', expanded: false },
+];
+
+export function groupOf(s: Session): GroupId {
+  if (s.status === 'ended') return 'ended';
+  if (needsAttention(s)) return 'attention';
+  return s.workStatus === 'working' ? 'working' : 'recent';
+}
+
+export const PROVIDER_LABELS: Record<Session['provider'], string> = { codex: 'Codex', claude: 'Claude Code' };
+
+/** "Direct" (Flightdeck drives it) and "Passive" (started elsewhere, watched): the words of every surface. */
+export const MODE_LABELS: Record<Session['mode'], string> = { direct: 'Direct', passive: 'Passive' };
+export const MODE_DESCRIPTIONS: Record<Session['mode'], string> = {
+  direct: 'Direct: Flightdeck drives this session',
+  passive: 'Passive: started outside Flightdeck, which watches it',
+};

@@ -2,6 +2,7 @@
 // Shift+Enter adds a line, Up/Down walk the history, Esc interrupts. Passive sessions get an
 // explanation instead, and "Take over" for Codex ones.
 import { html, nothing } from 'lit';
+import { readOnlyNotice } from '../../../src/engine/protocol/uiPolicy';
 import { shortcut } from '../format';
 import type { Session } from '../types';
 
@@ -32,11 +33,11 @@ function onKeyDown(e: KeyboardEvent, actions: ComposerActions) {
 }
 
 export function composerTemplate(s: Session, actions: ComposerActions) {
-  if (s.mode === 'passive') {
+  const readOnly = readOnlyNotice(s);
+  if (readOnly) {
     return html`<div class="composer passive" role="note">
-      <p><strong>Read-only.</strong> This session was started outside Flightdeck, which watches it.
-      ${s.provider === 'codex' ? 'Take it over to drive it from here (its thread is resumed here; stop it in the terminal first).' : 'Reply in the terminal where it runs; approvals can still be decided here.'}</p>
-      ${s.provider === 'codex' ? html`<button class="primary" @click=${actions.takeOver}>Take over</button>` : nothing}
+      <p>${readOnly.text}</p>
+      ${readOnly.takeOver ? html`<button class="primary" @click=${actions.takeOver}>Take over</button>` : nothing}
     </div>`;
   }
   if (s.status === 'ended') {

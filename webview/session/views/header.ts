@@ -1,6 +1,7 @@
 // The session header: name (click to rename), provider · mode, model, autonomy, status, context fill,
 // tokens and rate-limit windows.
 import { html, nothing } from 'lit';
+import { MODE_DESCRIPTIONS, MODE_LABELS } from '../../../src/engine/protocol/uiPolicy';
 import { ref } from 'lit/directives/ref.js';
 import { AUTONOMY_LEVELS, PROVIDER_LABELS, WORK_STATUS_LABELS, formatPercent, formatTokens, rateLimitLabel } from '../format';
 import type { Autonomy, ModelInfo, Session } from '../types';
@@ -107,7 +108,7 @@ export function headerTemplate(s: Session, editingName: boolean, actions: Header
     </div>
     <div class="header-facts">
       <span class="provider ${s.provider}">${PROVIDER_LABELS[s.provider]}</span>
-      <span class="mode" title=${s.mode === 'direct' ? 'Direct: Flightdeck drives this session' : 'Passive: started elsewhere; Flightdeck watches it'}>${s.mode === 'direct' ? 'Direct' : 'Passive'}</span>
+      <span class="mode" title=${MODE_DESCRIPTIONS[s.mode]}>${MODE_LABELS[s.mode]}</span>
       ${modelTemplate(s, models, blocked, actions)}
       <label class="autonomy" title=${blocked ? `Autonomy. ${blocked}` : 'Autonomy: what the agent may do without asking'}>
         <span class="muted">Autonomy</span>
