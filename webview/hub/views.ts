@@ -16,7 +16,6 @@ export interface ViewActions extends TranscriptActions {
   loadOlder(s: Session): void;
   pickOption(questionPart: string, label: string, multi: boolean): void;
   answer(s: Session): void;
-  takeOver(s: Session): void;
 }
 
 export type Connection = 'connecting' | 'online' | 'offline';
