@@ -41,8 +41,9 @@ cat > "$tmp/settings.json" <<JSON
 }
 JSON
 
-# The UI checks' recording provider (test only) and where the checks report (scripts/test-host.sh reads it).
-FLIGHTDECK_TEST_CONTROLLER="$root/test/host/recordingController.cjs" FLIGHTDECK_TEST_DECISIONS="$tmp/decisions.jsonl" \
+# The UI checks' recording provider (test only, registered by the test entry shotsEntry.js inside the
+# extension host) and where the checks report (scripts/test-host.sh reads it).
+VSCODE_HOST_TESTS_PATH="$root/out/test/host/shotsEntry.js" FLIGHTDECK_TEST_DECISIONS="$tmp/decisions.jsonl" \
 FLIGHTDECK_UI_RESULTS="${FLIGHTDECK_UI_RESULTS:-$tmp/ui-results.json}" \
 FLIGHTDECK_DATA_DIR="$tmp/data" FLIGHTDECK_LEADER_DIR="$tmp/run" FLIGHTDECK_SHOT_FILE="$shots/sidebar.png" \
 VSCODE_HOST_SETTINGS="$tmp/settings.json" VSCODE_HOST_VIEW_TITLE=Flightdeck VSCODE_HOST_SHOT_SCRIPT=test/host/shots.cjs \

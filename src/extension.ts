@@ -127,8 +127,6 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
       codexPath: () => readSettings(context).codexPath,
       onLeader: async services => {
         leading = services;
-        // Test only, inert without the variable: the UI tests' recording provider (test/host/recordingController.cjs).
-        if (process.env.FLIGHTDECK_TEST_CONTROLLER) (require(process.env.FLIGHTDECK_TEST_CONTROLLER) as { register(engine: unknown): void }).register(services.engine);
         log.info(`Flightdeck store: SQLite driver ${services.store.driver}, full-text search ${services.store.ftsAvailable ? 'on' : 'off (no FTS5)'}`);
         if (!services.store.ftsAvailable) {
           void vscode.window.showInformationMessage(`Flightdeck: this VS Code's SQLite (${services.store.driver}) has no full-text search (FTS5); transcript search uses a slower substring match.`);

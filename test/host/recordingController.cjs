@@ -1,7 +1,7 @@
 // TEST ONLY. A provider controller for the UI tests: it "carries out" approval decisions by writing
 // them to $FLIGHTDECK_TEST_DECISIONS (one JSON line each), so a Playwright driver outside the
-// extension host can see what the engine received. Loaded by extension.ts only when
-// FLIGHTDECK_TEST_CONTROLLER names this file (and by host tests); nothing ships or runs it otherwise.
+// extension host can see what the engine received. Registered by the test host's own entries
+// (shotsEntry.ts for the screenshot run, and host tests); the shipped extension never loads it.
 const fs = require('node:fs');
 
 exports.register = engine => {

@@ -122,6 +122,11 @@ module.exports = async ({ page, shot, log, webview }) => {
   });
 
   await check('clicking Approve on the card reaches the engine as "approved" and the card goes', async () => {
+    // the recording provider is registered by the extension-host entry (test/host/shotsEntry.ts)
+    for (const deadline = Date.now() + 30000; !fs.existsSync(`${decisionsFile}.ready`);) {
+      if (Date.now() > deadline) throw new Error('the recording provider was never registered (shotsEntry.js)');
+      await page.waitForTimeout(100);
+    }
     await card().locator('button[data-decision="approved"]').click();
     const deadline = Date.now() + 15000;
     for (;;) {

@@ -1,6 +1,6 @@
 // How the session webview reaches its host (envelope types: envelope.ts, contract: README.md).
-// In VS Code the page talks through acquireVsCodeApi(); in a plain browser test page through
-// window.__flightdeckTestTransport. Messages to the page arrive as window "message" events in both.
+// The page talks through acquireVsCodeApi() (a test page provides its own); messages to the page
+// arrive as window "message" events.
 import type { ServerMessage } from '../../src/engine/protocol';
 import type { HostToWebview, WebviewToHost } from './envelope';
 
@@ -16,23 +16,13 @@ export interface HostPort {
 declare global {
   interface Window {
     acquireVsCodeApi?: () => HostPort;
-    __flightdeckTestTransport?: Partial<HostPort> & { postMessage(envelope: WebviewToHost): void };
   }
 }
 
 export function connectHost(): HostPort {
   // acquireVsCodeApi may be called once per page load; keep the handle.
   if (typeof window.acquireVsCodeApi === 'function') return window.acquireVsCodeApi();
-  const test = window.__flightdeckTestTransport;
-  if (test) {
-    let state: unknown = test.getState?.();
-    return {
-      postMessage: e => test.postMessage(e),
-      getState: () => state,
-      setState: s => { state = s; test.setState?.(s); },
-    };
-  }
-  throw new Error('Flightdeck session view: no host (not in a VS Code webview and no test transport)');
+  throw new Error('Flightdeck session view: no host (not in a VS Code webview)');
 }
 
 /** Calls back with every protocol message the host delivers; other window messages are ignored. */
