@@ -2,12 +2,16 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
 import { defaultDataDir, serve } from './serve';
+import { type TokenChoice, chooseToken } from './tokenSource';
 
 const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
-                       [--claude-home DIR] [--token TOKEN] [--allow-non-loopback] [--allowed-origin URL]...
+                       [--claude-home DIR] [--token-file FILE] [--allow-non-loopback] [--allowed-origin URL]...
                        [--log-level debug|info|warn|error] [--install-claude-hooks] [--retention-days 365]
 
   serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)
+          --token-file FILE       the hub token is the first line of FILE (or set FLIGHTDECK_TOKEN);
+                                  by default it is <data-dir>/token, created on first use (mode 0600).
+                                  --token TOKEN still works but shows the token to every local user
           --install-claude-hooks  first add Flightdeck's hooks to <claude-home>/settings.json (kept
                                   idempotent; the user's own hooks stay), then serve
           --retention-days N      delete ended sessions last active more than N days ago, with their
@@ -30,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
         'codex-home': { type: 'string' },
         'claude-home': { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'allow-non-loopback': { type: 'boolean', default: false },
         'allowed-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string', default: 'info' },
@@ -58,9 +63,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
+  let choice: TokenChoice;
+  try {
+    choice = chooseToken({ tokenFile: values['token-file'], tokenArg: values.token, env: process.env });
+  } catch (e) {
+    process.stderr.write(`flightdeck: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (choice.warning) process.stderr.write(`flightdeck: warning: ${choice.warning}\n`);
   await serve({
     host: values.host!, port, dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'],
-    claudeHome: values['claude-home'], token: values.token, allowNonLoopback: values['allow-non-loopback']!,
+    claudeHome: values['claude-home'], token: choice.token, allowNonLoopback: values['allow-non-loopback']!,
     allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info', installClaudeHooks: values['install-claude-hooks']!,
     retentionDays,
   });

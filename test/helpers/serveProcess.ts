@@ -12,8 +12,12 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startServe(args: string[], env: Record<string, string>): ServeProcess {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** `openFiles` runs the engine under `ulimit -n` (a bound on file descriptors, for exhaustion tests). */
+export function startServe(args: string[], env: Record<string, string>, opts: { openFiles?: number } = {}): ServeProcess {
+  const argv = [CLI, 'serve', ...args];
+  const child = opts.openFiles
+    ? spawn('/bin/sh', ['-c', `ulimit -n ${opts.openFiles} && exec "$@"`, 'sh', process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+    : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stdout: string[] = [];
   let err = '';
   let buf = '';

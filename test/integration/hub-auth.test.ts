@@ -46,10 +46,15 @@ describe('hub auth at the upgrade', function () {
     assert.equal(await upgradeStatus(rig.hub.url.replace(/\/ws$/, '/other'), { headers: { Authorization: `Bearer ${rig.token}` } }), 404);
   });
 
-  it('rate-limits failed attempts: after the limit even the right token gets 429', async () => {
+  it('rate-limits failed attempts only: after the limit wrong tokens get 429, the right token still gets in (issue 19)', async () => {
     rig = await startRig({ rateLimit: { maxFailures: 3, windowMs: 60_000 } });
     for (let i = 0; i < 3; i++) assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${generateToken()}` } }), 401);
-    assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${rig.token}` } }), 429);
+    for (let i = 0; i < 10; i++) assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${generateToken()}` } }), 429);
+    assert.equal(await upgradeStatus(rig.hub.url), 429, 'no token is a failure too');
+    assert.equal(await upgradeStatus(rig.hub.url, { headers: { Authorization: `Bearer ${rig.token}` } }), 101, 'a local process knocking cannot lock out the valid token');
+    const c = await TestClient.connect(rig.hub.url, { protocols: ['flightdeck.v1', `bearer.${rig.token}`] });
+    assert.equal((await c.request({ type: 'ping' })).type, 'pong');
+    c.close();
   });
 
   it('a foreign web page knocking repeatedly does not lock local clients out', async () => {

@@ -44,15 +44,16 @@ export function originAllowed(origin: string | undefined, allowed: ReadonlySet<s
 }
 
 export interface RateLimitOptions {
-  /** Failed attempts allowed per remote address within windowMs before further attempts get 429. */
+  /** Failed attempts allowed per remote address within windowMs before further failures get 429. */
   maxFailures: number;
   windowMs: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { maxFailures: 10, windowMs: 60_000 };
 
-/** Counts failed attempts per remote address in a fixed window; a blocked address is refused even
- *  with the right token until its window ends, so guessing stays slow. */
+/** Counts failed attempts per remote address in a fixed window. Once an address is over the limit
+ *  its wrong tokens get 429 until the window ends, so guessing stays slow; the right token is never
+ *  asked about (the server checks it first), so no one can lock a valid client out. */
 export class FailureLimiter {
   private entries = new Map<string, { count: number; resetAt: number }>();
   constructor(private opts: RateLimitOptions, private now: () => number = Date.now) {}

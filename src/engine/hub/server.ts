@@ -8,6 +8,7 @@ import type { SessionEngine } from '../sessions/engine';
 import {
   DEFAULT_RATE_LIMIT, FailureLimiter, type RateLimitOptions, SUBPROTOCOL, originAllowed, presentedToken, tokenMatches,
 } from './auth';
+import { ConnectionGuard, DEFAULT_GUARD_LIMITS, type GuardLimits } from './connectionGuard';
 import type { ReplayBuffer } from './replay';
 import { DEFAULT_LIMITS, SocketClient, type SocketLimits } from './socketClient';
 import { isWellFormedToken } from './token';
@@ -33,6 +34,8 @@ export interface HubOptions {
   webRoot?: string;
   rateLimit?: RateLimitOptions;
   limits?: Partial<SocketLimits>;
+  /** Bounds on sockets that have not authenticated yet, and on clients per address. */
+  guard?: Partial<GuardLimits>;
 }
 
 export interface HubHandle {
@@ -50,6 +53,8 @@ export interface HubHandle {
 
 export const CAPABILITIES = ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync'];
 const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
+/** A peer has this long to send its request headers (the upgrade request included), then it is cut. */
+export const HEADERS_TIMEOUT_MS = 5_000;
 
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -74,7 +79,14 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   let allowed = new Set<string>();
   let nextClient = 1;
 
-  const server = http.createServer((req, res) => {
+  const guard = new ConnectionGuard({ ...DEFAULT_GUARD_LIMITS, ...opts.guard }, addr => {
+    if (guard.evicted % 1000 === 1) opts.log('warn', `hub: too many unfinished connections (latest from ${addr}); closing the oldest ones (${guard.evicted} so far)`);
+  });
+
+  const server = http.createServer({
+    headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 2 * HEADERS_TIMEOUT_MS, keepAliveTimeout: HEADERS_TIMEOUT_MS,
+    connectionsCheckingInterval: 1_000,
+  }, (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
@@ -88,6 +100,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     if (serveWeb(req, res, webRoot)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
+
+  server.on('connection', socket => guard.admit(socket));
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -106,21 +120,26 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     const addr = req.socket.remoteAddress ?? 'unknown';
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname !== '/ws') return refuse(socket, 404, 'Not Found', 'no WebSocket endpoint here; use /ws');
-    if (limiter.blocked(addr)) return refuse(socket, 429, 'Too Many Requests', 'too many failed attempts; try again later');
     if (!originAllowed(req.headers.origin, allowed)) {
       // Not counted as a failed attempt: the token is never checked for a foreign page, and counting
       // would let any web page lock local clients out by knocking repeatedly.
       opts.log('warn', `hub: refused a connection from origin ${String(req.headers.origin).slice(0, 200)} (not on the allow list)`);
       return refuse(socket, 403, 'Forbidden', 'origin not allowed');
     }
+    // The right token is never refused (every local process and tunnel shares 127.0.0.1, so a
+    // lock-out by address would let any of them lock the hub); only failures are limited.
     if (!tokenMatches(presentedToken(req), token)) {
+      if (limiter.blocked(addr)) return refuse(socket, 429, 'Too Many Requests', 'too many failed attempts; try again later');
       limiter.fail(addr);
       opts.log('info', `hub: refused an unauthenticated connection from ${addr}`);
       return refuse(socket, 401, 'Unauthorized', 'a valid bearer token is required (Authorization header or the bearer.<token> subprotocol)', { 'WWW-Authenticate': 'Bearer' });
     }
+    if (!guard.clientAllowed(addr)) return refuse(socket, 503, 'Service Unavailable', 'too many connections from this address');
     const authedWith = token;
     wss.handleUpgrade(req, socket, head, ws => {
       socket.off('error', onSocketError); // ws handles socket errors from here on
+      const release = guard.upgraded(req.socket);
+      ws.once('close', release);
       const label = `client ${nextClient++} (${addr})`;
       const client: SocketClient = new SocketClient({
         ws, engine: opts.engine, replay: opts.replay, serverVersion: opts.version, capabilities: CAPABILITIES,
