@@ -9,6 +9,7 @@ import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import type { SourceOffset, Store, TokenUsageRecord } from './types';
+import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
 
 export interface OpenStoreOptions {
@@ -48,9 +49,14 @@ export function configureConnection(db: Db): void {
 
 export function openStore(opts: OpenStoreOptions): Store {
   const log = opts.log ?? (() => {});
-  if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  const onDisk = opts.file !== ':memory:';
+  if (onDisk) {
+    ensurePrivateDir(path.dirname(opts.file), log);
+    preparePrivateDb(opts.file);
+  }
   const db = opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log });
   configureConnection(db);
+  if (onDisk) tightenDbFiles(opts.file);
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
   const ftsAvailable = !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get();
