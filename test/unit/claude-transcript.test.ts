@@ -176,7 +176,7 @@ describe('claude transcript tailer', () => {
     const asDir = path.join(dir, 'dir.jsonl');
     fs.mkdirSync(asDir);
     tailer.follow(sid, asDir);
-    assert.ok(logs.some(l => l.startsWith('error: claude transcript: reading') && l.includes('dir.jsonl')));
+    assert.ok(logs.some(l => l.startsWith('warn: claude transcript:') && l.includes('dir.jsonl is a directory, not a regular file')), logs.join('\n'));
     tailer.follow(sid, 'relative/x.jsonl');
     tailer.follow(sid, '/etc/passwd');
     assert.equal(logs.filter(l => l.includes('not an absolute .jsonl file')).length, 2);

@@ -40,6 +40,8 @@ const legacyUsageKey = (sessionId: string) => `claude:lastUsageMessage:${session
 
 export class TranscriptTailer {
   private tails = new Map<string, Tail>();
+  /** Paths that were not regular files (FIFOs, devices): said once, not followed. */
+  private notRegular = new Set<string>();
   private sweep: TimerHandle | null = null;
 
   constructor(private readonly opts: TranscriptTailerOptions) {}
@@ -62,6 +64,7 @@ export class TranscriptTailer {
       this.opts.log('warn', `claude transcript: ignored transcript path that is not an absolute .jsonl file: ${path.slice(0, 300)}`);
       return;
     }
+    if (this.notRegular.has(path)) return;
     let tail = this.tails.get(sessionId);
     if (tail && tail.path !== path) { this.unfollow(sessionId); tail = undefined; }
     if (!tail) {
@@ -89,6 +92,7 @@ export class TranscriptTailer {
       for (let more = true; more;) {
         const r = readAppended(path, pos);
         more = r.more;
+        if (r.notRegular) log('warn', `claude transcript: ${r.notRegular}`);
         store.atomic(() => {
           const sum = { input: 0, output: 0, cached: 0 };
           for (const line of r.lines) {
@@ -155,6 +159,13 @@ export class TranscriptTailer {
     for (let more = true; more;) {
       const r = readAppended(tail.path, { offset: tail.offset, carry: tail.carry });
       more = r.more;
+      if (r.notRegular) {
+        // Said once: the hooks keep the session going without its transcript.
+        log('warn', `claude transcript: ${r.notRegular}`);
+        this.notRegular.add(tail.path);
+        this.unfollow(tail.sessionId);
+        return;
+      }
       if (r.restarted) log('warn', `claude transcript: ${tail.path} shrank or was replaced; reading it again from the start`);
       for (const o of r.oversized) log('warn', `claude transcript: ${tail.path}: skipped a line of ${o.bytes} bytes at offset ${o.offset}`);
       if (r.lines.length || r.offset !== tail.offset) this.commit(tail, r.lines, r.offset, nowIso);

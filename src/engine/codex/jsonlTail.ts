@@ -12,12 +12,14 @@
  * - A line longer than `maxLineBytes` is never buffered whole: once it passes the cap its bytes are
  *   dropped while scanning on to its newline, and it is reported in `oversized`.
  * - The file shrank below the offset, or was replaced (another inode) → start over from 0
- *   (`restarted`). A missing file is reported (`missing`), not thrown.
+ *   (`restarted`). A missing file is reported (`missing`), not thrown; so is anything that is not a
+ *   regular file (a FIFO, a symlink to a device: `notRegular`), which is never opened blocking.
  * - Reads go in chunks of `chunkBytes`, at most `maxBytesPerCall` per call; `more` says that the
  *   file has unread bytes left, so the caller can yield and call again.
  */
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
+import { NotRegularFileError, openRegularFile } from '../platform/regularFile';
 
 export interface TailCarry {
   /** Where scanning resumes (≥ offset): the bytes in [offset, scanFrom) were already seen. */
@@ -53,6 +55,8 @@ export interface TailRead {
   /** The file shrank or was replaced, so reading started over from 0. */
   restarted: boolean;
   missing: boolean;
+  /** Set (with missing) when the path is not a regular file: what it is, for the log. */
+  notRegular?: string;
   /** Unread bytes remain (the per-call budget ran out). */
   more: boolean;
   size: number;
@@ -83,9 +87,10 @@ export function readAppended(file: string, from: TailPosition, opts: TailOptions
 
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRegularFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') { out.missing = true; out.carry = null; return out; }
+    if (e instanceof NotRegularFileError) { out.missing = true; out.carry = null; out.notRegular = e.message; return out; }
     throw e;
   }
   try {

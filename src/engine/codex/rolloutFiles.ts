@@ -1,6 +1,7 @@
 // Finding rollout files on disk: `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<stamp>-<thread id>.jsonl`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openRegularFile } from '../platform/regularFile';
 
 const ROLLOUT_NAME = /^rollout-.*\.jsonl$/;
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
@@ -45,7 +46,7 @@ export function listRolloutFiles(dir: string): RolloutFileInfo[] {
  */
 export function readFirstLine(file: string, maxBytes = 4 * 1024 * 1024): string | null {
   let fd: number;
-  try { fd = fs.openSync(file, 'r'); } catch { return null; }
+  try { fd = openRegularFile(file); } catch { return null; }
   try {
     const chunks: Buffer[] = [];
     const buf = Buffer.allocUnsafe(64 * 1024);

@@ -77,7 +77,7 @@ export class RolloutIngest {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const r = readAppended(path, t.pos, { maxLineBytes: this.o.maxLineBytes });
       if (r.missing) {
-        this.o.log('info', `codex: rollout ${path} is gone; its session stays until it times out`);
+        this.o.log(r.notRegular ? 'warn' : 'info', r.notRegular ? `codex: ${r.notRegular}` : `codex: rollout ${path} is gone; its session stays until it times out`);
         this.tracks.delete(path);
         res.missing = true;
         return res;
