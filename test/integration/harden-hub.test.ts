@@ -1,6 +1,6 @@
 // Issue 19, item 3: anyone who can reach the hub's port (every local user; the network through a
 // tunnel) opens thousands of connections and never finishes a request. The engine runs as a real
-// `flightdeck serve` child under `ulimit -n 256`, so holding them all would exhaust its descriptors:
+// `flightdeck serve` child under `ulimit -n 512`, so holding them all would exhaust its descriptors:
 // /health and a client with the token must keep working during and after the flood.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -43,12 +43,12 @@ describe('hub under a flood of unfinished connections (issue 19)', function () {
   const sockets: net.Socket[] = [];
   after(() => { for (const s of sockets) s.destroy(); p?.child.kill('SIGKILL'); cleanupTmpDirs(); });
 
-  it('3,000 half-open upgrades from the same address: /health and a valid client keep working (engine under ulimit -n 256)', async () => {
+  it('3,000 half-open upgrades from the same address: /health and a valid client keep working (engine under ulimit -n 512)', async () => {
     const dir = tmpDir('fd-flood-');
     const token = generateToken();
     p = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', path.join(dir, 'codex'), '--log-level', 'warn'],
       { FLIGHTDECK_TOKEN: token, FLIGHTDECK_LEADER_DIR: path.join(dir, 'run'), HOME: dir, CLAUDE_CONFIG_DIR: path.join(dir, 'claude') },
-      { openFiles: 256 });
+      { openFiles: 512 });
     const m = await p.waitForLine(/serving http:\/\/127\.0\.0\.1:(\d+)\/ \(WebSocket (\S+)\)/);
     const port = Number(m[1]);
     assert.ok((await health(port)) >= 0, 'healthy before');

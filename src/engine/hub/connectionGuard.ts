@@ -4,7 +4,8 @@
 // the OLDEST pending one instead of being refused, so a peer that opens sockets and never finishes
 // its request cannot keep a prompt client (or /health) out: the newcomer wins, the stale one goes.
 // Every local process shares 127.0.0.1 (tunnels and proxies too), so refusing by address would let
-// any of them lock the hub. Authenticated clients are counted apart, with their own per-address cap.
+// any of them lock the hub. A keep-alive socket that sends a new request counts as new again.
+// Authenticated clients are counted apart, with their own per-address cap.
 import type { Socket } from 'node:net';
 
 export interface GuardLimits {
@@ -13,7 +14,7 @@ export interface GuardLimits {
   clientsPerAddress: number;
 }
 
-export const DEFAULT_GUARD_LIMITS: GuardLimits = { pendingPerAddress: 32, pendingTotal: 128, clientsPerAddress: 64 };
+export const DEFAULT_GUARD_LIMITS: GuardLimits = { pendingPerAddress: 128, pendingTotal: 256, clientsPerAddress: 64 };
 
 export class ConnectionGuard {
   private pendingAll = new Set<Socket>();
@@ -25,16 +26,23 @@ export class ConnectionGuard {
 
   /** A new TCP connection: pending until it upgrades or closes. */
   admit(socket: Socket): void {
-    const addr = socket.remoteAddress ?? 'unknown';
+    socket.once('close', () => this.forget(socket, addrOf(socket)));
+    this.idle(socket);
+  }
+
+  /** New, or a kept-alive socket with a new request: the newest, so the last to be closed. */
+  idle(socket: Socket): void {
+    if (socket.destroyed) return;
+    const addr = addrOf(socket);
+    this.forget(socket, addr);
     let mine = this.pendingBy.get(addr);
     if (!mine) this.pendingBy.set(addr, mine = new Set());
     mine.add(socket);
     this.pendingAll.add(socket);
-    socket.once('close', () => this.forget(socket, addr));
     if (mine.size > this.limits.pendingPerAddress) this.evict(first(mine)!, addr);
     if (this.pendingAll.size > this.limits.pendingTotal) {
       const oldest = first(this.pendingAll)!;
-      this.evict(oldest, oldest.remoteAddress ?? 'unknown');
+      this.evict(oldest, addrOf(oldest));
     }
   }
 
@@ -45,7 +53,7 @@ export class ConnectionGuard {
 
   /** The socket became an authenticated WebSocket: no longer pending; call the result when it closes. */
   upgraded(socket: Socket): () => void {
-    const addr = socket.remoteAddress ?? 'unknown';
+    const addr = addrOf(socket);
     this.forget(socket, addr);
     this.clientsBy.set(addr, (this.clientsBy.get(addr) ?? 0) + 1);
     let done = false;
@@ -71,6 +79,12 @@ export class ConnectionGuard {
     const mine = this.pendingBy.get(addr);
     if (mine?.delete(socket) && mine.size === 0) this.pendingBy.delete(addr);
   }
+}
+
+/** Captured at connect: remoteAddress is gone once the socket is destroyed. */
+function addrOf(socket: Socket): string {
+  const s = socket as Socket & { fdAddr?: string };
+  return (s.fdAddr ??= socket.remoteAddress ?? 'unknown');
 }
 
 function first<T>(s: Set<T>): T | undefined {

@@ -87,6 +87,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 2 * HEADERS_TIMEOUT_MS, keepAliveTimeout: HEADERS_TIMEOUT_MS,
     connectionsCheckingInterval: 1_000,
   }, (req, res) => {
+    guard.idle(req.socket);
     const pathname = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
