@@ -9,13 +9,33 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
 import type { Message, Session } from '../../src/engine/protocol';
-import { systemClock } from '../../src/engine/sessions/clock';
+import { type Clock, type TimerHandle, systemClock } from '../../src/engine/sessions/clock';
+import { END_REASONS } from '../../src/engine/sessions/lifecycle';
+import { attentionCount } from '../../src/engine/protocol/uiPolicy';
 import { type LogFn, SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { type CodexHome, codexBinaryForTests, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
+
+/** The system clock, except that timers of a minute or more (the 120 s idle check) wait until the test fires them. */
+class LongTimersByHand implements Clock {
+  private long = new Set<() => void>();
+  now(): number { return Date.now(); }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    if (ms < 60_000) return systemClock.setTimeout(fn, ms);
+    this.long.add(fn);
+    return { cancel: () => { this.long.delete(fn); } };
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle { return systemClock.setInterval(fn, ms); }
+  /** Runs every long timer now, as if their time had passed. */
+  fire(): void {
+    const due = [...this.long];
+    this.long.clear();
+    for (const fn of due) fn();
+  }
+}
 
 describe('codex passive watcher with the real codex (exec, app-server)', function () {
   this.timeout(60_000);
@@ -28,17 +48,18 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
   let store: Store;
   let watcher: CodexWatcher;
   let logs: string[];
+  let clock: Clock = systemClock;
   const children = new Set<ChildProcess>();
   const log: LogFn = (level, msg) => { logs.push(`${level}: ${msg}`); };
 
   async function open(): Promise<void> {
-    store = openStore({ file: path.join(dbDir, 'flightdeck.db'), clock: systemClock });
-    engine = new SessionEngine({ store, clock: systemClock, log });
+    store = openStore({ file: path.join(dbDir, 'flightdeck.db'), clock });
+    engine = new SessionEngine({ store, clock, log });
     engine.start();
     // The production settings: file events, and the 3 s catch-up sweep for the writes chokidar
     // drops (it throttles events of one file within a few ms, so the last append of a burst can go
     // unreported — seen here under load; SPEC §2 has the sweep for exactly that).
-    watcher = createCodexWatcher({ engine, store, codexHome: home.dir, clock: systemClock, log });
+    watcher = createCodexWatcher({ engine, store, codexHome: home.dir, clock, log });
     await watcher.start();
     await watcher.ready;
   }
@@ -48,11 +69,12 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     store.close();
   }
 
-  function codexExec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  function codexExec(args: string[], env: Record<string, string> = {}, started: (c: ChildProcess) => void = () => {}): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(codexBinaryForTests(), ['exec', '--skip-git-repo-check', ...args], {
       cwd: ws.dir, env: { ...process.env, ...home.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
+    started(child);
     let stderr = '';
     child.stderr!.on('data', d => { stderr += d; });
     child.stdout!.resume();
@@ -75,6 +97,7 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
   afterEach(async () => {
     for (const c of children) c.kill('SIGKILL');
     await close();
+    clock = systemClock;
     home.cleanup();
     ws.cleanup();
     cleanupTmpDirs();
@@ -105,7 +128,6 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     }, 'the end of the run in the engine', 20_000);
 
     assert.equal(s.mode, 'passive');
-    assert.equal(s.status, 'active');
     assert.equal(s.firstPrompt, 'List the files (passive)');
     assert.equal(s.displayName, 'List the files (passive)');
     assert.equal(s.model, 'gpt-5.5');
@@ -114,7 +136,9 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     assert.equal(fs.realpathSync(s.cwd!), fs.realpathSync(ws.dir));
     assert.ok(s.sourcePath && s.sourcePath.startsWith(path.join(home.dir, 'sessions')) && s.sourcePath.endsWith(`${threadId}.jsonl`));
     assert.equal(s.tokenUsage.lastTurnInput, 1234);
-    assert.equal(s.workStatus, 'waiting');
+    // The exec process exited with its turn: done, not "Waiting for you" until the idle timeout.
+    const done = await waitFor(() => { const x = sessionFor(threadId); return x?.status === 'ended' ? x : undefined; }, 'the exec session ended', 20_000);
+    assert.equal(done.endReason, END_REASONS.execFinished);
 
     const ms = messagesOf(s);
     assert.deepEqual(texts(ms, 'user'), ['List the files (passive)'], 'bootstrap payloads are not messages');
@@ -210,7 +234,66 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
 
     await close();
     await open();
-    assert.equal(engine.getSession(s.id)?.status, 'active');
+    assert.equal(engine.getSession(s.id)?.status, 'ended', 'the resumed exec run finished too');
+    assert.equal(engine.getSession(s.id)?.endReason, END_REASONS.execFinished);
     assert.equal(messagesOf(s).length, messagesOf(after).length);
+  });
+
+  it('a running command keeps the session working past the idle time; once its CLI is killed the session ends', async () => {
+    await close();
+    const hand = new LongTimersByHand();
+    clock = hand;
+    await open();
+    let cli: ChildProcess | undefined;
+    router.on('Run the long job', req => (req.step === 0 ? { steps: [{ type: 'exec', cmd: 'sleep 120' }] } : { steps: [{ type: 'text', text: 'never' }] }));
+    const run = codexExec(['Run the long job'], {}, c => { cli = c; });
+    const s = await waitFor(() => engine.listSessions().find(x => x.firstPrompt === 'Run the long job'
+      && messagesOf(x).some(m => m.kind === 'command' && m.status === 'inProgress')), 'the running command in the engine', 20_000);
+    hand.fire();
+    assert.equal(engine.getSession(s.id)!.status, 'active', 'the command has no output yet: the session works');
+    assert.equal(engine.getSession(s.id)!.workStatus, 'working');
+
+    cli!.kill('SIGKILL');
+    await run;
+    hand.fire();
+    const ended = engine.getSession(s.id)!;
+    assert.equal(ended.status, 'ended', 'nothing holds the rollout any more: the agent stopped');
+    assert.equal(ended.endReason, END_REASONS.agentStopped);
+  });
+
+  it('a passive approval whose codex was killed is cleared with "the agent stopped" and leaves the count', async () => {
+    await close();
+    const hand = new LongTimersByHand();
+    clock = hand;
+    await open();
+    router.on('Escalate and die', () => ({ steps: [{ type: 'exec', cmd: 'echo x > out.txt', escalated: true, justification: 'Write outside the sandbox' }] }));
+    const server = spawn(codexBinaryForTests(), ['app-server'], { cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(server);
+    const exited = new Promise<void>(resolve => server.on('exit', () => { children.delete(server); resolve(); }));
+    server.stderr!.resume();
+    const inbox: Record<string, unknown>[] = [];
+    readline.createInterface({ input: server.stdout! }).on('line', l => { try { inbox.push(JSON.parse(l)); } catch { /* not ours to check */ } });
+    const send = (m: object) => server.stdin!.write(JSON.stringify(m) + '\n');
+    const reply = (id: number) => waitFor(() => inbox.find(m => m.id === id && !('method' in m)) as { result?: Record<string, unknown> } | undefined, `reply ${id}`, 20_000);
+    send({ method: 'initialize', id: 0, params: { clientInfo: { name: 'terminal-like', title: 'x', version: '0' }, capabilities: { experimentalApi: false } } });
+    await reply(0);
+    send({ method: 'initialized' });
+    send({ method: 'thread/start', id: 1, params: { cwd: ws.dir, approvalPolicy: 'on-request', sandbox: 'read-only' } });
+    const threadId = ((await reply(1)).result!.thread as { id: string }).id;
+    send({ method: 'turn/start', id: 2, params: { threadId, input: [{ type: 'text', text: 'Escalate and die', text_elements: [] }] } });
+    const waiting = await waitFor(() => { const x = sessionFor(threadId); return x?.workStatus === 'needsApproval' ? x : undefined; }, 'needsApproval from the rollout', 20_000);
+    assert.deepEqual(waiting.pendingApproval?.options, [], 'answered only where codex runs');
+    hand.fire();
+    assert.equal(sessionFor(threadId)!.workStatus, 'needsApproval', 'codex still runs: still waiting in its terminal');
+    assert.equal(attentionCount(engine.listSessions()), 1);
+
+    server.kill('SIGKILL');
+    await exited;
+    hand.fire();
+    const s = sessionFor(threadId)!;
+    assert.deepEqual(s.pendingApprovals, []);
+    assert.equal(s.endReason, END_REASONS.agentStopped);
+    assert.equal(attentionCount(engine.listSessions()), 0);
+    assert.ok(messagesOf(s).some(m => m.kind === 'system' && m.text.startsWith('No longer waiting for approval (the agent stopped)')));
   });
 });

@@ -77,7 +77,8 @@ describe('claude session lifecycle from hooks', () => {
     assert.equal(await send({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { description: 'Create marker', command: 'touch marker.txt' } }), null);
     assert.equal(session().workStatus, 'needsApproval');
     assert.equal(session().pendingApproval?.approvalId, 'toolu_1', 'paired with its PreToolUse by deep-equal input');
-    await assert.rejects(engine.decideApproval(session().id, 'toolu_1', 'denied'), /approvals from Flightdeck are turned off/);
+    assert.deepEqual(session().pendingApproval?.options, [], 'nothing to decide here: every client says to answer in the terminal');
+    await assert.rejects(engine.decideApproval(session().id, 'toolu_1', 'denied'), /not offered/);
     await send({ hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: BASH, tool_use_id: 'toolu_1' });
     assert.equal(session().workStatus, 'working');
     assert.equal(session().pendingApprovals.length, 0, 'answered in the terminal');
@@ -135,7 +136,9 @@ describe('claude session lifecycle from hooks', () => {
     await new Promise(r => setImmediate(r));
     assert.equal(answered, null);
     assert.equal(session().workStatus, 'needsApproval', 'still needs an answer, in the terminal');
-    await assert.rejects(engine.decideApproval(session().id, 'toolu_1', 'denied'), /answer it in the Claude terminal/);
+    assert.deepEqual(session().pendingApproval?.options, [], 're-issued offering nothing here: Claude asks in its terminal');
+    assert.equal(session().pendingApproval?.version, 1);
+    await assert.rejects(engine.decideApproval(session().id, 'toolu_1', 'denied'), /not offered/);
   });
 
   it('the hook killed by Claude (answered in the terminal) clears the pending approval', async () => {

@@ -19,8 +19,14 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/**
+ * @param opts.decidable false when no hook request is held for a decision from Flightdeck (approvals
+ * from Flightdeck are off): the approval then offers nothing, and every client says to answer it in
+ * Claude's terminal.
+ */
 export function approvalFor(opts: {
   approvalId: string; toolName: string; input: Record<string, unknown>; cwd: string | null; itemId: string | null; requestedAt: string;
+  decidable?: boolean;
 }): PendingApproval {
   const { input, toolName } = opts;
   const str = (k: string) => (typeof input[k] === 'string' ? input[k] as string : null);
@@ -35,7 +41,7 @@ export function approvalFor(opts: {
     cwd: opts.cwd,
     reason: str('description'),
     changes: null,
-    options: CLAUDE_APPROVAL_OPTIONS,
+    options: opts.decidable === false ? [] : CLAUDE_APPROVAL_OPTIONS,
     requestedAt: opts.requestedAt,
   };
 }

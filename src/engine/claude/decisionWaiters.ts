@@ -9,8 +9,15 @@ interface Waiter { resolve(d: PermissionDecisionOutput | null): void; timer: Tim
 export class DecisionWaiters {
   private waiting = new Map<string, Set<Waiter>>();
 
-  /** @param onAbandoned called when the last waiter of a key went away without a decision (hook killed). */
-  constructor(private readonly clock: Clock, private readonly onAbandoned: (key: string) => void = () => {}) {}
+  /**
+   * @param onAbandoned called when the last waiter of a key went away without a decision (hook killed).
+   * @param onTimedOut called when the last waiter of a key gave up waiting (Claude asks in its terminal now).
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly onAbandoned: (key: string) => void = () => {},
+    private readonly onTimedOut: (key: string) => void = () => {},
+  ) {}
 
   wait(key: string, timeoutMs: number, signal: AbortSignal): Promise<PermissionDecisionOutput | null> {
     return new Promise(resolve => {
@@ -18,18 +25,19 @@ export class DecisionWaiters {
       let set = this.waiting.get(key);
       if (!set) { set = new Set(); this.waiting.set(key, set); }
       const waiters = set;
-      const end = (d: PermissionDecisionOutput | null, abandoned: boolean) => {
+      const end = (d: PermissionDecisionOutput | null, abandoned: boolean, timedOut = false) => {
         if (!waiters.delete(w)) return;
         w.timer.cancel();
         signal.removeEventListener('abort', onAbort);
         if (waiters.size === 0 && this.waiting.get(key) === waiters) {
           this.waiting.delete(key);
           if (abandoned) this.onAbandoned(key);
+          else if (timedOut) this.onTimedOut(key);
         }
         resolve(d);
       };
       const onAbort = () => end(null, true);
-      const w: Waiter = { resolve: d => end(d, false), timer: this.clock.setTimeout(() => end(null, false), timeoutMs) };
+      const w: Waiter = { resolve: d => end(d, false), timer: this.clock.setTimeout(() => end(null, false, true), timeoutMs) };
       waiters.add(w);
       signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../sessions/clock';
 import { iso } from '../sessions/clock';
 import type { LogFn, SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
-import { END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
+import { CLEAR_REASONS, END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
 import { approvalFor, inputKey } from './approvalMapping';
 import { DecisionWaiters } from './decisionWaiters';
 import { AskUserQuestionInput, type HookAnswer, type HookPayload, type HookPayloadOf, type PermissionDecisionOutput } from './hookPayload';
@@ -51,7 +51,7 @@ export class HookSessions {
   readonly waiters: DecisionWaiters;
 
   constructor(private readonly opts: HookSessionsOptions) {
-    this.waiters = new DecisionWaiters(opts.clock, key => this.onHookGone(key));
+    this.waiters = new DecisionWaiters(opts.clock, key => this.onHookGone(key), key => this.onWaitTimedOut(key));
   }
 
   /** Restored Claude sessions get their liveness window (SPEC §2: live for 300 s after the last hook event). */
@@ -212,7 +212,7 @@ export class HookSessions {
         type: 'approvalRequested',
         approval: approvalFor({
           approvalId, toolName: p.tool_name, input: p.tool_input, cwd: p.cwd ?? s.cwd,
-          itemId: toolUseId ? toolItemId(toolUseId) : null, requestedAt: iso(this.opts.clock.now()),
+          itemId: toolUseId ? toolItemId(toolUseId) : null, requestedAt: iso(this.opts.clock.now()), decidable: approvalsFromFlightdeck,
         }),
       });
     }
@@ -257,7 +257,19 @@ export class HookSessions {
     const s = this.opts.engine.getSession(sid);
     if (!s || id.startsWith('q:')) return;
     this.states.get(sid)?.approvals.delete(id);
-    if (s.pendingApprovals.some(a => a.approvalId === id)) this.opts.engine.apply(sid, { type: 'approvalCleared', approvalId: id });
+    if (s.pendingApprovals.some(a => a.approvalId === id)) this.opts.engine.apply(sid, { type: 'approvalCleared', approvalId: id, reason: CLEAR_REASONS.hookClosed });
+  }
+
+  /**
+   * Nobody decided in Flightdeck in time: the hook answered "no opinion" and Claude asks in its own
+   * terminal. The approval stays pending there, so it is re-issued offering nothing here.
+   */
+  private onWaitTimedOut(key: string): void {
+    const [sid, id] = key.split(SEP);
+    const s = this.opts.engine.getSession(sid);
+    const a = s?.pendingApprovals.find(x => x.approvalId === id);
+    if (!s || !a || a.options.length === 0) return;
+    this.opts.engine.apply(sid, { type: 'approvalRequested', approval: { ...a, version: a.version + 1, options: [] } });
   }
 
   // ---- liveness ----------------------------------------------------------------------------
@@ -271,7 +283,8 @@ export class HookSessions {
 
   /**
    * No hook event for 300 s: the session is ended with reason `timeout` (the next hook event revives
-   * it), unless it waits for the user, which can take as long as it takes.
+   * it), unless it waits for the user, which can take as long as it takes (a Claude that stops sends
+   * SessionEnd; one killed outright leaves its approval to the startup cleanup).
    */
   private expire(sid: string): void {
     const s = this.opts.engine.getSession(sid);

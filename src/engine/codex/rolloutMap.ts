@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { FileChange, MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
+import { CLEAR_REASONS, END_REASONS } from '../sessions/lifecycle';
 import { isBootstrapPayload } from '../sessions/naming';
 import {
   commandText, fileChangesOf, fileUrlToPath, itemStatus, joinText, outputText, parseArgs, parseToolOutput, planOf, policyOf,
@@ -40,12 +41,14 @@ export interface MapperState {
   completedCalls: Set<string>;
   /** What each open call is, so its output line knows which kind it closes. */
   callKinds: Map<string, CallKind>;
+  /** The open turn is run by a `codex exec` process, which exits when the turn ends. */
+  execTurn: boolean;
 }
 
 type CallKind = 'command' | 'fileChange' | 'question' | 'plan' | 'tool';
 
 export function newMapperState(): MapperState {
-  return { turnId: null, completedCalls: new Set(), callKinds: new Map() };
+  return { turnId: null, completedCalls: new Set(), callKinds: new Map(), execTurn: false };
 }
 
 const CALL_KINDS: readonly CallKind[] = ['command', 'fileChange', 'question', 'plan', 'tool'];
@@ -55,7 +58,7 @@ const CALL_KINDS: readonly CallKind[] = ['command', 'fileChange', 'question', 'p
  * (older rollouts) get their turn from it, so a restart gives them the ids they had before a crash.
  */
 export function saveMapperState(state: MapperState): string {
-  return JSON.stringify({ v: 1, turnId: state.turnId, completed: [...state.completedCalls], calls: [...state.callKinds] });
+  return JSON.stringify({ v: 1, turnId: state.turnId, completed: [...state.completedCalls], calls: [...state.callKinds], execTurn: state.execTurn });
 }
 
 /** The state saved by saveMapperState; a fresh one for anything else (no state stored, another version). */
@@ -63,9 +66,10 @@ export function loadMapperState(json: string | null | undefined): MapperState {
   const state = newMapperState();
   if (!json) return state;
   try {
-    const o = JSON.parse(json) as { v?: unknown; turnId?: unknown; completed?: unknown; calls?: unknown };
+    const o = JSON.parse(json) as { v?: unknown; turnId?: unknown; completed?: unknown; calls?: unknown; execTurn?: unknown };
     if (o.v !== 1) return state;
     if (typeof o.turnId === 'string') state.turnId = o.turnId;
+    state.execTurn = o.execTurn === true;
     if (Array.isArray(o.completed)) for (const c of o.completed) if (typeof c === 'string') state.completedCalls.add(c);
     if (Array.isArray(o.calls)) {
       for (const e of o.calls) {
@@ -242,7 +246,7 @@ function mapCallOutput(o: ReturnType<typeof ResponseCallOutput.parse>, ctx: MapC
   const ops: RolloutOp[] = [];
   // Unknown kind (the call was read before a restart): clear whichever of the two it opened.
   if (kind === 'question' || kind === undefined) ops.push({ op: 'event', event: { type: 'questionAnswered', questionId: callId } });
-  if (kind !== 'question') ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId } });
+  if (kind !== 'question') ops.push({ op: 'event', event: { type: 'approvalCleared', approvalId: callId, reason: CLEAR_REASONS.terminalAnswered } });
   // Its item_completed came first and said it all; the call is closed now, so the state stays small.
   if (ctx.state.completedCalls.delete(callId)) return { ops };
   const text = outputText(o.output);
@@ -270,6 +274,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
       if (!t.success || !t.data.turn_id) return { ops: [], invalid: 'event_msg/task_started' };
       ctx.state.turnId = t.data.turn_id;
       ctx.state.callKinds.clear();
+      ctx.state.execTurn = t.data.turn_attribution?.turn_trigger === 'exec';
       const ops: RolloutOp[] = [
         { op: 'event', event: { type: 'turnStarted', turnId: t.data.turn_id } },
         { op: 'upsert', message: { id: idOf(ctx, t.data.turn_id, 'turn'), kind: 'turn', text: '', createdAt: at, turnId: t.data.turn_id, status: 'inProgress' } },
@@ -292,7 +297,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
           message: { id: idOf(ctx, turn, 'error'), kind: 'error', text: t.data.error?.message ?? 'The turn failed', createdAt: at, turnId: turn, isError: true },
         });
       }
-      return { ops };
+      return { ops: [...ops, ...execDone(ctx)] };
     }
     case 'turn_aborted': {
       const t = TurnAborted.safeParse(payload);
@@ -302,6 +307,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
         ops: [
           { op: 'event', event: { type: 'turnCompleted', turnId: turn, status: 'interrupted' } },
           { op: 'patch', patch: { id: idOf(ctx, turn, 'turn'), status: 'interrupted', durationMs: t.data.duration_ms ?? null, text: t.data.reason ?? '' } },
+          ...execDone(ctx),
         ],
       };
     }
@@ -404,7 +410,7 @@ function mapCompletedItem(c: ReturnType<typeof CompletedItem.parse>, ctx: MapCon
       const durationMs = item.duration ? Math.round((item.duration.secs ?? 0) * 1000 + (item.duration.nanos ?? 0) / 1e6) : duration;
       return {
         ops: [
-          { op: 'event', event: { type: 'approvalCleared', approvalId: callId } },
+          { op: 'event', event: { type: 'approvalCleared', approvalId: callId, reason: CLEAR_REASONS.terminalAnswered } },
           {
             op: 'upsert',
             message: {
@@ -423,7 +429,7 @@ function mapCompletedItem(c: ReturnType<typeof CompletedItem.parse>, ctx: MapCon
       const changes = fileChangesOf(item.changes ?? {});
       const status = itemStatus(item.status, null);
       const ops: RolloutOp[] = [
-        { op: 'event', event: { type: 'approvalCleared', approvalId: callId } },
+        { op: 'event', event: { type: 'approvalCleared', approvalId: callId, reason: CLEAR_REASONS.terminalAnswered } },
         {
           op: 'upsert',
           message: {
@@ -441,6 +447,16 @@ function mapCompletedItem(c: ReturnType<typeof CompletedItem.parse>, ctx: MapCon
 }
 
 // ---- helpers -------------------------------------------------------------------------------
+
+/**
+ * A `codex exec` process exits with its turn: the session is done, not waiting for anyone (a later
+ * `codex exec resume` appends to the file and reactivates it).
+ */
+function execDone(ctx: MapContext): RolloutOp[] {
+  if (!ctx.state.execTurn) return [];
+  ctx.state.execTurn = false;
+  return [{ op: 'event', event: { type: 'ended', reason: END_REASONS.execFinished } }];
+}
 
 function userMessage(text: string, turn: string | null, ctx: MapContext, at: string): RolloutOp {
   return { op: 'upsert', message: { id: idOf(ctx, turn, `user:${hash(text)}`), kind: 'user', text, createdAt: at, turnId: turn } };

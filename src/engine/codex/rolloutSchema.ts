@@ -95,7 +95,11 @@ export const TokenCount = z.object({
   rate_limits: z.object({ primary: RateWindow, secondary: RateWindow }).nullish(),
 });
 
-export const TaskStarted = z.object({ type: z.literal('task_started'), turn_id: optStr, model_context_window: optNum });
+export const TaskStarted = z.object({
+  type: z.literal('task_started'), turn_id: optStr, model_context_window: optNum,
+  /** `turn_trigger: "exec"` for a turn a `codex exec` process runs (null for interactive / app-server turns). */
+  turn_attribution: z.object({ turn_trigger: z.unknown().optional() }).nullish(),
+});
 export const TaskComplete = z.object({
   type: z.literal('task_complete'),
   turn_id: optStr,

@@ -1,6 +1,7 @@
 // The session engine: the one owner of session state. Providers feed it events and messages; it
 // runs the reducer, persists through the store, and publishes deltas on the bus. Clients ask it to
 // act through the operations below; they never mutate state themselves.
+import * as fs from 'node:fs';
 import type {
   ApprovalDecision, Autonomy, HistoryGroup, HistoryScope, Message, MessagePatch, ModelInfo, Provider, SearchFilters, SearchHit,
   Session,
@@ -12,7 +13,9 @@ import { EventBus } from './bus';
 import { type Clock, type TimerHandle, iso } from './clock';
 import { EngineError } from './errors';
 import type { SessionEvent } from './events';
-import { END_REASONS, LIFECYCLE, inactivityTimeoutMs, startupEvents } from './lifecycle';
+import { approvalSubject } from '../protocol/uiPolicy';
+import { END_REASONS, LIFECYCLE, awaitsUser, clearReasonForEnd, idleVerdict, inactivityTimeoutMs, startupEvents } from './lifecycle';
+import { type OpenFilesProbe, procOpenFiles } from './openFiles';
 import { byRecentActivity, type NewSession, newSession } from './model';
 import type { ConfigChange, CreateRequest, ProviderController } from './provider';
 import { reduce } from './reducer';
@@ -26,7 +29,12 @@ export interface EngineOptions {
   log?: LogFn;
   /** Streaming text is broadcast at most this often per session (SPEC §5). */
   streamThrottleMs?: number;
+  /** Which files processes hold open: tells whether a passive session's agent still runs (default: /proc). */
+  openFiles?: OpenFilesProbe;
 }
+
+/** Transcript items that are tool calls: one still in progress means the agent is running it. */
+const CALL_KINDS: ReadonlySet<string> = new Set(['command', 'fileChange', 'tool', 'mcpTool', 'webSearch']);
 
 export type NewMessage = Omit<Message, 'seq' | 'sessionId'> & { seq?: number };
 
@@ -70,8 +78,10 @@ export class SessionEngine {
   private _listRevision = 0;
   private listRevisionCeiling = 0;
   private readonly streamThrottleMs: number;
+  private readonly openFiles: OpenFilesProbe;
 
   constructor(opts: EngineOptions) {
+    this.openFiles = opts.openFiles ?? procOpenFiles;
     this.store = opts.store;
     this.clock = opts.clock;
     this.log = opts.log ?? (() => {});
@@ -197,6 +207,7 @@ export class SessionEngine {
     this.store.saveSession(session);
     this.bumpList();
     this.bus.publish({ type: 'session_delta', sessionId, revision: session.revision, listRevision: this._listRevision, changes });
+    this.noteClearedApprovals(before, session, event);
     for (const fx of effects) {
       if (fx.type === 'approvalRequested') this.bus.publish({ type: 'approval_requested', sessionId, revision: session.revision, approval: fx.approval });
       else if (fx.type === 'tokensChanged') this.bus.publish({ type: 'tokens_updated', sessionId, revision: session.revision, tokenUsage: session.tokenUsage, contextFill: session.contextFill });
@@ -480,7 +491,23 @@ export class SessionEngine {
     }
   }
 
-  private scheduleInactivity(s: Session): void {
+  /**
+   * Approvals that left the queue without a decision made here, for a reason the user should see
+   * (the terminal answered, the agent stopped): one system line each in the transcript.
+   */
+  private noteClearedApprovals(before: Session, after: Session, event: SessionEvent): void {
+    const reason = event.type === 'approvalCleared' ? event.reason : event.type === 'ended' ? clearReasonForEnd(event.reason) : undefined;
+    if (!reason) return;
+    for (const a of before.pendingApprovals) {
+      if (after.pendingApprovals.some(x => x.approvalId === a.approvalId)) continue;
+      this.appendMessage(after.id, {
+        id: `${after.id}:approval-cleared:${a.approvalId}`, kind: 'system', createdAt: iso(this.clock.now()),
+        text: `No longer waiting for approval (${reason}): ${approvalSubject(a)}`, turnId: before.currentTurnId,
+      });
+    }
+  }
+
+  private scheduleInactivity(s: Session, delayMs?: number): void {
     this.inactivity.get(s.id)?.cancel();
     this.inactivity.delete(s.id);
     const ms = inactivityTimeoutMs(s);
@@ -489,9 +516,38 @@ export class SessionEngine {
     const t = this.clock.setTimeout(() => {
       this.inactivity.delete(s.id);
       const cur = this.sessions.get(s.id);
-      if (cur && cur.status === 'active' && cur.lastActivityAt === s.lastActivityAt) this.apply(s.id, { type: 'ended', reason: END_REASONS.timeout });
-    }, Math.max(0, ms - idle));
+      if (cur && cur.status === 'active' && cur.lastActivityAt === s.lastActivityAt) this.onIdle(cur, ms);
+    }, delayMs ?? Math.max(0, ms - idle));
     this.inactivity.set(s.id, t);
+  }
+
+  /** The idle time of a passive session is up: end it, or look again later (lifecycle.idleVerdict). */
+  private onIdle(s: Session, periodMs: number): void {
+    const openCall = this.hasOpenCall(s);
+    // Reading every process's open files costs a little: only when the answer can matter.
+    const processAlive = openCall || awaitsUser(s) || s.currentTurnId !== null ? this.processAlive(s) : null;
+    const verdict = idleVerdict(s, { openCall, processAlive });
+    if (verdict.action === 'end') {
+      this.log('info', `engine: session ${s.id} ended (${verdict.reason})`);
+      this.apply(s.id, { type: 'ended', reason: verdict.reason });
+    } else {
+      this.scheduleInactivity(s, periodMs);
+    }
+  }
+
+  /** A tool call of the session's open turn without its result yet. */
+  private hasOpenCall(s: Session): boolean {
+    if (!s.currentTurnId) return false;
+    return this.getMessages(s.id, { limit: 200 }).some(m => m.turnId === s.currentTurnId && m.status === 'inProgress' && CALL_KINDS.has(m.kind));
+  }
+
+  /** Whether a process holds the session's file open (its agent runs); null when unknown. */
+  private processAlive(s: Session): boolean | null {
+    if (!s.sourcePath) return null;
+    const open = this.openFiles();
+    if (!open) return null;
+    if (open.has(s.sourcePath)) return true;
+    try { return open.has(fs.realpathSync(s.sourcePath)); } catch { return false; }
   }
 }
 

@@ -13,8 +13,11 @@ export type SessionEvent =
   | { type: 'turnCompleted'; turnId?: string | null; status: 'completed' | 'interrupted' | 'failed' }
   | { type: 'approvalRequested'; approval: PendingApproval }
   | { type: 'approvalResolved'; approvalId: string; decision: ApprovalDecision }
-  /** The approval went away without a decision made here (answered in the terminal, turn ended). */
-  | { type: 'approvalCleared'; approvalId?: string }
+  /**
+   * The approval went away without a decision made here (answered in the terminal, turn ended).
+   * With a reason, the engine says so in the transcript (CLEAR_REASONS).
+   */
+  | { type: 'approvalCleared'; approvalId?: string; reason?: string }
   | { type: 'questionAsked'; question: PendingQuestion }
   | { type: 'questionAnswered'; questionId?: string }
   | { type: 'renamed'; name: string | null }

@@ -55,8 +55,9 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
       next.workStatus = 'waiting';
       break;
     case 'approvalRequested': {
-      const rest = next.pendingApprovals.filter(a => a.approvalId !== event.approval.approvalId);
-      next.pendingApprovals = [...rest, event.approval];
+      // A re-issued approval (same id, new version) keeps its place in the queue.
+      const idx = next.pendingApprovals.findIndex(a => a.approvalId === event.approval.approvalId);
+      next.pendingApprovals = idx < 0 ? [...next.pendingApprovals, event.approval] : next.pendingApprovals.map((a, i) => (i === idx ? event.approval : a));
       next.workStatus = 'needsApproval';
       effects.push({ type: 'approvalRequested', approval: event.approval });
       break;
