@@ -8,7 +8,7 @@ import { z } from 'zod';
 import {
   ApprovalDecision, Autonomy, ClientMessage, ErrorCode, FileChange, Message, MessageKind, MessageStatus, ModelInfo,
   PROTOCOL_VERSION, PendingApproval, PendingQuestion, PlanStep, Provider, RateLimitWindow, RateLimits, SearchHit,
-  ServerMessage, Session, SessionChanges, Timestamp, TokenUsage, WorkStatus,
+  ServerMessage, Session, SessionChanges, Timestamp, TokenUsage, UsageReport, UsageRow, UsageTotals, WorkStatus,
 } from '../src/engine/protocol';
 import { clientExamples, serverExamples } from './gen-protocol-examples';
 
@@ -21,6 +21,7 @@ const SHARED: [string, z.ZodType][] = [
   ['FileChange', FileChange], ['PlanStep', PlanStep], ['ModelInfo', ModelInfo], ['SearchHit', SearchHit],
   ['Provider', Provider], ['Autonomy', Autonomy], ['ApprovalDecision', ApprovalDecision], ['WorkStatus', WorkStatus],
   ['MessageKind', MessageKind], ['MessageStatus', MessageStatus], ['Timestamp', Timestamp],
+  ['UsageReport', UsageReport], ['UsageRow', UsageRow], ['UsageTotals', UsageTotals],
 ];
 
 export function protocolJsonSchema(): Json {
@@ -194,6 +195,7 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   list_history_sessions: 'One page (default 100, at most 200) of a project\'s past sessions, of one `day` when given, newest first; pass the answer\'s `nextCursor` as `cursor` for the next page. Answered with `history_sessions`. A past session opens with `subscribe_session` like any other and joins the list when it changes (resumed, its file grows).',
   archive_session: 'Archive an ended session (`archived: false` un-archives it): hidden from the list and History, still found by `search`. List subscribers get `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
   delete_session: 'Delete an ended session and its items from the store; every list subscriber gets `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
+  usage_report: 'Tokens and estimated cost per `day` (default), `project`, `model` or `session`, for the days `since`..`until` (both included, in `timezone`, default the engine machine\'s); answered with `usage`.',
 };
 
 const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
@@ -215,6 +217,7 @@ const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   search_results: 'Answer to `search`: hits newest first, each with its session\'s name, agent, project and the message\'s time and kind; group them by `sessionId` to show results per session.',
   history_groups: 'Answer to `list_history_groups`: projects (`day` null) or days of a project, with counts.',
   history_sessions: 'Answer to `list_history_sessions`: one page of past sessions; `nextCursor` is null on the last page.',
+  usage: 'Answer to `usage_report`: one row per group and the totals. Tokens count once per Claude API message and per Codex token record.',
   result: 'Success of a request that returns no data of its own.',
   resync: 'The hub dropped events for you (you read too slowly). Without `sessionId`: send `subscribe_list` again. With `sessionId`: send `subscribe_session` with your `sinceRevision`.',
   error: 'A request failed, or a frame could not be read. Carries the `requestId` when the request had one.',

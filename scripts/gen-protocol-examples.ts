@@ -51,6 +51,7 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   list_history_sessions: { type: 'list_history_sessions', requestId: 'r22', cwd: '/home/dev/shop', day: '2026-03-14', utcOffsetMinutes: 60, limit: 100 },
   archive_session: { type: 'archive_session', requestId: 'r23', sessionId: SID, archived: true },
   delete_session: { type: 'delete_session', requestId: 'r24', sessionId: SID },
+  usage_report: { type: 'usage_report', requestId: 'r21', by: 'day', since: '2026-03-01', until: '2026-03-14', timezone: 'Europe/Berlin' },
 };
 
 export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
@@ -72,6 +73,16 @@ export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
   search_results: { type: 'search_results', requestId: 'r20', query: 'flaky checkout', results: [{ sessionId: SID, messageId: 'item_10', seq: 40, displayName: 'Fix the flaky checkout test', snippet: 'Fix the [flaky] [checkout] test', provider: 'codex', cwd: '/home/dev/shop', projectName: 'shop', kind: 'user', createdAt: '2026-03-14T09:20:11.042Z' }] },
   history_groups: { type: 'history_groups', requestId: 'r21', cwd: '/home/dev/shop', scope: 'history', groups: [{ cwd: '/home/dev/shop', day: '2026-03-14', label: '2026-03-14', count: 3, lastActivityAt: T }] },
   history_sessions: { type: 'history_sessions', requestId: 'r22', cwd: '/home/dev/shop', day: '2026-03-14', scope: 'history', sessions: [{ ...exampleSession, status: 'ended', workStatus: 'idle', pendingApprovals: [], pendingApproval: null, endedAt: T, endReason: 'history' }], nextCursor: null },
+  usage: {
+    type: 'usage', requestId: 'r21', report: {
+      by: 'day', since: '2026-03-01', until: '2026-03-14', timezone: 'Europe/Berlin', pricesAsOf: '2026-12-03',
+      rows: [{
+        key: '2026-03-14', label: '2026-03-14', models: ['gpt-5.1-codex'], lastAt: T, input: 18_200, cacheCreation: 0, cacheRead: 30_000,
+        output: 3_100, reasoning: 1_200, total: 51_300, records: 6, cost: 0.0576, unpricedModels: [],
+      }],
+      totals: { input: 18_200, cacheCreation: 0, cacheRead: 30_000, output: 3_100, reasoning: 1_200, total: 51_300, records: 6, cost: 0.0576, unpricedModels: [] },
+    },
+  },
   result: { type: 'result', requestId: 'r11', ok: true, sessionId: SID },
   resync: { type: 'resync', sessionId: SID, reason: 'slow_client' },
   error: { type: 'error', requestId: 'r11', code: 'stale_approval', message: 'approval call_7Qx is no longer pending (already decided or withdrawn)' },

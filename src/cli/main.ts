@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
 import { defaultDataDir, serve } from './serve';
 import { type TokenChoice, chooseToken } from './tokenSource';
+import { USAGE_HELP, usageCommand } from './usage';
 
 const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
                        [--claude-home DIR] [--token-file FILE] [--allow-non-loopback] [--allowed-origin URL]...
@@ -15,10 +16,13 @@ const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-
           --install-claude-hooks  first add Flightdeck's hooks to <claude-home>/settings.json (kept
                                   idempotent; the user's own hooks stay), then serve
           --retention-days N      delete ended sessions last active more than N days ago, with their
-                                  items, at start and daily (default 365; 0 keeps everything)`;
+                                  items, at start and daily (default 365; 0 keeps everything)
+
+${USAGE_HELP}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'usage') return usageCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;

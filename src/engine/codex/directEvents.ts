@@ -14,6 +14,7 @@ import {
   Notifications, type RpcId, UserInputRequestParams,
 } from './appServer/schemas';
 import { commandApproval, fileChangeApproval, proposedAmendment, userInputQuestion } from './directApprovals';
+import { codexUsageRecord } from '../history/usageRecords';
 import { turnDiffChanges } from './directDiff';
 import { codexMessageId, messageFromItem } from './directItems';
 import type { DirectState, LiveItem, ThreadState } from './directState';
@@ -143,6 +144,13 @@ export class DirectEvents {
       const st = this.thread(p.threadId);
       if (!st) return;
       const { total, last, modelContextWindow } = p.tokenUsage;
+      const s = this.engine.getSession(st.sessionId);
+      if (s && total.totalTokens) {
+        this.engine.store.recordTokenUsage(codexUsageRecord(st.sessionId, s.model, {
+          totalTokens: total.totalTokens, input: last.inputTokens, cachedInput: last.cachedInputTokens,
+          cacheWrite: last.cacheWriteInputTokens ?? 0, output: last.outputTokens, reasoning: last.reasoningOutputTokens ?? 0,
+        }, iso(this.clock.now())));
+      }
       this.engine.apply(st.sessionId, {
         type: 'tokenTotals',
         usage: {

@@ -10,6 +10,7 @@ import type { LogFn, SessionEngine } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
 import type { SourceOffset, Store } from '../store/types';
+import { codexUsageRecord } from '../history/usageRecords';
 import { type TailPosition, type TailRead, readAppended } from './jsonlTail';
 import { readFirstLine, threadIdFromFileName } from './rolloutFiles';
 import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newMapperState, saveMapperState } from './rolloutMap';
@@ -209,6 +210,11 @@ export class RolloutIngest {
   private applyOp(sessionId: string, op: RolloutOp, opened: Map<string, SessionEvent>): void {
     const engine = this.o.engine;
     switch (op.op) {
+      case 'usage': {
+        const s = engine.requireSession(sessionId);
+        this.o.store.recordTokenUsage(codexUsageRecord(sessionId, s.model, op.tokens, op.at));
+        return;
+      }
       case 'upsert': engine.appendMessage(sessionId, op.message); return;
       case 'patch': engine.updateMessage(sessionId, op.patch); return;
       case 'turnChanges': engine.apply(sessionId, { type: 'turnDiff', changes: mergeChanges(engine.requireSession(sessionId).turnDiff, op.changes) }); return;

@@ -13,6 +13,7 @@ import type { FileChange, MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { CLEAR_REASONS, END_REASONS } from '../sessions/lifecycle';
+import type { CodexTokens } from '../history/usageRecords';
 import { isBootstrapPayload } from '../sessions/naming';
 import {
   commandText, fileChangesOf, fileUrlToPath, itemStatus, joinText, outputText, parseArgs, parseToolOutput, planOf, policyOf,
@@ -32,7 +33,9 @@ export type RolloutOp =
   | { op: 'patch'; patch: MessagePatch }
   | { op: 'event'; event: SessionEvent }
   /** Files changed in the current turn; the watcher merges them into the session's turn diff. */
-  | { op: 'turnChanges'; changes: FileChange[] };
+  | { op: 'turnChanges'; changes: FileChange[] }
+  /** One model call's tokens (a token_count record), for the usage report. */
+  | { op: 'usage'; tokens: CodexTokens; at: string };
 
 export interface MapperState {
   /** The turn of the latest task_started / turn_context, for lines that carry no turn id. */
@@ -327,6 +330,16 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
               cached: total.cached_input_tokens ?? undefined, lastTurnInput: info.last_token_usage?.input_tokens ?? undefined,
               contextWindow: info.model_context_window || undefined,
             }),
+          },
+        });
+      }
+      const last = info?.last_token_usage;
+      if (last && info?.total_token_usage?.total_tokens) {
+        ops.push({
+          op: 'usage', at,
+          tokens: {
+            totalTokens: info.total_token_usage.total_tokens, input: last.input_tokens ?? 0, cachedInput: last.cached_input_tokens ?? 0,
+            cacheWrite: last.cache_write_input_tokens ?? 0, output: last.output_tokens ?? 0, reasoning: last.reasoning_output_tokens ?? 0,
           },
         });
       }

@@ -79,7 +79,9 @@ export const ResponseWebSearch = z.object({
 const TokenBreakdown = z.object({
   input_tokens: optNum,
   cached_input_tokens: optNum,
+  cache_write_input_tokens: optNum,
   output_tokens: optNum,
+  reasoning_output_tokens: optNum,
   total_tokens: optNum,
 });
 

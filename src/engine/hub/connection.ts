@@ -8,6 +8,7 @@ import {
 import type { EngineEvent } from '../sessions/bus';
 import type { SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
+import { usageReport } from '../history/usage';
 import { ReplayBuffer, isSessionEvent } from './replay';
 import { PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
 
@@ -179,6 +180,12 @@ export class ClientConnection {
       case 'delete_session':
         engine.deleteSession(msg.sessionId);
         this.ok(msg, { sessionId: msg.sessionId });
+        return;
+      case 'usage_report':
+        this.send({
+          type: 'usage', requestId: msg.requestId,
+          report: usageReport(engine.store, { by: msg.by, since: msg.since, until: msg.until, timezone: msg.timezone }),
+        });
         return;
     }
   }

@@ -1,5 +1,6 @@
 export * from './session';
 export * from './messages';
+export * from './usage';
 export * from './parse';
 export * from './client';
 export * from './uiPolicy';

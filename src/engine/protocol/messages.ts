@@ -2,6 +2,7 @@
 // these schemas, told apart by `type`. Requests may carry a requestId that the answer echoes.
 import { z } from 'zod';
 import { ApprovalDecision, Autonomy, Message, MessageKind, PendingApproval, Provider, Session, Timestamp, TokenUsage } from './session';
+import { UsageDay, UsageGroupBy, UsageReport } from './usage';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -75,6 +76,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('archive_session'), ...sessionRef, archived: z.boolean().optional() }),
   /** Removes an ended session and its items from the store; session_removed tells every list. */
   z.object({ type: z.literal('delete_session'), ...sessionRef }),
+  z.object({
+    type: z.literal('usage_report'), ...req, by: UsageGroupBy.optional(), since: UsageDay.optional(), until: UsageDay.optional(),
+    timezone: z.string().max(100).optional(),
+  }),
   z.object({ type: z.literal('ping'), ...req }),
 ]);
 
@@ -145,6 +150,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('search_results'), ...req, query: z.string(), results: z.array(SearchHit), degraded: z.boolean().optional() }),
   z.object({ type: z.literal('result'), ...req, ok: z.literal(true), sessionId: z.string().optional(), data: z.unknown().optional() }),
   z.object({ type: z.literal('resync'), sessionId: z.string().optional(), reason: z.string() }),
+  z.object({ type: z.literal('usage'), ...req, report: UsageReport }),
   z.object({ type: z.literal('pong'), ...req }),
   z.object({ type: z.literal('error'), requestId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);

@@ -115,6 +115,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'usage report: reasoning tokens, indexes by time and by message key',
+    up(db) {
+      // The usage report (history/usage.ts) sums token_usage over a time range and counts a Claude
+      // message id once across sessions (a forked transcript repeats its parent's messages).
+      db.exec(`
+        ALTER TABLE token_usage ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX token_usage_by_time ON token_usage(at);
+        CREATE INDEX token_usage_by_key ON token_usage(message_key, session_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,6 +8,7 @@ import { openDatabase, type DriverPreference } from './driver';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
+import { usageBuckets } from './usage';
 import type { SourceOffset, Store, TokenUsageRecord } from './types';
 import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
@@ -195,6 +196,10 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.flush();
       return db.prepare('SELECT * FROM sources').all().map(rowToOffset);
     },
+    usageBuckets(q) {
+      writer.flush();
+      return usageBuckets(db, q);
+    },
     getKv(key) {
       writer.flush();
       const r = db.prepare('SELECT value FROM kv WHERE key = ?').get(key);
@@ -228,9 +233,9 @@ export function openStore(opts: OpenStoreOptions): Store {
       queuedUsage.add(key);
       writer.enqueue(d => {
         queuedUsage.delete(key);
-        d.prepare(`INSERT INTO token_usage (session_id, message_key, model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-          .run(u.sessionId, u.messageKey, u.model, u.input, u.output, u.cacheRead, u.cacheCreation, u.at);
+        d.prepare(`INSERT INTO token_usage (session_id, message_key, model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, at, reasoning_tokens)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+          .run(u.sessionId, u.messageKey, u.model, u.input, u.output, u.cacheRead, u.cacheCreation, u.at, u.reasoning ?? 0);
       });
       return true;
     },

@@ -17,15 +17,39 @@ export interface SourceOffset {
 /** Token usage of one provider message, counted once per (session, message key) across restarts and re-reads. */
 export interface TokenUsageRecord {
   sessionId: string;
-  /** Claude: the API message id (`msg_…`), shared by every line of that message. */
+  /**
+   * Claude: the API message id (`msg_…`), shared by every line of that message (the usage report
+   * also counts it once across sessions: a fork repeats its parent's messages). Codex:
+   * `codex:<cumulative total>` of a token record, so a repeated record is one.
+   */
   messageKey: string;
   model: string | null;
+  /** Input neither read from nor written to the prompt cache. */
   input: number;
   output: number;
   cacheRead: number;
   cacheCreation: number;
+  /** Reasoning tokens (Codex), already part of `output`. */
+  reasoning?: number;
   /** ISO time of the message, when known. */
   at: string | null;
+}
+
+export type UsageBucketBy = 'hour' | 'project' | 'model' | 'session';
+
+/** Token sums of the records in one group and one model (cost is priced per model). */
+export interface UsageBucket {
+  /** The hour (`YYYY-MM-DDTHH`, UTC), the cwd, the model or the session id; null when unknown. */
+  key: string | null;
+  model: string | null;
+  records: number;
+  input: number;
+  cacheCreation: number;
+  cacheRead: number;
+  output: number;
+  reasoning: number;
+  /** Latest record time in the group (ISO). */
+  lastAt: string;
 }
 
 export interface Store {
@@ -68,6 +92,8 @@ export interface Store {
   recordTokenUsage(u: TokenUsageRecord): boolean;
   /** Whether usage of this message was recorded (queued or committed). */
   hasTokenUsage(sessionId: string, messageKey: string): boolean;
+  /** Sums of token usage with `from <= at < to` (ISO instants), grouped by `by` and model (history/usage.ts). */
+  usageBuckets(q: { by: UsageBucketBy; from?: string; to?: string }): UsageBucket[];
   getKv(key: string): string | undefined;
   setKv(key: string, value: string): void;
   flush(): void;

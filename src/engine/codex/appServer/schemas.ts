@@ -110,6 +110,11 @@ export const DynamicToolCallItem = z.looseObject({
 const ThreadScoped = { threadId: z.string() };
 const TurnScoped = { threadId: z.string(), turnId: z.string() };
 
+const TokenBreakdown = z.looseObject({
+  inputTokens: z.number(), cachedInputTokens: z.number(), outputTokens: z.number(),
+  totalTokens: z.number().nullish(), cacheWriteInputTokens: z.number().nullish(), reasoningOutputTokens: z.number().nullish(),
+});
+
 export const Notifications = {
   'turn/started': z.looseObject({ ...ThreadScoped, turn: TurnRef }),
   'turn/completed': z.looseObject({ ...ThreadScoped, turn: TurnRef }),
@@ -128,8 +133,8 @@ export const Notifications = {
   'thread/tokenUsage/updated': z.looseObject({
     ...ThreadScoped, turnId: z.string().nullish(),
     tokenUsage: z.looseObject({
-      total: z.looseObject({ inputTokens: z.number(), cachedInputTokens: z.number(), outputTokens: z.number() }),
-      last: z.looseObject({ inputTokens: z.number(), cachedInputTokens: z.number(), outputTokens: z.number() }),
+      total: TokenBreakdown,
+      last: TokenBreakdown,
       modelContextWindow: z.number().nullish(),
     }),
   }),
