@@ -12,7 +12,7 @@ export function tmpDir(prefix = 'fd-test-'): string {
 }
 
 export function cleanupTmpDirs(): void {
-  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
 }
 
 /** Polls cond until it holds or the deadline passes (a bounded wait on a condition, not a sleep). */
