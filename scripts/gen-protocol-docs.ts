@@ -285,13 +285,16 @@ const PROSE: [string, string][] = [
   \`flightdeck serve [--port 4000]\` runs it.
 - It listens on \`127.0.0.1\` (loopback only). \`GET /health\` answers \`{"ok":true,"version":"…"}\`
   without authentication; \`/\` serves the web client; \`/ws\` is the WebSocket endpoint.
-- The token: in VS Code, **Flightdeck: Copy hub URL and token** (it is kept in VS Code's
-  SecretStorage; **Flightdeck: Rotate token** replaces it and disconnects every client that used the
-  old one, with close code \`4001\`). Headless: the file \`token\` in the data directory
+- The token: in VS Code, **Flightdeck: Copy Hub URL and Token** copies the web client's address
+  with the token in its fragment (\`http://127.0.0.1:4000/#token=…\`: the page signs in with it and
+  removes it from the address bar). The token is kept in VS Code's SecretStorage;
+  **Flightdeck: Rotate Hub Token** replaces it and disconnects every client that used the old one,
+  with close code \`4001\` and reason \`token rotated\`. Headless: the file \`token\` in the data directory
   (\`~/.flightdeck/token\`, mode 0600, created on first start).
 - **Reaching it from another machine.** The hub speaks plain \`ws://\`: on a network, the token
   would travel in clear text. Binding to an address other than loopback is therefore refused unless
-  you opt in explicitly (\`flightdeck serve --host 0.0.0.0 --allow-non-loopback\`), and the hub logs a
+  you opt in explicitly (\`flightdeck serve --host 0.0.0.0 --allow-non-loopback\`; in VS Code the
+  setting \`flightdeck.hub.allowNonLoopback\`), and the hub logs a
   warning when you do. Prefer one of these, which keep the hub on loopback:
   - an SSH tunnel: \`ssh -N -L 4000:127.0.0.1:4000 you@workstation\`, then use
     \`ws://127.0.0.1:4000/ws\` (and \`http://127.0.0.1:4000/\`) on your side;

@@ -62,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       connection, tree, panels, diffs, log,
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
+      hubAccess: async () => hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined,
+      rotateHubToken: () => rotateHubToken(context, log),
     }),
     ...registerWalkthrough({ log, settings: () => readSettings(context) }),
     vscode.workspace.onDidChangeConfiguration(e => {
@@ -70,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       // shapes the engine itself, which may run in another window: that needs a reload.
       // Chained: quick successive edits (host, then port) must not start two hubs.
       if (e.affectsConfiguration('flightdeck.hub')) {
-        const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
+        const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port', 'allowNonLoopback', 'allowedOrigins'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
         hubChange = hubChange.then(() => applyHubSetting(context, log, change));
       }
       if (['dataDir', 'codex.home', 'sqliteDriver', 'claude.approvalsFromFlightdeck', 'claude.approvalTimeoutSeconds', 'history.retentionDays'].some(k => e.affectsConfiguration(`flightdeck.${k}`))) void offerReload();
@@ -166,6 +168,8 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
   hub = await startHub({
     engine: services.engine, replay: services.replay, token,
     host: cfg.get<string>('hub.host', '127.0.0.1'), port: cfg.get<number>('hub.port', 4000),
+    allowNonLoopback: cfg.get<boolean>('hub.allowNonLoopback', false),
+    allowedOrigins: cfg.get<string[]>('hub.allowedOrigins', []).filter(o => typeof o === 'string' && o.trim()).map(o => o.trim()),
     log: (level, msg) => log[level](msg),
     version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
     webRoot: context.asAbsolutePath('dist'),
@@ -175,6 +179,23 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
 }
 
 const HUB_TOKEN_KEY = 'flightdeck.hub.token';
+
+/**
+ * A new hub token in SecretStorage; a hub running in this window takes it at once and closes the
+ * connections that used the old one (close code 4001, "token rotated": the web client asks again).
+ */
+async function rotateHubToken(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<{ running: boolean; dropped: number }> {
+  if (!hub && runtime?.role !== 'leader') {
+    throw new EngineUnavailableError('Another window or `flightdeck serve` runs the Flightdeck engine and its hub: rotate the token there.');
+  }
+  const token = engineModule().generateToken();
+  await context.secrets.store(HUB_TOKEN_KEY, token);
+  if (!hub) { log.info('Flightdeck hub token rotated (the hub is not running)'); return { running: false, dropped: 0 }; }
+  const dropped = hub.connectionCount();
+  hub.setToken(token);
+  log.info(`Flightdeck hub token rotated; ${dropped} connected client(s) closed`);
+  return { running: true, dropped };
+}
 
 /**
  * flightdeck.hub.* changed, in the window that may run the hub: turning it off stops it; a new address
@@ -190,9 +211,8 @@ async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.Log
     log.info('Flightdeck hub stopped (settings changed)');
   }
   if (!(enabled || restart) || hub || runtime?.role !== 'leader') return;
-  try { await ensureHub(context, log); } catch (e) {
-    void vscode.window.showWarningMessage(`Flightdeck: the WebSocket hub did not start: ${(e as Error).message}`);
-  }
+  // Through the command: the user sees the URL and how to get the token, or why it did not start.
+  await vscode.commands.executeCommand('flightdeck.startHub');
 }
 
 /**

@@ -35,6 +35,15 @@ export interface CommandContext {
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
   /** Starts the WebSocket hub where the engine runs (or returns the running one). */
   startHub: () => Promise<{ url: string; httpUrl: string; token: string }>;
+  /** The hub running in this window, if any. */
+  hubAccess: () => Promise<{ url: string; httpUrl: string; token: string } | undefined>;
+  /** A new hub token; a running hub drops the clients of the old one. */
+  rotateHubToken: () => Promise<{ running: boolean; dropped: number }>;
+}
+
+/** The web client's address that signs in by itself: the token rides in the fragment, never sent to the server. */
+export function hubLoginUrl(httpUrl: string, token: string): string {
+  return `${httpUrl}#token=${token}`;
 }
 
 type SessionArg = SessionNode | string | undefined;
@@ -291,11 +300,28 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const h = await ctx.startHub();
       return {
         ok: true, data: { url: h.url, httpUrl: h.httpUrl },
-        message: `Flightdeck hub: ${h.httpUrl} (WebSocket ${h.url}). Clients sign in with its token.`,
+        message: `Flightdeck hub: ${h.httpUrl} (WebSocket ${h.url}). Browsers sign in with its token: "Copy URL and Token" copies a link that signs in by itself (later: Flightdeck: Copy Hub URL and Token).`,
         actions: [
-          { label: 'Copy Token', run: () => vscode.env.clipboard.writeText(h.token) },
-          { label: 'Open in Browser', run: () => vscode.env.openExternal(vscode.Uri.parse(h.httpUrl)) },
+          { label: 'Copy URL and Token', run: () => vscode.env.clipboard.writeText(hubLoginUrl(h.httpUrl, h.token)) },
+          { label: 'Open in Browser', run: () => vscode.env.openExternal(vscode.Uri.parse(hubLoginUrl(h.httpUrl, h.token))) },
         ],
+      };
+    }),
+    command('copyHubUrl', async () => {
+      const h = await ctx.hubAccess();
+      if (!h) {
+        return { ok: false, code: 'hub_stopped', message: 'The hub is not running in this window: run "Flightdeck: Start WebSocket Hub" (or turn on flightdeck.hub.enabled) first.' };
+      }
+      await vscode.env.clipboard.writeText(hubLoginUrl(h.httpUrl, h.token));
+      return { ok: true, data: { httpUrl: h.httpUrl }, message: `Copied ${h.httpUrl} with its token: opened in a browser it signs in, and the token stays in that browser only.` };
+    }),
+    command('rotateHubToken', async () => {
+      const r = await ctx.rotateHubToken();
+      return {
+        ok: true, data: r,
+        message: r.running
+          ? `New hub token. ${r.dropped} connected client${r.dropped === 1 ? ' was' : 's were'} disconnected ("token rotated") and must sign in with the new one (Flightdeck: Copy Hub URL and Token).`
+          : 'New hub token; the hub uses it when it starts.',
       };
     }),
     command('installClaudeHooks', async () => {

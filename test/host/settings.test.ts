@@ -38,7 +38,7 @@ suite('settings apply without a reload', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['notifications.enabled', 'hub.enabled', 'hub.port', 'codex.path']) await set(key, undefined);
+    for (const key of ['notifications.enabled', 'hub.enabled', 'hub.port', 'hub.host', 'hub.allowNonLoopback', 'codex.path']) await set(key, undefined);
   });
 
   const askApproval = (tag: string) => {
@@ -71,6 +71,43 @@ suite('settings apply without a reload', () => {
     assert.ok(!await healthy(first), `nothing answers on the old port ${first}`);
     await set('hub.enabled', false);
     await waitFor('the hub stopped', async () => api.hubUrl === undefined && !await healthy(second));
+  });
+
+  test('hub access: Copy Hub URL and Token signs in, Rotate Hub Token drops the old clients with a reason, a non-loopback host needs allowNonLoopback', async () => {
+    const run = (id: string) => vscode.commands.executeCommand<Outcome>(`flightdeck.${id}`);
+    await set('hub.enabled', false);
+    await waitFor('no hub', () => api.hubUrl === undefined);
+    const stopped = await run('copyHubUrl');
+    assert.ok(!stopped.ok && stopped.code === 'hub_stopped' && stopped.message.includes('Flightdeck: Start WebSocket Hub'), JSON.stringify(stopped));
+    const port = await freePort();
+    await set('hub.port', port);
+    assert.ok((await run('startHub')).ok);
+    const copied = await run('copyHubUrl');
+    assert.ok(copied.ok, JSON.stringify(copied));
+    const link = await vscode.env.clipboard.readText();
+    const m = /^(http:\/\/127\.0\.0\.1:\d+\/)#token=([A-Za-z0-9_-]+)$/.exec(link);
+    assert.ok(m, `copied link: ${link}`);
+    // The token as the web client sends it: the bearer.<token> subprotocol.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const WebSocket = require('ws') as typeof import('ws');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['flightdeck.v1', `bearer.${m[2]}`]);
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    const closed = new Promise<{ code: number; reason: string }>(resolve => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const rotated = await run('rotateHubToken');
+    assert.ok(rotated.ok && (rotated.data as { dropped: number }).dropped === 1, JSON.stringify(rotated));
+    assert.deepStrictEqual(await closed, { code: 4001, reason: 'token rotated' });
+    assert.ok((await run('copyHubUrl')).ok);
+    assert.notStrictEqual(await vscode.env.clipboard.readText(), link, 'a new token');
+    // Beyond loopback only with the explicit opt-in; the refusal says how.
+    await set('hub.host', '0.0.0.0');
+    await waitFor('the hub refused 0.0.0.0', () => api.hubUrl === undefined);
+    const refused = await run('startHub');
+    assert.ok(!refused.ok && /non-loopback/.test(refused.message), JSON.stringify(refused));
+    await set('hub.allowNonLoopback', true);
+    assert.ok((await run('startHub')).ok);
+    await waitFor('the hub on 0.0.0.0', async () => api.hubUrl?.includes('0.0.0.0') && await healthy(port));
+    for (const key of ['hub.host', 'hub.allowNonLoopback', 'hub.enabled']) await set(key, undefined);
+    await set('hub.enabled', false);
   });
 
   test('codex.path is read again for the next Codex session', async () => {

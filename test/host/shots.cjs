@@ -222,6 +222,8 @@ module.exports = async ({ page, shot, log, webview }) => {
     if (typeof created.create.cwd !== 'string' || !created.create.cwd.startsWith('/')) throw new Error(`cwd: ${JSON.stringify(created.create.cwd)}`);
     await webview().locator('.session-name', { hasText: 'Add a health endpoint' }).waitFor();
     // the header offers the model and effort chosen, and changes them mid-session
+    await webview().locator('.model-choice select').focus(); // the list is asked for when the user reaches for it
+    await webview().locator('.model-choice option[value="gpt-5-mini"]').waitFor({ state: 'attached' });
     await webview().locator('.effort-choice select').waitFor();
     const effort = await webview().locator('.effort-choice select').inputValue();
     if (effort !== 'high') throw new Error(`header effort: ${effort}`);

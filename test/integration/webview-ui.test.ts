@@ -127,7 +127,7 @@ describe('session webview in Chromium', function () {
     assert.match(await text('.kind-error'), /Stream disconnected/);
 
     assert.equal(await text('.name-button'), 'Add rate limiting to the login endpoint');
-    assert.match(await text('.header-facts'), /Codex direct gpt-5-codex/i);
+    assert.match(await text('.header-facts'), /Codex.*Direct.*Model.*gpt-5-codex/is);
     assert.equal(await page.$eval('.autonomy select', s => (s).value), 'autoEdit');
     assert.equal(await page.$$eval('.autonomy option', o => o.map(x => x.textContent).join('|')), 'Suggest|Auto Edit|Full Auto|Full Access');
     assert.match(await text('.usage'), /Context 24% 182k in 9.1k out 120k cached 5h 32% weekly 11%/);
@@ -224,6 +224,10 @@ describe('session webview in Chromium', function () {
     const p = await openPanel();
     await p.snapshot(makeSession({ workStatus: 'waiting' }), []);
     const { page } = p;
+    assert.equal(await page.$eval('.model-choice select', s => (s).value), 'gpt-5-codex', 'the current model before any list');
+    assert.equal((await p.posted()).filter(x => x.channel === 'protocol' && x.message.type === 'list_models').length, 0,
+      'no model list (no app-server started) just for drawing the header');
+    await page.focus('.model-choice select');
     const ask = await p.sent('list_models');
     assert.equal(ask.provider, 'codex');
     await p.deliver({
@@ -232,7 +236,7 @@ describe('session webview in Chromium', function () {
         { id: 'gpt-5-mini', displayName: 'GPT-5 mini', efforts: [] },
       ],
     });
-    await page.waitForSelector('.model-choice select', WAIT);
+    await page.waitForSelector('.model-choice option[value="gpt-5-mini"]', { state: 'attached', ...WAIT });
     assert.equal(await page.$eval('.model-choice select', s => (s).value), 'gpt-5-codex');
     assert.equal(await page.$eval('.effort-choice select', s => (s).value), 'medium', 'the model\'s default effort when none was chosen');
     await page.selectOption('.effort-choice select', 'high');

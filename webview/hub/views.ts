@@ -37,7 +37,7 @@ export function loginView(act: ViewActions, error: string | null): HTMLElement {
   return h('main', { class: 'login' },
     h('form', { class: 'card', onsubmit: submit },
       h('h1', {}, 'Flightdeck'),
-      h('p', { class: 'muted' }, 'Paste the hub token. In VS Code run “Flightdeck: Copy hub URL and token”; headless, it is in ~/.flightdeck/token. It is kept in this browser only.'),
+      h('p', { class: 'muted' }, 'Paste the hub token. In VS Code run “Flightdeck: Copy Hub URL and Token” and open the copied link (it signs in by itself); with flightdeck serve, the token is the file “token” in its data directory (~/.flightdeck/token by default). It is kept in this browser only.'),
       input,
       error ? h('p', { class: 'form-error', role: 'alert' }, error) : null,
       h('button', { class: 'primary', type: 'submit', id: 'connect' }, 'Connect')));

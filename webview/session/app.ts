@@ -168,7 +168,7 @@ export class SessionApp {
     this.request({ type: 'update_session_config', sessionId: this.sessionId, effort }, () => this.renderChrome());
   }
 
-  /** The model list, once, for a session whose model can be changed here (a Codex direct one). */
+  /** The model list, once, when the user first reaches for the model select (a Codex direct session). */
   private loadModels(): void {
     const s = this.state.session;
     if (this.modelsAsked || !s || s.provider !== 'codex' || s.mode !== 'direct' || s.status !== 'active') return;
@@ -256,7 +256,6 @@ export class SessionApp {
     const q = this.state.pendingQuestion;
     if (this.sentQuestionId && q?.questionId !== this.sentQuestionId) this.sentQuestionId = null;
     document.body.classList.toggle('has-session', !!s);
-    this.loadModels();
 
     render(s ? headerTemplate(s, this.editingName, {
       startRename: () => { this.editingName = true; this.renderChrome(); },
@@ -265,6 +264,7 @@ export class SessionApp {
       setAutonomy: level => this.setAutonomy(level),
       setModel: model => this.setModel(model),
       setEffort: effort => this.setEffort(effort),
+      loadModels: () => this.loadModels(),
     }, this.models) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
 
     render(html`${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>

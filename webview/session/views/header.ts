@@ -13,6 +13,8 @@ export interface HeaderActions {
   setAutonomy(a: Autonomy): void;
   setModel(model: string): void;
   setEffort(effort: string): void;
+  /** Asks for the model list once (the selects call it when the user first reaches for them). */
+  loadModels(): void;
 }
 
 /** Why a control is disabled, said in its tooltip; null when it can be used. */
@@ -25,25 +27,29 @@ export function configBlockedReason(s: Session): string | null {
 }
 
 /**
- * Model and reasoning effort: selects while the session can be configured and the model list is
- * known (Codex direct sessions); otherwise the model name as text.
+ * Model and reasoning effort of a session that can be configured: a select that asks for the model
+ * list (model/list) when first focused — asking at once would start a Codex app-server just to draw
+ * the header — and the effort of the model where it offers several. Otherwise the model as text.
  */
 function modelTemplate(s: Session, models: readonly ModelInfo[] | null, blocked: string | null, actions: HeaderActions) {
-  if (blocked || !models?.length) return s.model ? html`<span class="model" title=${blocked ? `Model. ${blocked}` : 'Model'}>${s.model}</span>` : nothing;
-  const current = models.find(m => m.id === s.model) ?? models.find(m => m.isDefault);
+  if (blocked || s.provider !== 'codex') return s.model ? html`<span class="model" title=${blocked ? `Model. ${blocked}` : 'Model'}>${s.model}</span>` : nothing;
+  const current = models?.find(m => m.id === s.model) ?? (s.model ? undefined : models?.find(m => m.isDefault));
   const efforts = current?.efforts ?? [];
   const effort = s.reasoningEffort ?? current?.defaultEffort ?? '';
   return html`<label class="model-choice" title="Model: applies from the next turn">
       <span class="muted">Model</span>
-      <select aria-label="Model" @change=${(e: Event) => actions.setModel((e.currentTarget as HTMLSelectElement).value)}>
-        ${s.model && !models.some(m => m.id === s.model) ? html`<option value=${s.model} selected disabled>${s.model}</option>` : nothing}
-        ${models.map(m => html`<option value=${m.id} title=${m.description ?? ''} ?selected=${m === current}>${m.displayName}</option>`)}
+      <select aria-label="Model" @focus=${actions.loadModels} @mousedown=${actions.loadModels}
+        @change=${(e: Event) => actions.setModel((e.currentTarget as HTMLSelectElement).value)}>
+        ${!current ? html`<option value=${s.model ?? ''} selected disabled>${s.model ?? 'Codex default'}</option>` : nothing}
+        ${models ? models.map(m => html`<option value=${m.id} title=${m.description ?? ''} ?selected=${m === current}>${m.displayName}</option>`) : nothing}
       </select>
     </label>
-    ${efforts.length > 1 ? html`<label class="effort-choice" title="Reasoning effort: applies from the next turn">
+    ${efforts.length > 1 || (!models && s.reasoningEffort) ? html`<label class="effort-choice" title="Reasoning effort: applies from the next turn">
       <span class="muted">Effort</span>
-      <select aria-label="Reasoning effort" @change=${(e: Event) => actions.setEffort((e.currentTarget as HTMLSelectElement).value)}>
-        ${efforts.map(x => html`<option value=${x.effort} title=${x.description ?? ''} ?selected=${x.effort === effort}>${x.effort}${x.effort === current?.defaultEffort ? ' (default)' : ''}</option>`)}
+      <select aria-label="Reasoning effort" @focus=${actions.loadModels} @mousedown=${actions.loadModels}
+        @change=${(e: Event) => actions.setEffort((e.currentTarget as HTMLSelectElement).value)}>
+        ${efforts.length ? efforts.map(x => html`<option value=${x.effort} title=${x.description ?? ''} ?selected=${x.effort === effort}>${x.effort}${x.effort === current?.defaultEffort ? ' (default)' : ''}</option>`)
+          : html`<option value=${effort} selected>${effort}</option>`}
       </select>
     </label>` : nothing}`;
 }
