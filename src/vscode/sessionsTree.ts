@@ -1,10 +1,11 @@
 // The sidebar tree of sessions. Fed only through the protocol: subscribe_list gives the list, then
 // session_created / session_delta / session_ended / session_removed are applied one by one, and only
-// the changed rows or groups are refreshed. A gap in the list revision means events were missed:
-// the tree subscribes again for a fresh list.
+// the changed rows or groups are refreshed. The rules (revisions, a gap asks for a fresh list, the
+// delta rule) are the shared list mirror's (src/engine/protocol/mirror/listMirror.ts).
 import * as vscode from 'vscode';
 import type { ProtocolClient, ServerMessage, Session } from '../engine/protocol';
 import type { EngineConnection, EngineState } from './engineConnection';
+import { ListMirror } from '../engine/protocol/mirror/listMirror';
 import { attentionCount, attentionLabel } from '../engine/protocol/uiPolicy';
 import { GROUPS, type GroupId, contextValueOf, describeSession, groupOf } from './sessionPresentation';
 import { sessionTooltip } from './sessionTooltip';
@@ -33,8 +34,8 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   private readonly groups = new Map<GroupId, GroupNode>(GROUPS.map(g => [g.id, { kind: 'group', ...g }]));
   private sessions = new Map<string, Session>();
   private nodes = new Map<string, SessionNode>();
-  /** -1 until a sessions_list arrived on the current client. */
-  private listRevision = -1;
+  /** The list as the engine sent it; a new one per client and per refresh (not loaded until a sessions_list). */
+  private mirror = new ListMirror();
   private client: ProtocolClient | undefined;
   private stopListening: (() => void) | undefined;
   private failure: MessageNode | undefined;
@@ -51,7 +52,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   }
 
   /** True once a list arrived from the current client. */
-  get loaded(): boolean { return this.listRevision >= 0; }
+  get loaded(): boolean { return this.mirror.loaded; }
   get attentionCount(): number { return this._attention; }
   getSession(id: string): Session | undefined { return this.sessions.get(id); }
   allSessions(): Session[] { return [...this.sessions.values()]; }
@@ -60,7 +61,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   async refresh(): Promise<void> {
     const client = this.client ?? await this.connection.client();
     if (client !== this.client) return this.subscribe(client);
-    this.listRevision = -1;
+    this.mirror = new ListMirror();
     await client.request({ type: 'subscribe_list' });
   }
 
@@ -129,7 +130,7 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   private async subscribe(client: ProtocolClient): Promise<void> {
     this.stopListening?.();
     this.client = client;
-    this.listRevision = -1;
+    this.mirror = new ListMirror();
     this.stopListening = client.on(m => this.receive(m));
     try {
       await client.request({ type: 'subscribe_list' });
@@ -139,39 +140,11 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   }
 
   private receive(m: ServerMessage): void {
-    switch (m.type) {
-      case 'sessions_list': return this.reset(m.revision, m.sessions);
-      case 'session_created':
-        if (!this.inOrder(m.listRevision)) return;
-        return this.upsert(m.session);
-      case 'session_delta': {
-        if (!this.inOrder(m.listRevision)) return;
-        const before = this.sessions.get(m.sessionId);
-        if (!before) { void this.resync(`delta for unknown session ${m.sessionId}`); return; }
-        return this.upsert({ ...before, ...m.changes } as Session);
-      }
-      case 'session_ended': {
-        // The delta before it already carried status; this only makes sure of it.
-        const before = this.sessions.get(m.sessionId);
-        if (this.loaded && before && before.status !== 'ended') this.upsert({ ...before, status: 'ended', workStatus: 'idle' });
-        return;
-      }
-      case 'session_removed':
-        if (!this.inOrder(m.listRevision)) return;
-        return this.remove(m.sessionId);
-      default:
-    }
-  }
-
-  /** True when the event is the next one of the list; stale ones are dropped, a gap triggers a resync. */
-  private inOrder(listRevision: number): boolean {
-    if (!this.loaded || listRevision <= this.listRevision) return false;
-    if (listRevision !== this.listRevision + 1) {
-      void this.resync(`list revision ${listRevision} after ${this.listRevision}`);
-      return false;
-    }
-    this.listRevision = listRevision;
-    return true;
+    const change = this.mirror.apply(m);
+    if (change.reset) this.reset([...this.mirror.sessions.values()]);
+    for (const after of change.upserted) this.upsert(after);
+    for (const id of change.removed) this.remove(id);
+    if (change.resync) void this.resync(change.resync.reason);
   }
 
   private async resync(why: string): Promise<void> {
@@ -180,10 +153,9 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
     try { await this.refresh(); } catch (e) { this.log.warn(`sessions tree: resync failed: ${(e as Error).message}`); }
   }
 
-  private reset(revision: number, list: Session[]): void {
+  private reset(list: Session[]): void {
     this.sessions = new Map(list.map(s => [s.id, s]));
     for (const id of this.nodes.keys()) if (!this.sessions.has(id)) this.nodes.delete(id);
-    this.listRevision = revision;
     this.view.message = undefined;
     this.updateBadge();
     this.changed.fire(undefined);

@@ -116,7 +116,7 @@ describe('hub robustness', function () {
     slow.ws.resume();
     await slow.waitFor(m => m.type === 'resync' && m.sessionId === s.id, 10_000, 'resync for the session');
     await slow.waitFor(m => m.type === 'resync' && m.sessionId === undefined, 10_000, 'resync for the list');
-    const since = slow.state.views.get(s.id)!.revision;
+    const since = slow.state.views.get(s.id)!.revision!;
     assert.ok(since < rig.engine.requireSession(s.id).revision, 'it missed events');
     const res = await slow.request({ type: 'subscribe_session', sessionId: s.id, sinceRevision: since });
     assert.equal(res.type, 'result', 'caught up from the replay buffer');

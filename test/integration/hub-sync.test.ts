@@ -36,7 +36,7 @@ function engineView(rig: Rig, id: string): { session: Session; messages: unknown
 }
 
 function clientView(c: TestClient, id: string): { session: Session | undefined; messages: unknown[] } {
-  return { session: c.state.views.get(id)?.session, messages: c.state.orderedMessages(id) };
+  return { session: c.state.views.get(id)?.session ?? undefined, messages: c.state.orderedMessages(id) };
 }
 
 describe('hub subscriptions: snapshots, deltas, replay', function () {
@@ -79,7 +79,7 @@ describe('hub subscriptions: snapshots, deltas, replay', function () {
     await a.request({ type: 'subscribe_session', sessionId: s.id });
     burst(rig, s.id, 100, 'pre');
     await caughtUp(a, s.id);
-    const since = a.state.views.get(s.id)!.revision;
+    const since = a.state.views.get(s.id)!.revision!;
     a.close();
     await a.closed();
     burst(rig, s.id, 300, 'gap');
@@ -99,7 +99,7 @@ describe('hub subscriptions: snapshots, deltas, replay', function () {
     const s = rig.engine.createSession({ provider: 'codex', mode: 'direct', cwd: '/work/demo' });
     const a = await connect();
     await a.request({ type: 'subscribe_session', sessionId: s.id });
-    const since = a.state.views.get(s.id)!.revision;
+    const since = a.state.views.get(s.id)!.revision!;
     a.close();
     await a.closed();
     burst(rig, s.id, REPLAY_EVENTS_PER_SESSION + 500, 'roll');

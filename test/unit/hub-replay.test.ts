@@ -60,10 +60,10 @@ describe('hub client state (delta rules)', () => {
     const st = new ClientState();
     st.apply({ type: 'session_snapshot', revision: 5, session: s, messages: [], hasMore: false });
     st.apply({ type: 'session_delta', sessionId: 's', revision: 6, listRevision: 1, changes: { customName: null, revision: 6 } });
-    assert.equal(st.views.get('s')!.session.customName, null);
-    assert.equal(st.views.get('s')!.session.cwd, '/w/p', 'untouched fields stay');
+    assert.equal(st.views.get('s')!.session!.customName, null);
+    assert.equal(st.views.get('s')!.session!.cwd, '/w/p', 'untouched fields stay');
     st.apply({ type: 'session_delta', sessionId: 's', revision: 4, listRevision: 1, changes: { cwd: '/old' } });
-    assert.equal(st.views.get('s')!.session.cwd, '/w/p', 'a stale delta changes nothing');
+    assert.equal(st.views.get('s')!.session!.cwd, '/w/p', 'a stale delta changes nothing');
     st.apply({ type: 'message_appended', sessionId: 's', revision: 7, message: { id: 'm', sessionId: 's', seq: 0, kind: 'agent', text: 'a', createdAt: T0 } });
     st.apply({ type: 'message_updated', sessionId: 's', revision: 8, message: { id: 'm', text: 'ab', status: 'completed' } });
     st.apply({ type: 'message_updated', sessionId: 's', revision: 9, message: { id: 'unknown', text: 'x' } });

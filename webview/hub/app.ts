@@ -185,6 +185,11 @@ export class App implements ViewActions {
     }
     if (m.type === 'error' && !m.requestId) this.toast(m.message);
     const touched = this.state.apply(m);
+    // events were lost (a revision gap): ask again, from what the mirrors hold
+    for (const again of this.state.takeResubscribes()) {
+      if (again.type === 'subscribe_list') this.call(again);
+      else if (again.sessionId === this.following) this.subscribe(again.sessionId);
+    }
     if (touched === 'list' || touched === this.following || m.type === 'session_delta') this.scheduleRender();
   }
 
@@ -198,7 +203,7 @@ export class App implements ViewActions {
   }
 
   private subscribe(sessionId: string): void {
-    const since = this.state.views.get(sessionId)?.revision;
+    const since = this.state.views.get(sessionId)?.revision ?? undefined;
     this.call({ type: 'subscribe_session', sessionId, sinceRevision: since }, ok => {
       if (!ok && this.following === sessionId) { this.following = null; location.hash = '#/'; }
     });

@@ -1,0 +1,92 @@
+// One event stream, three clients: the web client (ClientState), the session panel (SessionState)
+// and the list the sidebar tree holds (its ListMirror; the tree itself needs VS Code) all come
+// from src/engine/protocol/mirror/. Fed the same messages, they must hold the same list and the
+// same session (approval queue, null-cleared fields, revisions) and all ask for a resync on a gap.
+import * as assert from 'node:assert/strict';
+import { ClientState } from '../../src/engine/hub/clientState';
+import type { PendingApproval, ServerMessage, Session } from '../../src/engine/protocol';
+import { ListMirror } from '../../src/engine/protocol/mirror/listMirror';
+import { newSession } from '../../src/engine/sessions/model';
+import { SessionState } from '../../webview/session/sessionState';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const approval = (id: string, command: string): PendingApproval =>
+  ({ approvalId: id, version: 0, kind: 'exec', command, options: ['approved', 'denied'], requestedAt: T0 });
+
+function clients() {
+  const web = new ClientState();
+  const panel = new SessionState('a');
+  const tree = new ListMirror();
+  const panelResyncs: unknown[] = [];
+  const treeResyncs: unknown[] = [];
+  const feed = (m: ServerMessage) => {
+    web.apply(m);
+    const p = panel.apply(m);
+    if (p.resubscribe) panelResyncs.push(p.resubscribe);
+    const t = tree.apply(m);
+    if (t.resync) treeResyncs.push(t.resync);
+  };
+  return { web, panel, tree, panelResyncs, treeResyncs, feed };
+}
+
+describe('one client mirror for the web client, the panel and the tree', () => {
+  const a: Session = { ...newSession({ id: 'a', provider: 'claude', mode: 'passive', cwd: '/w/a', customName: 'Named' }, Date.parse(T0)), revision: 3 };
+  const b: Session = { ...newSession({ id: 'b', provider: 'codex', mode: 'direct', cwd: '/w/b' }, Date.parse(T0)), revision: 1 };
+  const ap1 = approval('ap1', 'npm test');
+  const ap2 = approval('ap2', 'rm -rf dist');
+  const stream: ServerMessage[] = [
+    { type: 'sessions_list', revision: 1, sessions: [a, b] },
+    { type: 'session_snapshot', revision: 3, session: a, messages: [], hasMore: false },
+    { type: 'session_delta', sessionId: 'a', revision: 4, listRevision: 2, changes: { workStatus: 'needsApproval', pendingApproval: ap1, pendingApprovals: [ap1] } },
+    { type: 'approval_requested', sessionId: 'a', revision: 4, approval: ap1 },
+    // a second approval queues behind the first: the head stays ap1
+    { type: 'session_delta', sessionId: 'a', revision: 5, listRevision: 3, changes: { pendingApprovals: [ap1, ap2] } },
+    { type: 'approval_requested', sessionId: 'a', revision: 5, approval: ap2 },
+    { type: 'message_appended', sessionId: 'a', revision: 6, message: { id: 'm1', sessionId: 'a', seq: 1, kind: 'agent', text: 'hello', createdAt: T0 } },
+    // null clears a field, a missing key leaves it
+    { type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 4, changes: { customName: null } },
+    { type: 'session_created', listRevision: 5, session: { ...b, id: 'c' } },
+    // a duplicate (older revision) changes nothing
+    { type: 'session_delta', sessionId: 'a', revision: 5, listRevision: 3, changes: { cwd: '/stale' } },
+  ];
+
+  it('the same stream gives the same list and the same session in every client', () => {
+    const c = clients();
+    for (const m of stream) c.feed(m);
+    const session = c.panel.session!;
+    assert.deepEqual(c.web.views.get('a')!.session, session, 'web client and panel hold the same session');
+    assert.deepEqual(c.web.list.get('a'), session, 'the listed session is the followed one');
+    assert.deepEqual([...c.tree.sessions.entries()], [...c.web.list.entries()], 'tree and web client hold the same list');
+    assert.equal(session.customName, null);
+    assert.equal(session.cwd, '/w/a');
+    assert.equal(session.revision, 7);
+    assert.deepEqual(session.pendingApprovals.map(x => x.approvalId), ['ap1', 'ap2'], 'the approval queue is kept');
+    assert.equal(session.pendingApproval?.approvalId, 'ap1');
+    assert.deepEqual([...c.tree.sessions.keys()].sort(), ['a', 'b', 'c']);
+    assert.deepEqual(c.web.orderedMessages('a'), c.panel.messages);
+    assert.deepEqual(c.web.takeResubscribes(), []);
+    assert.deepEqual([c.panelResyncs, c.treeResyncs], [[], []]);
+  });
+
+  it('a revision gap makes every client ask again, from the revision it holds, once', () => {
+    const c = clients();
+    for (const m of stream) c.feed(m);
+    // revisions 8 and list revision 6 never arrived
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 9, listRevision: 7, changes: { workStatus: 'working' } });
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 10, listRevision: 8, changes: { workStatus: 'idle' } });
+    assert.deepEqual(c.web.takeResubscribes(), [{ type: 'subscribe_list' }, { type: 'subscribe_session', sessionId: 'a', sinceRevision: 7 }]);
+    assert.equal(c.panelResyncs.length, 1);
+    assert.deepEqual(c.panelResyncs[0], { sessionId: 'a', sinceRevision: 7, reason: 'missed revisions 8..8' });
+    assert.equal(c.treeResyncs.length, 1);
+    // nothing after the gap was applied anywhere
+    assert.equal(c.panel.session!.workStatus, 'needsApproval');
+    assert.equal(c.web.views.get('a')!.session!.workStatus, 'needsApproval');
+    assert.equal(c.tree.sessions.get('a')!.workStatus, 'needsApproval');
+    // a fresh list and snapshot end the resync for all
+    const fresh = { ...c.panel.session!, workStatus: 'idle' as const, revision: 10 };
+    c.feed({ type: 'sessions_list', revision: 8, sessions: [fresh, b] });
+    c.feed({ type: 'session_snapshot', revision: 10, session: fresh, messages: [], hasMore: false });
+    assert.deepEqual(c.web.views.get('a')!.session, c.panel.session);
+    assert.deepEqual(c.tree.sessions.get('a'), c.panel.session);
+  });
+});
