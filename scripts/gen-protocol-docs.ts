@@ -196,11 +196,14 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   archive_session: 'Archive an ended session (`archived: false` un-archives it): hidden from the list and History, still found by `search`. List subscribers get `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
   delete_session: 'Delete an ended session and its items from the store; every list subscriber gets `session_removed`. Answered with `result`; `error` `conflict` while the session is active.',
   usage_report: 'Tokens and estimated cost per `day` (default), `project`, `model` or `session`, for the days `since`..`until` (both included, in `timezone`, default the engine machine\'s); answered with `usage`.',
+  import_history: 'Start the history import (every past Codex rollout and Claude transcript, SPEC §11), or join the one running; answered at once with `result` (`data`: the progress so far); `import_progress` follows.',
+  cancel_import: 'Stop the running history import at its next commit (it goes on from there next time); answered with `result` (`data: { cancelled }`).',
 };
 
 const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   welcome: 'Answer to `hello`.',
   pong: 'Answer to `ping`.',
+  import_progress: 'Progress of the history import, to every client a few times a second while it runs; the last one has `phase: "done"` and the summary `counts`.',
   sessions_list: 'Answer to `subscribe_list`: every session the engine holds, most recent first.',
   session_snapshot: 'Answer to `subscribe_session`: the whole session and its last 200 messages (long fields cut).',
   session_delta: 'A session changed. Sent to list subscribers and to subscribers of the session.',

@@ -52,11 +52,17 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   archive_session: { type: 'archive_session', requestId: 'r23', sessionId: SID, archived: true },
   delete_session: { type: 'delete_session', requestId: 'r24', sessionId: SID },
   usage_report: { type: 'usage_report', requestId: 'r21', by: 'day', since: '2026-03-01', until: '2026-03-14', timezone: 'Europe/Berlin' },
+  import_history: { type: 'import_history', requestId: 'r21' },
+  cancel_import: { type: 'cancel_import', requestId: 'r22' },
 };
 
 export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
   welcome: { type: 'welcome', requestId: 'r1', protocolVersion: 1, serverVersion: '0.1.0', capabilities: ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync'], listRevision: 1204 },
   pong: { type: 'pong', requestId: 'r2' },
+  import_progress: {
+    type: 'import_progress',
+    progress: { phase: 'importing', filesDone: 312, filesTotal: 845, bytesDone: 71_300_000, bytesTotal: 198_400_000, elapsedMs: 2_310, mbPerSec: 30.9 },
+  },
   sessions_list: { type: 'sessions_list', requestId: 'r3', revision: 1204, sessions: [exampleSession] },
   session_snapshot: { type: 'session_snapshot', requestId: 'r5', revision: 57, session: exampleSession, messages: [exampleMessage], hasMore: true },
   session_delta: { type: 'session_delta', sessionId: SID, revision: 58, listRevision: 1205, changes: { workStatus: 'working', pendingApprovals: [], pendingApproval: null, revision: 58 } },

@@ -1,6 +1,8 @@
 // The `flightdeck` command line.
 import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
+import { runImport } from './import';
+import { stderrLog } from './log';
 import { defaultDataDir, serve } from './serve';
 import { type TokenChoice, chooseToken } from './tokenSource';
 import { USAGE_HELP, usageCommand } from './usage';
@@ -18,11 +20,19 @@ const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-
           --retention-days N      delete ended sessions last active more than N days ago, with their
                                   items, at start and daily (default 365; 0 keeps everything)
 
+       flightdeck import [--codex-home DIR] [--claude-home DIR] [--data-dir DIR] [--log-level LEVEL]
+
+  import  bring every past Codex and Claude Code session into the store (SPEC §11): a progress line on
+          stderr, a summary on stdout. Stopped (Ctrl-C, kill), it goes on where it stopped next time;
+          run again, it reads only what was added since. A running engine on the same data folder
+          does the import itself.
+
 ${USAGE_HELP}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'usage') return usageCommand(rest);
+  if (command === 'import') return importCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
@@ -82,6 +92,39 @@ export async function main(argv: string[]): Promise<number> {
     retentionDays,
   });
   return -1; // keeps running until a signal
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        'codex-home': { type: 'string' },
+        'claude-home': { type: 'string' },
+        'log-level': { type: 'string', default: 'warn' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`flightdeck: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const level = values['log-level']!;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
+    return 2;
+  }
+  const ac = new AbortController();
+  const onSignal = () => { process.stderr.write('\nflightdeck: stopping the import at its next commit\n'); ac.abort(); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return runImport({
+    dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'], claudeHome: values['claude-home'],
+    log: stderrLog(level as 'warn'), progress: process.stderr, out: process.stdout, signal: ac.signal,
+  });
 }
 
 if (require.main === module) {

@@ -3,8 +3,10 @@
 import * as path from 'node:path';
 import { createClaudeIntegration } from './claude/integration';
 import { createCodexDirect } from './codex/direct';
-import { createCodexWatcher, defaultCodexHome } from './codex/watcher';
+import { WATCHER_DEFAULTS, createCodexWatcher, defaultCodexHome } from './codex/watcher';
+import { defaultClaudeHome } from './claude/installer';
 import { startRetention } from './history/retention';
+import { type HistoryService, createHistoryService } from './history/service';
 import { ReplayBuffer } from './hub/replay';
 import { attachReplay } from './hub/connection';
 import { type Clock, systemClock } from './sessions/clock';
@@ -36,13 +38,17 @@ export interface ServiceOptions {
   /** Delete ended sessions last active more than this many days ago, at start and daily; 0 or absent keeps all. */
   retentionDays?: number;
   /** Turn providers off (tests of the core, benchmarks). */
-  providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean };
+  providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean; history?: boolean };
+  /** Import past sessions in the background at the first start of the data folder (default true; SPEC §11). */
+  historyAtFirstStart?: boolean;
 }
 
 export interface Services {
   engine: SessionEngine;
   store: Store;
   replay: ReplayBuffer;
+  /** The history import (absent when turned off). */
+  history?: HistoryService;
   stop(): Promise<void>;
 }
 
@@ -55,7 +61,7 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   const replay = attachReplay(engine);
   engine.start();
   const stoppers: (() => Promise<void> | void)[] = [];
-  const on = { codexDirect: true, codexWatcher: true, claude: true, ...opts.providers };
+  const on = { codexDirect: true, codexWatcher: true, claude: true, history: true, ...opts.providers };
   const codexHome = opts.codexHome ?? defaultCodexHome();
   const log = opts.log;
   if (opts.retentionDays && opts.retentionDays > 0) {
@@ -93,8 +99,20 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
       log('warn', `the Claude Code hook receiver did not start: ${(e as Error).message}`);
     }
   }
+  let history: HistoryService | undefined;
+  if (on.history) {
+    history = createHistoryService({
+      engine, store, log, codexHome, claudeHome: opts.claudeHome ?? defaultClaudeHome(),
+      // The watcher seeds recent rollouts itself; without it every file is history.
+      skipRecentMs: on.codexWatcher ? WATCHER_DEFAULTS.seedWindowMs : 0,
+    });
+    engine.setHistory(history);
+    const h = history;
+    stoppers.push(async () => { engine.setHistory(null); await h.stop(); });
+    if (opts.historyAtFirstStart !== false) history.startIfFirst();
+  }
   return {
-    engine, store, replay,
+    engine, store, replay, history,
     async stop() {
       for (const s of stoppers.reverse()) await s();
       engine.stop();

@@ -222,7 +222,8 @@ export class TranscriptTailer {
   }
 }
 
-function usageRecord(sessionId: string, u: TurnUsage): TokenUsageRecord {
+/** The token_usage row of one API message (shared with the history import). */
+export function usageRecord(sessionId: string, u: TurnUsage): TokenUsageRecord {
   return {
     sessionId, messageKey: u.messageId, model: u.model, input: u.freshInput, output: u.output,
     cacheRead: u.cached, cacheCreation: u.cacheCreation, at: u.at,

@@ -128,7 +128,7 @@ export class RolloutIngest {
 
   private load(path: string, stored: SourceOffset | undefined): FileTrack | null {
     const t: FileTrack = {
-      path, fileKey: createHash('sha256').update(path).digest('hex').slice(0, 12),
+      path, fileKey: fileKeyOf(path),
       pos: { offset: stored?.offset ?? 0 }, persisted: stored ? persistKey(stored.offset, stored.sessionId, stored.providerSessionId, stored.state ?? null) : '',
       threadId: null, sessionId: null, excluded: false, mapState: newMapperState(), lastLinesAt: this.o.engine.clock.now(),
       createdSession: false,
@@ -283,6 +283,11 @@ export class RolloutIngest {
       this.o.engine.apply(s.id, { type: 'ended', reason: END_REASONS.timeout });
     }
   }
+}
+
+/** Short stable key of a rollout path: ids of lines without a turn include it (the history import uses the same). */
+export function fileKeyOf(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 12);
 }
 
 function persistKey(offset: number, sessionId: string | null, threadId: string | null, state: string | null): string {

@@ -21,6 +21,7 @@ export const SessionMeta = z.object({
   originator: optStr,
   source: z.unknown().optional(),
   cli_version: optStr,
+  git: z.object({ branch: optStr }).nullish(),
 });
 export type SessionMeta = z.infer<typeof SessionMeta>;
 

@@ -153,6 +153,12 @@ export class ClientConnection {
       case 'list_models':
         this.send({ type: 'models_list', requestId: msg.requestId, provider: msg.provider, models: await engine.listModels(msg.provider) });
         return;
+      case 'import_history':
+        this.ok(msg, { data: engine.requireHistory().start() });
+        return;
+      case 'cancel_import':
+        this.ok(msg, { data: { cancelled: engine.requireHistory().cancel() } });
+        return;
       case 'search':
         this.send({
           type: 'search_results', requestId: msg.requestId, query: msg.query, results: engine.search(msg.query, msg.limit ?? 50, msg.filters),
@@ -213,6 +219,9 @@ export class ClientConnection {
       case 'session_created':
       case 'session_removed':
         if (this.listSubscribed) this.send(e);
+        return;
+      case 'import_progress':
+        this.send(e);
         return;
       case 'session_delta':
       case 'session_ended':

@@ -81,7 +81,24 @@ export const ClientMessage = z.discriminatedUnion('type', [
     timezone: z.string().max(100).optional(),
   }),
   z.object({ type: z.literal('ping'), ...req }),
+  /** Starts the history import (SPEC §11), or joins the one running; progress comes as import_progress. */
+  z.object({ type: z.literal('import_history'), ...req }),
+  z.object({ type: z.literal('cancel_import'), ...req }),
 ]);
+
+/** Progress of the history import, sent to every client a few times a second while it runs, and once at its end. */
+export const ImportProgress = z.object({
+  phase: z.enum(['scanning', 'importing', 'done']),
+  filesDone: z.number().int().nonnegative(),
+  filesTotal: z.number().int().nonnegative(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  elapsedMs: z.number().nonnegative(),
+  mbPerSec: z.number().nonnegative(),
+  /** At the end: what was imported and skipped (new sessions, items, unreadable / vanished / invalid ... files and lines). */
+  counts: z.record(z.string(), z.number()).optional(),
+  cancelled: z.boolean().optional(),
+});
 
 export const SearchHit = z.object({
   sessionId: z.string(), messageId: z.string(), seq: z.number().int(), displayName: z.string(),
@@ -152,6 +169,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resync'), sessionId: z.string().optional(), reason: z.string() }),
   z.object({ type: z.literal('usage'), ...req, report: UsageReport }),
   z.object({ type: z.literal('pong'), ...req }),
+  z.object({ type: z.literal('import_progress'), progress: ImportProgress }),
   z.object({ type: z.literal('error'), requestId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);
 
@@ -163,6 +181,7 @@ export type SearchFilters = z.infer<typeof SearchFilters>;
 export type HistoryGroup = z.infer<typeof HistoryGroup>;
 export type HistoryScope = z.infer<typeof HistoryScope>;
 export type ModelInfo = z.infer<typeof ModelInfo>;
+export type ImportProgressMessage = z.infer<typeof ImportProgress>;
 export type ClientMessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 

@@ -76,6 +76,8 @@ export const Session = z.object({
   mode: SessionMode,
   providerSessionId: z.string().nullable(),
   cwd: z.string().nullable(),
+  /** The git branch the session's files name (Codex session_meta, Claude transcript lines), when known. */
+  gitBranch: z.string().nullish(),
   projectName: z.string().nullable(),
   model: z.string().nullable(),
   /** Codex reasoning effort chosen in Flightdeck (sent with every turn); absent = the model's default. */

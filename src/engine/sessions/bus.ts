@@ -4,7 +4,7 @@ import type { ServerMessage } from '../protocol';
 
 export type EngineEvent = Extract<ServerMessage, {
   type: 'session_created' | 'session_delta' | 'session_ended' | 'session_removed' | 'message_appended' |
-  'message_updated' | 'approval_requested' | 'tokens_updated';
+  'message_updated' | 'approval_requested' | 'tokens_updated' | 'import_progress';
 }>;
 
 export type Listener = (e: EngineEvent) => void;

@@ -8,6 +8,7 @@ import type {
 } from '../protocol';
 import type { HistoryPageQuery } from '../store/history';
 import { ErrorCode } from '../protocol';
+import type { ImportProgressMessage } from '../protocol/messages';
 import type { Store } from '../store/types';
 import { EventBus } from './bus';
 import { type Clock, type TimerHandle, iso } from './clock';
@@ -35,6 +36,13 @@ export interface EngineOptions {
 
 /** Transcript items that are tool calls: one still in progress means the agent is running it. */
 const CALL_KINDS: ReadonlySet<string> = new Set(['command', 'fileChange', 'tool', 'mcpTool', 'webSearch']);
+/** Starts (or joins) and cancels the history import; progress goes out on the bus as import_progress. */
+export interface HistoryController {
+  /** The progress so far of the run started (or already running). */
+  start(): ImportProgressMessage;
+  /** Whether a run was cancelled. */
+  cancel(): boolean;
+}
 
 export type NewMessage = Omit<Message, 'seq' | 'sessionId'> & { seq?: number };
 
@@ -75,6 +83,7 @@ export class SessionEngine {
   private pendingStream = new Map<string, { timer: TimerHandle; patches: Map<string, MessagePatch> }>();
   private deciding = new Set<string>();
   private controllers: ProviderController[] = [];
+  private history: HistoryController | null = null;
   private _listRevision = 0;
   private listRevisionCeiling = 0;
   private readonly streamThrottleMs: number;
@@ -114,6 +123,13 @@ export class SessionEngine {
     this.store.flush();
   }
 
+  /** The history import (SPEC §11) clients can start and cancel; set by the services that run it. */
+  setHistory(h: HistoryController | null): void { this.history = h; }
+  requireHistory(): HistoryController {
+    if (!this.history) throw new EngineError(ErrorCode.notSupported, 'the history import is not available in this engine');
+    return this.history;
+  }
+
   registerProvider(c: ProviderController): () => void {
     this.controllers.push(c);
     return () => { this.controllers = this.controllers.filter(x => x !== c); };
@@ -143,6 +159,11 @@ export class SessionEngine {
     const stored = this.store.findSessionByProviderId(provider, providerSessionId);
     if (!stored) return undefined;
     return this.promote(this.dormant.get(stored.id) ?? stored);
+  }
+  /** The session of this provider id if it is in memory (live or restored), without a store lookup. */
+  findLoaded(provider: Provider, providerSessionId: string): Session | undefined {
+    const id = this.byProviderId.get(`${provider}:${providerSessionId}`);
+    return id ? this.sessions.get(id) : undefined;
   }
   requireSession(id: string): Session {
     const s = this.findSession(id);

@@ -23,7 +23,16 @@ export const END_REASONS = {
   agentStopped: 'agent_stopped',
   /** A `codex exec` run finished its turn: the process exits with it, so the session is done. */
   execFinished: 'exec_finished',
+  /** SPEC §11: a past session imported from a file the live rules did not pick up. */
+  history: 'history',
+  /** SPEC §11: imported from `$CODEX_HOME/archived_sessions/`. */
+  archived: 'archived',
 } as const;
+
+/** An imported past session that no live rule has touched since: not restored at startup, never needs attention. */
+export function isHistorySession(s: { status: string; endReason: string | null }): boolean {
+  return s.status === 'ended' && (s.endReason === END_REASONS.history || s.endReason === END_REASONS.archived);
+}
 
 /** Why an approval stopped being pending without a decision made here: shown in the transcript. */
 export const CLEAR_REASONS = {

@@ -9,7 +9,7 @@ import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
-import type { SourceOffset, Store, TokenUsageRecord } from './types';
+import type { ImportBatch, SourceOffset, Store, TokenUsageRecord } from './types';
 import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
 
@@ -76,6 +76,22 @@ export function openStore(opts: OpenStoreOptions): Store {
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, mode = excluded.mode,
     provider_session_id = excluded.provider_session_id, status = excluded.status,
     last_activity_at = excluded.last_activity_at, data = excluded.data`;
+  const writeSession = (d: Db, s: Session) => {
+    d.prepare(upsertSession).run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, JSON.stringify(s));
+  };
+  // A history item read again (a file re-read from 0, a message Codex writes twice) merges its fields
+  // into the stored one, like engine.appendMessage does for a known id; its seq stays.
+  const mergeMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = json_patch(messages.data, excluded.data)`;
+  const upsertOffset = `INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT(path) DO UPDATE SET session_id = excluded.session_id, provider_session_id = excluded.provider_session_id,
+    offset = excluded.offset, updated_at = excluded.updated_at, state = excluded.state`;
+  const applyPatch = (d: Db, patch: MessagePatch) => {
+    const row = d.prepare('SELECT * FROM messages WHERE id = ?').get(patch.id);
+    if (!row) return;
+    const merged = { ...rowToMessage(row), ...patch };
+    d.prepare('UPDATE messages SET kind = ?, text = ?, data = ? WHERE id = ?').run(merged.kind, merged.text, messageData(merged), patch.id);
+  };
   const upsertMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = excluded.data`;
 
@@ -109,7 +125,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.enqueue(d => {
         const latest = queuedSessions.get(s.id) ?? s;
         queuedSessions.delete(s.id);
-        d.prepare(upsertSession).run(latest.id, latest.provider, latest.mode, latest.providerSessionId, latest.status, latest.lastActivityAt, JSON.stringify(latest));
+        writeSession(d, latest);
       });
     },
     deleteSession(id) {
@@ -130,12 +146,7 @@ export function openStore(opts: OpenStoreOptions): Store {
     patchMessage(patch) {
       const queued = queuedMessages.get(patch.id);
       if (queued) { queuedMessages.set(patch.id, { ...queued, ...patch }); return; }
-      writer.enqueue(d => {
-        const row = d.prepare('SELECT * FROM messages WHERE id = ?').get(patch.id);
-        if (!row) return;
-        const merged = { ...rowToMessage(row), ...patch };
-        d.prepare('UPDATE messages SET kind = ?, text = ?, data = ? WHERE id = ?').run(merged.kind, merged.text, messageData(merged), patch.id);
-      });
+      writer.enqueue(d => applyPatch(d, patch));
     },
     getMessage(id) {
       writer.flush();
@@ -199,6 +210,21 @@ export function openStore(opts: OpenStoreOptions): Store {
     usageBuckets(q) {
       writer.flush();
       return usageBuckets(db, q);
+    },
+    saveImportBatch(b: ImportBatch) {
+      const now = new Date(opts.clock.now()).toISOString();
+      // One command: the writer commits it whole, in order after what live sessions queued before it.
+      writer.enqueue(d => {
+        for (const s of b.sessions) writeSession(d, s);
+        const insert = d.prepare(mergeMessage);
+        for (const m of b.messages) insert.run(m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, messageData(m));
+        for (const p of b.patches) applyPatch(d, p);
+        const offset = d.prepare(upsertOffset);
+        for (const o of b.offsets) offset.run(o.path, o.sessionId, o.providerSessionId, o.offset, now, o.state ?? null);
+        const kv = d.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+        for (const [k, v] of b.kv) kv.run(k, v);
+      });
+      writer.flush();
     },
     getKv(key) {
       writer.flush();

@@ -52,6 +52,20 @@ export interface UsageBucket {
   lastAt: string;
 }
 
+/**
+ * What one step of a history import writes: the sessions it touched, its new items, patches to items
+ * of earlier steps, the file offsets it reached and small state (kv). Committed in one transaction,
+ * so an offset never runs ahead of (or behind) the items read before it.
+ */
+export interface ImportBatch {
+  sessions: Session[];
+  /** Inserted, or merged into the stored item when the id exists (a line read twice). */
+  messages: Message[];
+  patches: MessagePatch[];
+  offsets: SourceOffset[];
+  kv: [string, string][];
+}
+
 export interface Store {
   readonly driver: string;
   readonly ftsAvailable: boolean;
@@ -94,6 +108,8 @@ export interface Store {
   hasTokenUsage(sessionId: string, messageKey: string): boolean;
   /** Sums of token usage with `from <= at < to` (ISO instants), grouped by `by` and model (history/usage.ts). */
   usageBuckets(q: { by: UsageBucketBy; from?: string; to?: string }): UsageBucket[];
+  /** One history-import step, queued as one write and committed now with whatever else is queued. */
+  saveImportBatch(batch: ImportBatch): void;
   getKv(key: string): string | undefined;
   setKv(key: string, value: string): void;
   flush(): void;

@@ -1,0 +1,82 @@
+// `flightdeck import` as a user runs it: the compiled CLI as a child process over a machine's past
+// sessions, then the store it wrote read back. Includes SIGKILL at seeded random points.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { systemClock } from '../../src/engine/sessions/clock';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import { WORLD_FILES, WORLD_SESSIONS, type World, dumpStore, world } from '../fixtures/history/world';
+import { seededRng } from '../fixtures/bench/rng';
+import { CLI } from '../helpers/serveProcess';
+import { TEST_DRIVER } from '../helpers/storeDriver';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+function runImport(w: World, opts: { killAfterMs?: number } = {}): Promise<Run> {
+  const child = spawn(process.execPath, [CLI, 'import', '--codex-home', w.codexHome, '--claude-home', w.claudeHome, '--data-dir', w.dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run'), FLIGHTDECK_SQLITE_DRIVER: TEST_DRIVER },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', d => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', d => { stderr += d; });
+  const timer = opts.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs) : null;
+  return new Promise(resolve => child.on('exit', (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stdout, stderr }); }));
+}
+
+function read(w: World): string {
+  const store = openStore({ file: path.join(w.dataDir, 'flightdeck.db'), clock: systemClock, driver: TEST_DRIVER });
+  try { return dumpStore(store, w); } finally { store.close(); }
+}
+
+describe('flightdeck import (CLI)', function () {
+  this.timeout(120_000);
+  after(cleanupTmpDirs);
+
+  it('imports every past session with a progress line and a summary; run again, it adds nothing', async () => {
+    const w = world();
+    const first = await runImport(w);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /import: done \d+\/\d+ files, [\d.]+\/[\d.]+ MB, [\d.]+ MB\/s/);
+    assert.match(first.stdout, new RegExp(`flightdeck: import done: ${WORLD_FILES}/${WORLD_FILES} file\\(s\\).* ${WORLD_SESSIONS} new session\\(s\\)`));
+    const stored = read(w);
+    assert.equal(JSON.parse(stored).sessions.length, WORLD_SESSIONS);
+    const again = await runImport(w);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`0/0 file\\(s\\).* 0 new session\\(s\\), 0 item\\(s\\), ${WORLD_FILES} unchanged`));
+    assert.equal(read(w), stored);
+    const mode = fs.statSync(w.dataDir).mode & 0o777;
+    assert.equal(mode, 0o700, 'the data folder is private');
+  });
+
+  it('killed with SIGKILL at random points, it goes on and ends equal to an import never killed (seeded)', async () => {
+    const clean = world();
+    assert.equal((await runImport(clean)).code, 0);
+    const expected = read(clean);
+    const w = world();
+    const rng = seededRng(20261203);
+    let killed = 0;
+    for (let i = 0; i < 8; i++) {
+      const r = await runImport(w, { killAfterMs: 150 + Math.floor(rng() * 900) });
+      if (r.signal === 'SIGKILL') killed++;
+      else assert.equal(r.code, 0, r.stderr);
+    }
+    const last = await runImport(w);
+    assert.equal(last.code, 0, last.stderr);
+    assert.ok(killed > 0, 'at least one run was killed');
+    assert.deepEqual(JSON.parse(read(w)), JSON.parse(expected));
+  });
+
+  it('refuses unknown options with a usage text', async () => {
+    const child = spawn(process.execPath, [CLI, 'import', '--nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', d => { err += d; });
+    const code = await new Promise(r => child.on('exit', r));
+    assert.equal(code, 2);
+    assert.match(err, /flightdeck import/);
+    void tmpDir;
+  });
+});

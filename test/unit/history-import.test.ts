@@ -1,0 +1,217 @@
+// The history import (SPEC §11) over real files written by the real codex and claude binaries
+// (test/fixtures/rollouts, test/fixtures/claude/transcripts), into a real SQLite file.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FakeClock } from '../../src/engine/sessions/clock';
+import { SessionEngine } from '../../src/engine/sessions/engine';
+import { historySessionId } from '../../src/engine/history/historySession';
+import { type ImportSummary, importHistory } from '../../src/engine/history/importer';
+import type { Session } from '../../src/engine/protocol';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import { CLAUDE_FIXTURES, MAIN_CLAUDE, NEW_ROLLOUTS, PARENT_CLAUDE, RENAMED_THREAD, type World, dumpStore, world } from '../fixtures/history/world';
+import { TEST_DRIVER } from '../helpers/storeDriver';
+import { cleanupTmpDirs } from '../helpers/tmp';
+
+const LOG = () => {};
+
+function open(w: World): Store {
+  return openStore({ file: path.join(w.dataDir, 'flightdeck.db'), clock: new FakeClock(Date.parse('2026-12-03T12:00:00.000Z')), driver: TEST_DRIVER });
+}
+
+function run(w: World, store: Store, extra: Partial<Parameters<typeof importHistory>[0]> = {}): Promise<ImportSummary> {
+  return importHistory({ store, log: LOG, codexHome: w.codexHome, claudeHome: w.claudeHome, ...extra });
+}
+
+/** Everything an import leaves in the store, in a stable order, for exact comparisons. */
+function dump(store: Store): { sessions: unknown[]; messages: unknown[]; offsets: unknown[] } {
+  store.flush();
+  const db = store;
+  const sessions: Session[] = [];
+  for (const off of db.listOffsets()) {
+    if (!off.sessionId) continue;
+    const s = db.getSession(off.sessionId);
+    if (s && !sessions.some(x => x.id === s.id)) sessions.push(s);
+  }
+  sessions.sort((a, b) => a.id.localeCompare(b.id));
+  const messages = sessions.flatMap(s => db.getMessages(s.id, { limit: 10_000 }));
+  const offsets = db.listOffsets().sort((a, b) => a.path.localeCompare(b.path));
+  return { sessions: sessions.map(({ revision: _r, ...rest }) => rest), messages, offsets };
+}
+
+function session(store: Store, provider: 'codex' | 'claude', id: string): Session {
+  const s = store.findSessionByProviderId(provider, id);
+  assert.ok(s, `a ${provider} session for ${id}`);
+  return s;
+}
+
+describe('history import (SPEC §11)', () => {
+  after(cleanupTmpDirs);
+
+  it('lands every past rollout and transcript as an ended session named, dated and counted from its file', async () => {
+    const w = world();
+    const store = open(w);
+    const sum = await run(w, store);
+    assert.equal(sum.counts.sessionsCreated, NEW_ROLLOUTS.length + 1 + 3, JSON.stringify(sum.counts));
+    assert.equal(sum.counts.orphans, 0);
+    assert.ok(sum.counts.items > 50);
+    assert.equal(sum.filesDone, sum.filesTotal);
+
+    const plain = session(store, 'codex', '01a2127c-2199-77c2-87c0-2cf3dd62a1ba');
+    assert.equal(plain.status, 'ended');
+    assert.equal(plain.endReason, 'history');
+    assert.equal(plain.workStatus, 'idle');
+    assert.equal(plain.id, historySessionId('codex', plain.providerSessionId!));
+    assert.equal(plain.cwd, '/home/dev/codex-lab/ws1');
+    assert.ok(plain.model, 'model from turn_context');
+    assert.ok(plain.firstPrompt, 'named from the first real prompt');
+    assert.ok(plain.tokenUsage.input > 0 && plain.tokenUsage.output > 0, 'tokens from token_count');
+    assert.ok(plain.createdAt.startsWith('2026-11-25T11:34'), `createdAt from session_meta: ${plain.createdAt}`);
+    assert.ok(plain.lastActivityAt.startsWith('2026-11-25T11:3'), `lastActivityAt from the last line: ${plain.lastActivityAt}`);
+    assert.equal(plain.endedAt, plain.lastActivityAt);
+    assert.deepEqual(plain.pendingApprovals, []);
+
+    const renamed = session(store, 'codex', RENAMED_THREAD);
+    assert.equal(renamed.customName, 'Renamed by Flightdeck', 'name from session_index.jsonl');
+    assert.equal(renamed.displayName, 'Renamed by Flightdeck');
+
+    const approval = session(store, 'codex', '01a2127e-4ef2-7190-a468-1f53245d01ce');
+    assert.equal(approval.gitBranch, 'main', 'git branch from session_meta');
+    assert.equal(approval.pendingApproval, null, 'a past request never needs attention');
+
+    const archived = session(store, 'codex', '01a21288-5223-7502-9617-0cba146a0f1f');
+    assert.equal(archived.endReason, 'archived');
+
+    const claude = session(store, 'claude', MAIN_CLAUDE);
+    assert.equal(claude.status, 'ended');
+    assert.equal(claude.endReason, 'history');
+    assert.ok(claude.cwd, 'cwd from the transcript lines');
+    assert.ok(claude.gitBranch, 'gitBranch from the transcript lines');
+    assert.ok(claude.model?.startsWith('claude'), `model: ${claude.model}`);
+    assert.ok(claude.firstPrompt, 'named from its prompt');
+    const msgs = store.getMessages(claude.id, { limit: 1000 });
+    assert.ok(msgs.some(m => m.kind === 'command' && m.status === 'completed' && m.output), 'a Bash call with its result');
+  });
+
+  it('counts Claude tokens once per API message id, subagent usage added to its parent', async () => {
+    const w = world();
+    const store = open(w);
+    await run(w, store);
+    const expected = (file: string) => {
+      const seen = new Set<string>();
+      const sum = { input: 0, output: 0 };
+      for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+        if (!l) continue;
+        const v = JSON.parse(l);
+        if (v.type !== 'assistant' || !v.message?.usage || seen.has(v.message.id)) continue;
+        seen.add(v.message.id);
+        const u = v.message.usage;
+        sum.input += u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+        sum.output += u.output_tokens;
+      }
+      return { ...sum, ids: [...seen] };
+    };
+    const main = expected(path.join(CLAUDE_FIXTURES, 'main-bash-write-edit-resume.jsonl'));
+    const s = session(store, 'claude', MAIN_CLAUDE);
+    for (const id of main.ids) assert.ok(store.hasTokenUsage(s.id, id), `usage of ${id} recorded (for the usage report)`);
+    assert.equal(s.tokenUsage.input, main.input);
+    assert.equal(s.tokenUsage.output, main.output);
+    const parent = expected(path.join(CLAUDE_FIXTURES, 'subagent-and-compact-parent.jsonl'));
+    const sub = expected(path.join(CLAUDE_FIXTURES, 'subagents-agent-a3a93b9dfb6dd0302.jsonl'));
+    const p = session(store, 'claude', PARENT_CLAUDE);
+    assert.equal(p.tokenUsage.output, parent.output + sub.output);
+    assert.equal(p.tokenUsage.input, parent.input + sub.input);
+  });
+
+  it('re-import adds nothing; a grown file is read only for its new bytes', async () => {
+    const w = world();
+    const store = open(w);
+    await run(w, store);
+    const before = dump(store);
+    const again = await run(w, store);
+    assert.equal(again.filesTotal, 0, 'every file is known at its size');
+    assert.equal(again.counts.unchanged, NEW_ROLLOUTS.length + 1 + 4);
+    assert.deepEqual(dump(store), before);
+
+    const claude = session(store, 'claude', MAIN_CLAUDE);
+    const file = path.join(w.claudeHome, 'projects', '-home-dev-claude-lab-ws', `${MAIN_CLAUDE}.jsonl`);
+    const count = store.countMessages(claude.id);
+    fs.appendFileSync(file, JSON.stringify({
+      parentUuid: null, isSidechain: false, type: 'user', uuid: 'a1b2c3d4-0000-4000-8000-000000000001', timestamp: '2026-11-26T09:00:00.000Z',
+      sessionId: MAIN_CLAUDE, cwd: claude.cwd, message: { role: 'user', content: 'one more thing' },
+    }) + '\n');
+    const grown = await run(w, store);
+    assert.equal(grown.filesTotal, 1);
+    assert.ok(grown.bytesTotal < 400, `only the new line is read (${grown.bytesTotal} bytes)`);
+    assert.equal(store.countMessages(claude.id), count + 1);
+    const after = session(store, 'claude', MAIN_CLAUDE);
+    assert.equal(after.lastActivityAt, '2026-11-26T09:00:00.000Z');
+    assert.equal(after.endReason, 'history');
+    assert.equal(after.id, claude.id);
+  });
+
+  it('is stable across stores: the same files give the same session ids and items', async () => {
+    const w1 = world();
+    const w2 = world();
+    const a = open(w1);
+    const b = open(w2);
+    await run(w1, a);
+    await run(w2, b);
+    const strip = (d: ReturnType<typeof dump>) => JSON.parse(JSON.stringify(d).split(w1.codexHome).join('<C>').split(w2.codexHome).join('<C>')
+      .split(w1.claudeHome).join('<H>').split(w2.claudeHome).join('<H>'));
+    assert.deepEqual(strip(dump(a)).sessions.map((s: Session) => s.id), strip(dump(b)).sessions.map((s: Session) => s.id));
+    assert.equal(dump(a).messages.length, dump(b).messages.length);
+  });
+
+  it('goes on after an interruption from the last commit and ends equal to an uninterrupted import', async () => {
+    const clean = world();
+    const cs = open(clean);
+    await run(clean, cs, { commitItems: 1 });
+    const w = world();
+    fs.rmSync(w.codexHome, { recursive: true });
+    fs.cpSync(clean.codexHome, w.codexHome, { recursive: true });
+    fs.rmSync(w.claudeHome, { recursive: true });
+    fs.cpSync(clean.claudeHome, w.claudeHome, { recursive: true });
+    // Stop after one to three commits, over and over, until nothing is left to read.
+    let stops = 0;
+    for (let left = Infinity; left > 0 && stops < 500; stops++) {
+      const store = open(w);
+      const ac = new AbortController();
+      let commits = 0;
+      const orig = store.saveImportBatch.bind(store);
+      store.saveImportBatch = b => { orig(b); if (++commits === 1 + (stops % 3)) ac.abort(); };
+      left = (await run(w, store, { commitItems: 1, signal: ac.signal })).filesTotal;
+      store.close();
+    }
+    assert.ok(stops > 20, `stopped ${stops} times`);
+    const store = open(w);
+    await run(w, store, { commitItems: 1 });
+    assert.equal(dumpStore(store, w), dumpStore(cs, clean));
+  });
+
+  it('leaves files of sessions the engine holds (live) to the live rules, and history out of the startup restore', async () => {
+    const w = world();
+    const store = open(w);
+    const clock = new FakeClock(Date.parse('2026-12-03T12:00:00.000Z'));
+    const engine = new SessionEngine({ store, clock });
+    engine.start();
+    const live = engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: MAIN_CLAUDE });
+    const sum = await run(w, store, { isLoaded: (p, id) => !!engine.findLoaded(p, id) });
+    assert.equal(sum.counts.live, 1);
+    assert.equal(store.countMessages(live.id), 0, 'the live session got nothing from the import');
+    engine.stop();
+    const again = new SessionEngine({ store, clock });
+    again.start();
+    assert.deepEqual(again.listSessions().map(s => s.id), [live.id], 'history sessions are not restored at startup');
+    // A history session that becomes live again is found by its thread and reactivated by activity.
+    const past = again.findByProviderId('codex', RENAMED_THREAD)!;
+    assert.equal(past.endReason, 'history');
+    again.apply(past.id, { type: 'activity' });
+    assert.equal(again.getSession(past.id)!.status, 'active');
+    again.stop();
+    store.flush();
+    assert.equal(store.getSession(past.id)!.status, 'active');
+    store.close();
+  });
+});
