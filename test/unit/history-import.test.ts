@@ -72,6 +72,10 @@ describe('history import (SPEC §11)', () => {
     assert.equal(plain.endedAt, plain.lastActivityAt);
     assert.deepEqual(plain.pendingApprovals, []);
 
+    const buckets = store.usageBuckets({ by: 'session' });
+    assert.ok(buckets.some(b => b.key === plain.id && b.records > 0 && b.output > 0), 'Codex token records for the usage report');
+    assert.ok(buckets.some(b => b.key === historySessionId('claude', MAIN_CLAUDE) && b.records === 6), 'one Claude record per API message');
+
     const renamed = session(store, 'codex', RENAMED_THREAD);
     assert.equal(renamed.customName, 'Renamed by Flightdeck', 'name from session_index.jsonl');
     assert.equal(renamed.displayName, 'Renamed by Flightdeck');
