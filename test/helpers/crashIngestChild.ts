@@ -46,7 +46,9 @@ function step(): boolean {
   for (const f of files) {
     const at = size(f.abs);
     if (at < f.source.length) {
-      fs.appendFileSync(f.abs, f.source.subarray(at, at + between(rng, 1, 6_000)));
+      // Now and then a burst (a hook-driven catch-up read spans more than one writer flush).
+      const slice = rng() < 0.1 ? between(rng, 30_000, 80_000) : between(rng, 1, 6_000);
+      fs.appendFileSync(f.abs, f.source.subarray(at, at + slice));
       whole = false;
     }
     if (f.provider === 'codex') {
