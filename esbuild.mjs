@@ -32,6 +32,8 @@ const builds = [
   ['bench/main.ts', { ...node, outfile: 'dist/bench.js' }],
   ['webview/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/webview.js', logLevel: 'info' }],
   // The hub's web client; its CSS import becomes dist/web.css next to it.
+  // The usage report panel; its CSS import becomes dist/usage.css.
+  ['webview/usage/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false, minify: true, outfile: 'dist/usage.js', logLevel: 'info' }],
   ['webview/hub/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/web.js', logLevel: 'info' }],
 ].filter(([entry]) => existsSync(entry));
 

@@ -109,6 +109,29 @@ engine.apply(billing.id, {
   approval: { approvalId: 'demo-ap2', version: 0, kind: 'fileChange', changes: [{ path: `${home}/billing-service/src/webhooks/retry.ts`, kind: 'add', diff: '@@ -0,0 +1,3 @@\n+export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];\n+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length;\n+export const isRetryable = (status: number) => status >= 500;\n' }], options: ['approved', 'approved_for_session', 'denied', 'abort'], requestedAt: new Date(at).toISOString() },
 });
 
+// Token usage of the last 30 days for the usage report: one record per model call, a working-week
+// rhythm (quiet weekends), several projects and models. Deterministic: a fixed pseudo-random walk.
+let seed = 7;
+const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+const calls = [[api, 'gpt-5-codex'], [dash, 'claude-sonnet-4-5'], [orders, 'gpt-5-codex'], [ws, 'claude-opus-4-1'], [deps, 'gpt-5'], [docs, 'claude-sonnet-4-5'], [billing, 'gpt-5-codex']];
+for (let day = 29; day >= 0; day--) {
+  const date = new Date(realNow - day * 86_400_000);
+  const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
+  const count = Math.round((weekend ? 4 : 14) * (0.5 + rnd()));
+  for (let i = 0; i < count; i++) {
+    const [session, model] = calls[Math.floor(rnd() * calls.length)];
+    const claude = model.startsWith('claude');
+    const input = Math.round(2_000 + rnd() * 12_000);
+    services.store.recordTokenUsage({
+      sessionId: session.id, messageKey: claude ? `msg_demo_${day}_${i}` : `codex:demo-${day}-${i}`, model,
+      at: new Date(date.getTime() - Math.round(rnd() * 8 * 3_600_000)).toISOString(),
+      input: claude ? Math.round(input * 0.05) : Math.round(input * 0.4), cacheCreation: claude ? Math.round(input * 0.3) : 0,
+      cacheRead: claude ? Math.round(input * 4) : Math.round(input * 0.6), output: Math.round(200 + rnd() * 2_500),
+      reasoning: claude ? 0 : Math.round(rnd() * 800),
+    });
+  }
+}
+
 at = realNow;
 await services.stop();
 console.log(`seeded ${engine.listSessions().length} sessions into ${dataDir}`);

@@ -11,6 +11,7 @@ import type { Services } from './engine/services';
 import { AttentionNotifier } from './vscode/attentionNotifier';
 import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { registerCommands } from './vscode/commands';
+import { UsagePanel } from './vscode/usagePanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
@@ -30,6 +31,7 @@ export interface FlightdeckApi {
   readonly diffs: DiffDocuments;
   readonly notifier: AttentionNotifier;
   readonly statusBar: AttentionStatusBar;
+  readonly usage: UsagePanel;
   /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
   readonly hubUrl: string | undefined;
   /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
@@ -53,13 +55,14 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     const s = tree.getSession(id);
     return { title: s?.displayName ?? 'Flightdeck session', provider: s?.provider };
   });
+  const usage = new UsagePanel(context.extensionUri, connection, log);
   const notifier = new AttentionNotifier(tree, panels);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, diffs, panels, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, panels, usage, notifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
-      connection, tree, panels, diffs, log,
+      connection, tree, panels, diffs, log, showUsage: () => usage.show(),
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
       hubAccess: async () => hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined,
@@ -83,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, panels, diffs, notifier, statusBar,
+    connection, tree, panels, diffs, notifier, statusBar, usage,
     get hubUrl() { return hub?.httpUrl; },
     async ready() { await started; await connection.client(); },
   };

@@ -33,6 +33,8 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   /** Writes Flightdeck's hooks into Claude Code's settings (a local file edit, not an engine request). */
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
+  /** Opens (or reveals) the usage report panel. */
+  showUsage: () => void;
   /** Starts the WebSocket hub where the engine runs (or returns the running one). */
   startHub: () => Promise<{ url: string; httpUrl: string; token: string }>;
   /** The hub running in this window, if any. */
@@ -280,6 +282,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const sessionId = answer.type === 'result' ? answer.sessionId : undefined;
       if (sessionId) await openWhenListed(sessionId);
       return { ok: true, data: sessionId };
+    }),
+
+    command('showUsage', async () => {
+      ctx.showUsage();
+      return { ok: true };
     }),
 
     command('search', async (query?: unknown) => {

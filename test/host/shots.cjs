@@ -245,6 +245,23 @@ module.exports = async ({ page, shot, log, webview }) => {
     await waitRecorded('the approval of demo-ap2', e => e.approvalId === 'demo-ap2' && e.decision === 'approved');
   });
 
+  await check('the usage report opens with its chart and tables, readable in dark and light', async () => {
+    await runCommand('Flightdeck: Show Usage Report');
+    const usage = () => webview().locator('table.usage-table');
+    await usage().waitFor({ timeout: 30000 });
+    const bars = await webview().locator('svg.bars rect').count();
+    if (bars < 20) throw new Error(`expected the seeded 30 days as bars, found ${bars} rects`);
+    await webview().locator('.usage-table tfoot td', { hasText: 'Total' }).waitFor();
+    await save(path.join(docsDir, 'vscode-usage-dark.png'));
+    await webview().locator('button.tab[data-tab="model"]').click();
+    await webview().locator('.usage-table td.name', { hasText: 'claude-opus-4-1' }).waitFor();
+    await webview().locator('button.tab[data-tab="day"]').click();
+    await setTheme('Light Modern');
+    await usage().waitFor();
+    await save(path.join(docsDir, 'vscode-usage-light.png'));
+    await setTheme('Dark Modern');
+  });
+
   fs.writeFileSync(resultsFile, JSON.stringify(results));
   log(`UI checks: ${results.passed} passed, ${results.failed} failed`);
   if (results.failed) throw new Error(`UI checks failed:\n${results.failures.join('\n')}`);
