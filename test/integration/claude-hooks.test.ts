@@ -152,14 +152,16 @@ describe('claude hooks against the real binary', function () {
 
   it('nobody decides in Flightdeck: after the approval timeout Claude falls back to its own flow', async () => {
     // When the permission request reached Flightdeck (through the hook), by the wall clock.
-    const requests: { command: string | null; at: number }[] = [];
-    const world = await setup(e => { requests.push({ command: e.approval.command ?? null, at: Date.now() }); }, 1_000);
+    const requests: { command: string | null; at: number; version: number; options: string[] }[] = [];
+    const world = await setup(e => { requests.push({ command: e.approval.command ?? null, at: Date.now(), version: e.approval.version, options: e.approval.options }); }, 1_000);
     const r = await runClaude(['-p', 'make the marker please'], world.sandbox, world.fake.url);
     const exitedAt = Date.now();
     assert.equal(r.code, 0, `claude failed: ${r.stderr}\n${world.logs.join('\n')}`);
     // The hooks work: the request was raised in Flightdeck and held there for the timeout before
     // Claude's own flow answered (a broken hook would fall back at once, with no request here).
-    assert.deepEqual(requests.map(x => x.command), [MARKER_COMMAND], 'the permission request reached Flightdeck once');
+    assert.deepEqual(requests.filter(x => x.version === 0).map(x => x.command), [MARKER_COMMAND], 'the permission request reached Flightdeck once');
+    // After the wait it was re-issued offering nothing: only Claude's own flow can answer it now.
+    assert.deepEqual(requests.filter(x => x.version > 0).map(x => x.options), [[]]);
     assert.ok(exitedAt - requests[0].at >= 900, `Claude went on only after the ${1_000} ms wait (went on after ${exitedAt - requests[0].at} ms)`);
     assert.ok(world.events.some(e => e.type === 'session_delta' && e.changes.workStatus === 'needsApproval'), 'the session waited for approval in Flightdeck');
     assert.ok(!fs.existsSync(path.join(world.sandbox.project, 'marker.txt')), 'nobody approved, so it did not run');

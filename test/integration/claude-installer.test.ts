@@ -44,8 +44,11 @@ describe('claude hooks installer', () => {
     const s = read();
     assert.deepEqual(Object.keys(s.hooks).sort(), [...HOOK_EVENTS].sort());
     for (const e of HOOK_EVENTS) {
-      assert.deepEqual(s.hooks[e], [{ matcher: '*', hooks: [{ type: 'command', command: hookCommand, timeout: e === 'PermissionRequest' ? 660 : 10 }] }]);
+      // MessageDisplay (the reply's text as it is written) only reports: Claude must not wait for it.
+      const extra = e === 'MessageDisplay' ? { async: true } : {};
+      assert.deepEqual(s.hooks[e], [{ matcher: '*', hooks: [{ type: 'command', command: hookCommand, timeout: e === 'PermissionRequest' ? 660 : 10, ...extra }] }]);
     }
+    assert.ok(HOOK_EVENTS.includes('MessageDisplay'), 'live text needs the MessageDisplay hook');
     assert.equal(fs.statSync(settingsFile).mode & 0o777, 0o600);
     assert.deepEqual(fs.readdirSync(claudeHome), ['settings.json'], 'no temp file left behind');
     // The quoting survives the shell Claude runs hooks with: the paths come back whole.

@@ -13,7 +13,7 @@ import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { CLAUDE_BIN, buildHookScript, type ClaudeSandbox, makeClaudeSandbox, waitFor } from '../fixtures/claudeEnv';
-import { type FakeAnthropic, startFakeAnthropic } from '../fixtures/fakeAnthropic';
+import { type FakeAnthropic, type FakeTurn, startFakeAnthropic } from '../fixtures/fakeAnthropic';
 
 const QUESTION = {
   questions: [{ question: 'Which color?', header: 'Color', multiSelect: false, options: [{ label: 'Red', description: 'warm' }, { label: 'Blue', description: 'calm' }] }],
@@ -59,7 +59,8 @@ describe('claude TUI under tmux', function () {
     sandbox?.cleanup();
   });
 
-  it('answers AskUserQuestion from Flightdeck; a permission answered in the terminal clears the approval', async () => {
+  /** Flightdeck's engine with the Claude integration and its hooks installed, and the claude TUI in tmux at its prompt box. */
+  async function launch(turns: FakeTurn[]): Promise<void> {
     sandbox = makeClaudeSandbox('fd-claude-tui-');
     const hookScript = await buildHookScript(sandbox.root);
     store = openStore({ file: path.join(sandbox.root, 'fd.db'), clock: systemClock });
@@ -68,11 +69,7 @@ describe('claude TUI under tmux', function () {
     claude = createClaudeIntegration({ engine, store, dataDir: sandbox.dataDir, clock: systemClock, approvalTimeoutMs: 60_000 });
     engine.registerProvider(claude.controller);
     await claude.start();
-    fake = await startFakeAnthropic([
-      { blocks: [{ type: 'text', text: 'Asking.' }, { type: 'tool_use', name: 'AskUserQuestion', input: QUESTION }] },
-      { blocks: [{ type: 'text', text: 'Blue it is.' }] },
-      { blocks: [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', name: 'Bash', input: { command: 'touch marker.txt', description: 'Create marker' } }] },
-    ]);
+    fake = await startFakeAnthropic(turns);
     installClaudeHooks({ claudeHome: sandbox.claudeHome, hookCommand: buildHookCommand({ hookScript, dataDir: sandbox.dataDir }) });
     fs.writeFileSync(path.join(sandbox.home, '.claude.json'), JSON.stringify({
       hasCompletedOnboarding: true, theme: 'dark', customApiKeyResponses: { approved: ['dummy'], rejected: [] },
@@ -85,6 +82,14 @@ describe('claude TUI under tmux', function () {
     fs.writeFileSync(script, `echo $$ > ${JSON.stringify(pidFile())}\ncd ${JSON.stringify(sandbox.project)}\n${exports}\nexec timeout 120 ${JSON.stringify(CLAUDE_BIN)} --permission-mode default\n`);
     tmux('new-session', '-d', '-s', tmuxSession, '-x', '160', '-y', '45', `bash ${script}`);
     await waitFor('the prompt box', () => screen().includes('manual mode'), 30_000);
+  }
+
+  it('answers AskUserQuestion from Flightdeck; a permission answered in the terminal clears the approval', async () => {
+    await launch([
+      { blocks: [{ type: 'text', text: 'Asking.' }, { type: 'tool_use', name: 'AskUserQuestion', input: QUESTION }] },
+      { blocks: [{ type: 'text', text: 'Blue it is.' }] },
+      { blocks: [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', name: 'Bash', input: { command: 'touch marker.txt', description: 'Create marker' } }] },
+    ]);
 
     tmux('send-keys', '-t', tmuxSession, 'ask me a color');
     await waitFor('the typed prompt', () => screen().includes('ask me a color'));
@@ -120,5 +125,27 @@ describe('claude TUI under tmux', function () {
     await waitFor('the interrupted turn to end', () => engine.getSession(sessionId)!.workStatus === 'waiting', 10_000);
     assert.ok(!fs.existsSync(path.join(sandbox.project, 'marker.txt')));
     await assert.rejects(engine.decideApproval(sessionId, approval.approvalId, 'approved'), /no longer pending/);
+  });
+
+  it('shows the reply while claude writes it (MessageDisplay), then the transcript item replaces it without a copy', async () => {
+    let release!: () => void;
+    const held = new Promise<void>(resolve => { release = resolve; });
+    const reply = 'Line one of the answer.\nLine two of the answer.\nLine three, the last.';
+    await launch([{ blocks: [{ type: 'text', text: reply }], pause: { afterText: 'Line two of the answer.\n', until: held } }]);
+    tmux('send-keys', '-t', tmuxSession, 'write three lines');
+    await waitFor('the typed prompt', () => screen().includes('write three lines'));
+    tmux('send-keys', '-t', tmuxSession, 'Enter');
+    const sessionId = await waitFor('the session', () => engine.listSessions()[0]?.id, 30_000);
+    const agents = () => engine.getMessages(sessionId, { limit: 100 }).filter(m => m.kind === 'agent');
+    // The model's stream is held after two lines: the transcript has nothing of the reply yet.
+    const live = await waitFor('the live reply', () => agents().find(m => m.text.includes('Line two of the answer.')), 30_000);
+    assert.equal(live.status, 'inProgress');
+    assert.ok(!live.text.includes('Line three'), 'only what was written so far');
+    release();
+    await waitFor('the turn to end', () => engine.getSession(sessionId)!.workStatus === 'waiting', 30_000);
+    const done = await waitFor('the finished reply', () => agents().find(m => m.status === 'completed' && m.text.includes('Line three')), 30_000);
+    assert.equal(done.id, live.id, 'the transcript item took the live item\'s place');
+    assert.equal(done.text.trim(), reply);
+    assert.equal(agents().length, 1, 'no duplicate');
   });
 });

@@ -6,8 +6,11 @@ import { z } from 'zod';
 /** Hook events Flightdeck installs and understands. */
 export const HOOK_EVENTS = [
   'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest',
-  'Notification', 'Stop', 'SubagentStop', 'PreCompact', 'SessionEnd',
+  'Notification', 'Stop', 'SubagentStop', 'PreCompact', 'SessionEnd', 'MessageDisplay',
 ] as const;
+
+/** Events whose hook only reports and must never hold Claude up: installed with `async: true`. */
+export const ASYNC_HOOK_EVENTS: ReadonlySet<HookEventName> = new Set(['MessageDisplay']);
 export type HookEventName = typeof HOOK_EVENTS[number];
 
 const id = z.string().min(1).max(200);
@@ -39,6 +42,10 @@ export const HookPayload = z.discriminatedUnion('hook_event_name', [
   z.looseObject({ ...base, hook_event_name: z.literal('SubagentStop'), agent_transcript_path: z.string().max(4096).optional() }),
   z.looseObject({ ...base, hook_event_name: z.literal('PreCompact') }),
   z.looseObject({ ...base, hook_event_name: z.literal('SessionEnd'), reason: z.string().max(100).optional() }),
+  z.looseObject({
+    ...base, hook_event_name: z.literal('MessageDisplay'), turn_id: id.optional(), message_id: id,
+    index: z.number().int().nonnegative().max(1_000_000), final: z.boolean().optional(), delta: text,
+  }),
 ]);
 export type HookPayload = z.infer<typeof HookPayload>;
 export type HookPayloadOf<E extends HookEventName> = Extract<HookPayload, { hook_event_name: E }>;

@@ -78,6 +78,12 @@ export class HookSessions {
     }
     // Claude's permission mode (default, auto, acceptEdits, plan, ...) is its approval policy.
     if (p.permission_mode && session.approvalPolicy !== p.permission_mode) engine.apply(sid, { type: 'metadata', approvalPolicy: p.permission_mode });
+    if (p.hook_event_name === 'MessageDisplay') {
+      // One per line of the reply: it keeps the session live, but is not a list change of its own.
+      this.touch(sid);
+      tailer.liveText.onDelta(sid, { messageId: p.message_id, index: p.index, final: p.final ?? false, delta: p.delta, turnId: p.prompt_id ?? null });
+      return null;
+    }
     if (p.hook_event_name !== 'SessionEnd') {
       engine.apply(sid, { type: 'activity' });
       this.touch(sid);
@@ -107,6 +113,8 @@ export class HookSessions {
         return null;
       case 'SessionEnd':
         tailer.readNow(sid);
+        tailer.liveText.interrupted(sid);
+        tailer.liveText.forget(sid);
         tailer.unfollow(sid);
         this.waiters.releaseAll(sid + SEP);
         this.forget(sid);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HOOK_EVENTS, type HookEventName } from './hookPayload';
+import { ASYNC_HOOK_EVENTS, HOOK_EVENTS, type HookEventName } from './hookPayload';
 import { HOOK_MARKER, type HookSpec, type JsonObject, countFlightdeckHooks, isObject, withFlightdeckHooks, withoutFlightdeckHooks } from './settingsMerge';
 
 export interface InstallOptions {
@@ -45,6 +45,7 @@ export function buildHookCommand(opts: { hookScript: string; dataDir: string; no
 export function hookSpecs(permissionTimeoutSec = DEFAULT_PERMISSION_TIMEOUT_SEC): HookSpec[] {
   return HOOK_EVENTS.map((event: HookEventName) => ({
     event, timeoutSec: event === 'PermissionRequest' ? permissionTimeoutSec : REPORT_TIMEOUT_SEC,
+    ...(ASYNC_HOOK_EVENTS.has(event) ? { async: true } : {}),
   }));
 }
 

@@ -8,7 +8,12 @@ export const HOOK_MARKER = '--flightdeck-hook';
 
 export type JsonObject = Record<string, unknown>;
 
-export interface HookSpec { event: HookEventName; timeoutSec: number }
+export interface HookSpec {
+  event: HookEventName;
+  timeoutSec: number;
+  /** Runs in the background: Claude does not wait for it (pure reports such as MessageDisplay). */
+  async?: boolean;
+}
 
 export function isFlightdeckHook(h: unknown): boolean {
   return isObject(h) && typeof h.command === 'string' && h.command.includes(HOOK_MARKER);
@@ -18,9 +23,9 @@ export function isFlightdeckHook(h: unknown): boolean {
 export function withFlightdeckHooks(settings: JsonObject, command: string, specs: readonly HookSpec[]): JsonObject {
   const cleaned = withoutFlightdeckHooks(settings);
   const hooks: JsonObject = isObject(cleaned.hooks) ? { ...cleaned.hooks } : {};
-  for (const { event, timeoutSec } of specs) {
+  for (const { event, timeoutSec, async } of specs) {
     const groups = Array.isArray(hooks[event]) ? [...(hooks[event] as unknown[])] : [];
-    groups.push({ matcher: '*', hooks: [{ type: 'command', command, timeout: timeoutSec }] });
+    groups.push({ matcher: '*', hooks: [{ type: 'command', command, timeout: timeoutSec, ...(async ? { async: true } : {}) }] });
     hooks[event] = groups;
   }
   return { ...cleaned, hooks };

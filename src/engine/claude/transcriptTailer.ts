@@ -10,6 +10,7 @@ import type { SessionEngine, LogFn } from '../sessions/engine';
 import type { Clock, TimerHandle } from '../sessions/clock';
 import type { Store, TokenUsageRecord } from '../store/types';
 import { readAppended, type TailCarry } from '../codex/jsonlTail';
+import { LiveText } from './liveText';
 import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from './transcriptMapper';
 
 export interface TranscriptTailerOptions {
@@ -44,7 +45,12 @@ export class TranscriptTailer {
   private notRegular = new Set<string>();
   private sweep: TimerHandle | null = null;
 
-  constructor(private readonly opts: TranscriptTailerOptions) {}
+  /** Claude's reply as it is written (MessageDisplay deltas); transcript items take over its items. */
+  readonly liveText: LiveText;
+
+  constructor(private readonly opts: TranscriptTailerOptions) {
+    this.liveText = new LiveText(opts.engine);
+  }
 
   start(): void {
     this.sweep = this.opts.clock.setInterval(() => { for (const t of this.tails.values()) this.read(t); }, this.opts.sweepMs ?? 3_000);
@@ -208,14 +214,19 @@ export class TranscriptTailer {
     const sid = tail.sessionId;
     if (m.model && engine.getSession(sid)?.model !== m.model) engine.apply(sid, { type: 'metadata', model: m.model });
     for (const msg of m.messages) {
-      engine.appendMessage(sid, msg);
+      // The finished text replaces the live one shown from MessageDisplay deltas, under its id.
+      const live = msg.kind === 'agent' ? this.liveText.claim(sid, msg.text) : null;
+      engine.appendMessage(sid, live ? { ...msg, id: live, status: 'completed' } : msg);
       if (msg.kind === 'command' || msg.kind === 'tool') tail.toolItems.add(msg.id);
     }
     for (const { fallback, ...patch } of m.toolResults) {
       if (tail.toolItems.has(patch.id) || engine.getMessage(patch.id)) engine.updateMessage(sid, patch);
       else engine.appendMessage(sid, fallback);
     }
-    if (m.turnInterrupted) engine.apply(sid, { type: 'turnCompleted', status: 'interrupted' });
+    if (m.turnInterrupted) {
+      this.liveText.interrupted(sid);
+      engine.apply(sid, { type: 'turnCompleted', status: 'interrupted' });
+    }
     if (m.usage && m.usage.messageId !== tail.legacyCounted && store.recordTokenUsage(usageRecord(sid, m.usage))) {
       engine.apply(sid, { type: 'turnTokens', input: m.usage.input, output: m.usage.output, cached: m.usage.cached });
     }
