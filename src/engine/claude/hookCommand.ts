@@ -45,10 +45,10 @@ export async function runHook(io: HookIo): Promise<void> {
 }
 
 /** The folder given at install time, then the default leader folder of this user. */
-function endpointDirsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+export function endpointDirsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const i = argv.indexOf(MARKER);
   const given = (i >= 0 ? argv[i + 1] : undefined) || env.FLIGHTDECK_DATA_DIR;
-  const leader = env[LEADER_DIR_ENV] || path.join(os.homedir(), ...DEFAULT_LEADER_SUBDIR);
+  const leader = env[LEADER_DIR_ENV] || (env.FLIGHTDECK_DATA_DIR ? path.join(env.FLIGHTDECK_DATA_DIR, 'run') : path.join(os.homedir(), ...DEFAULT_LEADER_SUBDIR));
   return given && given !== leader ? [given, leader] : [leader];
 }
 

@@ -14,7 +14,7 @@ export const REPORT_DEADLINE_MS = 3_000;
 export const PERMISSION_GRACE_MS = 5_000;
 /**
  * Where the leading engine writes its endpoint by default (engine/leader/election.ts
- * defaultLeaderDir: `$FLIGHTDECK_LEADER_DIR` or `~/.flightdeck/run`). The hook looks there when the
+ * defaultLeaderDir: `$FLIGHTDECK_LEADER_DIR`, else `$FLIGHTDECK_DATA_DIR/run`, else `~/.flightdeck/run`). The hook looks there when the
  * folder it was installed with holds no endpoint, so an install made with another folder still works.
  */
 export const LEADER_DIR_ENV = 'FLIGHTDECK_LEADER_DIR';

@@ -10,8 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 
-export function defaultLeaderDir(): string {
-  return process.env.FLIGHTDECK_LEADER_DIR || path.join(os.homedir(), '.flightdeck', 'run');
+/**
+ * The leader socket's folder: `$FLIGHTDECK_LEADER_DIR`; else `run/` in `$FLIGHTDECK_DATA_DIR`, which
+ * moves all of Flightdeck's files; else `~/.flightdeck/run`. The Claude hook resolves it the same way.
+ */
+export function defaultLeaderDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FLIGHTDECK_LEADER_DIR) return env.FLIGHTDECK_LEADER_DIR;
+  if (env.FLIGHTDECK_DATA_DIR) return path.join(env.FLIGHTDECK_DATA_DIR, 'run');
+  return path.join(os.homedir(), '.flightdeck', 'run');
 }
 
 export function socketPathFor(leaderDir: string): string {
