@@ -219,3 +219,70 @@ describe('history import (SPEC §11)', () => {
     store.close();
   });
 });
+
+describe('history import: bad input (issue 14)', () => {
+  after(cleanupTmpDirs);
+
+  it('logs and counts unreadable, partial, invalid, huge, non-regular and looping entries, and goes on', async function () {
+    this.timeout(60_000);
+    const w = world();
+    const project = path.join(w.claudeHome, 'projects', '-home-dev-bad');
+    fs.mkdirSync(project, { recursive: true });
+    const good = JSON.stringify({ type: 'user', uuid: 'u-1', sessionId: 'bad-1', timestamp: '2026-11-20T10:00:00.000Z', cwd: '/w', message: { role: 'user', content: 'hello there' } });
+    // Invalid JSON, invalid UTF-8, a line over the cap, and a partial last line, around one good line.
+    fs.writeFileSync(path.join(project, 'bad-1.jsonl'), Buffer.concat([
+      Buffer.from('{not json\n'), Buffer.concat([Buffer.from('{"type":"x","t":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]), Buffer.from(good + '\n'),
+      Buffer.from('"' + 'x'.repeat(3 * 1024 * 1024) + '"\n'), Buffer.from('{"type":"user","uuid":"u-2"'),
+    ]));
+    const unreadable = path.join(project, 'locked.jsonl');
+    fs.writeFileSync(unreadable, good + '\n', { mode: 0o000 });
+    const fifo = path.join(project, 'pipe.jsonl');
+    require('node:child_process').execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(project, path.join(project, 'loop'));
+    const logs: string[] = [];
+    const store = open(w);
+    const sum = await importHistory({
+      store, log: (_l, m) => logs.push(m), codexHome: w.codexHome, claudeHome: w.claudeHome, maxLineBytes: 1024 * 1024,
+    });
+    const c = sum.counts;
+    assert.equal(c.invalidJson, 1);
+    assert.equal(c.invalidUtf8, 1);
+    assert.equal(c.oversizedLines, 1);
+    assert.equal(c.partialLastLines, 1);
+    assert.equal(c.notRegular, 1, 'the FIFO is never opened');
+    assert.equal(c.symlinksSkipped, 1, 'the loop is walked once');
+    if (process.getuid?.() !== 0) assert.equal(c.unreadable, 1);
+    assert.ok(logs.some(l => /not a regular file/.test(l)));
+    assert.ok(logs.some(l => /over the 1048576-byte cap/.test(l)));
+    const s = session(store, 'claude', 'bad-1');
+    assert.equal(s.firstPrompt, 'hello there', 'the good line between bad ones is imported');
+    // The rest of the machine is imported all the same.
+    assert.ok(store.findSessionByProviderId('claude', MAIN_CLAUDE));
+    // The partial line completes later: only it is read, nothing is lost.
+    fs.appendFileSync(path.join(project, 'bad-1.jsonl'), `,"sessionId":"bad-1","timestamp":"2026-11-20T10:05:00.000Z","message":{"role":"user","content":"second"}}\n`);
+    fs.rmSync(fifo);
+    const again = await importHistory({ store, log: () => {}, codexHome: w.codexHome, claudeHome: w.claudeHome, maxLineBytes: 1024 * 1024 });
+    assert.equal(again.counts.invalidJson, 0);
+    assert.deepEqual(store.getMessages(s.id).map(m => m.text), ['hello there', 'second']);
+    store.close();
+  });
+
+  it('a file that vanishes or shrinks between runs: counted, the rest stays', async () => {
+    const w = world();
+    const store = open(w);
+    await run(w, store);
+    const file = path.join(w.claudeHome, 'projects', '-home-dev-claude-lab-ws', `${MAIN_CLAUDE}.jsonl`);
+    const id = session(store, 'claude', MAIN_CLAUDE).id;
+    const before = store.countMessages(id);
+    const text = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, text.slice(0, 5).join('\n') + '\n');
+    const shrunk = await run(w, store);
+    assert.equal(shrunk.counts.shrank + shrunk.counts.unchanged >= 1, true);
+    assert.equal(store.countMessages(id), before, 'nothing stored is lost when a file shrinks');
+    fs.rmSync(file);
+    const gone = await run(w, store);
+    assert.equal(gone.counts.vanished + gone.filesTotal, 0, 'a file gone before the scan is simply not there');
+    assert.equal(store.countMessages(id), before);
+    store.close();
+  });
+});
