@@ -182,6 +182,32 @@ describe('usage report', () => {
     });
   });
 
+  describe('live', () => {
+    it('a transcript line with usage reaches list subscribers as a tokenUsage delta (what the panel refreshes on), and the next report has it', async () => {
+      const file = path.join(t.dir, 'live.jsonl');
+      const lines = MAIN.split('\n').filter(Boolean);
+      const firstUsage = lines.findIndex(l => l.includes('"usage"') && l.includes('"type":"assistant"'));
+      fs.writeFileSync(file, lines.slice(0, firstUsage).join('\n') + '\n');
+      const sid = session('/work/live');
+      const tailer = new TranscriptTailer({ engine: t.engine, store: t.store, clock: t.clock, log: () => {}, watch: false });
+      tailer.follow(sid, file);
+      const sent: ServerMessage[] = [];
+      const conn = new ClientConnection({ engine: t.engine, replay: new ReplayBuffer(), serverVersion: 'test', send: m => sent.push(m) });
+      await conn.handle({ type: 'subscribe_list', requestId: 'l1' });
+      await conn.handle({ type: 'usage_report', requestId: 'u0', timezone: 'UTC' });
+      const before = sent.find(m => m.type === 'usage' && m.requestId === 'u0');
+      assert.equal(before?.type === 'usage' && before.report.totals.records, 0);
+      fs.appendFileSync(file, lines[firstUsage] + '\n');
+      tailer.readNow(sid);
+      assert.ok(sent.some(m => m.type === 'session_delta' && m.sessionId === sid && m.changes.tokenUsage), 'a session_delta with tokenUsage');
+      await conn.handle({ type: 'usage_report', requestId: 'u1', timezone: 'UTC' });
+      const after = sent.find(m => m.type === 'usage' && m.requestId === 'u1');
+      assert.equal(after?.type === 'usage' && after.report.totals.records, 1);
+      conn.close();
+      tailer.stop();
+    });
+  });
+
   describe('price table', () => {
     it('prices dated snapshots like their model and nothing else by prefix', () => {
       assert.deepEqual(priceOf('claude-sonnet-4-5-20250929'), priceOf('claude-sonnet-4-5'));
