@@ -214,6 +214,8 @@ export class SessionEngine {
     this.store.saveSession(s);
     this.bumpList();
     this.bus.publish({ type: 'session_created', listRevision: this._listRevision, session: s });
+    // Here, not per provider: Claude and Codex sessions and approvals are logged alike.
+    this.log('info', `engine: new ${s.provider} ${s.mode} session ${s.id}${s.cwd ? ` in ${s.cwd}` : ''}`);
     this.scheduleInactivity(s);
     return s;
   }
@@ -230,7 +232,10 @@ export class SessionEngine {
     this.bus.publish({ type: 'session_delta', sessionId, revision: session.revision, listRevision: this._listRevision, changes });
     this.noteClearedApprovals(before, session, event);
     for (const fx of effects) {
-      if (fx.type === 'approvalRequested') this.bus.publish({ type: 'approval_requested', sessionId, revision: session.revision, approval: fx.approval });
+      if (fx.type === 'approvalRequested') {
+        this.bus.publish({ type: 'approval_requested', sessionId, revision: session.revision, approval: fx.approval });
+        this.log('info', `engine: ${session.provider} session ${sessionId} asks approval ${fx.approval.approvalId}: ${approvalSubject(fx.approval)}${fx.approval.options.length ? '' : ' (answered in its terminal)'}`);
+      }
       else if (fx.type === 'tokensChanged') this.bus.publish({ type: 'tokens_updated', sessionId, revision: session.revision, tokenUsage: session.tokenUsage, contextFill: session.contextFill });
       else if (fx.type === 'ended') this.bus.publish({ type: 'session_ended', sessionId, revision: session.revision, reason: fx.reason });
     }
@@ -379,6 +384,7 @@ export class SessionEngine {
     this.deciding.add(key);
     try {
       await c.decideApproval!(s, approval, decision, opts.message);
+      this.log('info', `engine: ${s.provider} session ${sessionId}: approval ${approvalId} ${decision} from Flightdeck`);
       if (!this.sessions.get(sessionId)?.pendingApprovals.some(a => a.approvalId === approvalId)) return this.requireSession(sessionId);
       return this.apply(sessionId, { type: 'approvalResolved', approvalId, decision });
     } finally {
@@ -521,6 +527,7 @@ export class SessionEngine {
     if (!reason) return;
     for (const a of before.pendingApprovals) {
       if (after.pendingApprovals.some(x => x.approvalId === a.approvalId)) continue;
+      this.log('info', `engine: ${after.provider} session ${after.id}: approval ${a.approvalId} no longer pending (${reason})`);
       this.appendMessage(after.id, {
         id: `${after.id}:approval-cleared:${a.approvalId}`, kind: 'system', createdAt: iso(this.clock.now()),
         text: `No longer waiting for approval (${reason}): ${approvalSubject(a)}`, turnId: before.currentTurnId,
