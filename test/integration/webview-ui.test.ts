@@ -274,6 +274,45 @@ describe('session webview in Chromium', function () {
     assert.equal((await p.posted()).filter(x => x.channel === 'protocol' && x.message.type === 'approve_tool').length, 0, 'Ctrl+Enter decides nothing');
   });
 
+  it('cards tell the state: waiting for approval, a proposed edit, an interrupted reply, paths relative to the session folder', async () => {
+    const p = await openPanel('dark', { width: 520, height: 900 });
+    const deep = '/work/acme-api/services/billing/internal/ledger/reconciliation/calc.py';
+    const cmd = makeMessage(2, { kind: 'command', text: 'rm -rf build', command: 'rm -rf build', status: 'inProgress' });
+    const edit = makeMessage(3, { kind: 'fileChange', text: 'apply_patch', status: 'inProgress', changes: [{ path: deep, kind: 'update', diff: '@@ -1 +1 @@\n-a\n+b\n' }] });
+    const approval = makeApproval({ approvalId: 'ap-c', itemId: cmd.id, options: ['approved', 'denied'] });
+    const editApproval = makeApproval({ approvalId: 'ap-e', kind: 'fileChange', command: null, itemId: edit.id, options: ['approved', 'denied'] });
+    const reply = makeMessage(4, { text: 'I was halfway through expla', status: 'interrupted' });
+    await p.snapshot(makeSession({ workStatus: 'needsApproval', pendingApproval: approval, pendingApprovals: [approval, editApproval] }), [makeMessage(1), cmd, edit, reply]);
+    const { page } = p;
+    const text = (sel: string) => page.$eval(sel, el => (el).textContent!.replace(/\s+/g, ' ').trim());
+    await page.waitForSelector('.kind-command .badge', WAIT);
+    assert.equal(await text('.kind-command .badge'), 'waiting for approval', 'not "running…" before it may run');
+    assert.equal(await text('.kind-fileChange .card-head .title'), 'Wants to edit a file');
+    assert.equal(await text('.kind-fileChange .card-head .badge'), 'waiting for approval', 'no raw inProgress badge');
+    assert.equal(await text('.kind-agent.vl-row:last-child .interrupted-marker, .vl-row .interrupted-marker'), 'Interrupted');
+
+    // The path: relative to the session folder, cut at its start, with its slashes in place.
+    assert.equal(await text('.kind-fileChange .file-path'), 'services/billing/internal/ledger/reconciliation/calc.py');
+    const cut = await page.$eval('.kind-fileChange .file-path', el => {
+      const box = el.getBoundingClientRect();
+      // lit puts comment markers around its parts: the text node is the one of type 3.
+      const node = [...el.querySelector('bdi')!.childNodes].find((x: any) => x.nodeType === 3)!;
+      const range = document.createRange();
+      const n = node.textContent!.length;
+      range.setStart(node, n - 7); range.setEnd(node, n);
+      const last = range.getBoundingClientRect();
+      range.setStart(node, 0); range.setEnd(node, 8);
+      const first = range.getBoundingClientRect();
+      return { overflows: el.scrollWidth > el.clientWidth, lastVisible: last.left >= box.left - 1 && last.right <= box.right + 1, firstHidden: first.right <= box.left + 1 };
+    });
+    assert.deepEqual(cut, { overflows: true, lastVisible: true, firstHidden: true }, '"calc.py" stays visible at the end; the start is cut');
+
+    // Approved: the command runs now, the edit is applied.
+    await p.delta({ workStatus: 'working', pendingApproval: null, pendingApprovals: [] });
+    await page.waitForFunction(() => document.querySelector('.kind-command .badge')?.textContent === 'running…', undefined, WAIT);
+    assert.equal(await text('.kind-fileChange .card-head .title'), 'Editing a file');
+  });
+
   it('streams text into the same row, pages older items in, and resubscribes after a missed revision', async () => {
     const p = await openPanel();
     await p.snapshot(makeSession(), [makeMessage(50), makeMessage(51)], true);

@@ -37,6 +37,8 @@ export class SessionApp {
   private editingName = false;
   private changesOpen = true;
   private sentApproval: { approvalId: string; version: number; decision: ApprovalDecision } | null = null;
+  /** Items that pending approvals are about, as last drawn. */
+  private approvalItems = new Set<string>();
   private sentQuestionId: string | null = null;
   private loadingOlder = false;
   private opened = false;
@@ -98,7 +100,18 @@ export class SessionApp {
     }
     for (const item of change.updated) this.list.refresh(item);
     if (change.structure) this.revealPending();
-    if (change.session) this.renderChrome();
+    if (change.session) { this.refreshApprovalRows(); this.renderChrome(); }
+  }
+
+  /** Items an approval is about say "waiting for approval": redraw those whose approval came or went. */
+  private refreshApprovalRows(): void {
+    const now = new Set((this.state.session?.pendingApprovals ?? []).map(a => a.itemId).filter((x): x is string => !!x));
+    for (const id of new Set([...now, ...this.approvalItems])) {
+      if (now.has(id) === this.approvalItems.has(id)) continue;
+      const m = this.state.message(id);
+      if (m) this.list.refresh(m);
+    }
+    this.approvalItems = now;
   }
 
   private revealPending(): void {
@@ -245,6 +258,8 @@ export class SessionApp {
       openDiff: (m, c) => this.openDiff(m.id, m.turnId ?? null, c),
       loadFullMessage: m => this.request({ type: 'get_message', sessionId: this.sessionId, messageId: m.id }),
       copy: text => this.postHost({ channel: 'host', type: 'copy', text }),
+      awaitsApproval: id => this.state.session?.pendingApprovals.some(a => a.itemId === id) ?? false,
+      cwd: () => this.state.session?.cwd ?? null,
     };
   }
 
@@ -275,10 +290,10 @@ export class SessionApp {
     const offer = a ? approvalOffer(s, a) : null;
     const relatedChanges = a ? a.changes ?? (a.itemId ? this.state.message(a.itemId)?.changes : null) ?? [] : [];
     render(html`
-      ${changesTemplate(s.turnDiff, this.changesOpen, open => { this.changesOpen = open; }, c => this.openDiff(null, s.currentTurnId, c))}
+      ${changesTemplate(s.turnDiff, this.changesOpen, open => { this.changesOpen = open; }, c => this.openDiff(null, s.currentTurnId, c), s.cwd)}
       ${q ? questionTemplate(q, this.sentQuestionId === q.questionId, answers => this.answer(answers)) : nothing}
       ${offer ? approvalTemplate({
-        approval: offer.approval, offer, queueLength: Math.max(1, s.pendingApprovals.length), changes: relatedChanges,
+        approval: offer.approval, offer, queueLength: Math.max(1, s.pendingApprovals.length), changes: relatedChanges, cwd: s.cwd,
         sentDecision: this.sentApproval?.decision ?? null,
       }, d => this.decide(d), c => this.openDiff(offer.approval.itemId ?? null, s.currentTurnId, c), () => this.takeOver()) : nothing}
       ${composerTemplate(s, {

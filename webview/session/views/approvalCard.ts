@@ -20,6 +20,8 @@ export interface ApprovalViewModel {
   sentDecision: ApprovalDecision | null;
   /** Files to show: the approval's own, or those of the transcript item it is about. */
   changes: FileChange[];
+  /** The session's folder: file paths are shown relative to it. */
+  cwd: string | null;
 }
 
 /** The keyboard shortcut of each decision (see decisionForKey). */
@@ -51,7 +53,7 @@ export function approvalTemplate(vm: ApprovalViewModel, decide: (d: ApprovalDeci
     ${a.reason ? html`<p class="approval-reason">${a.reason}</p>` : nothing}
     ${a.command ? html`<pre class="approval-command"><span class="prompt" aria-hidden="true">$ </span>${a.command}</pre>` : nothing}
     ${a.cwd ? html`<div class="card-sub">in <code>${a.cwd}</code></div>` : nothing}
-    ${vm.changes.length ? html`<div class="approval-files">${vm.changes.map(c => html`${fileRowTemplate(c, () => openDiff(c))}${diffTemplate(c.diff, { maxLines: 10 })}`)}</div>` : nothing}
+    ${vm.changes.length ? html`<div class="approval-files">${vm.changes.map(c => html`${fileRowTemplate(c, () => openDiff(c), vm.cwd)}${diffTemplate(c.diff, { maxLines: 10 })}`)}</div>` : nothing}
     ${vm.offer.notice ? html`<div class="approval-actions in-terminal">
       <p class="approval-notice" role="status">${vm.offer.notice}</p>
       ${vm.offer.takeOver ? html`<button class="secondary" data-action="takeover" title="Resume this thread in Flightdeck once it is no longer running in the terminal" @click=${takeOver}>Take over</button>` : nothing}

@@ -13,6 +13,10 @@ export interface MessageViewContext {
   openDiff(m: Message, change: FileChange): void;
   loadFullMessage(m: Message): void;
   copy(text: string): void;
+  /** True while a pending approval of the session is about this item (it has not run yet). */
+  awaitsApproval(id: string): boolean;
+  /** The session's working directory: file paths are shown relative to it. */
+  cwd(): string | null;
 }
 
 const markdownCache = new Map<string, { text: string; html: string }>();
@@ -43,11 +47,13 @@ function lineCount(text: string): number {
 }
 
 function commandTemplate(m: Message, ctx: MessageViewContext) {
-  const running = m.status === 'inProgress';
+  const waiting = m.status === 'inProgress' && ctx.awaitsApproval(m.id);
+  const running = m.status === 'inProgress' && !waiting;
   const failed = !!m.isError || m.status === 'failed' || (m.exitCode !== null && m.exitCode !== undefined && m.exitCode !== 0);
-  const badge = running ? html`<span class="badge running">running…</span>`
+  const badge = waiting ? html`<span class="badge warn">waiting for approval</span>`
+    : running ? html`<span class="badge running">running…</span>`
     : m.exitCode !== null && m.exitCode !== undefined ? html`<span class="badge ${failed ? 'bad' : 'ok'}">exit ${m.exitCode}</span>`
-      : failed ? html`<span class="badge bad">failed</span>` : html`<span class="badge">${m.status ?? 'done'}</span>`;
+      : failed ? html`<span class="badge bad">${m.status === 'declined' ? 'declined' : 'failed'}</span>` : html`<span class="badge">${STATUS_WORDS[m.status ?? 'completed']}</span>`;
   const output = m.output ?? '';
   return html`<div class="card command ${failed ? 'failed' : ''}">
     <div class="card-head"><span class="glyph" aria-hidden="true">$</span><code class="cmd">${m.command ?? m.text}</code>${badge}
@@ -59,25 +65,59 @@ function commandTemplate(m: Message, ctx: MessageViewContext) {
   </div>`;
 }
 
+/** A status in words (never the raw protocol value). */
+const STATUS_WORDS: Record<NonNullable<Message['status']>, string> = {
+  inProgress: 'in progress', completed: 'done', failed: 'failed', interrupted: 'interrupted', declined: 'declined',
+};
+
 const KIND_LETTER: Record<FileChange['kind'], string> = { add: 'A', delete: 'D', update: 'M' };
 
-export function fileRowTemplate(change: FileChange, onOpen: () => void) {
+/**
+ * The path as the user knows it: relative to the session's folder when inside it. The row cuts it at
+ * the start when it is too long ("…/deep/calc.py"): the text is an isolated left-to-right run in a
+ * right-to-left box, so the ellipsis lands on the left and the slashes stay where they belong.
+ */
+export function displayPath(p: string, cwd: string | null | undefined): string {
+  if (!cwd) return p;
+  const base = cwd.replace(/[\\/]+$/, '');
+  if (p === base) return '.';
+  for (const sep of ['/', '\\']) if (p.startsWith(base + sep)) return p.slice(base.length + 1);
+  return p;
+}
+
+export function fileRowTemplate(change: FileChange, onOpen: () => void, cwd: string | null = null) {
   const { added, removed } = diffStats(change.diff);
+  const shown = displayPath(change.movePath ?? change.path, cwd);
   return html`<div class="file-row">
     <span class="file-kind ${change.kind}" title=${change.kind}>${KIND_LETTER[change.kind]}</span>
-    <span class="file-path" title=${change.movePath ? `${change.path} → ${change.movePath}` : change.path}>${change.movePath ?? change.path}</span>
+    <span class="file-path" title=${change.movePath ? `${change.path} → ${change.movePath}` : change.path}><bdi dir="ltr">${shown}</bdi></span>
     <span class="stat add">+${added}</span><span class="stat del">−${removed}</span>
     <button class="secondary small open-diff" title="Open in VS Code's diff editor" @click=${onOpen}>Open diff</button>
   </div>`;
 }
 
+/** What a file change says about itself, by where it is: proposed, being applied, applied, refused. */
+function fileChangeHead(m: Message, n: number, waiting: boolean): { title: string; badge: { text: string; cls: string } | null } {
+  const files = n > 1 ? `${n} files` : n === 1 ? 'a file' : 'files';
+  switch (m.status) {
+    case 'inProgress': return waiting
+      ? { title: `Wants to edit ${files}`, badge: { text: 'waiting for approval', cls: 'warn' } }
+      : { title: `Editing ${files}`, badge: { text: 'applying…', cls: 'running' } };
+    case 'declined': return { title: `Proposed edit of ${files}`, badge: { text: 'declined', cls: 'bad' } };
+    case 'failed': return { title: `Edit of ${files}`, badge: { text: 'failed', cls: 'bad' } };
+    case 'interrupted': return { title: `Edit of ${files}`, badge: { text: 'interrupted', cls: 'bad' } };
+    default: return { title: n ? `Edited ${files}` : m.text, badge: null };
+  }
+}
+
 function fileChangeTemplate(m: Message, ctx: MessageViewContext) {
   const changes = m.changes ?? [];
   const failed = m.status === 'failed' || m.status === 'declined';
+  const head = fileChangeHead(m, changes.length, ctx.awaitsApproval(m.id));
   return html`<div class="card file-change ${failed ? 'failed' : ''}">
-    <div class="card-head"><span class="glyph" aria-hidden="true">±</span><span class="title">${changes.length > 1 ? `Edited ${changes.length} files` : changes.length ? 'Edited a file' : m.text}</span>
-      ${m.status && m.status !== 'completed' ? html`<span class="badge ${failed ? 'bad' : ''}">${m.status}</span>` : nothing}</div>
-    ${changes.map((c, i) => html`${fileRowTemplate(c, () => ctx.openDiff(m, c))}
+    <div class="card-head"><span class="glyph" aria-hidden="true">±</span><span class="title">${head.title}</span>
+      ${head.badge ? html`<span class="badge ${head.badge.cls}">${head.badge.text}</span>` : nothing}</div>
+    ${changes.map((c, i) => html`${fileRowTemplate(c, () => ctx.openDiff(m, c), ctx.cwd())}
       ${diffTemplate(c.diff, { maxLines: 12, expanded: ctx.isExpanded(m.id, `diff${i}`), onExpand: () => ctx.setExpanded(m.id, `diff${i}`, true) })}`)}
   </div>`;
 }
@@ -110,7 +150,8 @@ export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateRe
     case 'user':
       return html`<div class="msg user"><div class="bubble">${m.text}</div>${truncatedNote(m, ctx)}</div>`;
     case 'agent':
-      return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''}"><div class="markdown">${unsafeHTML(markdownHtml(m))}</div>${truncatedNote(m, ctx)}</div>`;
+      return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''} ${m.status === 'interrupted' ? 'interrupted' : ''}"><div class="markdown">${unsafeHTML(markdownHtml(m))}</div>
+        ${m.status === 'interrupted' ? html`<div class="interrupted-marker" role="note">Interrupted</div>` : nothing}${truncatedNote(m, ctx)}</div>`;
     case 'reasoning':
       return html`<div class="msg reasoning">${folded(m, 'body', html`<span class="muted">Thinking</span> <span class="preview">${m.text.split('\n')[0]}</span>`, html`<div class="reasoning-text">${m.text}</div>`, ctx)}</div>`;
     case 'command':
