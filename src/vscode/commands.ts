@@ -17,6 +17,7 @@ import type { DiffDocuments } from './diffDocuments';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
 import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
+import { importSummaryText, importWithProgress } from './importHistory';
 import { askNewCodexSession } from './newSessionFlow';
 import { pickApproval, pickSession } from './sessionPicker';
 import type { SessionNode, SessionsTree } from './sessionsTree';
@@ -296,6 +297,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (answer.type !== 'search_results') throw new Error(`unexpected answer ${answer.type} to search`);
       showSearchResults(q.trim(), answer.results, (id, messageId) => vscode.commands.executeCommand('flightdeck.openSession', id, messageId));
       return { ok: true, data: answer.results };
+    }),
+
+    command('importHistory', async () => {
+      const done = await importWithProgress(await connection.client());
+      return { ok: true, data: done, message: importSummaryText(done) };
     }),
 
     command('refresh', async () => {
