@@ -1,7 +1,7 @@
 // The Codex direct provider as one piece: finds the codex binary, owns the app-server client and
 // registers two controllers with the engine:
 //  - `controller` drives codex direct sessions (create_session / list_models route to it too);
-//  - `takeoverController` claims codex passive sessions for `takeover` only, so every other
+//  - `takeoverController` claims codex passive sessions for `takeover` and `resume` only, so every other
 //    operation on a passive session still reaches the passive watcher's controller.
 // Call start() after engine.start() (it picks up restored direct sessions), stop() before engine.stop().
 import type { Session } from '../protocol';
@@ -61,6 +61,9 @@ export function createCodexDirect(o: CodexDirectOptions): CodexDirect {
   const takeoverController: ProviderController = {
     handles: (s: Session) => s.provider === 'codex' && s.mode === 'passive',
     takeover: (s, force) => controller.takeover(s, force),
+    // Resuming a past passive session (History, an ended terminal session) is a takeover: the thread
+    // continues through the app-server, refused the same way while another process writes the rollout.
+    resume: s => controller.takeover(s, false),
   };
   const unregister: (() => void)[] = [];
   return {
