@@ -10,11 +10,13 @@ import type { Runtime } from './engine/runtime';
 import type { Services } from './engine/services';
 import { AttentionNotifier } from './vscode/attentionNotifier';
 import { AttentionStatusBar } from './vscode/attentionStatusBar';
-import { registerCommands } from './vscode/commands';
+import { lastSearchPick, registerCommands } from './vscode/commands';
+import type { SearchPick } from './vscode/searchPick';
 import { UsagePanel } from './vscode/usagePanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
+import { HistoryTree } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
 import { engineModule, isErrorNamed } from './vscode/engineModule';
@@ -27,6 +29,10 @@ export interface FlightdeckApi {
   readonly client: ProtocolClient | undefined;
   readonly connection: EngineConnection;
   readonly tree: SessionsTree;
+  /** The History view: past sessions by project and day. */
+  readonly history: HistoryTree;
+  /** The search quick pick last shown (flightdeck.search). */
+  readonly searchPick: SearchPick | undefined;
   readonly panels: SessionPanels;
   readonly diffs: DiffDocuments;
   readonly notifier: AttentionNotifier;
@@ -48,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
   const connection = new EngineConnection(log);
   const tree = new SessionsTree(connection, context.extensionUri, log);
+  const history = new HistoryTree(connection, context.extensionUri, log);
+  tree.pastSession = id => history.getSession(id);
   const diffs = new DiffDocuments();
   const panels = new SessionPanels(context.extensionUri, connection, {
     openDiff: (sessionId, messageId, filePath) => vscode.commands.executeCommand('flightdeck.openDiff', sessionId, messageId, filePath),
@@ -59,10 +67,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const notifier = new AttentionNotifier(tree, panels);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, diffs, panels, usage, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, history, diffs, panels, usage, notifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
-      connection, tree, panels, diffs, log, showUsage: () => usage.show(),
+      connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
       hubAccess: async () => hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined,
@@ -86,7 +94,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, panels, diffs, notifier, statusBar, usage,
+    connection, tree, history, panels, diffs, notifier, statusBar, usage,
+    get searchPick() { return lastSearchPick; },
     get hubUrl() { return hub?.httpUrl; },
     async ready() { await started; await connection.client(); },
   };

@@ -10,7 +10,8 @@
 // Without a session (palette, keybinding, view title) a command acts on the focused session panel,
 // or asks with a Quick Pick of the sessions it applies to.
 import * as vscode from 'vscode';
-import type { ApprovalDecision, FileChange, Session } from '../engine/protocol';
+import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
+import { parseSearchInput } from '../engine/protocol/searchInput';
 import { approvalActions } from '../engine/protocol/uiPolicy';
 import { isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
@@ -19,7 +20,10 @@ import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
 import { importSummaryText, importWithProgress } from './importHistory';
 import { askNewCodexSession } from './newSessionFlow';
+import { type SearchPick, showSearchPick } from './searchPick';
 import { pickApproval, pickSession } from './sessionPicker';
+import { confirmDelete, resumeClaudeInTerminal } from './historyActions';
+import type { HistoryMoreNode, HistorySessionNode } from './historyTree';
 import type { SessionNode, SessionsTree } from './sessionsTree';
 
 export type Outcome =
@@ -36,6 +40,10 @@ export interface CommandContext {
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
   /** Opens (or reveals) the usage report panel. */
   showUsage: () => void;
+  /** The History view (past sessions); refreshed after archive / delete / resume. */
+  history?: { refresh(): void; loadMore(node: HistoryMoreNode): Promise<void> };
+  /** The claude binary setting, for Resume in Terminal. */
+  claudePath?: () => string | undefined;
   /** Starts the WebSocket hub where the engine runs (or returns the running one). */
   startHub: () => Promise<{ url: string; httpUrl: string; token: string }>;
   /** The hub running in this window, if any. */
@@ -49,13 +57,13 @@ export function hubLoginUrl(httpUrl: string, token: string): string {
   return `${httpUrl}#token=${token}`;
 }
 
-type SessionArg = SessionNode | string | undefined;
+type SessionArg = SessionNode | HistorySessionNode | string | undefined;
 
 /** The session id an entry point passed: a session row or an id string; anything else is none. */
 export function sessionIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg || undefined;
-  const node = arg as Partial<SessionNode> | null | undefined;
-  return node && typeof node === 'object' && node.kind === 'session' && typeof node.id === 'string' ? node.id : undefined;
+  const node = arg as Partial<SessionNode | HistorySessionNode> | null | undefined;
+  return node && typeof node === 'object' && (node.kind === 'session' || node.kind === 'historySession') && typeof node.id === 'string' ? node.id : undefined;
 }
 
 /** A string argument, or undefined for whatever else an entry point put in that position. */
@@ -204,7 +212,49 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!s) return cancelled;
       if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active.` };
       await (await connection.client()).request({ type: 'resume_session', sessionId: s.id });
+      ctx.history?.refresh();
       return { ok: true, message: `Resumed "${s.displayName}".` };
+    }),
+
+    // ---- History (past sessions) ----
+    command('archiveSession', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Archive', x => x.status === 'ended' && !x.archivedAt);
+      if (!s) return cancelled;
+      await (await connection.client()).request({ type: 'archive_session', sessionId: s.id, archived: true });
+      ctx.history?.refresh();
+      return { ok: true, message: `Archived "${s.displayName}": hidden from the lists, still found by search.` };
+    }),
+    command('unarchiveSession', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Un-archive', x => !!x.archivedAt);
+      if (!s) return cancelled;
+      await (await connection.client()).request({ type: 'archive_session', sessionId: s.id, archived: false });
+      ctx.history?.refresh();
+      return { ok: true, message: `"${s.displayName}" is back in History.` };
+    }),
+    command('deleteSession', async (arg: SessionArg, confirmed?: boolean) => {
+      const s = await sessionOf(arg, 'Delete', x => x.status === 'ended');
+      if (!s) return cancelled;
+      if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active: end it before deleting it.` };
+      if (confirmed !== true && !await confirmDelete(s)) return cancelled;
+      await (await connection.client()).request({ type: 'delete_session', sessionId: s.id });
+      ctx.history?.refresh();
+      return { ok: true, message: `Deleted "${s.displayName}".` };
+    }),
+    command('resumeInTerminal', async (arg: SessionArg) => {
+      const s = await sessionOf(arg, 'Resume in Terminal', x => x.provider === 'claude');
+      if (!s) return cancelled;
+      if (s.provider !== 'claude') return { ok: false, code: 'not_claude', message: `"${s.displayName}" is a Codex session: use Resume.` };
+      const { terminal, command: line } = resumeClaudeInTerminal(s, ctx.claudePath?.());
+      return { ok: true, data: { terminal: terminal.name, command: line, cwd: s.cwd } };
+    }),
+    command('historyLoadMore', async (node?: HistoryMoreNode) => {
+      if (node?.kind !== 'historyMore') throw new UsageError('Load more from the History view.');
+      await ctx.history?.loadMore(node);
+      return { ok: true };
+    }),
+    command('refreshHistory', async () => {
+      ctx.history?.refresh();
+      return { ok: true };
     }),
 
     command('takeOver', async (arg: SessionArg) => {
@@ -291,12 +341,18 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
 
     command('search', async (query?: unknown) => {
-      const q = text(query) ?? await vscode.window.showInputBox({ title: 'Search transcripts', prompt: 'Words to find in every Codex and Claude transcript' });
-      if (!q?.trim()) return { ok: false, code: 'cancelled', message: '' };
-      const answer = await (await connection.client()).request({ type: 'search', query: q.trim(), limit: 50 });
-      if (answer.type !== 'search_results') throw new Error(`unexpected answer ${answer.type} to search`);
-      showSearchResults(q.trim(), answer.results, (id, messageId) => vscode.commands.executeCommand('flightdeck.openSession', id, messageId));
-      return { ok: true, data: answer.results };
+      const open = (id: string, messageId: string) => vscode.commands.executeCommand('flightdeck.openSession', id, messageId);
+      const client = () => connection.client();
+      // With words (a caller, a test): answer with the hits, and show them in the pick, where typing searches again.
+      const typedText = text(query)?.trim() ?? '';
+      let hits: SearchHit[] = [];
+      if (typedText) {
+        const { query: words, filters } = parseSearchInput(typedText);
+        const answer = words ? await (await client()).request({ type: 'search', query: words.slice(0, 1000), limit: 100, filters }) : undefined;
+        hits = answer?.type === 'search_results' ? answer.results : [];
+      }
+      lastSearchPick = showSearchPick({ client, open, log: ctx.log, initial: typedText ? { text: typedText, hits } : undefined });
+      return { ok: true, data: hits };
     }),
 
     command('importHistory', async () => {
@@ -349,17 +405,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   ];
 }
 
-/** A non-blocking quick pick (the command returns at once; choosing a hit opens its session). */
-function showSearchResults(query: string, hits: { sessionId: string; messageId: string; displayName: string; snippet: string }[], open: (id: string, messageId: string) => unknown): void {
-  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { sessionId: string; messageId: string }>();
-  pick.title = `${hits.length} result${hits.length === 1 ? '' : 's'} for "${query}"`;
-  pick.matchOnDetail = true;
-  pick.items = hits.map(h => ({ label: h.displayName, detail: h.snippet.replace(/\s+/g, ' '), sessionId: h.sessionId, messageId: h.messageId }));
-  pick.placeholder = hits.length ? 'Open a session' : 'Nothing found';
-  pick.onDidAccept(() => { const chosen = pick.selectedItems[0]; pick.hide(); if (chosen) void open(chosen.sessionId, chosen.messageId); });
-  pick.onDidHide(() => pick.dispose());
-  pick.show();
-}
+/** The search pick last shown (host tests type into it). */
+export let lastSearchPick: SearchPick | undefined;
 
 class UsageError extends Error {}
 

@@ -43,6 +43,9 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   /** How many times a fresh list was requested because of a revision gap (read by tests and logs). */
   resyncs = 0;
 
+  /** Past sessions the History view shows, so commands and panel titles find them too (set by the History view). */
+  pastSession: (id: string) => Session | undefined = () => undefined;
+
   constructor(private readonly connection: EngineConnection, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
     this.view = vscode.window.createTreeView('flightdeck.sessions', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, this.changed, this.sessionChanged, this.attentionChanged, connection.onDidChangeState(s => this.onState(s)));
@@ -54,7 +57,8 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   /** True once a list arrived from the current client. */
   get loaded(): boolean { return this.mirror.loaded; }
   get attentionCount(): number { return this._attention; }
-  getSession(id: string): Session | undefined { return this.sessions.get(id); }
+  /** A live session, else a past one the History view shows. */
+  getSession(id: string): Session | undefined { return this.sessions.get(id) ?? this.pastSession(id); }
   allSessions(): Session[] { return [...this.sessions.values()]; }
 
   /** Asks for a fresh list (the Refresh command, and after a revision gap). */

@@ -45,6 +45,8 @@ export class SessionApp {
   private errors: { id: number; text: string }[] = [];
   /** A transcript item the host asked to show (search hit) that is not loaded yet. */
   private pendingReveal: string | null = null;
+  /** The search hit the panel was opened for: highlighted until another one is asked for. */
+  private highlightId: string | null = null;
   private nextErrorId = 1;
   /** Codex's models (model/list), asked once when the session can change its model; null until known. */
   private models: ModelInfo[] | null = null;
@@ -67,13 +69,19 @@ export class SessionApp {
       scroller: this.scroller,
       keyOf: m => m.id,
       estimateHeight,
-      render: (m, row) => { row.className = `vl-row kind-${m.kind}`; render(messageTemplate(m, ctx), row); },
+      render: (m, row) => { row.className = `vl-row kind-${m.kind}${m.id === this.highlightId ? ' search-hit' : ''}`; render(messageTemplate(m, ctx), row); },
       onNearTop: () => this.loadOlder(),
     });
     this.scroller.addEventListener('click', e => this.onTranscriptClick(e));
     document.addEventListener('keydown', e => this.onKeyDown(e));
     this.client.on(m => this.onServerMessage(m));
-    onRevealRequest(id => { this.pendingReveal = id; this.revealPending(); });
+    onRevealRequest(id => {
+      const previous = this.state.messages.find(m => m.id === this.highlightId);
+      this.pendingReveal = id;
+      this.highlightId = id;
+      if (previous) this.list.refresh(previous);
+      this.revealPending();
+    });
     this.renderChrome();
   }
 
@@ -114,11 +122,21 @@ export class SessionApp {
     this.approvalItems = now;
   }
 
+  /**
+   * Scrolls to the item a search hit named and highlights it; an item older than what is loaded is
+   * reached by paging back (each page that arrives tries again) until it is found or none is left.
+   */
   private revealPending(): void {
-    if (this.pendingReveal && this.list.scrollToKey(this.pendingReveal)) {
+    const id = this.pendingReveal;
+    if (!id) return;
+    if (this.list.scrollToKey(id)) {
       this.opened = true;
       this.pendingReveal = null;
+      const hit = this.state.messages.find(m => m.id === id);
+      if (hit) this.list.refresh(hit);
+      return;
     }
+    if (this.state.oldestSeq !== null) this.loadOlder();
   }
 
   private subscribe(sinceRevision?: number): void {

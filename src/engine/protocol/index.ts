@@ -4,3 +4,4 @@ export * from './usage';
 export * from './parse';
 export * from './client';
 export * from './uiPolicy';
+export * from './searchInput';
