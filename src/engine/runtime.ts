@@ -61,7 +61,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         role = 'leader';
         writeLeaderInfo(leaderDir, opts);
         opts.log('info', `runtime: this process (pid ${process.pid}) is the Flightdeck leader`);
-        await opts.onLeader?.(services);
+        try {
+          await opts.onLeader?.(services);
+        } catch (e) {
+          // The leader could not finish starting (e.g. the hub port is taken): leave no endpoint,
+          // socket or leader file behind for hooks and other windows to find.
+          await services.stop().catch(() => {});
+          services = undefined;
+          await new Promise<void>(r => candidate.close(() => r()));
+          server = undefined;
+          role = 'follower';
+          try { fs.unlinkSync(path.join(leaderDir, 'leader.json')); } catch { /* gone */ }
+          throw e;
+        }
         for (const l of roleListeners) l(role);
         return;
       }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runHook } from '../../src/engine/claude/hookCommand';
 import { createClaudeIntegration, type ClaudeIntegration } from '../../src/engine/claude/integration';
-import { ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, TOKEN_HEADER } from '../../src/engine/claude/hookWire';
+import { ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, SOCKET_FILE_NAME, TOKEN_HEADER } from '../../src/engine/claude/hookWire';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
 import { systemClock } from '../../src/engine/sessions/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
@@ -95,11 +95,16 @@ describe('claude hook command and receiver', function () {
     return times.sort((a, b) => a - b)[1];
   }
 
-  it('writes the endpoint file with mode 0600 and listens on loopback only', () => {
+  it('writes the endpoint file with mode 0600 and listens on a 0600 Unix socket in the 0700 folder, not on TCP', () => {
     const file = path.join(dataDir, ENDPOINT_FILE_NAME);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const ep = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.equal(ep.port, claude.receiver.port);
+    assert.equal(ep.port, undefined);
+    assert.equal(ep.socket, path.join(dataDir, SOCKET_FILE_NAME));
+    assert.equal(ep.socket, claude.receiver.socketPath);
+    assert.ok(fs.lstatSync(ep.socket).isSocket());
+    assert.equal(fs.statSync(ep.socket).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(dataDir).mode & 0o777, 0o700);
     assert.ok(!logs.some(l => l.includes(ep.token)), 'the token is never logged');
   });
 
@@ -183,14 +188,14 @@ describe('claude hook command and receiver', function () {
   it('engine crashed (endpoint file left behind, its process gone): exits 0 at once with no output', async () => {
     const stale = fs.mkdtempSync(path.join(dir, 'stale-'));
     const dead = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { cwd: dir, env: {}, timeoutMs: 10_000 });
-    writeEndpoint(stale, { port: await closedPort(), pid: Number(dead.stdout) });
+    writeEndpoint(stale, { pid: Number(dead.stdout) });
     const ms = await timedHookRuns(sample('PermissionRequest', transcript), stale);
     assert.ok(ms < 100, `the hook script ran ${ms.toFixed(0)} ms after node started it`);
   });
 
-  it('endpoint file of a live process whose port is closed: connection refused, no wait, no output', async () => {
+  it('endpoint file of a live process whose socket is gone: no wait, no output', async () => {
     const stale = fs.mkdtempSync(path.join(dir, 'stale-'));
-    writeEndpoint(stale, { port: await closedPort(), pid: process.pid });
+    writeEndpoint(stale, { pid: process.pid });
     const ms = await timedHookRuns(sample('PermissionRequest', transcript), stale);
     assert.ok(ms < 1_000, `the hook script ran ${ms.toFixed(0)} ms (it must not wait for a decision)`);
   });
@@ -209,7 +214,7 @@ describe('claude hook command and receiver', function () {
 
   it('malformed, oversized and unauthenticated payloads are refused with a logged error; the engine keeps running', async () => {
     const token = claude.receiver.secretForTests;
-    const port = claude.receiver.port;
+    const socketPath = claude.receiver.socketPath;
     const cases: [string, number, Buffer | string, Record<string, string>][] = [
       ['no token', 401, '{}', {}],
       ['wrong token', 401, '{}', { [TOKEN_HEADER]: 'f'.repeat(64) }],
@@ -222,7 +227,7 @@ describe('claude hook command and receiver', function () {
       ['oversized', 413, Buffer.alloc(9 * 1024 * 1024, 0x20), { [TOKEN_HEADER]: token }],
     ];
     for (const [name, status, body, headers] of cases) {
-      const got = await post(port, body, headers);
+      const got = await post(socketPath, body, headers);
       assert.equal(got, status, name);
     }
     assert.equal(logs.filter(l => l.startsWith('warn: claude: rejected hook request')).length, cases.length);
@@ -241,9 +246,9 @@ describe('claude hook command and receiver', function () {
   });
 });
 
-function post(port: number, body: Buffer | string, headers: Record<string, string>): Promise<number> {
+function post(socketPath: string, body: Buffer | string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: HOOK_PATH, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, res => {
+    const req = http.request({ socketPath, path: HOOK_PATH, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, res => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -253,16 +258,7 @@ function post(port: number, body: Buffer | string, headers: Record<string, strin
   });
 }
 
-function writeEndpoint(dataDir: string, e: { port: number; pid: number }): void {
-  const endpoint = { version: 1, token: 'x'.repeat(64), permissionWaitMs: 600_000, ...e };
+function writeEndpoint(dataDir: string, e: { pid: number }): void {
+  const endpoint = { version: 2, socket: path.join(dataDir, SOCKET_FILE_NAME), token: 'x'.repeat(64), permissionWaitMs: 600_000, ...e };
   fs.writeFileSync(path.join(dataDir, ENDPOINT_FILE_NAME), JSON.stringify(endpoint), { mode: 0o600 });
-}
-
-function closedPort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -33,9 +33,9 @@ async function healthyUntil(port: number, done: () => boolean, what: string, aga
   return probes;
 }
 
-function postHook(port: number, token: string, payload: unknown): Promise<number> {
+function postHook(socketPath: string, token: string, payload: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: HOOK_PATH, method: 'POST', timeout: 5_000, headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token } }, res => {
+    const req = http.request({ socketPath, path: HOOK_PATH, method: 'POST', timeout: 5_000, headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token } }, res => {
       res.resume(); res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('timeout', () => { req.destroy(); reject(new Error('hook request timed out')); });
@@ -75,15 +75,15 @@ describe('FIFOs and devices where Flightdeck reads files (issue 19)', function (
     await healthyUntil(port, () => fifoSkipped() && deviceSkipped(), 'the FIFO and the device symlink to be skipped', make, 20_000, () => proc.stderr());
 
     const endpoint = await waitFor(() => {
-      try { return JSON.parse(fs.readFileSync(path.join(dir, 'run', 'claude-hook.json'), 'utf8')) as { port: number; token: string }; } catch { return undefined; }
+      try { return JSON.parse(fs.readFileSync(path.join(dir, 'run', 'claude-hook.json'), 'utf8')) as { socket: string; token: string }; } catch { return undefined; }
     }, 'the hook endpoint');
     const transcript = path.join(dir, 'claude', 'projects', 'p', 'fifo-session.jsonl');
     fs.mkdirSync(path.dirname(transcript), { recursive: true });
     execFileSync('mkfifo', [transcript]);
     const base = { session_id: 'fifo-1', cwd: dir, transcript_path: transcript };
-    assert.equal(await postHook(endpoint.port, endpoint.token, { ...base, hook_event_name: 'SessionStart', source: 'startup' }), 200);
+    assert.equal(await postHook(endpoint.socket, endpoint.token, { ...base, hook_event_name: 'SessionStart', source: 'startup' }), 200);
     await healthyUntil(port, () => /claude transcript: .*fifo-session\.jsonl is a FIFO, not a regular file/.test(proc.stderr()), 'the FIFO transcript to be skipped');
-    assert.equal(await postHook(endpoint.port, endpoint.token, { ...base, hook_event_name: 'UserPromptSubmit', prompt: 'hello' }), 200, 'the session goes on without its transcript');
+    assert.equal(await postHook(endpoint.socket, endpoint.token, { ...base, hook_event_name: 'UserPromptSubmit', prompt: 'hello' }), 200, 'the session goes on without its transcript');
     assert.ok(await healthOk(port));
     assert.equal(proc.stderr().match(/fifo-session\.jsonl is a FIFO/g)?.length, 1, 'said once, not at every hook event');
   });

@@ -71,11 +71,11 @@ class Writers {
   }
 }
 
-function postHook(port: number, token: string, payload: Record<string, unknown>): Promise<number> {
+function postHook(socketPath: string, token: string, payload: Record<string, unknown>): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(payload);
     const req = http.request({
-      host: '127.0.0.1', port, path: HOOK_PATH, method: 'POST',
+      socketPath, path: HOOK_PATH, method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), [TOKEN_HEADER]: token },
     }, res => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
     req.on('error', reject);
@@ -117,18 +117,18 @@ describe('reliability: SIGKILL while ingesting (flightdeck serve)', function () 
     const args = ['--port', '0', '--data-dir', dataDir, '--codex-home', codexHome, '--token', token, '--log-level', 'debug'];
     // No codex on PATH: the direct connector stays off and the run depends on nothing outside the test.
     const env = { FLIGHTDECK_LEADER_DIR: leaderDir, HOME: dir, PATH: path.dirname(process.execPath) };
-    const hook = (port: number, hookToken: string, event: string, extra: Record<string, unknown> = {}) => postHook(port, hookToken, {
+    const hook = (socket: string, hookToken: string, event: string, extra: Record<string, unknown> = {}) => postHook(socket, hookToken, {
       session_id: CLAUDE_SESSION, transcript_path: transcript, cwd: '/work/crash', hook_event_name: event, ...extra,
     });
 
-    async function boot(): Promise<{ url: string; hookPort: number; hookToken: string }> {
+    async function boot(): Promise<{ url: string; hookSocket: string; hookToken: string }> {
       proc = startServe(args, env);
       const m = await proc.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
       const endpoint = await waitFor(() => {
-        try { return JSON.parse(fs.readFileSync(path.join(leaderDir, 'claude-hook.json'), 'utf8')) as { port: number; token: string; pid: number }; } catch { return undefined; }
+        try { return JSON.parse(fs.readFileSync(path.join(leaderDir, 'claude-hook.json'), 'utf8')) as { socket: string; token: string; pid: number }; } catch { return undefined; }
       }, 'the hook endpoint file');
       assert.equal(endpoint.pid, proc.child.pid, 'the endpoint file is the new process\'s');
-      return { url: m[1], hookPort: endpoint.port, hookToken: endpoint.token };
+      return { url: m[1], hookSocket: endpoint.socket, hookToken: endpoint.token };
     }
 
     function checkOffsets(when: string): void {
@@ -147,17 +147,17 @@ describe('reliability: SIGKILL while ingesting (flightdeck serve)', function () 
     writers.start();
     let kills = 0;
     for (let i = 0; i < ITERATIONS; i++) {
-      const { url, hookPort, hookToken } = await boot();
+      const { url, hookSocket, hookToken } = await boot();
       if (i > 0) {
         const sessions = await listSessions(url, token);
         assert.ok(sessions.length >= 1, 'sessions were restored');
         for (const s of sessions) assert.notEqual(s.workStatus, 'working', `restart ${i}: a ${s.provider} session was restored as working`);
       }
       // Claude reports activity (the prompt makes the session work), which also (re)starts the transcript tail.
-      assert.equal(await hook(hookPort, hookToken, 'SessionStart', { source: i ? 'resume' : 'startup', model: 'claude-opus-5-5' }), 200);
-      assert.equal(await hook(hookPort, hookToken, 'UserPromptSubmit', { prompt: `keep going ${i}` }), 200);
+      assert.equal(await hook(hookSocket, hookToken, 'SessionStart', { source: i ? 'resume' : 'startup', model: 'claude-opus-5-5' }), 200);
+      assert.equal(await hook(hookSocket, hookToken, 'UserPromptSubmit', { prompt: `keep going ${i}` }), 200);
       // A wrong token on the hook channel is refused and changes nothing.
-      assert.equal(await hook(hookPort, 'x'.repeat(64), 'Stop'), 401);
+      assert.equal(await hook(hookSocket, 'x'.repeat(64), 'Stop'), 401);
       const delay = between(rng, 150, 1_200);
       await new Promise(r => setTimeout(r, delay)); // the random kill point (a load pattern, not a synchronisation)
       proc!.child.kill('SIGKILL');
@@ -171,9 +171,9 @@ describe('reliability: SIGKILL while ingesting (flightdeck serve)', function () 
     const claudeSize = fs.statSync(transcript).size;
 
     // The last run catches up on everything, then stops cleanly.
-    const { url, hookPort, hookToken } = await boot();
+    const { url, hookSocket, hookToken } = await boot();
     for (const s of await listSessions(url, token)) assert.notEqual(s.workStatus, 'working', 'the final restart restored no working session');
-    assert.equal(await hook(hookPort, hookToken, 'Notification', { message: 'catch up' }), 200);
+    assert.equal(await hook(hookSocket, hookToken, 'Notification', { message: 'catch up' }), 200);
     const db = openDatabase(dbFile);
     try {
       await waitFor(() => {

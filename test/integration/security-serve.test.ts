@@ -21,10 +21,10 @@ function upgrade(url: string, headers: Record<string, string>): Promise<number> 
   });
 }
 
-function postHook(port: number, headers: Record<string, string>, payload: unknown): Promise<number> {
+function postHook(socketPath: string, headers: Record<string, string>, payload: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(payload);
-    const req = http.request({ host: '127.0.0.1', port, path: HOOK_PATH, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, res => {
+    const req = http.request({ socketPath, path: HOOK_PATH, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, res => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -69,15 +69,15 @@ describe('security: flightdeck serve (black box)', function () {
     await p.waitForLine(/serving/);
     const endpointFile = path.join(dir, 'hook', 'run', 'claude-hook.json');
     const endpoint = await waitFor(() => {
-      try { return JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as { port: number; token: string }; } catch { return undefined; }
+      try { return JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as { socket: string; token: string }; } catch { return undefined; }
     }, 'the hook endpoint file');
     assert.equal(fs.statSync(endpointFile).mode & 0o777, 0o600, 'the endpoint file (it holds the hook token) is private');
     const payload = { session_id: 'sec-1', hook_event_name: 'SessionStart', cwd: '/w', source: 'startup' };
-    assert.equal(await postHook(endpoint.port, {}, payload), 401, 'no token');
-    assert.equal(await postHook(endpoint.port, { [TOKEN_HEADER]: 'f'.repeat(64) }, payload), 401, 'a wrong token');
-    assert.equal(await postHook(endpoint.port, { [TOKEN_HEADER]: token }, payload), 401, 'the hub token is not the hook token');
-    assert.equal(await postHook(endpoint.port, { [TOKEN_HEADER]: endpoint.token, Origin: 'http://evil.example' }, payload), 403, 'a browser request');
-    assert.equal(await postHook(endpoint.port, { [TOKEN_HEADER]: endpoint.token }, payload), 200, 'the hook command\'s request');
+    assert.equal(await postHook(endpoint.socket, {}, payload), 401, 'no token');
+    assert.equal(await postHook(endpoint.socket, { [TOKEN_HEADER]: 'f'.repeat(64) }, payload), 401, 'a wrong token');
+    assert.equal(await postHook(endpoint.socket, { [TOKEN_HEADER]: token }, payload), 401, 'the hub token is not the hook token');
+    assert.equal(await postHook(endpoint.socket, { [TOKEN_HEADER]: endpoint.token, Origin: 'http://evil.example' }, payload), 403, 'a browser request');
+    assert.equal(await postHook(endpoint.socket, { [TOKEN_HEADER]: endpoint.token }, payload), 200, 'the hook command\'s request');
     (procs.at(-1) as ServeProcess & { hookToken?: string }).hookToken = endpoint.token;
   });
 

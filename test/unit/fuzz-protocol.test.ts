@@ -87,7 +87,7 @@ describe('fuzz: hook payloads, client messages, app-server notifications', funct
   describe('Claude hook payloads → receiver (HTTP)', () => {
     let r: Rig;
     let claude: ClaudeIntegration;
-    let port: number;
+    let socketPath: string;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     before(async () => {
       r = rig();
@@ -96,13 +96,13 @@ describe('fuzz: hook payloads, client messages, app-server notifications', funct
         approvalsFromFlightdeck: false, watchTranscripts: false,
       });
       r.engine.registerProvider(claude.controller);
-      ({ port } = await claude.start());
+      ({ socketPath } = await claude.start());
     });
     after(async () => { agent.destroy(); await claude.stop(); r.engine.stop(); r.store.close(); });
 
     const post = (body: Buffer, token: string) => new Promise<number>((resolve, reject) => {
       const req = http.request({
-        host: '127.0.0.1', port, path: HOOK_PATH, method: 'POST', agent,
+        socketPath, path: HOOK_PATH, method: 'POST', agent,
         headers: { 'content-type': 'application/json', 'content-length': body.length, [TOKEN_HEADER]: token },
       }, res => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
       req.on('error', reject);

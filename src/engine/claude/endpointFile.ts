@@ -1,14 +1,16 @@
-// Where the hook command finds the running engine: `<dataDir>/claude-hook.json` with the loopback
-// port and a random token. Mode 0600 (the token is a secret); removed when the receiver stops, so a
-// hook run while the engine is down finds nothing and exits at once.
+// Where the hook command finds the running engine: `<dataDir>/claude-hook.json` with the receiver's
+// Unix socket (in the same 0700 folder) and a random token. Mode 0600 (the token is a secret);
+// removed when the receiver stops, so a hook run while the engine is down finds nothing and exits at
+// once. Version 2: version 1 named a TCP port, which any local user could bind once the engine was
+// gone (issue 19); the hook command refuses it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ENDPOINT_FILE_NAME } from './hookWire';
 
 export const Endpoint = z.object({
-  version: z.literal(1),
-  port: z.number().int().min(1).max(65535),
+  version: z.literal(2),
+  socket: z.string().min(1).max(1024),
   token: z.string().min(32).max(200),
   pid: z.number().int(),
   /** How long the receiver may hold a PermissionRequest waiting for a decision in Flightdeck. */

@@ -1,5 +1,5 @@
 // The logic of dist/hook.js, the command Claude runs for every installed hook: read the payload from
-// stdin, post it to the running engine over loopback with the token from the endpoint file, and print
+// stdin, post it to the running engine over its Unix socket with the token from the endpoint file, and print
 // the engine's answer (a decision) if there is one. Whatever goes wrong — engine down, stale endpoint
 // file, bad payload, slow engine — it ends quietly with no output, so Claude carries on with its own
 // flow and is never blocked beyond the deadline. Kept free of dependencies so the bundle starts fast.
@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DEFAULT_LEADER_SUBDIR, ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, MAX_PAYLOAD_BYTES, PERMISSION_GRACE_MS, PROJECT_DIR_HEADER,
-  REPORT_DEADLINE_MS, TOKEN_HEADER,
+  REPORT_DEADLINE_MS, SOCKET_FILE_NAME, TOKEN_HEADER,
 } from './hookWire';
 
 const MARKER = '--flightdeck-hook';
@@ -24,7 +24,7 @@ export interface HookIo {
   warn?(msg: string): void;
 }
 
-interface EndpointInfo { port: number; token: string; pid: number; permissionWaitMs: number }
+interface EndpointInfo { socket: string; token: string; pid: number; permissionWaitMs: number }
 
 /** Resolves when the hook is done; never rejects. */
 export async function runHook(io: HookIo): Promise<void> {
@@ -52,13 +52,31 @@ export function endpointDirsOf(argv: readonly string[], env: NodeJS.ProcessEnv):
   return given && given !== leader ? [given, leader] : [leader];
 }
 
+/**
+ * The endpoint, only when nobody but this user can have written it or be listening on it: the payload
+ * (and the token) go nowhere else, and no answer from anyone else is ever trusted. The folder, the
+ * file and the socket are this user's and closed to others (0700 / 0600), and the socket is the one
+ * in that folder, whatever the file says. An old (version 1) file names a TCP port, which anyone could
+ * bind after the engine went away: refused.
+ */
 function readEndpoint(dataDir: string): EndpointInfo | null {
+  const file = path.join(dataDir, ENDPOINT_FILE_NAME);
+  const socket = process.platform === 'win32' ? null : path.join(dataDir, SOCKET_FILE_NAME);
+  if (process.platform !== 'win32' && !(privateTo(dataDir, 'dir') && privateTo(file, 'file') && privateTo(socket!, 'socket'))) return null;
   let data: unknown;
-  try { data = JSON.parse(fs.readFileSync(path.join(dataDir, ENDPOINT_FILE_NAME), 'utf8')); } catch { return null; }
-  const e = data as Partial<EndpointInfo>;
-  const valid = typeof e === 'object' && e !== null && Number.isInteger(e.port) && typeof e.token === 'string' &&
-    Number.isInteger(e.pid) && Number.isInteger(e.permissionWaitMs);
-  return valid ? { port: e.port!, token: e.token!, pid: e.pid!, permissionWaitMs: e.permissionWaitMs! } : null;
+  try { data = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return null; }
+  const e = data as Partial<EndpointInfo> & { version?: unknown };
+  const valid = typeof e === 'object' && e !== null && e.version === 2 && typeof e.socket === 'string' && typeof e.token === 'string' &&
+    Number.isInteger(e.pid) && Number.isInteger(e.permissionWaitMs) && (socket === null || e.socket === socket);
+  return valid ? { socket: e.socket!, token: e.token!, pid: e.pid!, permissionWaitMs: e.permissionWaitMs! } : null;
+}
+
+/** Owned by this user, not a symlink, of the expected kind, and no access for group or others. */
+function privateTo(p: string, kind: 'dir' | 'file' | 'socket'): boolean {
+  let st: fs.Stats;
+  try { st = fs.lstatSync(p); } catch { return false; }
+  const isKind = kind === 'dir' ? st.isDirectory() : kind === 'file' ? st.isFile() : st.isSocket();
+  return isKind && st.uid === process.getuid!() && (st.mode & 0o077) === 0;
 }
 
 function processAlive(pid: number): boolean {
@@ -93,7 +111,7 @@ function post(endpoint: EndpointInfo, body: Buffer, projectDir: string | undefin
     let done = false;
     const finish = (v: string | null) => { if (!done) { done = true; clearTimeout(timer); req.destroy(); resolve(v); } };
     const timer = setTimeout(() => finish(null), deadlineMs);
-    const req = http.request({ host: '127.0.0.1', port: endpoint.port, path: HOOK_PATH, method: 'POST', headers }, res => {
+    const req = http.request({ socketPath: endpoint.socket, path: HOOK_PATH, method: 'POST', headers }, res => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -2,6 +2,8 @@
 // into a tiny script that must start fast, so it carries nothing it does not need.
 
 export const ENDPOINT_FILE_NAME = 'claude-hook.json';
+/** The receiver's Unix socket, next to the endpoint file in the private (0700) leader folder. */
+export const SOCKET_FILE_NAME = 'claude-hook.sock';
 export const HOOK_PATH = '/claude/hook';
 export const TOKEN_HEADER = 'x-flightdeck-token';
 /** CLAUDE_PROJECT_DIR of the hook process (URI-encoded): the project root, which `cwd` does not follow. */

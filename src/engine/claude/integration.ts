@@ -31,7 +31,7 @@ export interface ClaudeIntegration {
    * Starts the receiver and writes the endpoint file; returns the loopback port. Call after
    * engine.start(): restored Claude sessions get the rest of their 300 s live window from here.
    */
-  start(): Promise<{ port: number; endpointFile: string }>;
+  start(): Promise<{ socketPath: string; endpointFile: string }>;
   stop(): Promise<void>;
   /** Register with engine.registerProvider. */
   readonly controller: ProviderController;

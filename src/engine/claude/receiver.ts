@@ -1,14 +1,17 @@
-// The hook receiver: an HTTP server on 127.0.0.1 (random port) that takes hook payloads from the hook
+// The hook receiver: an HTTP server on a Unix socket in the private leader folder (0700, the socket
+// 0600), so only this user's processes can reach it and no other user can ever stand in for it (a
+// TCP port could be bound by anyone once the engine was gone). It takes hook payloads from the hook
 // command, checks the token in constant time, validates the payload with zod and hands it on. Bad
 // input gets a clear 4xx and a log line; the engine keeps running. A request the handler holds
 // (a PermissionRequest waiting for a decision) is aborted when Claude kills the hook.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { LogFn } from '../sessions/engine';
 import { removeEndpointFile, writeEndpointFile } from './endpointFile';
 import { HOOK_EVENTS, type HookAnswer, HookPayload } from './hookPayload';
-import { HOOK_PATH, MAX_PAYLOAD_BYTES, PROJECT_DIR_HEADER, TOKEN_HEADER } from './hookWire';
+import { HOOK_PATH, MAX_PAYLOAD_BYTES, PROJECT_DIR_HEADER, SOCKET_FILE_NAME, TOKEN_HEADER } from './hookWire';
 
 export interface HookContext {
   /** CLAUDE_PROJECT_DIR of the hook process, when it had one. */
@@ -36,28 +39,38 @@ export class HookReceiver {
   private tokenDigest = digest(this.token);
   private readonly maxBytes: number;
   private handling = 0;
-  port = 0;
+  /** Where it listens (set by start). */
+  socketPath = '';
 
   constructor(private readonly opts: HookReceiverOptions) {
     this.maxBytes = opts.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   }
 
-  /** Starts listening on loopback and writes the endpoint file the hook command reads. */
-  async start(): Promise<{ port: number; endpointFile: string }> {
+  /** Starts listening on the socket and writes the endpoint file the hook command reads. */
+  async start(): Promise<{ socketPath: string; endpointFile: string }> {
+    const dir = this.opts.dataDir;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') fs.chmodSync(dir, 0o700);
+    const socketPath = process.platform === 'win32'
+      ? `\\\\.\\pipe\\flightdeck-claude-hook-${this.token.slice(0, 16)}`
+      : path.join(dir, SOCKET_FILE_NAME);
+    // Only the leader runs a receiver, so a socket file left here is a crashed engine's.
+    if (process.platform !== 'win32') { try { if (fs.lstatSync(socketPath).isSocket()) fs.unlinkSync(socketPath); } catch { /* none */ } }
     const server = http.createServer((req, res) => { void this.onRequest(req, res); });
     server.headersTimeout = 10_000;
     server.requestTimeout = 0; // a PermissionRequest may be held for minutes by design
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+      server.listen(socketPath, () => { server.off('error', reject); resolve(); });
     });
+    if (process.platform !== 'win32') fs.chmodSync(socketPath, 0o600);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    const endpointFile = writeEndpointFile(this.opts.dataDir, {
-      version: 1, port: this.port, token: this.token, pid: process.pid, permissionWaitMs: this.opts.permissionWaitMs,
+    this.socketPath = socketPath;
+    const endpointFile = writeEndpointFile(dir, {
+      version: 2, socket: socketPath, token: this.token, pid: process.pid, permissionWaitMs: this.opts.permissionWaitMs,
     });
-    this.opts.log('info', `claude: hook receiver listening on 127.0.0.1:${this.port}`);
-    return { port: this.port, endpointFile };
+    this.opts.log('info', `claude: hook receiver listening on ${socketPath}`);
+    return { socketPath, endpointFile };
   }
 
   async stop(): Promise<void> {
