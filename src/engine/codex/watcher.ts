@@ -9,6 +9,10 @@
 //   have none (first 4,096 lines), then a seed of the files modified in the last 15 minutes. Older
 //   files are read when they change.
 // - Files idle longer than the seed window drop out of the sweep (their offsets stay persisted).
+// - Every 30 s (and at once after a watcher error) the sweep also lists the tree and reads files it
+//   does not track that changed since the last look: new ones whose event was lost, and idle ones
+//   that grow again. A watcher that fails (EMFILE, ENOSPC…) is closed and made anew by the sweep, so
+//   the watcher is never left blind.
 // - The 120 s inactivity timeout of passive sessions is the engine's (lifecycle.ts); every line read
 //   counts as activity, which also reactivates an ended session.
 // All timers go through the injected Clock.
@@ -43,6 +47,10 @@ export interface CodexWatcherOptions {
   backfillLines?: number;
   /** Use chokidar for file events (default true). Unit tests drive notify()/sweep() themselves. */
   watchFiles?: boolean;
+  /** How often the sweep lists the tree for files it does not track. */
+  rescanMs?: number;
+  /** Makes the file watcher (chokidar's watch); tests inject a failing one. */
+  watchFactory?: (home: string, options: Parameters<typeof watch>[1]) => FSWatcher;
 }
 
 export const WATCHER_DEFAULTS = {
@@ -51,6 +59,7 @@ export const WATCHER_DEFAULTS = {
   seedWindowMs: 15 * 60_000,
   maxLineBytes: TAIL_DEFAULTS.maxLineBytes,
   backfillLines: 4_096,
+  rescanMs: 30_000,
 } as const;
 
 export interface CodexWatcher {
@@ -92,7 +101,11 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     seedWindowMs: opts.seedWindowMs ?? WATCHER_DEFAULTS.seedWindowMs,
     maxLineBytes: opts.maxLineBytes ?? WATCHER_DEFAULTS.maxLineBytes,
     backfillLines: opts.backfillLines ?? WATCHER_DEFAULTS.backfillLines,
+    rescanMs: opts.rescanMs ?? WATCHER_DEFAULTS.rescanMs,
   };
+  const makeWatcher = opts.watchFactory ?? ((dir: string, o: Parameters<typeof watch>[1]) => watch(dir, o));
+  let lastRescanAt = clock.now();
+  let rescanDue = false;
   const home = path.resolve(opts.codexHome);
   const sessionsDir = path.join(home, 'sessions');
   const indexFile = path.join(home, 'session_index.jsonl');
@@ -149,12 +162,23 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       ready = startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
     }
     const now = clock.now();
+    if (rescanDue || now - lastRescanAt >= cfg.rescanMs) rescan(now);
     for (const t of [...ingest.tracks.values()]) {
       if (pending.has(t.path)) continue;
       let size: number;
       try { size = fs.statSync(t.path).size; } catch { processNow(t.path); continue; }
       if (ingest.unread(t, size)) processNow(t.path);
       else if (now - t.lastLinesAt > cfg.seedWindowMs) ingest.forget(t.path);
+    }
+  }
+
+  /** Files not tracked that changed since the last look (mtime, with a margin for coarse clocks). */
+  function rescan(now: number): void {
+    const since = lastRescanAt - 2_000;
+    rescanDue = false;
+    lastRescanAt = now;
+    for (const f of listRolloutFiles(sessionsDir)) {
+      if (!ingest.tracks.has(f.path) && !pending.has(f.path) && f.mtimeMs >= since) processNow(f.path);
     }
   }
 
@@ -205,7 +229,7 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       return;
     }
     watching = true;
-    const w = watch(home, {
+    const w = makeWatcher(home, {
       ignoreInitial: true,
       persistent: true,
       // Only the sessions tree and the name index: the rest of CODEX_HOME (sqlite logs) changes constantly.
@@ -217,7 +241,16 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     w.on('add', p => onFileEvent(p));
     w.on('change', p => onFileEvent(p));
     w.on('unlink', p => { if (isRolloutFile(p)) { ingest.forget(path.resolve(p)); log('info', `codex: rollout ${p} was deleted`); } });
-    w.on('error', e => log('warn', `codex: file watcher error: ${(e as Error)?.message ?? e}`));
+    w.on('error', e => {
+      // chokidar may stay half-blind after an error (EMFILE in a scandir: a folder made meanwhile is
+      // never watched). Close it; the sweep makes a new one and lists the tree for what was missed.
+      log('warn', `codex: file watcher error: ${(e as Error)?.message ?? e}; watching again at the next sweep`);
+      if (fsWatcher !== w) return;
+      fsWatcher = null;
+      watching = false;
+      rescanDue = true;
+      void w.close().catch(() => {});
+    });
     fsWatcher = w;
     await new Promise<void>(resolve => w.once('ready', () => resolve()));
   }
