@@ -328,7 +328,8 @@ are plain HTTP answers to the upgrade:
 | --- | --- |
 | 401 | No token, a wrong one, or one in an unsupported place. |
 | 403 | A browser \`Origin\` that is not allowed. The hub's own page (\`http://127.0.0.1:<port>\`, \`http://localhost:<port>\`) is; add others by setting. Requests without \`Origin\` (non-browser clients) are judged by the token alone. |
-| 429 | Too many attempts with a missing or wrong token from your address (10 per minute); wait a minute. |
+| 429 | A missing or wrong token after too many of them from your address (10 per minute); wait a minute. The right token is never refused. |
+| 503 | Already 64 clients connected from your address. |
 | 404 | Any path other than \`/ws\`. |
 
 Tokens are compared in constant time.
