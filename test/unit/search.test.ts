@@ -69,6 +69,13 @@ describe('search: filters, prefix, hits per session, fuzz', () => {
     assert.deepEqual(ids('the checkout   '), ids('the checkout'));
   });
 
+  it('a page full of whole-word hits is the answer (fast), else the prefix matches fill it', () => {
+    world();
+    t.engine.appendMessage('live', { id: 'live-2', kind: 'agent', text: 'two checkouts now', createdAt: iso(t.clock.now()) });
+    assert.deepEqual(t.engine.search('checkout', 1).map(h => h.messageId), ['live-1'], 'the newest whole-word hit, not the newer prefix-only one');
+    assert.deepEqual(t.engine.search('checkout', 50)[0].messageId, 'live-2', 'with room left, prefix matches come in newest first');
+  });
+
   it('quotes every term, so operators and quotes are plain text', () => {
     assert.deepEqual(queryTerms('a "b" c'), ['a', 'b', 'c']);
     assert.equal(ftsQuery('NEAR(a b) OR x'), '"NEAR(a" "b)" "OR" "x"*');

@@ -72,10 +72,13 @@ export function searchFts(db: Db, query: string, limit: number, filters?: Search
   const match = toFtsQuery(query);
   if (!match) return [];
   const f = filterSql(filters);
-  return db.prepare(`SELECT ${HIT_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+  const run = (m: string) => db.prepare(`SELECT ${HIT_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
       FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id
-      WHERE messages_fts MATCH ?${f.sql} ORDER BY messages_fts.rowid DESC LIMIT ?`).all(match, ...f.params, limit)
-    .map(rowToHit);
+      WHERE messages_fts MATCH ?${f.sql} ORDER BY messages_fts.rowid DESC LIMIT ?`).all(m, ...f.params, limit).map(rowToHit);
+  // Exact terms stream (0.3 ms over 5M messages); a prefix merges every matching term's whole doclist
+  // (~50 ms for a common word). A page full of exact hits is the answer; otherwise the prefix query.
+  const exact = run(match.replace(/\*$/, ''));
+  return exact.length >= limit ? exact : run(match);
 }
 
 /** Without FTS5: a substring match of the whole query, newest first, same filters. */
