@@ -54,7 +54,7 @@ suite('sessions tree', () => {
     // appendText escapes markdown and keeps spaces as &nbsp;: read it back as plain text
     const plain = (md: unknown) => (md as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
     const tooltip = plain(approval.tooltip);
-    for (const part of ['tree refactor billing', '/work/tree/billing', 'claude-sonnet-4-5', 'Claude Code · passive', 'npm test -- billing']) {
+    for (const part of ['tree refactor billing', '/work/tree/billing', 'claude-sonnet-4-5', 'Claude Code · Passive', 'npm test -- billing']) {
       assert.ok(tooltip.includes(part), `${part} not in ${tooltip}`);
     }
     assert.strictEqual(approval.command?.command, 'flightdeck.openSession');

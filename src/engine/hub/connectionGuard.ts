@@ -5,7 +5,8 @@
 // its request cannot keep a prompt client (or /health) out: the newcomer wins, the stale one goes.
 // Every local process shares 127.0.0.1 (tunnels and proxies too), so refusing by address would let
 // any of them lock the hub. A keep-alive socket that sends a new request counts as new again.
-// Authenticated clients are counted apart, with their own per-address cap.
+// Authenticated clients are counted apart, with their own per-address cap: a high one (they proved the
+// token, and every tunnel or proxy client shares 127.0.0.1), only a bound on a runaway client loop.
 import type { Socket } from 'node:net';
 
 export interface GuardLimits {
@@ -14,7 +15,7 @@ export interface GuardLimits {
   clientsPerAddress: number;
 }
 
-export const DEFAULT_GUARD_LIMITS: GuardLimits = { pendingPerAddress: 128, pendingTotal: 256, clientsPerAddress: 64 };
+export const DEFAULT_GUARD_LIMITS: GuardLimits = { pendingPerAddress: 128, pendingTotal: 256, clientsPerAddress: 1024 };
 
 export class ConnectionGuard {
   private pendingAll = new Set<Socket>();
