@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ProtocolClient, ServerMessage, UsageGroupBy, UsageReport } from '../engine/protocol';
 import type { EngineConnection } from './engineConnection';
+import { webviewHtml } from './sessionPanelHtml';
 
 export const USAGE_VIEW_TYPE = 'flightdeck.usage';
 const REFRESH_MS = 1_000;
@@ -98,23 +99,7 @@ function localDay(offset: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** The page: the bundled UI (dist/usage.js + .css) under a CSP that allows only that script (by nonce) and our styles. */
+/** The page: the bundled UI (dist/usage.js + .css) under the same CSP as the session panel. */
 export function usageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', file)).toString();
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource}`;
-  return `<!DOCTYPE html>
-<html lang="en"><head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(asset('usage.css'))}">
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${escapeAttr(asset('usage.js'))}"></script>
-</body></html>`;
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return webviewHtml(webview, extensionUri, { bundle: 'usage', nonce, images: true });
 }

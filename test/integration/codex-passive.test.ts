@@ -52,6 +52,28 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
   const children = new Set<ChildProcess>();
   const log: LogFn = (level, msg) => { logs.push(`${level}: ${msg}`); };
 
+  /**
+   * A client we do not control (like the Codex VS Code extension or a terminal): raw JSON-RPC to the
+   * real app-server, which starts a thread with on-request approvals and a turn with `prompt`.
+   */
+  async function terminalLikeTurn(prompt: string) {
+    const server = spawn(codexBinaryForTests(), ['app-server'], { cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(server);
+    const exited = new Promise<void>(resolve => server.on('exit', () => { children.delete(server); resolve(); }));
+    server.stderr!.resume();
+    const inbox: Record<string, unknown>[] = [];
+    readline.createInterface({ input: server.stdout! }).on('line', l => { try { inbox.push(JSON.parse(l)); } catch { /* not ours to check */ } });
+    const send = (m: object) => server.stdin!.write(JSON.stringify(m) + '\n');
+    const reply = (id: number) => waitFor(() => inbox.find(m => m.id === id && !('method' in m)) as { result?: Record<string, unknown> } | undefined, `reply ${id}`, 20_000);
+    send({ method: 'initialize', id: 0, params: { clientInfo: { name: 'terminal-like', title: 'x', version: '0' }, capabilities: { experimentalApi: false } } });
+    await reply(0);
+    send({ method: 'initialized' });
+    send({ method: 'thread/start', id: 1, params: { cwd: ws.dir, approvalPolicy: 'on-request', sandbox: 'read-only' } });
+    const threadId = ((await reply(1)).result!.thread as { id: string }).id;
+    send({ method: 'turn/start', id: 2, params: { threadId, input: [{ type: 'text', text: prompt, text_elements: [] }] } });
+    return { server, exited, inbox, send, threadId };
+  }
+
   async function open(): Promise<void> {
     store = openStore({ file: path.join(dbDir, 'flightdeck.db'), clock });
     engine = new SessionEngine({ store, clock, log });
@@ -159,21 +181,7 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     router.on('Escalate please', req => (req.step === 0
       ? { steps: [{ type: 'exec', cmd: 'echo escalated > out.txt', escalated: true, justification: 'Write outside the sandbox' }] }
       : { steps: [{ type: 'text', text: 'Declined, fine.' }] }));
-    // A client we do not control (like the Codex VS Code extension): raw JSON-RPC to the real app-server.
-    const server = spawn(codexBinaryForTests(), ['app-server'], { cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(server);
-    const exited = new Promise<void>(resolve => server.on('exit', () => { children.delete(server); resolve(); }));
-    server.stderr!.resume();
-    const inbox: Record<string, unknown>[] = [];
-    readline.createInterface({ input: server.stdout! }).on('line', l => { try { inbox.push(JSON.parse(l)); } catch { /* not ours to check */ } });
-    const send = (m: object) => server.stdin!.write(JSON.stringify(m) + '\n');
-    const reply = (id: number) => waitFor(() => inbox.find(m => m.id === id && !('method' in m)) as { result?: Record<string, unknown> } | undefined, `reply ${id}`, 20_000);
-    send({ method: 'initialize', id: 0, params: { clientInfo: { name: 'terminal-like', title: 'x', version: '0' }, capabilities: { experimentalApi: false } } });
-    await reply(0);
-    send({ method: 'initialized' });
-    send({ method: 'thread/start', id: 1, params: { cwd: ws.dir, approvalPolicy: 'on-request', sandbox: 'read-only' } });
-    const threadId = ((await reply(1)).result!.thread as { id: string }).id;
-    send({ method: 'turn/start', id: 2, params: { threadId, input: [{ type: 'text', text: 'Escalate please', text_elements: [] }] } });
+    const { server, exited, inbox, send, threadId } = await terminalLikeTurn('Escalate please');
     const request = await waitFor(() => inbox.find(m => m.method === 'item/commandExecution/requestApproval') as { id: number } | undefined, 'the approval request', 20_000);
 
     const waiting = await waitFor(() => { const x = sessionFor(threadId); return x?.workStatus === 'needsApproval' ? x : undefined; }, 'needsApproval from the rollout', 20_000);
@@ -267,20 +275,7 @@ describe('codex passive watcher with the real codex (exec, app-server)', functio
     clock = hand;
     await open();
     router.on('Escalate and die', () => ({ steps: [{ type: 'exec', cmd: 'echo x > out.txt', escalated: true, justification: 'Write outside the sandbox' }] }));
-    const server = spawn(codexBinaryForTests(), ['app-server'], { cwd: ws.dir, env: { ...process.env, ...home.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(server);
-    const exited = new Promise<void>(resolve => server.on('exit', () => { children.delete(server); resolve(); }));
-    server.stderr!.resume();
-    const inbox: Record<string, unknown>[] = [];
-    readline.createInterface({ input: server.stdout! }).on('line', l => { try { inbox.push(JSON.parse(l)); } catch { /* not ours to check */ } });
-    const send = (m: object) => server.stdin!.write(JSON.stringify(m) + '\n');
-    const reply = (id: number) => waitFor(() => inbox.find(m => m.id === id && !('method' in m)) as { result?: Record<string, unknown> } | undefined, `reply ${id}`, 20_000);
-    send({ method: 'initialize', id: 0, params: { clientInfo: { name: 'terminal-like', title: 'x', version: '0' }, capabilities: { experimentalApi: false } } });
-    await reply(0);
-    send({ method: 'initialized' });
-    send({ method: 'thread/start', id: 1, params: { cwd: ws.dir, approvalPolicy: 'on-request', sandbox: 'read-only' } });
-    const threadId = ((await reply(1)).result!.thread as { id: string }).id;
-    send({ method: 'turn/start', id: 2, params: { threadId, input: [{ type: 'text', text: 'Escalate and die', text_elements: [] }] } });
+    const { server, exited, threadId } = await terminalLikeTurn('Escalate and die');
     const waiting = await waitFor(() => { const x = sessionFor(threadId); return x?.workStatus === 'needsApproval' ? x : undefined; }, 'needsApproval from the rollout', 20_000);
     assert.deepEqual(waiting.pendingApproval?.options, [], 'answered only where codex runs');
     hand.fire();
