@@ -253,6 +253,9 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     });
     fsWatcher = w;
     await new Promise<void>(resolve => w.once('ready', () => resolve()));
+    // A rollout made between the seed's listing and chokidar's first scan has no event of its own
+    // (ignoreInitial): the next sweep lists the tree for files it does not track.
+    rescanDue = true;
   }
 
   function onFileEvent(p: string): void {
