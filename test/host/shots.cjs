@@ -160,9 +160,9 @@ module.exports = async ({ page, shot, log, webview }) => {
   await check('a search hit opens its session scrolled to the hit', async () => {
     await runCommand('Flightdeck: Search Transcripts');
     const input = page.locator('.quick-input-widget input');
+    // The pick searches as you type; its rows are the hits (snippet, then agent · project · time).
     await input.fill('sliding');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add rate limiting' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sliding' }).first().click();
     const hit = webview().locator('.msg.agent', { hasText: 'sliding-window limiter' });
     await webview().locator('.session-name', { hasText: 'Add rate limiting' }).waitFor();
     await hit.waitFor();

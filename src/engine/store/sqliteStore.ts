@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../sessions/clock';
-import type { Db } from './db';
+import { type Db, StoreLoadError } from './db';
 import { openDatabase, type DriverPreference } from './driver';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
@@ -52,8 +52,13 @@ export function openStore(opts: OpenStoreOptions): Store {
   const log = opts.log ?? (() => {});
   const onDisk = opts.file !== ':memory:';
   if (onDisk) {
-    ensurePrivateDir(path.dirname(opts.file), log);
-    preparePrivateDb(opts.file);
+    try {
+      ensurePrivateDir(path.dirname(opts.file), log);
+      preparePrivateDb(opts.file);
+    } catch (e) {
+      // A folder where the file should be, no permission, a read-only disk: the same one clear error as SQLite's own.
+      throw new StoreLoadError(`Flightdeck cannot open its database at ${opts.file}: ${(e as Error).message}`, e);
+    }
   }
   const db = opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log });
   configureConnection(db);
