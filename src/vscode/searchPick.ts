@@ -99,7 +99,9 @@ export function showSearchPick(opts: {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => { void search(text); }, DEBOUNCE_MS);
   };
-  pick.onDidChangeValue(typed);
+  // A value set from code (type(), the initial text) can come back from the workbench as a change
+  // event after a newer value was set: only the box's current value is searched.
+  pick.onDidChangeValue(v => { if (v === pick.value) typed(v); });
   pick.onDidAccept(() => {
     const chosen = pick.selectedItems[0]?.hit ?? pick.activeItems[0]?.hit;
     if (!chosen) return;
