@@ -99,9 +99,16 @@ export function showSearchPick(opts: {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => { void search(text); }, DEBOUNCE_MS);
   };
-  // A value set from code (type(), the initial text) can come back from the workbench as a change
-  // event after a newer value was set: only the box's current value is searched.
-  pick.onDidChangeValue(v => { if (v === pick.value) typed(v); });
+  // A value set from code (type(), the initial text) comes back from the workbench as a change event,
+  // possibly after a newer one was set; that late echo also resets pick.value. Such an echo of an
+  // older code-set value is dropped and the newest value put back, so it never replaces newer results.
+  const setByCode: string[] = [];
+  pick.onDidChangeValue(v => {
+    const latest = setByCode[setByCode.length - 1];
+    if (latest !== undefined && v !== latest && setByCode.includes(v)) { pick.value = latest; return; }
+    setByCode.length = 0;
+    typed(v);
+  });
   pick.onDidAccept(() => {
     const chosen = pick.selectedItems[0]?.hit ?? pick.activeItems[0]?.hit;
     if (!chosen) return;
@@ -114,5 +121,5 @@ export function showSearchPick(opts: {
     show(opts.initial.text, opts.initial.hits);
   }
   pick.show();
-  return { pick, get results() { return state.results; }, search, type(text) { pick.value = text; typed(text); } };
+  return { pick, get results() { return state.results; }, search, type(text) { setByCode.push(text); pick.value = text; typed(text); } };
 }
