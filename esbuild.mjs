@@ -34,7 +34,7 @@ const builds = [
   // The hub's web client; its CSS import becomes dist/web.css next to it.
   // The usage report panel; its CSS import becomes dist/usage.css.
   ['webview/usage/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false, minify: true, outfile: 'dist/usage.js', logLevel: 'info' }],
-  ['webview/hub/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/web.js', logLevel: 'info' }],
+  ['web/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/web.js', logLevel: 'info' }],
 ].filter(([entry]) => existsSync(entry));
 
 const contexts = await Promise.all(builds.map(([entry, opts]) => esbuild.context({ ...opts, entryPoints: [entry] })));

@@ -7,9 +7,9 @@
 // - RSS after restore.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClientConnection, attachReplay } from '../src/engine/hub/connection';
+import { ClientConnection, attachReplay } from '../src/engine/clients/connection';
 import type { ServerMessage } from '../src/engine/protocol';
-import { systemClock } from '../src/engine/sessions/clock';
+import { systemClock } from '../src/engine/platform/clock';
 import { SessionEngine } from '../src/engine/sessions/engine';
 import { newSession } from '../src/engine/sessions/model';
 import { openDatabase } from '../src/engine/store/driver';

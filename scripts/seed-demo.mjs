@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { startServices } = require(path.join(root, 'out/src/engine/services.js'));
-const { systemClock } = require(path.join(root, 'out/src/engine/sessions/clock.js'));
+const { systemClock } = require(path.join(root, 'out/src/engine/platform/clock.js'));
 
 const dataDir = process.argv[2];
 if (!dataDir) { console.error('usage: node scripts/seed-demo.mjs <data-dir>'); process.exit(2); }

@@ -36,7 +36,7 @@ fi
 
 echo "== build (out/ cleaned first: a deleted test cannot keep running from an old compile)"
 rm -rf out
-if ! (node esbuild.mjs && npx tsc -p . && npx tsc -p webview && npx tsc -p webview/hub) > "$LOGS/build.log" 2>&1; then
+if ! (node esbuild.mjs && npx tsc -p . && npx tsc -p webview && npx tsc -p web) > "$LOGS/build.log" 2>&1; then
   cat "$LOGS/build.log"; echo "0 passed, 1 failed"; exit 1
 fi
 

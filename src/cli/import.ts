@@ -4,15 +4,15 @@
 // (Ctrl-C, or a kill) and run again: it goes on from where it stopped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultCodexHome } from '../engine/codex/watcher';
+import { defaultCodexHome } from '../engine/codex/rollout/watcher';
 import { defaultClaudeHome } from '../engine/claude/installer';
 import { type ImportProgress, type ImportSummary, describeSummary, importHistory } from '../engine/history/importer';
 import { defaultLeaderDir, socketPathFor } from '../engine/leader/election';
 import { connectFollower } from '../engine/leader/socketTransport';
 import { ProtocolClient } from '../engine/protocol/client';
 import type { ImportProgressMessage } from '../engine/protocol/messages';
-import { systemClock } from '../engine/sessions/clock';
-import type { LogFn } from '../engine/sessions/engine';
+import { systemClock } from '../engine/platform/clock';
+import type { LogFn } from '../engine/platform/log';
 import { DB_FILE } from '../engine/services';
 import { openStore } from '../engine/store/sqliteStore';
 

@@ -1,5 +1,5 @@
 // Log lines for the headless engine: stderr, one line each, level and UTC time first.
-import type { LogFn } from '../engine/sessions/engine';
+import type { LogFn } from '../engine/platform/log';
 
 const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 

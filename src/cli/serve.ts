@@ -8,7 +8,7 @@ import { type Runtime, startRuntime } from '../engine/runtime';
 import { productRoot, productVersion } from '../engine/version';
 import { buildHookCommand, installClaudeHooks } from '../engine/claude/installer';
 import { defaultLeaderDir } from '../engine/leader/election';
-import type { LogFn } from '../engine/sessions/engine';
+import type { LogFn, LogLevel } from '../engine/platform/log';
 import { stderrLog } from './log';
 
 export interface ServeOptions {
@@ -20,7 +20,7 @@ export interface ServeOptions {
   token?: string;
   allowNonLoopback: boolean;
   allowedOrigins: string[];
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
   installClaudeHooks?: boolean;
   /** Ended sessions older than this many days are deleted (0 keeps all). */
   retentionDays?: number;

@@ -7,7 +7,7 @@ import { usageReport } from '../engine/history/usage';
 import type { UsageReport, UsageRow, UsageTotals } from '../engine/protocol/usage';
 import { UsageGroupBy } from '../engine/protocol/usage';
 import { DB_FILE } from '../engine/services';
-import { systemClock } from '../engine/sessions/clock';
+import { systemClock } from '../engine/platform/clock';
 import { openStore } from '../engine/store/sqliteStore';
 import { EngineError } from '../engine/sessions/errors';
 import { stderrLog } from './log';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ProtocolClient } from './protocol/client';
-import { inProcessTransport } from './hub/inProcess';
+import { inProcessTransport } from './clients/inProcess';
 import { defaultLeaderDir, socketPathFor, tryBecomeLeader } from './leader/election';
 import { connectFollower, serveFollower } from './leader/socketTransport';
 import type { SessionEngine } from './sessions/engine';

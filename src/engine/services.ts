@@ -2,15 +2,16 @@
 // Used by the VS Code extension host (when it is the leader) and by `flightdeck serve`.
 import * as path from 'node:path';
 import { createClaudeIntegration } from './claude/integration';
-import { createCodexDirect } from './codex/direct';
-import { WATCHER_DEFAULTS, createCodexWatcher, defaultCodexHome } from './codex/watcher';
+import { createCodexDirect } from './codex/appServer/direct';
+import { WATCHER_DEFAULTS, createCodexWatcher, defaultCodexHome } from './codex/rollout/watcher';
 import { defaultClaudeHome } from './claude/installer';
 import { startRetention } from './history/retention';
 import { type HistoryService, createHistoryService } from './history/service';
-import { ReplayBuffer } from './hub/replay';
-import { attachReplay } from './hub/connection';
-import { type Clock, systemClock } from './sessions/clock';
-import { type LogFn, SessionEngine } from './sessions/engine';
+import { ReplayBuffer } from './clients/replay';
+import { attachReplay } from './clients/connection';
+import { type Clock, systemClock } from './platform/clock';
+import { SessionEngine } from './sessions/engine';
+import type { LogFn } from './platform/log';
 import type { DriverPreference } from './store/driver';
 import { openStore } from './store/sqliteStore';
 import type { Store } from './store/types';

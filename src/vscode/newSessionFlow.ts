@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Autonomy, ModelInfo } from '../engine/protocol';
-import { AUTONOMY_DESCRIPTIONS, AUTONOMY_LABELS } from '../engine/sessions/autonomy';
+import { AUTONOMY_DESCRIPTIONS, AUTONOMY_LABELS } from '../engine/protocol/uiPolicy';
 
 export interface NewSessionChoice { cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string }
 

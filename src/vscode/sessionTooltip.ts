@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../engine/protocol';
 import { MODE_LABELS } from '../engine/protocol/uiPolicy';
-import { AUTONOMY_LABELS } from '../engine/sessions/autonomy';
+import { AUTONOMY_LABELS } from '../engine/protocol/uiPolicy';
 import { PROVIDER_LABELS, formatTokens, percent, statusText } from './sessionPresentation';
 
 export function sessionTooltip(s: Session): vscode.MarkdownString {

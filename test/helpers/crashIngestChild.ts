@@ -10,8 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
-import { createCodexWatcher } from '../../src/engine/codex/watcher';
-import { systemClock } from '../../src/engine/sessions/clock';
+import { createCodexWatcher } from '../../src/engine/codex/rollout/watcher';
+import { systemClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import type { DriverName } from '../../src/engine/store/driver';
 import { openStore } from '../../src/engine/store/sqliteStore';

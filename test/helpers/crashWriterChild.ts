@@ -1,7 +1,7 @@
 // Child process for the crash test: writes numbered messages through the store's batched writer as
 // fast as it can and prints the highest seq of every committed flush. The parent kills it with SIGKILL.
 // Usage: crashWriterChild.js <db file> <driver>
-import { systemClock } from '../../src/engine/sessions/clock';
+import { systemClock } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import type { DriverName } from '../../src/engine/store/driver';
 import { openStore } from '../../src/engine/store/sqliteStore';

@@ -1,6 +1,6 @@
 // A real engine over a real SQLite file in a temp dir, with a fake clock, on the store suites' driver.
 import * as path from 'node:path';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import type { OpenFilesProbe } from '../../src/engine/sessions/openFiles';
 import { openStore } from '../../src/engine/store/sqliteStore';

@@ -11,7 +11,7 @@ import { runHook } from '../../src/engine/claude/hookCommand';
 import { createClaudeIntegration, type ClaudeIntegration } from '../../src/engine/claude/integration';
 import { ENDPOINT_FILE_NAME, HOOK_PATH, LEADER_DIR_ENV, SOCKET_FILE_NAME, TOKEN_HEADER } from '../../src/engine/claude/hookWire';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
-import { systemClock } from '../../src/engine/sessions/clock';
+import { systemClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createClaudeIntegration, type ClaudeIntegration } from '../../src/engine/claude/integration';
 import { buildHookCommand, installClaudeHooks } from '../../src/engine/claude/installer';
-import { systemClock } from '../../src/engine/sessions/clock';
+import { systemClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';

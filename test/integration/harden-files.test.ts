@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { generateToken } from '../../src/engine/hub/token';
 import { openStore } from '../../src/engine/store/sqliteStore';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { systemClock } from '../../src/engine/sessions/clock';
+import { systemClock } from '../../src/engine/platform/clock';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { WORLD_FILES, WORLD_SESSIONS, type World, dumpStore, world } from '../fixtures/history/world';
 import { seededRng } from '../fixtures/bench/rng';

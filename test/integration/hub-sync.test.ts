@@ -2,8 +2,8 @@
 // from the replay buffer, a fresh snapshot once the buffer rolled over, paging and cut fields.
 import * as assert from 'node:assert/strict';
 import type { Session } from '../../src/engine/protocol';
-import { CUT_MARKER, FIELD_CUT_CHARS } from '../../src/engine/hub/snapshot';
-import { REPLAY_EVENTS_PER_SESSION } from '../../src/engine/hub/replay';
+import { CUT_MARKER, FIELD_CUT_CHARS } from '../../src/engine/clients/snapshot';
+import { REPLAY_EVENTS_PER_SESSION } from '../../src/engine/clients/replay';
 import { type Rig, TestClient, startRig } from './hub-harness';
 
 const T0 = '2026-01-01T00:00:00.000Z';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
-import { FakeClock, iso } from '../../src/engine/sessions/clock';
+import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { EngineError } from '../../src/engine/sessions/errors';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import { screenshotPath } from '../helpers/screenshots';
@@ -20,7 +20,7 @@ const REPO = path.resolve(__dirname, '../../..');
 /** Bundles the current web client source (the same way esbuild.mjs does) into `outdir`. */
 async function buildWeb(outdir: string): Promise<void> {
   await esbuild.build({
-    entryPoints: { web: path.join(REPO, 'webview/hub/main.ts') }, bundle: true, platform: 'browser', format: 'iife',
+    entryPoints: { web: path.join(REPO, 'web/main.ts') }, bundle: true, platform: 'browser', format: 'iife',
     target: 'es2022', outdir, minify: true, logLevel: 'silent',
   });
 }

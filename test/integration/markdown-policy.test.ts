@@ -1,5 +1,5 @@
 // The same hostile transcript rendered by both clients' markdown renderers in real Chromium (the
-// session panel's webview/session/markdown.ts and the web client's webview/hub/markdown.ts, each
+// session panel's webview/session/markdown.ts and the web client's web/markdown.ts, each
 // bundled as its client bundles it): what survives must be the same, and none of it active.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -52,7 +52,7 @@ describe('one markdown policy in the panel and the web client (Chromium)', funct
 
   it('what survives is the same in both, and nothing of it can run, embed or style', async () => {
     const panel = await renderAll('./webview/session/markdown.ts');
-    const web = await renderAll('./webview/hub/markdown.ts');
+    const web = await renderAll('./web/markdown.ts');
     // the web client opens links in a new tab: the only difference allowed
     const normal = (h: string) => h.replace(/ target="_blank"| rel="noopener noreferrer"/g, '');
     assert.deepEqual(web.html.map(normal), panel.html);

@@ -9,12 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
-import { createCodexWatcher } from '../../src/engine/codex/watcher';
-import { ClientConnection, attachReplay } from '../../src/engine/hub/connection';
+import { createCodexWatcher } from '../../src/engine/codex/rollout/watcher';
+import { ClientConnection, attachReplay } from '../../src/engine/clients/connection';
 import { type HubHandle, startHub } from '../../src/engine/hub/server';
 import { generateToken } from '../../src/engine/hub/token';
 import type { ServerMessage, Session } from '../../src/engine/protocol';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
@@ -98,7 +98,7 @@ describe('security: agent output with script payloads is never executed', functi
   it('in the hub web client (real hub, real browser)', async () => {
     const webRoot = path.join(dir, 'web');
     await esbuild.build({
-      entryPoints: { web: path.join(REPO, 'webview/hub/main.ts') }, bundle: true, platform: 'browser', format: 'iife',
+      entryPoints: { web: path.join(REPO, 'web/main.ts') }, bundle: true, platform: 'browser', format: 'iife',
       target: 'es2022', outdir: webRoot, minify: true, logLevel: 'silent',
     });
     const token = generateToken();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { DB_FILE } from '../../src/engine/services';

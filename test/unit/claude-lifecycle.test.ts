@@ -9,7 +9,7 @@ import { HookSessions } from '../../src/engine/claude/hookSessions';
 import type { HookAnswer, HookPayload } from '../../src/engine/claude/hookPayload';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { LIFECYCLE } from '../../src/engine/sessions/lifecycle';
 import type { ProviderController } from '../../src/engine/sessions/provider';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mapTranscriptLine } from '../../src/engine/claude/transcriptMapper';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';

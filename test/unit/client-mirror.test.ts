@@ -3,7 +3,7 @@
 // from src/engine/protocol/mirror/. Fed the same messages, they must hold the same list and the
 // same session (approval queue, null-cleared fields, revisions) and all ask for a resync on a gap.
 import * as assert from 'node:assert/strict';
-import { ClientState } from '../../src/engine/hub/clientState';
+import { ClientState } from '../../src/engine/protocol/mirror/clientState';
 import type { PendingApproval, ServerMessage, Session } from '../../src/engine/protocol';
 import { ListMirror } from '../../src/engine/protocol/mirror/listMirror';
 import { newSession } from '../../src/engine/sessions/model';

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { JsonRpcPeer, RpcError } from '../../src/engine/codex/appServer/jsonRpc';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 
 interface Rig {
   peer: JsonRpcPeer;

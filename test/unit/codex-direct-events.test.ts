@@ -3,9 +3,9 @@
 // (plan updates, web searches, MCP calls, process exit) and the malformed-input paths.
 import * as assert from 'node:assert/strict';
 import { AppServerClient } from '../../src/engine/codex/appServer/client';
-import { DirectEvents } from '../../src/engine/codex/directEvents';
-import { codexMessageId } from '../../src/engine/codex/directItems';
-import { DirectState } from '../../src/engine/codex/directState';
+import { DirectEvents } from '../../src/engine/codex/appServer/directEvents';
+import { codexMessageId } from '../../src/engine/codex/appServer/directItems';
+import { DirectState } from '../../src/engine/codex/appServer/directState';
 import type { Session } from '../../src/engine/protocol';
 import { makeEngine, type TestEngine } from '../helpers/engine';
 import { cleanupTmpDirs } from '../helpers/tmp';

@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveCodexBinary } from '../../src/engine/codex/appServer/binary';
 import { CommandApprovalParams, Notifications, ThreadItem } from '../../src/engine/codex/appServer/schemas';
-import { commandApproval, fileChangeApproval, toCodexDecision, userInputQuestion, userInputResponse } from '../../src/engine/codex/directApprovals';
-import { turnDiffChanges } from '../../src/engine/codex/directDiff';
-import { codexMessageId, messageFromItem } from '../../src/engine/codex/directItems';
+import { commandApproval, fileChangeApproval, toCodexDecision, userInputQuestion, userInputResponse } from '../../src/engine/codex/appServer/directApprovals';
+import { turnDiffChanges } from '../../src/engine/codex/appServer/directDiff';
+import { codexMessageId, messageFromItem } from '../../src/engine/codex/appServer/directItems';
 
 interface Captured { dir: string; msg: { method?: string; id?: number; params?: Record<string, unknown>; result?: unknown } }
 

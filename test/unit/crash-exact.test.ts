@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RolloutIngest } from '../../src/engine/codex/rolloutIngest';
-import { loadMapperState, newMapperState, saveMapperState } from '../../src/engine/codex/rolloutMap';
+import { RolloutIngest } from '../../src/engine/codex/rollout/rolloutIngest';
+import { loadMapperState, newMapperState, saveMapperState } from '../../src/engine/codex/rollout/rolloutMap';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { type CodexCtx, codex, codexOlder } from '../fixtures/bench/shapes';

@@ -39,7 +39,7 @@ function idMentions(text: string): string[] {
 describe('docs and code agree', () => {
   const docs = ['README.md', ...mdIn('docs'), ...mdIn('media/walkthrough')];
   // The web client's login page tells people which command to run.
-  const sources = [...docs, 'webview/hub/views.ts'];
+  const sources = [...docs, 'web/views.ts'];
 
   it('every "Flightdeck: <command>" the docs and the login page name exists', () => {
     const missing: string[] = [];

@@ -1,6 +1,6 @@
 // Every session and approval is in the Flightdeck log, whichever agent it belongs to (issue 15).
 import * as assert from 'node:assert/strict';
-import { FakeClock, iso } from '../../src/engine/sessions/clock';
+import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { TEST_DRIVER } from '../helpers/storeDriver';

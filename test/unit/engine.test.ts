@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { EngineError } from '../../src/engine/sessions/errors';
 import { LIFECYCLE } from '../../src/engine/sessions/lifecycle';
-import { iso } from '../../src/engine/sessions/clock';
+import { iso } from '../../src/engine/platform/clock';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import { makeEngine, type TestEngine } from '../helpers/engine';
 import { TEST_DRIVER } from '../helpers/storeDriver';

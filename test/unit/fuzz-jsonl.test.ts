@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
-import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/watcher';
+import { type CodexWatcher, createCodexWatcher } from '../../src/engine/codex/rollout/watcher';
 import { FUZZ_SEED, assertStoreIntact, deeplyNested, rawLine, sampleLines, type FuzzRig, fuzzRig } from '../fixtures/bench/fuzz';
 import { type ClaudeCtx, type CodexCtx, claude, codex, textBlock } from '../fixtures/bench/shapes';
 import { cleanupTmpDirs } from '../helpers/tmp';

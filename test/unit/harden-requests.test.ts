@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { ClientConnection, attachReplay } from '../../src/engine/hub/connection';
+import { ClientConnection, attachReplay } from '../../src/engine/clients/connection';
 import { ErrorCode, type ServerMessage, type Session } from '../../src/engine/protocol';
 import type { CreateRequest, ProviderController } from '../../src/engine/sessions/provider';
 import { toFtsQuery } from '../../src/engine/store/sqliteStore';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import type { FSWatcher } from 'chokidar';
-import { type CodexWatcher, WATCHER_DEFAULTS, createCodexWatcher } from '../../src/engine/codex/watcher';
+import { type CodexWatcher, WATCHER_DEFAULTS, createCodexWatcher } from '../../src/engine/codex/rollout/watcher';
 import { makeEngine, type TestEngine } from '../helpers/engine';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 import { L, oneTurn, rolloutPath, writeRollout } from '../fixtures/rollouts/lines';

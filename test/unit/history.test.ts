@@ -2,9 +2,9 @@
 // opening a past session, archive / un-archive, delete with session_removed, retention.
 import * as assert from 'node:assert/strict';
 import type { ServerMessage } from '../../src/engine/protocol';
-import { ClientConnection, attachReplay } from '../../src/engine/hub/connection';
+import { ClientConnection, attachReplay } from '../../src/engine/clients/connection';
 import { startRetention } from '../../src/engine/history/retention';
-import { iso } from '../../src/engine/sessions/clock';
+import { iso } from '../../src/engine/platform/clock';
 import { DAY, writePast } from '../fixtures/historyStore';
 import { makeEngine, type TestEngine } from '../helpers/engine';
 import { openTestDb } from '../helpers/storeDriver';

@@ -2,8 +2,8 @@
 // gets a snapshot): never a partial or reordered catch-up, however the buffer was trimmed.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ClientState } from '../../src/engine/hub/clientState';
-import { ReplayBuffer, type SessionEvent } from '../../src/engine/hub/replay';
+import { ClientState } from '../../src/engine/protocol/mirror/clientState';
+import { ReplayBuffer, type SessionEvent } from '../../src/engine/clients/replay';
 import { newSession } from '../../src/engine/sessions/model';
 
 const T0 = '2026-01-01T00:00:00.000Z';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { type TailPosition, type TailRead, readAppended } from '../../src/engine/codex/jsonlTail';
+import { type TailPosition, type TailRead, readAppended } from '../../src/engine/platform/jsonlTail';
 
 describe('jsonlTail.readAppended', function () {
   this.timeout(20_000);

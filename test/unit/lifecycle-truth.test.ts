@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RolloutIngest } from '../../src/engine/codex/rolloutIngest';
+import { RolloutIngest } from '../../src/engine/codex/rollout/rolloutIngest';
 import { HookSessions } from '../../src/engine/claude/hookSessions';
 import type { HookPayload } from '../../src/engine/claude/hookPayload';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';

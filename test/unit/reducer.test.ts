@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { PendingApproval, Session } from '../../src/engine/protocol';
-import { iso } from '../../src/engine/sessions/clock';
+import { iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { reduce } from '../../src/engine/sessions/reducer';
 import type { SessionEvent } from '../../src/engine/sessions/events';

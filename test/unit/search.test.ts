@@ -1,7 +1,7 @@
 // Search over live and past items of both agents (SPEC §11) on a real SQLite file: filters, prefix on
 // the last word, what a hit carries, and fuzzed input that must never raise an SQLite error.
 import * as assert from 'node:assert/strict';
-import { iso } from '../../src/engine/sessions/clock';
+import { iso } from '../../src/engine/platform/clock';
 import { ftsQuery, queryTerms } from '../../src/engine/store/search';
 import { DAY, writePast } from '../fixtures/historyStore';
 import { seededRng } from '../fixtures/bench/rng';

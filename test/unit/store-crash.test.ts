@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { openStore } from '../../src/engine/store/sqliteStore';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FakeClock } from '../../src/engine/sessions/clock';
+import { FakeClock } from '../../src/engine/platform/clock';
 import { StoreLoadError, type Db } from '../../src/engine/store/db';
 import { DRIVER_ENV, openDatabase, resolveDriverPreference, type DriverName } from '../../src/engine/store/driver';
 import { hasFts5 } from '../../src/engine/store/migrations';

@@ -4,7 +4,7 @@ import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
 import { configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
-import { FakeClock, iso } from '../../src/engine/sessions/clock';
+import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';

@@ -7,7 +7,7 @@ import {
   DECISION_LABELS, approvalActions, approvalOffer, approvalSubject, attentionCount, attentionLabel, canTakeOver, isDecidableHere,
   needsAttention,
 } from '../../src/engine/protocol/uiPolicy';
-import { iso } from '../../src/engine/sessions/clock';
+import { iso } from '../../src/engine/platform/clock';
 import type { SessionEvent } from '../../src/engine/sessions/events';
 import { type NewSession, newSession } from '../../src/engine/sessions/model';
 import { reduce } from '../../src/engine/sessions/reducer';

@@ -1,7 +1,7 @@
 // Hook requests held open while Claude waits for a decision made in Flightdeck. Several requests may
 // wait on one key (PermissionRequest can arrive twice for one tool call): a decision answers them all.
 // A wait ends with null — "no opinion, use Claude's own prompt" — on timeout, abort or shutdown.
-import type { Clock, TimerHandle } from '../sessions/clock';
+import type { Clock, TimerHandle } from '../platform/clock';
 import type { PermissionDecisionOutput } from './hookPayload';
 
 interface Waiter { resolve(d: PermissionDecisionOutput | null): void; timer: TimerHandle }

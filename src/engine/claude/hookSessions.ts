@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PendingQuestion, Session } from '../protocol';
 import { ErrorCode } from '../protocol';
-import type { Clock, TimerHandle } from '../sessions/clock';
-import { iso } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
+import type { Clock, TimerHandle } from '../platform/clock';
+import { iso } from '../platform/clock';
+import type { SessionEngine } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 import { EngineError } from '../sessions/errors';
 import { CLEAR_REASONS, END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
 import { approvalFor, inputKey } from './approvalMapping';

@@ -2,8 +2,9 @@
 // and the provider controller the engine calls for decisions. One factory for the extension and the
 // headless CLI; the hooks installer is exported next to it.
 import type { ProviderController } from '../sessions/provider';
-import type { Clock } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
+import type { Clock } from '../platform/clock';
+import type { SessionEngine } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 import type { Store } from '../store/types';
 import { decisionOutput } from './approvalMapping';
 import { HookSessions } from './hookSessions';

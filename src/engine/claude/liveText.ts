@@ -9,7 +9,7 @@
 // is the run of deltas from index 0 without a gap. They can also arrive after the transcript line:
 // text already settled by the transcript is not shown again.
 import type { SessionEngine } from '../sessions/engine';
-import { iso } from '../sessions/clock';
+import { iso } from '../platform/clock';
 
 export interface DisplayDelta {
   messageId: string;

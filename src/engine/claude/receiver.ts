@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LogFn } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 import { removeEndpointFile, writeEndpointFile } from './endpointFile';
 import { HOOK_EVENTS, type HookAnswer, HookPayload } from './hookPayload';
 import { HOOK_PATH, MAX_PAYLOAD_BYTES, PROJECT_DIR_HEADER, SOCKET_FILE_NAME, TOKEN_HEADER } from './hookWire';

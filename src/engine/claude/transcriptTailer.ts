@@ -6,10 +6,11 @@
 // once per API message id (token_usage table), whichever run and whichever line of the message.
 import * as fs from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { SessionEngine, LogFn } from '../sessions/engine';
-import type { Clock, TimerHandle } from '../sessions/clock';
+import type { SessionEngine } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
+import type { Clock, TimerHandle } from '../platform/clock';
 import type { Store, TokenUsageRecord } from '../store/types';
-import { readAppended, type TailCarry } from '../codex/jsonlTail';
+import { readAppended, type TailCarry } from '../platform/jsonlTail';
 import { LiveText } from './liveText';
 import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from './transcriptMapper';
 

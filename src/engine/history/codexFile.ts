@@ -2,18 +2,18 @@
 // (rolloutMap.ts), applied to a HistorySession instead of the engine. Requests found in the file
 // (approvals, questions) are long answered: a past session never asks for attention.
 import type { FileChange } from '../protocol';
-import { threadIdFromFileName } from '../codex/rolloutFiles';
-import { fileKeyOf } from '../codex/rolloutIngest';
-import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newMapperState, saveMapperState } from '../codex/rolloutMap';
-import { RolloutEnvelope, SessionMeta } from '../codex/rolloutSchema';
-import type { ThreadName } from '../codex/sessionIndex';
+import { threadIdFromFileName } from '../codex/rollout/rolloutFiles';
+import { fileKeyOf } from '../codex/rollout/rolloutIngest';
+import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newMapperState, saveMapperState } from '../codex/rollout/rolloutMap';
+import { RolloutEnvelope, SessionMeta } from '../codex/rollout/rolloutSchema';
+import type { ThreadName } from '../codex/rollout/sessionIndex';
 import type { SourceOffset } from '../store/types';
 import type { Store } from '../store/types';
 import { HistorySession, historySessionId } from './historySession';
 import { codexUsageRecord } from './usageRecords';
 import type { FileContext, HistoryFileReader, LineOutcome } from './fileReader';
 
-/** kv key of the watcher's "name from session_index.jsonl applied" marker (codex/watcher.ts). */
+/** kv key of the watcher's "name from session_index.jsonl applied" marker (codex/rollout/watcher.ts). */
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
 
 export class CodexHistoryFile implements HistoryFileReader {

@@ -7,7 +7,8 @@
 // followed once: a directory reached twice (a loop, or two links to one place) is not walked again.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isRolloutFile } from '../codex/rolloutFiles';
+import { isRolloutFile } from '../codex/rollout/rolloutFiles';
+import type { LogFn } from '../platform/log';
 
 export type HistoryFileKind = 'codex' | 'codexArchived' | 'claude' | 'claudeSubagent';
 
@@ -25,7 +26,7 @@ export interface DiscoverStats {
 export interface DiscoverOptions {
   codexHome?: string | null;
   claudeHome?: string | null;
-  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void;
+  log: LogFn;
   /** Checked between entries: an aborted walk returns what it found so far. */
   signal?: AbortSignal;
   /** Called every few hundred entries so the caller can yield and report. */

@@ -3,7 +3,7 @@
 // items of earlier commits. The importer commits it with the file offset in one store batch.
 import { createHash } from 'node:crypto';
 import type { Message, MessagePatch, Provider, Session } from '../protocol';
-import { iso } from '../sessions/clock';
+import { iso } from '../platform/clock';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { isHistorySession } from '../sessions/lifecycle';

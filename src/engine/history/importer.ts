@@ -12,10 +12,10 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Provider } from '../protocol';
-import { TAIL_DEFAULTS, type TailPosition, readAppended } from '../codex/jsonlTail';
-import { type ThreadName, readSessionIndex } from '../codex/sessionIndex';
+import { TAIL_DEFAULTS, type TailPosition, readAppended } from '../platform/jsonlTail';
+import { type ThreadName, readSessionIndex } from '../codex/rollout/sessionIndex';
 import { END_REASONS } from '../sessions/lifecycle';
-import type { LogFn } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 import type { SourceOffset, Store } from '../store/types';
 import { ClaudeHistoryFile } from './claudeFile';
 import { CodexHistoryFile } from './codexFile';

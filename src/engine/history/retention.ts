@@ -1,8 +1,9 @@
 // The retention setting (flightdeck.history.retentionDays, `serve --retention-days`): ended sessions
 // last active longer ago than that are deleted with their items, at startup and then once a day.
 // Deleting runs in small batches, each its own turn of the event loop, so live work keeps priority.
-import type { Clock, TimerHandle } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
+import type { Clock, TimerHandle } from '../platform/clock';
+import type { SessionEngine } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 
 export const DEFAULT_RETENTION_DAYS = 365;
 const DAY_MS = 86_400_000;

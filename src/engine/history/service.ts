@@ -2,7 +2,8 @@
 // (in the background: the engine and the hub answer at once), and on demand by any client
 // (import_history / cancel_import). Progress goes to every client as import_progress.
 import type { ImportProgressMessage } from '../protocol/messages';
-import type { HistoryController, LogFn, SessionEngine } from '../sessions/engine';
+import type { HistoryController, SessionEngine } from '../sessions/engine';
+import type { LogFn } from '../platform/log';
 import type { Store } from '../store/types';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
 

@@ -4,17 +4,17 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { LogFn } from '../platform/log';
 import type { SessionEngine } from '../sessions/engine';
 import {
   DEFAULT_RATE_LIMIT, FailureLimiter, type RateLimitOptions, SUBPROTOCOL, originAllowed, presentedToken, tokenMatches,
 } from './auth';
 import { ConnectionGuard, DEFAULT_GUARD_LIMITS, type GuardLimits } from './connectionGuard';
-import type { ReplayBuffer } from './replay';
+import type { ReplayBuffer } from '../clients/replay';
 import { DEFAULT_LIMITS, SocketClient, type SocketLimits } from './socketClient';
 import { isWellFormedToken } from './token';
 import { defaultWebRoot, serveWeb } from './webPage';
 
-export type HubLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
 export interface HubOptions {
   engine: SessionEngine;
@@ -28,7 +28,7 @@ export interface HubOptions {
   /** Browser origins allowed besides the hub's own (e.g. 'https://my.tunnel.example'). */
   allowedOrigins?: string[];
   allowNonLoopback?: boolean;
-  log: HubLog;
+  log: LogFn;
   version: string;
   /** Directory holding web.js / web.css; defaults to the bundle next to the code. */
   webRoot?: string;

@@ -3,9 +3,10 @@
 // and the engine and the other clients never wait for it.
 import type { WebSocket } from 'ws';
 import { ErrorCode, type ServerMessage } from '../protocol';
+import type { LogFn } from '../platform/log';
 import type { SessionEngine } from '../sessions/engine';
-import { ClientConnection } from './connection';
-import type { ReplayBuffer } from './replay';
+import { ClientConnection } from '../clients/connection';
+import type { ReplayBuffer } from '../clients/replay';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -31,8 +32,6 @@ const BROADCAST = new Set<ServerMessage['type']>([
   'approval_requested', 'tokens_updated',
 ]);
 
-type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
-
 export interface SocketClientOptions {
   ws: WebSocket;
   engine: SessionEngine;
@@ -40,7 +39,7 @@ export interface SocketClientOptions {
   serverVersion: string;
   capabilities: string[];
   limits: SocketLimits;
-  log: Log;
+  log: LogFn;
   label: string;
   onClose: () => void;
 }

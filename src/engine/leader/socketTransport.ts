@@ -2,7 +2,7 @@
 // follower's Transport for its ProtocolClient.
 import * as net from 'node:net';
 import { ErrorCode, type ServerMessage, type Transport } from '../protocol';
-import { ClientConnection, type ConnectionOptions } from '../hub/connection';
+import { ClientConnection, type ConnectionOptions } from '../clients/connection';
 import { readLines, writeLine } from './lineChannel';
 
 export function serveFollower(socket: net.Socket, opts: Omit<ConnectionOptions, 'send'>): void {

@@ -6,7 +6,7 @@ export const Provider = z.enum(['codex', 'claude']);
 export const SessionMode = z.enum(['direct', 'passive']);
 export const SessionStatus = z.enum(['active', 'ended']);
 export const WorkStatus = z.enum(['working', 'waiting', 'needsApproval', 'needsAnswer', 'idle']);
-/** SPEC §4: the four autonomy levels and their Codex mapping live in sessions/autonomy.ts. */
+/** SPEC §4: the four autonomy levels and their Codex mapping live in codex/autonomy.ts; their labels in uiPolicy.ts. */
 export const Autonomy = z.enum(['suggest', 'autoEdit', 'fullAuto', 'fullAccess']);
 export const ApprovalDecision = z.enum(['approved', 'approved_for_session', 'approved_always', 'denied', 'abort']);
 
@@ -164,3 +164,10 @@ export type MessageStatus = z.infer<typeof MessageStatus>;
 export type Message = z.infer<typeof Message>;
 /** A change to a message: id plus the fields that changed. */
 export type MessagePatch = Partial<Omit<Message, 'id' | 'sessionId' | 'seq'>> & { id: string };
+
+/** A session's projectName: the last folder of its working directory (the store's history groups use it too). */
+export function projectNameOf(cwd: string | null | undefined): string | null {
+  if (!cwd) return null;
+  const parts = cwd.split(/[\\/]+/).filter(Boolean);
+  return parts.length ? parts[parts.length - 1] : cwd;
+}

@@ -2,7 +2,7 @@
 // for its terminal says instead, and what "needs you" means. Written once and imported by the
 // session panel, the web client, the tree, the notifications, the status bar and the palette, so
 // no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
-import type { ApprovalDecision, PendingApproval, Session } from './session';
+import type { ApprovalDecision, Autonomy, PendingApproval, Session } from './session';
 
 export interface DecisionAction {
   decision: ApprovalDecision;
@@ -137,4 +137,17 @@ export const MODE_LABELS: Record<Session['mode'], string> = { direct: 'Direct', 
 export const MODE_DESCRIPTIONS: Record<Session['mode'], string> = {
   direct: 'Direct: Flightdeck drives this session',
   passive: 'Passive: started outside Flightdeck, which watches it',
+};
+
+/** SPEC §4: the autonomy levels as every surface names them. */
+export const AUTONOMY_LABELS: Record<Autonomy, string> = {
+  suggest: 'Suggest', autoEdit: 'Auto Edit', fullAuto: 'Full Auto', fullAccess: 'Full Access',
+};
+
+/** What each level means to the user, where a level is chosen. */
+export const AUTONOMY_DESCRIPTIONS: Record<Autonomy, string> = {
+  suggest: 'Asks before running anything (untrusted, workspace-write)',
+  autoEdit: 'Edits and runs in the workspace, asks when it needs more (on-request, workspace-write)',
+  fullAuto: 'Never asks; sandboxed to the workspace (never, workspace-write)',
+  fullAccess: 'Never asks; no sandbox (never, danger-full-access)',
 };

@@ -11,7 +11,8 @@ import { ErrorCode } from '../protocol';
 import type { ImportProgressMessage } from '../protocol/messages';
 import type { Store } from '../store/types';
 import { EventBus } from './bus';
-import { type Clock, type TimerHandle, iso } from './clock';
+import { type Clock, type TimerHandle, iso } from '../platform/clock';
+import type { LogFn } from '../platform/log';
 import { EngineError } from './errors';
 import type { SessionEvent } from './events';
 import { approvalSubject } from '../protocol/uiPolicy';
@@ -22,7 +23,6 @@ import type { ConfigChange, CreateRequest, ProviderController } from './provider
 import { reduce } from './reducer';
 import { requireWorkingDir } from './workingDir';
 
-export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
 export interface EngineOptions {
   store: Store;

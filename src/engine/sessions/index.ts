@@ -1,6 +1,4 @@
-export * from './autonomy';
 export * from './bus';
-export * from './clock';
 export * from './engine';
 export * from './errors';
 export * from './events';

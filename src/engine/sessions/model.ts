@@ -1,8 +1,8 @@
 // Building a new session with every field of SPEC §1 set.
 import { randomUUID } from 'node:crypto';
-import type { Autonomy, Provider, Session, SessionMode } from '../protocol';
-import { iso } from './clock';
-import { displayNameOf, nameFromPrompt, projectNameOf } from './naming';
+import { type Autonomy, type Provider, type Session, type SessionMode, projectNameOf } from '../protocol';
+import { iso } from '../platform/clock';
+import { displayNameOf, nameFromPrompt } from './naming';
 import { DEFAULT_CONTEXT_WINDOW, contextFillOf } from './reducer';
 
 export interface NewSession {

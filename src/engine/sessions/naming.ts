@@ -32,11 +32,6 @@ export function nameFromPrompt(text: string | null | undefined): string | null {
   return name.length > 0 ? name : null;
 }
 
-export function projectNameOf(cwd: string | null | undefined): string | null {
-  if (!cwd) return null;
-  const parts = cwd.split(/[\\/]+/).filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : cwd;
-}
 
 /** customName > firstPrompt > projectName; deterministic, no generated slugs. */
 export function displayNameOf(s: { customName: string | null; firstPrompt: string | null; projectName: string | null }): string {

@@ -1,9 +1,9 @@
 // The session state machine as a plain function: (session, event, now) → new session, what changed,
 // and the effects the engine must carry out. No I/O, no clock reads: `now` is passed in.
-import type { Session, SessionChanges, TokenUsage, WorkStatus } from '../protocol';
-import { iso } from './clock';
+import { type Session, type SessionChanges, type TokenUsage, type WorkStatus, projectNameOf } from '../protocol';
+import { iso } from '../platform/clock';
 import type { SessionEffect, SessionEvent } from './events';
-import { displayNameOf, nameFromPrompt, projectNameOf } from './naming';
+import { displayNameOf, nameFromPrompt } from './naming';
 
 export const DEFAULT_CONTEXT_WINDOW = 200_000;
 

@@ -2,6 +2,7 @@
 // exists only in Node.js ≥ 22.13. No single one serves every VS Code host, so try them in order, say which
 // one was taken and why the other was not, and fail with ONE error naming every failure and the fix.
 import { betterSqliteFailureReason, loadBetterSqlite, openBetterSqlite } from './betterSqlite';
+import type { LogFn } from '../platform/log';
 import type { Db } from './db';
 import { StoreLoadError } from './db';
 import { hasFts5 } from './migrations';
@@ -9,7 +10,6 @@ import { loadNodeSqlite, nodeSqliteFailureReason, openNodeSqlite } from './nodeS
 
 export type DriverName = 'better-sqlite3' | 'node:sqlite';
 export type DriverPreference = DriverName | 'auto';
-export type StoreLog = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /** Environment variable that forces a driver (better-sqlite3 | node:sqlite | auto). */
 export const DRIVER_ENV = 'FLIGHTDECK_SQLITE_DRIVER';
@@ -18,7 +18,7 @@ export const DRIVERS: readonly DriverName[] = ['better-sqlite3', 'node:sqlite'];
 export interface OpenDatabaseOptions {
   /** 'auto' (default): better-sqlite3, then node:sqlite. A driver name forces that one, without fallback. */
   prefer?: DriverPreference;
-  log?: StoreLog;
+  log?: LogFn;
   /** Where FLIGHTDECK_SQLITE_DRIVER is read (default process.env); it applies when `prefer` is absent or 'auto'. */
   env?: Record<string, string | undefined>;
 }

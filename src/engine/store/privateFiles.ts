@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
+import type { LogFn } from '../platform/log';
 
 const POSIX = process.platform !== 'win32';
 
-export function ensurePrivateDir(dir: string, log: Log): void {
+export function ensurePrivateDir(dir: string, log: LogFn): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!POSIX) return;
   const st = fs.statSync(dir);

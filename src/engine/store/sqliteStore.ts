@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
-import type { Clock } from '../sessions/clock';
+import type { Clock } from '../platform/clock';
+import type { LogFn } from '../platform/log';
 import { type Db, StoreLoadError } from './db';
 import { openDatabase, type DriverPreference } from './driver';
 import { endedBefore, historyGroups, historySessions } from './history';
@@ -17,7 +18,7 @@ export interface OpenStoreOptions {
   /** Path of the database file (':memory:' for tests that need no file). */
   file: string;
   clock: Clock;
-  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  log?: LogFn;
   /** SQLite driver: 'auto' (default; FLIGHTDECK_SQLITE_DRIVER may force one), 'better-sqlite3' or 'node:sqlite'. */
   driver?: DriverPreference;
   /** Opens the database instead of the driver choice (tests wrap a driver). */

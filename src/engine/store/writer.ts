@@ -1,7 +1,7 @@
 // The single batched writer of SPEC §7: a bounded queue of write commands, flushed every 50
 // commands or 100 ms, whichever comes first, each flush one transaction. Reads that must see
 // queued writes call flush() first.
-import type { Clock, TimerHandle } from '../sessions/clock';
+import type { Clock, TimerHandle } from '../platform/clock';
 import type { Db } from './db';
 
 export type WriteCommand = (db: Db) => void;

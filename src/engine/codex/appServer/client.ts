@@ -1,7 +1,7 @@
 // The one app-server connection Flightdeck keeps for all its Codex threads. It starts the process on
 // demand, restarts it when it dies (bounded, so a broken binary does not spin), and numbers each
 // process with a generation: a server request can only be answered on the process that asked it.
-import type { Clock, TimerHandle } from '../../sessions/clock';
+import type { Clock, TimerHandle } from '../../platform/clock';
 import type { RpcId } from './schemas';
 import { AppServerProcess, type AppServerSpawnOptions, type ExitInfo, describeExit } from './process';
 

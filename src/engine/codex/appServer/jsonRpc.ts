@@ -2,10 +2,10 @@
 // and server→client requests carry both `method` and an `id` from their own counter (starting at 0,
 // so they collide with ours): we route on "has method" first (shared/recipes/codex.md §5.1).
 import type { Readable, Writable } from 'node:stream';
-import type { Clock, TimerHandle } from '../../sessions/clock';
+import type { Clock, TimerHandle } from '../../platform/clock';
+import type { LogFn } from '../../platform/log';
 import { RpcEnvelope, type RpcId } from './schemas';
 
-export type RpcLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
 /** An error answer from the peer, or a local failure (timeout, closed connection). */
 export class RpcError extends Error {
@@ -19,7 +19,7 @@ export interface JsonRpcPeerOptions {
   input: Readable;
   output: Writable;
   clock: Clock;
-  log: RpcLog;
+  log: LogFn;
   /** Default time a request may wait for its answer. */
   requestTimeoutMs?: number;
   /** Longer lines are dropped with an error; the stream goes on at the next newline. */

@@ -1,8 +1,9 @@
 // One `codex app-server` child process: spawn, the initialize handshake, stderr into the log, and a
 // clean stop. Restarts are the client's job (client.ts).
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import type { Clock } from '../../sessions/clock';
-import { JsonRpcPeer, type RpcLog } from './jsonRpc';
+import type { Clock } from '../../platform/clock';
+import type { LogFn } from '../../platform/log';
+import { JsonRpcPeer } from './jsonRpc';
 import { InitializeResult } from './schemas';
 
 export interface AppServerSpawnOptions {
@@ -10,7 +11,7 @@ export interface AppServerSpawnOptions {
   env: NodeJS.ProcessEnv;
   cwd?: string;
   clock: Clock;
-  log: RpcLog;
+  log: LogFn;
   clientInfo: { name: string; title: string; version: string };
   requestTimeoutMs?: number;
   initializeTimeoutMs?: number;

@@ -1,12 +1,12 @@
 // The web client's controller: the token (asked once, kept in localStorage), the connection with
 // reconnects that resume from the last revision, the route (#/ or #/s/<id>) and rendering.
-import { ClientState } from '../../src/engine/hub/clientState';
+import { ClientState } from '../src/engine/protocol/mirror/clientState';
 import {
   type ApprovalDecision, type Message, PROTOCOL_VERSION, type PendingApproval, ProtocolClient, type ServerMessage, type Session,
-} from '../../src/engine/protocol';
+} from '../src/engine/protocol';
 import { h } from './dom';
 import { type Connection, headerView, listView, loginView, type QuestionDraft, sessionView, type ViewActions } from './views';
-import { attentionCount } from '../../src/engine/protocol/uiPolicy';
+import { attentionCount } from '../src/engine/protocol/uiPolicy';
 import { openSocket } from './wsTransport';
 
 const TOKEN_KEY = 'flightdeck.hubToken';

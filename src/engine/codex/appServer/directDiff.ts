@@ -1,6 +1,6 @@
 // The per-turn diff Codex reports (one unified git diff of every file of the turn) as per-file changes.
 import { formatPatch, parsePatch } from 'diff';
-import type { FileChange } from '../protocol';
+import type { FileChange } from '../../protocol';
 
 function stripPrefix(name: string | undefined): string | null {
   if (!name || name === '/dev/null') return null;

@@ -1,9 +1,9 @@
 // Reading the values inside rollout lines: message text, tool arguments and outputs, commands,
 // file changes, plans, questions, timestamps. Plain functions over parsed JSON.
 import { structuredPatch } from 'diff';
-import type { FileChange, PendingQuestion, PlanStep } from '../protocol';
-import { iso } from '../sessions/clock';
-import { isBootstrapPayload } from '../sessions/naming';
+import type { FileChange, PendingQuestion, PlanStep } from '../../protocol';
+import { iso } from '../../platform/clock';
+import { isBootstrapPayload } from '../../sessions/naming';
 
 export type Part = { type?: string | null; text?: string | null };
 

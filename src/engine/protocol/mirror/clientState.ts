@@ -2,10 +2,10 @@
 // follow, through the shared mirrors of src/engine/protocol/mirror/ (the same rules as the panel and
 // the sidebar tree: revisions, a gap asks for a resync, the approval queue, null clears a field).
 // Browser-safe (no Node imports).
-import type { ClientMessage, Message, ServerMessage, Session } from '../protocol';
-import { ListMirror } from '../protocol/mirror/listMirror';
-import { SessionMirror } from '../protocol/mirror/sessionMirror';
-import { needsAttention } from '../protocol/uiPolicy';
+import type { ClientMessage, Message, ServerMessage, Session } from '../index';
+import { ListMirror } from './listMirror';
+import { SessionMirror } from './sessionMirror';
+import { needsAttention } from '../uiPolicy';
 
 /** A request the client should send because events were lost. */
 export type Resubscribe = Extract<ClientMessage, { type: 'subscribe_list' | 'subscribe_session' }>;

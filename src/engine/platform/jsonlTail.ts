@@ -19,7 +19,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
-import { NotRegularFileError, openRegularFile } from '../platform/regularFile';
+import { NotRegularFileError, openRegularFile } from './regularFile';
 
 export interface TailCarry {
   /** Where scanning resumes (≥ offset): the bytes in [offset, scanFrom) were already seen. */

@@ -2,19 +2,20 @@
 // items, deltas, usage, names, diffs, plans) and server requests (approvals, questions). Unknown or
 // malformed input is logged (once per kind) and ignored; it never throws into the transport.
 import { randomUUID } from 'node:crypto';
-import type { MessageStatus, RateLimits } from '../protocol';
-import type { Clock } from '../sessions/clock';
-import { iso } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
-import type { AppServerClient } from './appServer/client';
-import type { ExitInfo } from './appServer/process';
-import { describeExit } from './appServer/process';
+import type { MessageStatus, RateLimits } from '../../protocol';
+import type { Clock } from '../../platform/clock';
+import { iso } from '../../platform/clock';
+import type { SessionEngine } from '../../sessions/engine';
+import type { LogFn, LogLevel } from '../../platform/log';
+import type { AppServerClient } from './client';
+import type { ExitInfo } from './process';
+import { describeExit } from './process';
 import {
   CommandApprovalParams, FileChangeApprovalParams, IGNORED_NOTIFICATIONS, type NotificationMethod, type NotificationParams,
   Notifications, type RpcId, UserInputRequestParams,
-} from './appServer/schemas';
+} from './schemas';
 import { commandApproval, fileChangeApproval, proposedAmendment, userInputQuestion } from './directApprovals';
-import { codexUsageRecord } from '../history/usageRecords';
+import { codexUsageRecord } from '../../history/usageRecords';
 import { turnDiffChanges } from './directDiff';
 import { codexMessageId, messageFromItem } from './directItems';
 import type { DirectState, LiveItem, ThreadState } from './directState';
@@ -294,7 +295,7 @@ export class DirectEvents {
     return st;
   }
 
-  private logOnce(key: string, level: 'debug' | 'info' | 'warn' | 'error', msg: string): void {
+  private logOnce(key: string, level: LogLevel, msg: string): void {
     if (this.loggedOnce.has(key)) return;
     if (this.loggedOnce.size > 1000) this.loggedOnce.clear();
     this.loggedOnce.add(key);

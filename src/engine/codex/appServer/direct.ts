@@ -4,12 +4,13 @@
 //  - `takeoverController` claims codex passive sessions for `takeover` and `resume` only, so every other
 //    operation on a passive session still reaches the passive watcher's controller.
 // Call start() after engine.start() (it picks up restored direct sessions), stop() before engine.stop().
-import type { Session } from '../protocol';
-import { type Clock, systemClock } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
-import type { ProviderController } from '../sessions/provider';
-import { resolveCodexBinary } from './appServer/binary';
-import { AppServerClient } from './appServer/client';
+import type { Session } from '../../protocol';
+import { type Clock, systemClock } from '../../platform/clock';
+import type { SessionEngine } from '../../sessions/engine';
+import type { LogFn } from '../../platform/log';
+import type { ProviderController } from '../../sessions/provider';
+import { resolveCodexBinary } from './binary';
+import { AppServerClient } from './client';
 import { CodexDirectController } from './directController';
 
 export interface CodexDirectOptions {

@@ -1,8 +1,8 @@
 // The three screens: login, session list (attention first) and a session with its transcript,
 // approval card and composer. Pure functions of the app's state to DOM.
-import type { ApprovalDecision, PendingApproval, Session } from '../../src/engine/protocol';
-import type { ClientState } from '../../src/engine/hub/clientState';
-import { GROUPS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../../src/engine/protocol/uiPolicy';
+import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
+import type { ClientState } from '../src/engine/protocol/mirror/clientState';
+import { GROUPS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { renderMessage, type TranscriptActions } from './transcript';
 

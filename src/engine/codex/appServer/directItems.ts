@@ -1,12 +1,12 @@
 // Codex thread items (item/started, item/completed) as Flightdeck transcript items. Pure functions.
 // Message ids join thread, turn and item id: the model's item ids (msg_…, call_…) repeat across
 // turns, turn ids (uuid v7) do not, so ids stay unique across turns and engine restarts.
-import type { FileChange, MessageStatus } from '../protocol';
-import type { NewMessage } from '../sessions/engine';
+import type { FileChange, MessageStatus } from '../../protocol';
+import type { NewMessage } from '../../sessions/engine';
 import {
   AgentMessageItem, CommandExecutionItem, DynamicToolCallItem, FileChangeItem, type FileUpdateChange,
   McpToolCallItem, PlanItem, ReasoningItem, type ThreadItem, UserMessageItem, WebSearchItem,
-} from './appServer/schemas';
+} from './schemas';
 import type { z } from 'zod';
 
 export function codexMessageId(threadId: string, turnId: string, itemId: string): string {

@@ -9,12 +9,12 @@
 // - tool calls: the call id within the turn (function_call, its output and item_completed share it).
 // - a line without turn or item id: the file and byte offset of the line.
 import { createHash } from 'node:crypto';
-import type { FileChange, MessagePatch } from '../protocol';
-import type { NewMessage } from '../sessions/engine';
-import type { SessionEvent } from '../sessions/events';
-import { CLEAR_REASONS, END_REASONS } from '../sessions/lifecycle';
-import type { CodexTokens } from '../history/usageRecords';
-import { isBootstrapPayload } from '../sessions/naming';
+import type { FileChange, MessagePatch } from '../../protocol';
+import type { NewMessage } from '../../sessions/engine';
+import type { SessionEvent } from '../../sessions/events';
+import { CLEAR_REASONS, END_REASONS } from '../../sessions/lifecycle';
+import type { CodexTokens } from '../../history/usageRecords';
+import { isBootstrapPayload } from '../../sessions/naming';
 import {
   commandText, fileChangesOf, fileUrlToPath, itemStatus, joinText, outputText, parseArgs, parseToolOutput, planOf, policyOf,
   questionOf, rateWindow, realUserText, strOr, stripUndefined, timestampOf,

@@ -1,5 +1,5 @@
 // One transcript item per kind. Agent text is markdown (sanitized); everything else is text nodes.
-import type { Message } from '../../src/engine/protocol';
+import type { Message } from '../src/engine/protocol';
 import { h } from './dom';
 import { renderMarkdown } from './markdown';
 

@@ -1,7 +1,7 @@
 // Finding rollout files on disk: `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<stamp>-<thread id>.jsonl`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openRegularFile } from '../platform/regularFile';
+import { openRegularFile } from '../../platform/regularFile';
 
 const ROLLOUT_NAME = /^rollout-.*\.jsonl$/;
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;

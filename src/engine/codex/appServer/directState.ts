@@ -1,7 +1,7 @@
 // What the Codex direct connector remembers about its threads while it runs. Nothing here is
 // persisted: the session state lives in the engine, the thread history in Codex's rollout.
-import type { FileChange } from '../protocol';
-import type { RpcId } from './appServer/schemas';
+import type { FileChange } from '../../protocol';
+import type { RpcId } from './schemas';
 
 /** A transcript item still streaming: the text (and command output) received so far. */
 export interface LiveItem { messageId: string; kind: 'agent' | 'reasoning' | 'command' | 'plan' | 'other'; text: string; output: string }

@@ -5,6 +5,7 @@
 import {
   type ClientMessage, type ClientMessageOf, ErrorCode, PROTOCOL_VERSION, type ServerMessage, parseClientMessage,
 } from '../protocol';
+import type { LogFn } from '../platform/log';
 import type { EngineEvent } from '../sessions/bus';
 import type { SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
@@ -18,7 +19,7 @@ export interface ConnectionOptions {
   send: (msg: ServerMessage) => void;
   serverVersion: string;
   capabilities?: string[];
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+  log?: LogFn;
 }
 
 export class ClientConnection {

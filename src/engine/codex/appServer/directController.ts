@@ -4,15 +4,16 @@
 // into engine events by DirectEvents.
 import * as fs from 'node:fs';
 import type { z } from 'zod';
-import type { ApprovalDecision, ModelInfo, PendingApproval, Session } from '../protocol';
-import { ErrorCode } from '../protocol';
-import { AUTONOMY_TO_CODEX, autonomyOf } from '../sessions/autonomy';
-import type { Clock } from '../sessions/clock';
-import type { LogFn, SessionEngine } from '../sessions/engine';
-import { EngineError } from '../sessions/errors';
-import type { ConfigChange, CreateRequest, ProviderController } from '../sessions/provider';
-import type { AppServerClient } from './appServer/client';
-import { ModelListResult, SandboxModeName, ThreadOpenResult, TurnStartResult } from './appServer/schemas';
+import type { ApprovalDecision, ModelInfo, PendingApproval, Session } from '../../protocol';
+import { ErrorCode } from '../../protocol';
+import { AUTONOMY_TO_CODEX, autonomyOf } from '../autonomy';
+import type { Clock } from '../../platform/clock';
+import type { SessionEngine } from '../../sessions/engine';
+import type { LogFn } from '../../platform/log';
+import { EngineError } from '../../sessions/errors';
+import type { ConfigChange, CreateRequest, ProviderController } from '../../sessions/provider';
+import type { AppServerClient } from './client';
+import { ModelListResult, SandboxModeName, ThreadOpenResult, TurnStartResult } from './schemas';
 import { toCodexDecision, userInputResponse } from './directApprovals';
 import { DirectEvents } from './directEvents';
 import { DirectState, type ThreadState } from './directState';

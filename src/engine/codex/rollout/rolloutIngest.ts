@@ -5,13 +5,14 @@
 // restart re-reads exactly the lines whose items were not committed, and gives them the same ids.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { FileChange, Session } from '../protocol';
-import type { LogFn, SessionEngine } from '../sessions/engine';
-import type { SessionEvent } from '../sessions/events';
-import { END_REASONS, LIFECYCLE } from '../sessions/lifecycle';
-import type { SourceOffset, Store } from '../store/types';
-import { codexUsageRecord } from '../history/usageRecords';
-import { type TailPosition, type TailRead, readAppended } from './jsonlTail';
+import type { FileChange, Session } from '../../protocol';
+import type { SessionEngine } from '../../sessions/engine';
+import type { LogFn } from '../../platform/log';
+import type { SessionEvent } from '../../sessions/events';
+import { END_REASONS, LIFECYCLE } from '../../sessions/lifecycle';
+import type { SourceOffset, Store } from '../../store/types';
+import { codexUsageRecord } from '../../history/usageRecords';
+import { type TailPosition, type TailRead, readAppended } from '../../platform/jsonlTail';
 import { readFirstLine, threadIdFromFileName } from './rolloutFiles';
 import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newMapperState, saveMapperState } from './rolloutMap';
 import { RolloutEnvelope, SessionMeta } from './rolloutSchema';

@@ -1,8 +1,8 @@
 // The protocol over the browser's WebSocket. Browsers cannot set an Authorization header, so the token
 // travels in the subprotocol list (`bearer.<token>` next to `flightdeck.v1`), never in the URL.
 // Server messages are validated with the same zod schema the hub uses.
-import { ServerMessage } from '../../src/engine/protocol/messages';
-import type { ClientMessage, Transport } from '../../src/engine/protocol';
+import { ServerMessage } from '../src/engine/protocol/messages';
+import type { ClientMessage, Transport } from '../src/engine/protocol';
 
 export const SUBPROTOCOL = 'flightdeck.v1';
 

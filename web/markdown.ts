@@ -3,7 +3,7 @@
 // innerHTML. Links open in a new tab, without access to this page.
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
-import { MARKDOWN_OPTIONS, SANITIZE_POLICY, isOpenableLink } from '../../src/engine/protocol/markdownPolicy';
+import { MARKDOWN_OPTIONS, SANITIZE_POLICY, isOpenableLink } from '../src/engine/protocol/markdownPolicy';
 
 const md = new MarkdownIt(MARKDOWN_OPTIONS);
 

@@ -1,7 +1,7 @@
 // Codex approval and question requests as Flightdeck pending approvals / questions, and Flightdeck
 // decisions back as Codex decisions (SPEC §4; shared/recipes/codex.md §5.5–5.6). Pure functions.
-import type { ApprovalDecision, FileChange, PendingApproval, PendingQuestion } from '../protocol';
-import type { CodexDecision, CommandApprovalParams, FileChangeApprovalParams, UserInputRequestParams } from './appServer/schemas';
+import type { ApprovalDecision, FileChange, PendingApproval, PendingQuestion } from '../../protocol';
+import type { CodexDecision, CommandApprovalParams, FileChangeApprovalParams, UserInputRequestParams } from './schemas';
 import { codexMessageId } from './directItems';
 
 const BASE_OPTIONS: ApprovalDecision[] = ['approved', 'approved_for_session', 'denied', 'abort'];
