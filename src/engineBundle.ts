@@ -5,6 +5,7 @@ export { installClaudeHooks, buildHookCommand } from './engine/claude/installer'
 export { defaultLeaderDir } from './engine/leader/election';
 export { startHub } from './engine/hub/server';
 export { generateToken, isWellFormedToken } from './engine/hub/token';
+export { qrCodeSvg } from './engine/hub/qrCode';
 export { startRuntime } from './engine/runtime';
 export { StoreLoadError } from './engine/store/db';
 export { ErrorCode, parseClientMessage } from './engine/protocol';

@@ -13,6 +13,7 @@ import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { lastSearchPick, registerCommands } from './vscode/commands';
 import type { SearchPick } from './vscode/searchPick';
 import { UsagePanel } from './vscode/usagePanel';
+import { HubQrPanel } from './vscode/hubQrPanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
@@ -40,6 +41,8 @@ export interface FlightdeckApi {
   readonly usage: UsagePanel;
   /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
   readonly hubUrl: string | undefined;
+  /** The hub QR code panel (Flightdeck: Show Hub QR Code). */
+  readonly hubQr: HubQrPanel;
   /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
   ready(): Promise<void>;
 }
@@ -64,10 +67,11 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     return { title: s?.displayName ?? 'Flightdeck session', provider: s?.provider };
   });
   const usage = new UsagePanel(context.extensionUri, connection, log);
+  const hubQr = new HubQrPanel(context.extensionUri);
   const notifier = new AttentionNotifier(tree, panels);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, history, diffs, panels, usage, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, history, diffs, panels, usage, hubQr, notifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
       connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
@@ -75,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       startHub: () => ensureHub(context, log),
       hubAccess: async () => hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined,
       rotateHubToken: () => rotateHubToken(context, log),
+      hubQr,
     }),
     ...registerWalkthrough({ log, settings: () => readSettings(context) }),
     vscode.workspace.onDidChangeConfiguration(e => {
@@ -94,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, history, panels, diffs, notifier, statusBar, usage,
+    connection, tree, history, panels, diffs, notifier, statusBar, usage, hubQr,
     get searchPick() { return lastSearchPick; },
     get hubUrl() { return hub?.httpUrl; },
     async ready() { await started; await connection.client(); },

@@ -13,8 +13,9 @@ import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
 import { parseSearchInput } from '../engine/protocol/searchInput';
 import { approvalActions } from '../engine/protocol/uiPolicy';
-import { isErrorNamed } from './engineModule';
+import { engineModule, isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
+import type { HubQrPanel } from './hubQrPanel';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
 import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
@@ -50,11 +51,19 @@ export interface CommandContext {
   hubAccess: () => Promise<{ url: string; httpUrl: string; token: string } | undefined>;
   /** A new hub token; a running hub drops the clients of the old one. */
   rotateHubToken: () => Promise<{ running: boolean; dropped: number }>;
+  /** The panel that shows the hub's sign-in link as a QR code. */
+  hubQr: HubQrPanel;
 }
 
 /** The web client's address that signs in by itself: the token rides in the fragment, never sent to the server. */
 export function hubLoginUrl(httpUrl: string, token: string): string {
   return `${httpUrl}#token=${token}`;
+}
+
+/** Who can open the hub at that address: only this machine, the network (any address), or that address. */
+function hubReach(host: string): 'loopback' | 'wildcard' | 'address' {
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return 'loopback';
+  return host === '0.0.0.0' || host === '::' ? 'wildcard' : 'address';
 }
 
 type SessionArg = SessionNode | HistorySessionNode | string | undefined;
@@ -373,6 +382,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         actions: [
           { label: 'Copy URL and Token', run: () => vscode.env.clipboard.writeText(hubLoginUrl(h.httpUrl, h.token)) },
           { label: 'Open in Browser', run: () => vscode.env.openExternal(vscode.Uri.parse(hubLoginUrl(h.httpUrl, h.token))) },
+          { label: 'Show QR Code', run: () => vscode.commands.executeCommand('flightdeck.showHubQrCode') },
         ],
       };
     }),
@@ -383,6 +393,16 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }
       await vscode.env.clipboard.writeText(hubLoginUrl(h.httpUrl, h.token));
       return { ok: true, data: { httpUrl: h.httpUrl }, message: `Copied ${h.httpUrl} with its token: opened in a browser it signs in, and the token stays in that browser only.` };
+    }),
+    command('showHubQrCode', async () => {
+      const h = await ctx.hubAccess();
+      if (!h) {
+        return { ok: false, code: 'hub_stopped', message: 'The hub is not running in this window: run "Flightdeck: Start WebSocket Hub" (or turn on flightdeck.hub.enabled) first.' };
+      }
+      const link = hubLoginUrl(h.httpUrl, h.token);
+      const host = new URL(h.httpUrl).hostname.replace(/^\[|\]$/g, '');
+      ctx.hubQr.show({ httpUrl: h.httpUrl, svg: await engineModule().qrCodeSvg(link), reach: hubReach(host) });
+      return { ok: true, data: { httpUrl: h.httpUrl } };
     }),
     command('rotateHubToken', async () => {
       const r = await ctx.rotateHubToken();

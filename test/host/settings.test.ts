@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as QRCode from 'qrcode';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../src/extension';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
@@ -21,6 +22,27 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     }).on('error', reject);
   });
+}
+
+/**
+ * The dark modules an SVG QR code draws, read back from its path (qrcode draws each row as
+ * horizontal strokes: `M x y` / `m dx dy` move, `h n` paints n modules): "col,row" in SVG units.
+ */
+function darkCells(svg: string): { cells: Set<string>; width: number } {
+  const width = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)?.[1]);
+  const d = /<path[^>]*stroke=[^>]*\sd="([^"]+)"/.exec(svg)?.[1] ?? '';
+  const cells = new Set<string>();
+  let x = 0, y = 0;
+  for (const [, op, a, b] of d.matchAll(/([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?/g)) {
+    if (op === 'M') { x = Number(a); y = Number(b); }
+    else if (op === 'm') { x += Number(a); y += Number(b); }
+    else {
+      const to = op === 'h' ? x + Number(a) : Number(a);
+      for (let c = x; c < to; c++) cells.add(`${c},${Math.floor(y)}`);
+      x = to;
+    }
+  }
+  return { cells, width };
 }
 
 async function healthy(port: number): Promise<boolean> {
@@ -107,6 +129,39 @@ suite('settings apply without a reload', () => {
     assert.ok((await run('startHub')).ok);
     await waitFor('the hub on 0.0.0.0', async () => api.hubUrl?.includes('0.0.0.0') && await healthy(port));
     for (const key of ['hub.host', 'hub.allowNonLoopback', 'hub.enabled']) await set(key, undefined);
+    await set('hub.enabled', false);
+  });
+
+  test('Show Hub QR Code opens a webview whose QR code is the sign-in link with the token', async () => {
+    const run = (id: string) => vscode.commands.executeCommand<Outcome>(`flightdeck.${id}`);
+    await set('hub.enabled', false);
+    await waitFor('no hub', () => api.hubUrl === undefined);
+    const stopped = await run('showHubQrCode');
+    assert.ok(!stopped.ok && stopped.code === 'hub_stopped', JSON.stringify(stopped));
+    await set('hub.port', await freePort());
+    assert.ok((await run('startHub')).ok);
+    assert.ok((await run('copyHubUrl')).ok);
+    const link = await vscode.env.clipboard.readText();
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+$/);
+    const shown = await run('showHubQrCode');
+    assert.ok(shown.ok, JSON.stringify(shown));
+    await waitFor('the QR code tab', () => vscode.window.tabGroups.all.some(g => g.tabs.some(t =>
+      t.label === 'Flightdeck Hub QR Code' && t.input instanceof vscode.TabInputWebview)));
+    const html = api.hubQr.panel?.webview.html ?? '';
+    const svg = /<svg[^]*<\/svg>/.exec(html)?.[0] ?? '';
+    // Read the drawn matrix back and compare it with the QR code of the link, module by module.
+    const { cells, width } = darkCells(svg);
+    const qr = QRCode.create(link, { errorCorrectionLevel: 'M' });
+    const size = qr.modules.size, margin = (width - size) / 2;
+    assert.ok(size > 20 && Number.isInteger(margin) && margin >= 4, `a ${size}-module code in a ${width}-wide picture`);
+    let differing = 0;
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) if (!!qr.modules.get(row, col) !== cells.has(`${col + margin},${row + margin}`)) differing++;
+    }
+    assert.strictEqual(differing, 0, 'every module of the shown code matches the link\'s');
+    assert.strictEqual(cells.size, qr.modules.data.reduce((n: number, v: number) => n + (v ? 1 : 0), 0), 'nothing drawn outside the code');
+    assert.ok(html.includes(api.hubUrl!), 'the page names the address');
+    assert.match(html, /default-src 'none'/, 'a page without scripts');
     await set('hub.enabled', false);
   });
 

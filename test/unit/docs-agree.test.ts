@@ -71,4 +71,15 @@ describe('docs and code agree', () => {
     ];
     assert.deepEqual(undocumented, [], 'in package.json, but not in README.md or docs/');
   });
+
+  // In code-server (and any remote window) machine-scoped settings are editable only under the
+  // Settings editor's Remote tab: a user who searches the User tab finds the hub settings greyed out.
+  it('the hub settings say they are under the Remote settings tab in remote windows, and so do the README and the walkthrough', () => {
+    const props = Object.assign({}, ...[contributes.configuration].flat().map(c => c.properties)) as Record<string, { scope?: string; markdownDescription?: string }>;
+    const silent = Object.entries(props)
+      .filter(([k, v]) => k.startsWith('flightdeck.hub.') && v.scope === 'machine' && !/\*\*Remote\*\* tab/.test(v.markdownDescription ?? ''))
+      .map(([k]) => k);
+    assert.deepEqual(silent, [], 'hub settings whose description does not name the Remote tab');
+    for (const file of ['README.md', 'media/walkthrough/hub.md']) assert.match(read(file), /code-server[^]{0,200}Remote\*{0,2}\s+tab/, file);
+  });
 });
