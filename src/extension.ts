@@ -17,7 +17,7 @@ import { HubQrPanel } from './vscode/hubQrPanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
 import { SessionPanels } from './vscode/sessionPanels';
-import { HistoryTree } from './vscode/historyTree';
+import type { HistorySection } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
 import { engineModule, isErrorNamed } from './vscode/engineModule';
@@ -30,8 +30,8 @@ export interface FlightdeckApi {
   readonly client: ProtocolClient | undefined;
   readonly connection: EngineConnection;
   readonly tree: SessionsTree;
-  /** The History view: past sessions by project and day. */
-  readonly history: HistoryTree;
+  /** The History node of the Sessions tree: past sessions by project and day (the same as tree.history). */
+  readonly history: HistorySection;
   /** The search quick pick last shown (flightdeck.search). */
   readonly searchPick: SearchPick | undefined;
   readonly panels: SessionPanels;
@@ -57,8 +57,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
   const connection = new EngineConnection(log);
   const tree = new SessionsTree(connection, context.extensionUri, log);
-  const history = new HistoryTree(connection, context.extensionUri, log);
-  tree.pastSession = id => history.getSession(id);
+  const history = tree.history;
   const diffs = new DiffDocuments();
   const panels = new SessionPanels(context.extensionUri, connection, {
     openDiff: (sessionId, messageId, filePath) => vscode.commands.executeCommand('flightdeck.openDiff', sessionId, messageId, filePath),
@@ -71,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const notifier = new AttentionNotifier(tree, panels);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, history, diffs, panels, usage, hubQr, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
       connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,

@@ -41,8 +41,8 @@ export interface CommandContext {
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
   /** Opens (or reveals) the usage report panel. */
   showUsage: () => void;
-  /** The History view (past sessions); refreshed after archive / delete / resume. */
-  history?: { refresh(): void; loadMore(node: HistoryMoreNode): Promise<void> };
+  /** The History node of the Sessions tree (past sessions); refreshed after archive / delete / resume. */
+  history?: { refresh(): Promise<void>; loadMore(node: HistoryMoreNode): Promise<void> };
   /** The claude binary setting, for Resume in Terminal. */
   claudePath?: () => string | undefined;
   /** Starts the WebSocket hub where the engine runs (or returns the running one). */
@@ -221,7 +221,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!s) return cancelled;
       if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active.` };
       await (await connection.client()).request({ type: 'resume_session', sessionId: s.id });
-      ctx.history?.refresh();
+      await ctx.history?.refresh();
       return { ok: true, message: `Resumed "${s.displayName}".` };
     }),
 
@@ -230,14 +230,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const s = await sessionOf(arg, 'Archive', x => x.status === 'ended' && !x.archivedAt);
       if (!s) return cancelled;
       await (await connection.client()).request({ type: 'archive_session', sessionId: s.id, archived: true });
-      ctx.history?.refresh();
+      await ctx.history?.refresh();
       return { ok: true, message: `Archived "${s.displayName}": hidden from the lists, still found by search.` };
     }),
     command('unarchiveSession', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Un-archive', x => !!x.archivedAt);
       if (!s) return cancelled;
       await (await connection.client()).request({ type: 'archive_session', sessionId: s.id, archived: false });
-      ctx.history?.refresh();
+      await ctx.history?.refresh();
       return { ok: true, message: `"${s.displayName}" is back in History.` };
     }),
     command('deleteSession', async (arg: SessionArg, confirmed?: boolean) => {
@@ -246,7 +246,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active: end it before deleting it.` };
       if (confirmed !== true && !await confirmDelete(s)) return cancelled;
       await (await connection.client()).request({ type: 'delete_session', sessionId: s.id });
-      ctx.history?.refresh();
+      await ctx.history?.refresh();
       return { ok: true, message: `Deleted "${s.displayName}".` };
     }),
     command('resumeInTerminal', async (arg: SessionArg) => {
@@ -262,7 +262,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return { ok: true };
     }),
     command('refreshHistory', async () => {
-      ctx.history?.refresh();
+      await ctx.history?.refresh();
       return { ok: true };
     }),
 

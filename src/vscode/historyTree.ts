@@ -1,6 +1,8 @@
-// The History view below the Sessions view (SPEC §11): past sessions grouped by project (cwd), then
-// day, loaded lazily page by page through list_history_groups / list_history_sessions, so 10,000 of
-// them cost nothing until a node is expanded; the live tree with its attention groups stays on top.
+// The History node at the bottom of the Sessions tree (SPEC §11): past sessions grouped by project
+// (cwd), then day, loaded lazily page by page through list_history_groups / list_history_sessions, so
+// 10,000 of them cost nothing until a node is expanded; the live attention groups stay on top. This
+// is a section of the Sessions tree's provider (sessionsTree.ts delegates its nodes here), not a view.
+// It refreshes itself while an import runs and when a session ends or is removed.
 import * as vscode from 'vscode';
 import type { HistoryScope, ProtocolClient, ServerMessage, Session } from '../engine/protocol';
 import type { EngineConnection, EngineState } from './engineConnection';
@@ -8,14 +10,19 @@ import { PROVIDER_LABELS, contextValueOf } from './sessionPresentation';
 import { sessionTooltip } from './sessionTooltip';
 
 export interface HistoryRootNode { readonly kind: 'historyRoot'; readonly scope: HistoryScope }
-export interface HistoryProjectNode { readonly kind: 'historyProject'; readonly scope: HistoryScope; readonly cwd: string | null; readonly label: string; readonly count: number }
-export interface HistoryDayNode { readonly kind: 'historyDay'; readonly scope: HistoryScope; readonly cwd: string | null; readonly day: string; readonly count: number }
+export interface HistoryProjectNode { readonly kind: 'historyProject'; readonly scope: HistoryScope; readonly cwd: string | null; label: string; count: number }
+/** Kept per (scope, cwd, day) and updated in place, so a change event can name the row VS Code shows. */
+export interface HistoryDayNode { readonly kind: 'historyDay'; readonly scope: HistoryScope; readonly cwd: string | null; readonly day: string; count: number }
 export interface HistorySessionNode { readonly kind: 'historySession'; readonly id: string }
 export interface HistoryMoreNode { readonly kind: 'historyMore'; readonly parent: HistoryDayNode; readonly cursor: string }
 export interface HistoryInfoNode { readonly kind: 'historyInfo'; readonly text: string }
 export type HistoryNode = HistoryRootNode | HistoryProjectNode | HistoryDayNode | HistorySessionNode | HistoryMoreNode | HistoryInfoNode;
 
 const PAGE = 100;
+/** While an import runs, History is refreshed at most this often (the import sends progress a few times a second). */
+const IMPORT_REFRESH_MS = 2_000;
+/** Ends and removals arrive in bursts (retention, a batch delete): one refresh per burst. */
+const CHANGE_REFRESH_MS = 250;
 
 export function isHistoryNode(n: { kind: string }): n is HistoryNode {
   return n.kind.startsWith('history');
@@ -26,11 +33,19 @@ export function utcOffsetMinutes(at = new Date()): number {
   return -at.getTimezoneOffset();
 }
 
-export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
-  readonly view: vscode.TreeView<HistoryNode>;
+export class HistorySection implements vscode.Disposable {
+  /** A node whose children changed; `undefined`: the History node itself (or whether it is shown). */
   private readonly changed = new vscode.EventEmitter<HistoryNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+  readonly onDidChange = this.changed.event;
+  readonly root: HistoryRootNode = { kind: 'historyRoot', scope: 'history' };
   readonly archivedRoot: HistoryRootNode = { kind: 'historyRoot', scope: 'archived' };
+  /** Past sessions (history or archived) in the store, as last counted: the node shows only when there are some. */
+  private total = 0;
+  private archived = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastImportRefresh = 0;
+  /** How many times History reloaded (read by tests). */
+  refreshes = 0;
   private client: ProtocolClient | undefined;
   private stopListening: (() => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -40,49 +55,93 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
   /** Extra pages loaded under a day ("Load more"), kept so a refresh of the day shows them again. */
   private readonly pages = new Map<string, Session[]>();
   private readonly cursors = new Map<string, string | null>();
+  private readonly dayNodes = new Map<string, HistoryDayNode>();
+  private readonly projectNodes = new Map<string, HistoryProjectNode>();
+  /** The day row a session was listed under, so reveal() can walk up from it. */
+  private readonly sessionDay = new Map<string, HistoryDayNode>();
 
   constructor(connection: EngineConnection, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
-    this.view = vscode.window.createTreeView('flightdeck.history', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed, connection.onDidChangeState(s => this.onState(s)));
+    this.disposables.push(this.changed, connection.onDidChangeState(s => this.onState(s)));
     this.onState(connection.state);
   }
+
+  /** True when the store holds past sessions: the Sessions tree shows the History node then. */
+  get shown(): boolean { return this.total + this.archived > 0; }
 
   getSession(id: string): Session | undefined { return this.sessions.get(id); }
 
   /**
-   * Reloads what is expanded (a session was archived, deleted, resumed, or the engine changed). The
-   * sessions seen stay known, so a command naming one by id still finds it.
+   * Counts the past sessions again and reloads what is expanded (a session was archived, deleted,
+   * resumed or ended, an import progressed, or the engine changed). The sessions seen stay known, so
+   * a command naming one by id still finds it. Resolves when the count is known.
    */
-  refresh(): void {
+  async refresh(): Promise<void> {
+    this.refreshes++;
     this.pages.clear();
     this.cursors.clear();
+    await this.count();
     this.changed.fire(undefined);
   }
 
   dispose(): void {
     this.stopListening?.();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 
   getTreeItem(node: HistoryNode): vscode.TreeItem { return this.item(node); }
 
-  getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
-    return this.children(node ?? { kind: 'historyRoot', scope: 'history' });
+  /** Where a row hangs (for TreeView.reveal): session → day → project → History (or Archived → History). */
+  getParent(node: HistoryNode): HistoryNode | undefined {
+    switch (node.kind) {
+      case 'historyRoot': return node.scope === 'archived' ? this.root : undefined;
+      case 'historyProject': return node.scope === 'archived' ? this.archivedRoot : this.root;
+      case 'historyDay': return this.projectNodes.get(projectKey(node.scope, node.cwd));
+      case 'historySession': return this.sessionDay.get(node.id);
+      case 'historyMore': return node.parent;
+      default: return undefined;
+    }
   }
-
-  getParent(): undefined { return undefined; }
 
   private onState(state: EngineState): void {
     if (state.kind !== 'ready' || state.client === this.client) return;
     this.stopListening?.();
     this.client = state.client;
     this.stopListening = state.client.on(m => this.receive(m));
-    this.refresh();
+    void this.refresh();
   }
 
   private receive(m: ServerMessage): void {
-    // A past session deleted or archived (here or by another client) leaves History at once.
-    if (m.type === 'session_removed' && this.sessions.has(m.sessionId)) this.refresh();
+    // A session that ended joins History; one deleted or archived (here or by another client) leaves it.
+    if (m.type === 'session_ended' || m.type === 'session_removed') this.refreshSoon(CHANGE_REFRESH_MS);
+    else if (m.type === 'import_progress') {
+      // While importing: now and then (not on every progress message); at the end: at once.
+      const now = Date.now();
+      if (m.progress.phase === 'done') this.refreshSoon(0);
+      else if (now - this.lastImportRefresh >= IMPORT_REFRESH_MS) { this.lastImportRefresh = now; this.refreshSoon(0); }
+    }
+  }
+
+  private refreshSoon(ms: number): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh().catch(e => this.log.warn(`history: refresh failed: ${(e as Error).message}`));
+    }, ms);
+  }
+
+  private async count(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const sum = async (scope: HistoryScope) => {
+      const answer = await client.request({ type: 'list_history_groups', scope, utcOffsetMinutes: utcOffsetMinutes() });
+      return answer.type === 'history_groups' ? answer.groups.reduce((n, g) => n + g.count, 0) : 0;
+    };
+    try {
+      [this.total, this.archived] = await Promise.all([sum('history'), sum('archived')]);
+    } catch (e) {
+      if (!client.isClosed) this.log.warn(`history: counting past sessions failed: ${(e as Error).message}`);
+    }
   }
 
   async children(node: HistoryNode): Promise<HistoryNode[]> {
@@ -117,6 +176,7 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
       case 'historyRoot': {
         const item = new vscode.TreeItem(node.scope === 'archived' ? 'Archived' : 'History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `history:${node.scope}`;
+        item.description = String(node.scope === 'archived' ? this.archived : this.total);
         item.iconPath = new vscode.ThemeIcon(node.scope === 'archived' ? 'archive' : 'history');
         item.contextValue = `historyRoot:${node.scope}`;
         item.tooltip = node.scope === 'archived' ? 'Archived sessions: hidden from the lists, still found by search' : 'Past sessions by project and day';
@@ -169,7 +229,14 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
   private async projects(client: ProtocolClient, scope: HistoryScope): Promise<HistoryNode[]> {
     const answer = await client.request({ type: 'list_history_groups', scope, utcOffsetMinutes: utcOffsetMinutes() });
     if (answer.type !== 'history_groups') return [];
-    const projects: HistoryNode[] = answer.groups.map(g => ({ kind: 'historyProject', scope, cwd: g.cwd, label: g.label, count: g.count }));
+    const projects: HistoryNode[] = answer.groups.map(g => {
+      const key = projectKey(scope, g.cwd);
+      const known = this.projectNodes.get(key);
+      if (known) { known.label = g.label; known.count = g.count; return known; }
+      const fresh: HistoryProjectNode = { kind: 'historyProject', scope, cwd: g.cwd, label: g.label, count: g.count };
+      this.projectNodes.set(key, fresh);
+      return fresh;
+    });
     if (!projects.length) return [{ kind: 'historyInfo', text: scope === 'archived' ? 'No archived sessions' : 'No past sessions yet' }];
     return scope === 'history' ? [...projects, this.archivedRoot] : projects;
   }
@@ -177,7 +244,14 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
   private async days(client: ProtocolClient, node: HistoryProjectNode): Promise<HistoryNode[]> {
     const answer = await client.request({ type: 'list_history_groups', scope: node.scope, cwd: node.cwd, utcOffsetMinutes: utcOffsetMinutes() });
     if (answer.type !== 'history_groups') return [];
-    return answer.groups.map(g => ({ kind: 'historyDay', scope: node.scope, cwd: node.cwd, day: g.day!, count: g.count }));
+    return answer.groups.map(g => {
+      const fresh: HistoryDayNode = { kind: 'historyDay', scope: node.scope, cwd: node.cwd, day: g.day!, count: g.count };
+      const key = dayKey(fresh);
+      const known = this.dayNodes.get(key);
+      if (known) { known.count = g.count; return known; }
+      this.dayNodes.set(key, fresh);
+      return fresh;
+    });
   }
 
   private async daySessions(client: ProtocolClient, node: HistoryDayNode): Promise<HistoryNode[]> {
@@ -185,7 +259,7 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
     const first = await this.page(client, node);
     const more = this.pages.get(key) ?? [];
     const cursor = more.length ? this.cursors.get(key) ?? null : first.nextCursor;
-    const rows: HistoryNode[] = [...first.sessions, ...more].map(s => this.nodeFor(s));
+    const rows: HistoryNode[] = [...first.sessions, ...more].map(s => { this.sessionDay.set(s.id, node); return this.nodeFor(s); });
     if (cursor) rows.push({ kind: 'historyMore', parent: node, cursor });
     return rows;
   }
@@ -206,6 +280,7 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
   }
 }
 
+function projectKey(scope: HistoryScope, cwd: string | null): string { return `${scope}\u0000${cwd ?? ''}`; }
 function dayKey(n: HistoryDayNode): string { return `${n.scope}\u0000${n.cwd ?? ''}\u0000${n.day}`; }
 
 /** "Today", "Yesterday", else the day in the user's locale. */

@@ -1,7 +1,8 @@
 // The sidebar tree of sessions. Fed only through the protocol: subscribe_list gives the list, then
 // session_created / session_delta / session_ended / session_removed are applied one by one, and only
 // the changed rows or groups are refreshed. The rules (revisions, a gap asks for a fresh list, the
-// delta rule) are the shared list mirror's (src/engine/protocol/mirror/listMirror.ts).
+// delta rule) are the shared list mirror's (src/engine/protocol/mirror/listMirror.ts). Below the
+// live groups sits the History node (historyTree.ts), loaded lazily from the store.
 import * as vscode from 'vscode';
 import type { ProtocolClient, ServerMessage, Session } from '../engine/protocol';
 import type { EngineConnection, EngineState } from './engineConnection';
@@ -9,11 +10,14 @@ import { ListMirror } from '../engine/protocol/mirror/listMirror';
 import { attentionCount, attentionLabel } from '../engine/protocol/uiPolicy';
 import { GROUPS, type GroupId, contextValueOf, describeSession, groupOf } from './sessionPresentation';
 import { sessionTooltip } from './sessionTooltip';
+import { type HistoryNode, HistorySection, isHistoryNode } from './historyTree';
 
 export interface GroupNode { readonly kind: 'group'; readonly id: GroupId; readonly label: string; readonly expanded: boolean }
 export interface SessionNode { readonly kind: 'session'; readonly id: string }
 export interface MessageNode { readonly kind: 'message'; readonly text: string }
-export type TreeNode = GroupNode | SessionNode | MessageNode;
+export type LiveNode = GroupNode | SessionNode | MessageNode;
+/** Every row of the Sessions tree: the live groups and their sessions, then History. */
+export type TreeNode = LiveNode | HistoryNode;
 
 /** A session changed (not on the initial list): what it was and what it is now. */
 export interface SessionChange { before: Session | undefined; after: Session | undefined }
@@ -43,12 +47,15 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   /** How many times a fresh list was requested because of a revision gap (read by tests and logs). */
   resyncs = 0;
 
-  /** Past sessions the History view shows, so commands and panel titles find them too (set by the History view). */
-  pastSession: (id: string) => Session | undefined = () => undefined;
+  /** The History node's rows (past sessions by project and day), loaded from the store on expand. */
+  readonly history: HistorySection;
+  private historyShown = false;
 
   constructor(private readonly connection: EngineConnection, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+    this.history = new HistorySection(connection, extensionUri, log);
     this.view = vscode.window.createTreeView('flightdeck.sessions', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed, this.sessionChanged, this.attentionChanged, connection.onDidChangeState(s => this.onState(s)));
+    this.disposables.push(this.view, this.changed, this.sessionChanged, this.attentionChanged, this.history,
+      this.history.onDidChange(n => this.onHistoryChange(n)), connection.onDidChangeState(s => this.onState(s)));
     const timer = setInterval(() => { if (this.view.visible && this.sessions.size) this.changed.fire(undefined); }, RELATIVE_TIME_REFRESH_MS);
     this.disposables.push({ dispose: () => clearInterval(timer) });
     this.onState(connection.state);
@@ -57,8 +64,8 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   /** True once a list arrived from the current client. */
   get loaded(): boolean { return this.mirror.loaded; }
   get attentionCount(): number { return this._attention; }
-  /** A live session, else a past one the History view shows. */
-  getSession(id: string): Session | undefined { return this.sessions.get(id) ?? this.pastSession(id); }
+  /** A live session, else a past one History showed. */
+  getSession(id: string): Session | undefined { return this.sessions.get(id) ?? this.history.getSession(id); }
   allSessions(): Session[] { return [...this.sessions.values()]; }
 
   /** Asks for a fresh list (the Refresh command, and after a revision gap). */
@@ -71,22 +78,30 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
 
   // ---- TreeDataProvider ----------------------------------------------------------------------
 
-  getChildren(element?: TreeNode): TreeNode[] {
+  /** The root and the live groups answer at once; History's nodes load from the store. */
+  getChildren(element?: LiveNode): TreeNode[];
+  getChildren(element: HistoryNode): Promise<HistoryNode[]>;
+  getChildren(element?: TreeNode): TreeNode[] | Promise<HistoryNode[]>;
+  getChildren(element?: TreeNode): TreeNode[] | Promise<HistoryNode[]> {
     if (!element) {
       if (this.failure) return [this.failure];
-      return GROUPS.map(g => this.groups.get(g.id)!).filter(g => this.membersOf(g.id).length > 0);
+      const live: TreeNode[] = GROUPS.map(g => this.groups.get(g.id)!).filter(g => this.membersOf(g.id).length > 0);
+      return this.historyShown ? [...live, this.history.root] : live;
     }
+    if (isHistoryNode(element)) return this.history.children(element);
     if (element.kind === 'group') return this.membersOf(element.id).map(s => this.nodeFor(s.id));
     return [];
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
+    if (isHistoryNode(element)) return this.history.getParent(element);
     if (element.kind !== 'session') return undefined;
     const s = this.sessions.get(element.id);
     return s ? this.groups.get(groupOf(s)) : undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (isHistoryNode(element)) return this.history.getTreeItem(element);
     if (element.kind === 'message') {
       const item = new vscode.TreeItem(element.text);
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -118,6 +133,15 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
   dispose(): void {
     this.stopListening?.();
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** History reloaded: the root when the node appears or goes, else the History node (VS Code reloads what is expanded). */
+  private onHistoryChange(node: HistoryNode | undefined): void {
+    if (node) return this.changed.fire(node);
+    if (this.history.shown !== this.historyShown) {
+      this.historyShown = this.history.shown;
+      this.changed.fire(undefined);
+    } else if (this.historyShown) this.changed.fire(this.history.root);
   }
 
   // ---- protocol ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { Session } from '../../src/engine/protocol';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import type { Outcome } from '../../src/vscode/commands';
+import type { GroupNode } from '../../src/vscode/sessionsTree';
 import { type StateSessions, startWithStateSessions } from './fixtures';
 import { waitFor } from './helpers';
 
@@ -110,7 +111,7 @@ suite('commands on sessions in each state', () => {
   test('endSession ends an active session (the row moves to Ended) and refuses an ended one', async () => {
     assert.deepStrictEqual(await run('endSession', s.needsAnswer.id), { ok: true });
     await waitFor('the ended row', () => api.tree.getSession(s.needsAnswer.id)?.status === 'ended');
-    const ended = api.tree.getChildren().find(g => g.kind === 'group' && g.id === 'ended')!;
+    const ended = api.tree.getChildren().find((g): g is GroupNode => g.kind === 'group' && g.id === 'ended')!;
     assert.ok(api.tree.getChildren(ended).some(n => n.kind === 'session' && n.id === s.needsAnswer.id));
     assert.strictEqual(engine.getSession(s.needsAnswer.id)?.endReason, 'user');
     assert.strictEqual(failed(await run('endSession', s.needsAnswer.id)).code, 'not_active');

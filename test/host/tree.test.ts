@@ -42,8 +42,12 @@ suite('sessions tree', () => {
       assert.strictEqual(r.group, group, state);
       assert.strictEqual(r.item.label, s[state].displayName, state);
     }
-    const groupLabels = api.tree.getChildren().map(g => (g.kind === 'group' ? g.label : g.kind));
+    const root = api.tree.getChildren();
+    const groupLabels = root.filter(g => g.kind === 'group').map(g => (g.kind === 'group' ? g.label : g.kind));
     assert.deepStrictEqual(groupLabels, ['Needs attention', 'Working', 'Recent', 'Ended']);
+    // Past sessions (History) come after every live group, never between them.
+    assert.deepStrictEqual(root.map(n => n.kind).filter(k => k !== 'group'), root.some(n => n.kind === 'historyRoot') ? ['historyRoot'] : []);
+    assert.ok(root.findIndex(n => n.kind === 'historyRoot') === -1 || root[root.length - 1].kind === 'historyRoot');
   });
 
   test('rows carry contextValue, status description, provider icon, tooltip and a click command', () => {
