@@ -5,6 +5,7 @@
 //        --skip ingest,ccusage,scale,latency,webview,activation,hostActivation, --no-docs
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/engine/store/driver';
@@ -12,7 +13,7 @@ import { activationRun } from './activation';
 import { type HostActivationRun, NEWER_CODE_SERVER, hostActivationRun, hostCodeServerVersion, prepareHostActivation } from './hostActivation';
 import { ensureCorpus, type Corpus } from './corpus';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
-import { latencyClients, latencyRun, type LatencyRun } from './latency';
+import { type FanoutRun, fanoutClients, fanoutEngine, fanoutFloor, fanoutProvider, fanoutRun, profileSummary } from './fanout';
 import { type Row, renderReport } from './report';
 import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
 import { median } from './stats';
@@ -58,7 +59,10 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
     case 'claude': return print(claudeRun(corpus()));
     case 'scale': return print(await scaleRun(rest[0]));
     case 'activation': return print(await activationRun(REPO));
-    case 'latency-clients': return latencyClients(rest[0], rest[1], Number(rest[2]), rest[3].split(','), rest[4]);
+    case 'fanout-engine': return fanoutEngine(rest[0], Number(rest[1]), rest[2]);
+    case 'fanout-provider': return fanoutProvider(rest[0], Number(rest[1]));
+    case 'fanout-floor': return fanoutFloor(Number(rest[0]), rest[1]);
+    case 'fanout-clients': return fanoutClients(rest[0], rest[1], Number(rest[2]), rest[3], rest[4], rest[5]);
     default: throw new Error(`unknown bench child ${mode}`);
   }
 }
@@ -88,13 +92,17 @@ async function main(): Promise<void> {
     options: {
       size: { type: 'string', default: '100MB' }, repeats: { type: 'string', default: '3' },
       'scale-sessions': { type: 'string', default: '10000' }, 'scale-messages': { type: 'string', default: '5000000' },
-      skip: { type: 'string', default: '' }, 'no-docs': { type: 'boolean', default: false },
+      skip: { type: 'string', default: '' }, only: { type: 'string', default: '' }, 'no-docs': { type: 'boolean', default: false },
+      'fanout-ms': { type: 'string', default: '3000' }, 'profile-dir': { type: 'string' },
+      'fanout-shapes': { type: 'string', default: '1x1,10x100,50x100' }, 'fanout-extra': { type: 'string', default: 'deaf,profile' },
     },
   });
   const started = new Date();
   const size = parseSize(values.size!);
   const repeats = Math.max(1, Number(values.repeats));
   const skip = new Set(values.skip!.split(',').filter(Boolean));
+  const only = values.only!.split(',').filter(Boolean);
+  if (only.length) for (const a of AREAS) if (!only.includes(a)) skip.add(a);
   const rows: Row[] = [];
   const details: string[] = [];
   fs.mkdirSync(CACHE, { recursive: true });
@@ -181,24 +189,54 @@ async function main(): Promise<void> {
       + `the engine restores the ${runs[0].restored} most recent sessions (SPEC §2); the list snapshot is ${fmt(runs[0].listBytes / 1024, 0)} KB of JSON.`);
   }
 
-  // ---- latency -----------------------------------------------------------------------------
+  // ---- hub fan-out ------------------------------------------------------------------------
   if (!skip.has('latency')) {
-    for (const clients of [1, 100]) {
-      for (const sessions of [1, 10, 50]) {
-        const runs: LatencyRun[] = [];
-        for (let r = 0; r < repeats; r++) runs.push(await latencyRun(SCRIPT, sessions, clients, 2_000));
-        const p50 = median(runs.map(x => x.p50));
-        const p99 = median(runs.map(x => x.p99));
-        const goal = sessions === 50 && clients === 100;
-        log(`latency ${sessions} sessions × ${clients} clients: p50 ${fmt(p50, 2)} ms, p99 ${fmt(p99, 2)} ms over the throttle`);
-        rows.push({
-          group: 'Latency', figure: `${sessions} streaming session${sessions > 1 ? 's' : ''} × ${clients} client${clients > 1 ? 's' : ''}: overhead beyond the 50 ms throttle, p50 / p99`,
-          value: `${fmt(p50, 2)} / ${fmt(p99, 2)} ms`, goal: goal ? 'p99 ≤ 5 ms' : '—', met: goal ? p99 <= 5 : null,
-        });
-        const last = runs[runs.length - 1];
-        details.push(`Latency ${sessions}×${clients}: ${last.deliveries.toLocaleString('en-US')} deliveries in the last repeat (${last.missing} not received), `
-          + `timer lateness p99 ${fmt(last.timerLateP99, 2)} ms, from timer firing to arrival p50 ${fmt(last.deliveryP50, 2)} / p99 ${fmt(last.deliveryP99, 2)} ms.`);
+    // Three processes (provider → engine + hub → clients) against a bare `ws` floor, paired F/FD per repeat.
+    const shapes = values['fanout-shapes']!.split(',').filter(Boolean).map(x => x.split('x').map(Number) as [number, number]);
+    const extra = new Set(values['fanout-extra']!.split(','));
+    const durationMs = Number(values['fanout-ms']);
+    for (const [sessions, clients] of shapes) {
+      const fd: FanoutRun[] = [];
+      const floor: FanoutRun[] = [];
+      for (let r = 0; r < repeats; r++) {
+        floor.push(await fanoutRun(SCRIPT, 'floor', sessions, clients, durationMs));
+        fd.push(await fanoutRun(SCRIPT, 'flightdeck', sessions, clients, durationMs));
+        log(`fan-out ${sessions}×${clients} ${r + 1}/${repeats}: floor p50/p99 ${fmt(floor[r].p50, 2)}/${fmt(floor[r].p99, 2)} ms `
+          + `(${floor[r].received}/${floor[r].expected}), Flightdeck ${fmt(fd[r].p50, 2)}/${fmt(fd[r].p99, 2)} ms (${fd[r].received}/${fd[r].expected})`);
       }
+      rows.push(...fanoutRows(sessions, clients, fd, floor));
+      for (const [name, runs] of [['floor', floor], ['Flightdeck', fd]] as const) {
+        details.push(`Fan-out ${sessions}×${clients} ${name}: received / expected per repeat ${runs.map(x => `${x.received.toLocaleString('en-US')} / ${x.expected.toLocaleString('en-US')}`).join(', ')}; `
+          + `timer lateness p99 ${runs.map(x => fmt(x.timerLateP99, 2)).join(' / ')} ms; timer firing to arrival p99 ${runs.map(x => fmt(x.deliveryP99, 2)).join(' / ')} ms.`);
+      }
+    }
+    // A client that stops reading must cost only itself: the same 10×100 with one deaf client added.
+    const deaf: FanoutRun[] = [];
+    const without: FanoutRun[] = [];
+    for (let r = 0; r < (extra.has('deaf') ? repeats : 0); r++) {
+      without.push(await fanoutRun(SCRIPT, 'flightdeck', 10, 100, durationMs));
+      deaf.push(await fanoutRun(SCRIPT, 'flightdeck', 10, 100, durationMs, { deaf: true }));
+    }
+    const dp99 = median(deaf.map(x => x.p99));
+    const wp99 = median(without.map(x => x.p99));
+    if (deaf.length) rows.push({
+      group: 'Fan-out', figure: '10×100 plus one client that never reads: p99 of the 100 readers (floor = the same run without it)',
+      value: `${fmt(dp99, 2)} ms`, floor: `${fmt(wp99, 2)} ms`, goal: '≤ 2× without, all delivered',
+      met: dp99 <= 2 * Math.max(wp99, 1) && deaf.every(x => x.received === x.expected),
+    });
+    // Where the engine process spends its time at 50×100 (node --cpu-prof on the engine only).
+    if (extra.has('profile')) {
+    const profDir = values['profile-dir'] ? path.resolve(values['profile-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-prof-'));
+    fs.mkdirSync(profDir, { recursive: true });
+    try {
+      const prof = await fanoutRun(SCRIPT, 'flightdeck', 50, 100, durationMs, { profileDir: profDir });
+      if (prof.profile) {
+        const sum = profileSummary(prof.profile);
+        details.push(`Engine process profile at 50×100 (node --cpu-prof, ${fmt(durationMs / 1000, 0)} s of streaming plus start-up): idle ${fmt(sum.idlePct, 0)} %; most self time: ${sum.line}.`);
+      }
+    } finally {
+      if (!values['profile-dir']) fs.rmSync(profDir, { recursive: true, force: true });
+    }
     }
   }
 
@@ -260,11 +298,34 @@ async function main(): Promise<void> {
   log(`done in ${fmt(durationS / 60)} min`);
 }
 
+const AREAS = ['ingest', 'ccusage', 'scale', 'latency', 'webview', 'activation', 'hostActivation'];
+
+/** Flightdeck next to its same-run floor: p50 / p99 each, the p99 ratio, and expected vs received deliveries. */
+function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: FanoutRun[]): Row[] {
+  const m = (runs: FanoutRun[], k: 'p50' | 'p99') => median(runs.map(x => x[k]));
+  const ratio = median(fd.map((x, i) => x.p99 / Math.max(floor[i].p99, 0.001)));
+  const all = fd.every(x => x.received === x.expected);
+  const got = fd.reduce((a, x) => a + x.received, 0);
+  const want = fd.reduce((a, x) => a + x.expected, 0);
+  const shape = `${sessions} session${sessions > 1 ? 's' : ''} × ${clients} client${clients > 1 ? 's' : ''}`;
+  return [
+    {
+      group: 'Fan-out', figure: `${shape}: overhead beyond the 50 ms window, p50 / p99 (floor: bare \`ws\` server)`,
+      value: `${fmt(m(fd, 'p50'), 2)} / ${fmt(m(fd, 'p99'), 2)} ms`, floor: `${fmt(m(floor, 'p50'), 2)} / ${fmt(m(floor, 'p99'), 2)} ms`, goal: '—', met: null,
+    },
+    {
+      group: 'Fan-out', figure: `${shape}: p99 ÷ floor p99 (paired repeats), deliveries received / expected`,
+      value: `${fmt(ratio, 2)}×, ${got.toLocaleString('en-US')} / ${want.toLocaleString('en-US')}`, floor: '1×',
+      goal: '≤ 2×, all delivered', met: ratio <= 2 && all,
+    },
+  ];
+}
+
 const NOTES = [
   'Ingest: the floor is a loop that reads each `.jsonl` file whole and `JSON.parse`s every line, nothing else. Flightdeck is the real path: for Codex, the passive watcher\'s cold start with the seed window opened to the whole tree (every file tailed from offset 0, mapped, applied to the engine, written through the batched writer into SQLite with the FTS5 triggers); for Claude, `TranscriptTailer.follow` per session, as on a session\'s first hook. MB/s = corpus bytes ÷ time until the last write is committed. Each run is a fresh child process and a fresh database.',
   'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against a Flightdeck child process that ingests them into a fresh store with FTS. ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
-  'Latency: measured from the point where a provider\'s event enters the engine (`engine.streamMessage`, as the connectors call it, every 10 ms per session) to a WebSocket client receiving the `message_updated` delta through the real hub on 127.0.0.1. The engine\'s clock records when each 50 ms throttle timer was armed and when it fired; overhead = arrival − (armed + 50 ms), so it holds timer lateness, the engine\'s publish, the hub\'s send and the client\'s receive. All clients run in one separate Node process subscribed to every session; arrival times use `performance.timeOrigin + performance.now()` in both processes. Driving 50 real `codex app-server` sessions is too heavy for this machine, so the provider side is simulated at the engine\'s entry point.',
+  'Fan-out (bench/fanout.ts): three processes, as in real use. The provider process posts Claude `MessageDisplay` hooks to the engine\'s real hook receiver (HTTP over the Unix socket named in the leader folder\'s endpoint file, as the hook command does), one delta per session every 50 ms, spread over the 50 ms; each delta ends in `#<n>`. The engine process runs the leader\'s services (`startServices`, Claude integration on, the SQLite store with FTS) and the hub; its clock records when each 50 ms stream timer was armed and fired and which delta that firing published. The clients process opens the WebSocket clients, each subscribed to every session with `subscribe_session`, and stamps each `message_updated` on arrival (`performance.timeOrigin + performance.now()`, the same clock in every process). overhead = arrival − (armed + 50 ms). The floor, run in the same process layout right before each Flightdeck repeat: a process with a bare `ws` server and nothing else, one 50 ms timer per session sending a `message_updated` of the same shape and size (serialized once, sent to every subscriber), the same clients process. Expected deliveries = windows fired × clients. The engine process is profiled separately (`node --cpu-prof`) in one more 50×100 run.',
   'Webview: the bundled session panel (webview/build.mjs) on a page with the panel\'s strict CSP, in headless Chromium (software rendering, `--disable-gpu`). First paint = from posting the snapshot to the first animation frame with rows; then one 2,000 px scroll step per animation frame from top to bottom.',
   'Activation in the real extension host (the goal\'s figure): `bash scripts/vscode-host.sh test . out/bench/host/activation-entry.js` starts code-server (VS Code server + web workbench) and headless Chromium, and the entry (bench/host/activation-entry.ts, compiled by the root tsconfig) runs inside the Node extension host: it checks that Flightdeck is not active yet (fails otherwise), then times `await vscode.extensions.getExtension(\'flightdeck.flightdeck\').activate()` — the host loading dist/extension.js and running activate() — and, from the same start, until the returned API\'s `ready()` resolves (engine started in the background, protocol client connected). One activation per host start, a fresh code-server per repeat; each run has its own temp `FLIGHTDECK_DATA_DIR` and `FLIGHTDECK_LEADER_DIR` and empty `CODEX_HOME` / `CLAUDE_CONFIG_DIR`, so it does not depend on the machine\'s sessions (bench/hostActivation.ts). activate() not waiting for the engine is what keeps the engine off the critical path: the difference between the two figures is the engine\'s start.',
   'Activation stand-in: `activate()` of the built dist/extension.js in a plain Node process, with a stand-in `vscode` module injected through the require cache (bench/activation.ts): it answers every API call with inert objects. It measures the extension\'s own synchronous work in activate() and the bundle\'s load, not the host\'s; kept next to the host figure to separate the two.',
@@ -275,7 +336,7 @@ if (process.argv[2] === '--child') {
   runChild(mode, process.argv.slice(4)).then(() => {
     // Done once the result is out (activation leaves the extension's engine starting in the background);
     // the latency clients stay until the parent tells them to stop.
-    if (mode !== 'latency-clients') process.stdout.write('', () => process.exit(0));
+    if (!mode.startsWith('fanout-')) process.stdout.write('', () => process.exit(0));
   }, e => { process.stderr.write(`${(e as Error)?.stack ?? e}\n`); process.exit(1); });
 } else {
   main().catch(e => { process.stderr.write(`bench failed: ${(e as Error)?.stack ?? e}\n`); process.exit(1); });

@@ -2,7 +2,7 @@
 // goal and whether it was met. Every number comes from the run; nothing here is typed by hand.
 import * as os from 'node:os';
 
-export interface Row { group: string; figure: string; value: string; goal: string; met: boolean | null; note?: string }
+export interface Row { group: string; figure: string; value: string; floor?: string; goal: string; met: boolean | null; note?: string }
 
 export interface ReportInput {
   command: string;
@@ -34,9 +34,9 @@ export function renderReport(r: ReportInput): string {
     `- Each figure is the median of ${r.repeats} repeats in this run; ratios are against baselines measured in the same run, paired A/B/A/B.`,
     '- The machine is shared with other work; expect noise of ±20 % between runs.',
     '',
-    '| Area | Figure | Median | Goal | Result |',
-    '| --- | --- | --- | --- | --- |',
-    ...r.rows.map(x => `| ${x.group} | ${x.figure} | ${x.value} | ${x.goal} | ${met(x.met)} |`),
+    '| Area | Figure | Median | Floor (same run) | Goal | Result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map(x => `| ${x.group} | ${x.figure} | ${x.value} | ${x.floor ?? '—'} | ${x.goal} | ${met(x.met)} |`),
     '',
     '## Details',
     '',

@@ -76,6 +76,8 @@ export function openStore(opts: OpenStoreOptions): Store {
 
   const queuedSessions = new Map<string, Session>();
   const queuedMessages = new Map<string, Message>();
+  /** Patches of stored messages waiting for the flush, one per message (a streamed reply patches every 50 ms). */
+  const queuedPatches = new Map<string, MessagePatch>();
   /** `<session>\n<message key>` of token usage queued and not yet written. */
   const queuedUsage = new Set<string>();
   const upsertSession = `INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data)
@@ -152,7 +154,16 @@ export function openStore(opts: OpenStoreOptions): Store {
     patchMessage(patch) {
       const queued = queuedMessages.get(patch.id);
       if (queued) { queuedMessages.set(patch.id, { ...queued, ...patch }); return; }
-      writer.enqueue(d => applyPatch(d, patch));
+      // Patches of one stored message before the flush fold into one read-merge-write (and one FTS
+      // re-index of its text), not one per stream window.
+      const pending = queuedPatches.get(patch.id);
+      queuedPatches.set(patch.id, pending ? { ...pending, ...patch } : patch);
+      if (pending) return;
+      writer.enqueue(d => {
+        const latest = queuedPatches.get(patch.id) ?? patch;
+        queuedPatches.delete(patch.id);
+        applyPatch(d, latest);
+      });
     },
     getMessage(id) {
       writer.flush();
@@ -254,6 +265,7 @@ export function openStore(opts: OpenStoreOptions): Store {
           writer.discard();
           queuedSessions.clear();
           queuedMessages.clear();
+          queuedPatches.clear();
           queuedUsage.clear();
           throw e;
         }
