@@ -1,5 +1,6 @@
 // The web client's controller: the token (asked once, kept in localStorage), the connection with
-// reconnects that resume from the last revision, the route (#/ or #/s/<id>) and rendering.
+// reconnects that resume from the last revision, the route (#/, #/s/<id>, or #/s/<id>/m/<item> for a
+// search hit: opened scrolled to that item, highlighted), History, search and rendering.
 import { ClientState } from '../src/engine/protocol/mirror/clientState';
 import {
   type ApprovalDecision, type Message, PROTOCOL_VERSION, type PendingApproval, ProtocolClient, type ServerMessage, type Session,
@@ -8,6 +9,8 @@ import { h } from './dom';
 import { type Connection, headerView, listView, loginView, type QuestionDraft, sessionView, type ViewActions } from './views';
 import { attentionCount } from '../src/engine/protocol/uiPolicy';
 import { openSocket } from './wsTransport';
+import { HistoryBrowser } from './history';
+import { SearchBox } from './search';
 
 const TOKEN_KEY = 'flightdeck.hubToken';
 /** Close code the hub uses when the token was rotated. */
@@ -27,6 +30,15 @@ export class App implements ViewActions {
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private retryMs = 1_000;
   private renderQueued = false;
+  /** The search hit the session was opened for: highlighted; scrolled to once (`revealed`). */
+  private hit: { sessionId: string; messageId: string; revealed: boolean } | null = null;
+  private loadingOlder = false;
+  private readonly ask = (msg: Parameters<ProtocolClient['request']>[0]) => {
+    if (!this.client) return Promise.reject(new Error('Not connected to the hub.'));
+    return this.client.request(msg);
+  };
+  private readonly history = new HistoryBrowser(this.ask, () => this.scheduleRender());
+  private readonly search = new SearchBox(this.ask, () => this.scheduleRender());
   private readonly composer = h('textarea', { id: 'composer', rows: '2', placeholder: 'Message the agent…', 'aria-label': 'Message' }) as HTMLTextAreaElement;
 
   constructor(private root: HTMLElement) {
@@ -107,8 +119,10 @@ export class App implements ViewActions {
   }
 
   loadOlder(s: Session): void {
+    if (this.loadingOlder) return;
+    this.loadingOlder = true;
     const first = this.state.orderedMessages(s.id)[0];
-    this.call({ type: 'load_messages', sessionId: s.id, beforeSeq: first?.seq });
+    this.call({ type: 'load_messages', sessionId: s.id, beforeSeq: first?.seq }, () => { this.loadingOlder = false; });
   }
 
   showWhole(m: Message): void { this.call({ type: 'get_message', sessionId: m.sessionId, messageId: m.id }); }
@@ -155,6 +169,7 @@ export class App implements ViewActions {
       const route = this.route();
       this.following = null;
       this.follow(route);
+      this.history.reset();
     } catch (e) {
       this.toast((e as Error).message);
     }
@@ -184,6 +199,7 @@ export class App implements ViewActions {
       return;
     }
     if (m.type === 'error' && !m.requestId) this.toast(m.message);
+    this.history.receive(m);
     const touched = this.state.apply(m);
     // events were lost (a revision gap): ask again, from what the mirrors hold
     for (const again of this.state.takeResubscribes()) {
@@ -194,6 +210,9 @@ export class App implements ViewActions {
   }
 
   private follow(sessionId: string | null): void {
+    const hit = this.hitRoute();
+    if (hit && (hit.sessionId !== this.hit?.sessionId || hit.messageId !== this.hit.messageId)) this.hit = { ...hit, revealed: false };
+    else if (!hit && sessionId !== this.hit?.sessionId) this.hit = null;
     if (sessionId === this.following || !this.client) return;
     if (this.following) this.call({ type: 'unsubscribe_session', sessionId: this.following });
     this.following = sessionId;
@@ -225,8 +244,14 @@ export class App implements ViewActions {
   // ---- routing and rendering -------------------------------------------------------------------
 
   private route(): string | null {
-    const m = /^#\/s\/(.+)$/.exec(location.hash);
+    const m = /^#\/s\/([^/]+)/.exec(location.hash);
     return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  /** #/s/<session>/m/<item>: a search hit to scroll to and highlight. */
+  private hitRoute(): { sessionId: string; messageId: string } | null {
+    const m = /^#\/s\/([^/]+)\/m\/(.+)$/.exec(location.hash);
+    return m ? { sessionId: decodeURIComponent(m[1]), messageId: decodeURIComponent(m[2]) } : null;
   }
 
   /** A token in the URL fragment (never sent to the server) is taken once and removed from the address bar. */
@@ -257,15 +282,36 @@ export class App implements ViewActions {
     const prevTop = old?.scrollTop ?? 0;
     // Inputs the app keeps across renders (composer, answers) keep their focus too.
     const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const hitId = this.hit?.sessionId === selected ? this.hit.messageId : null;
     this.root.replaceChildren(
       headerView(this.conn, this, attentionCount(sessions)),
       h('div', { class: `body${selected ? ' has-session' : ''}` },
-        listView(sessions, selected),
+        h('nav', { class: 'list', 'aria-label': 'Sessions' },
+          this.search.renderControls(),
+          ...(this.search.active ? [this.search.renderResults(hitId)] : [listView(sessions, selected), this.history.render(selected)])),
         selected ? sessionView({ state: this.state, sessionId: selected, busy: this.busy, composer: this.composer, draft: this.draft, act: this })
           : h('main', { class: 'session empty' }, h('p', { class: 'muted' }, sessions.length ? 'Pick a session.' : ''))),
       this.toastText ? h('div', { class: 'toast', role: 'status' }, this.toastText) : '');
     const t = this.root.querySelector('#transcript');
     if (t) t.scrollTop = stick ? t.scrollHeight : prevTop;
+    if (t && selected) this.showHit(t, selected);
     if (focused?.isConnected) focused.focus();
+  }
+
+  /**
+   * Highlights the search hit of the open session and scrolls to it once; an item older than what is
+   * loaded is reached by paging back (each page that arrives renders and tries again).
+   */
+  private showHit(transcript: Element, sessionId: string): void {
+    const hit = this.hit;
+    if (!hit || hit.sessionId !== sessionId) return;
+    const el = [...transcript.querySelectorAll<HTMLElement>('[data-id]')].find(e => e.dataset.id === hit.messageId);
+    if (el) {
+      el.classList.add('search-hit');
+      if (!hit.revealed) { hit.revealed = true; el.scrollIntoView({ block: 'center' }); }
+      return;
+    }
+    const view = this.state.views.get(sessionId);
+    if (!hit.revealed && view?.hasMore && view.session) this.loadOlder(view.session);
   }
 }

@@ -68,8 +68,8 @@ export function listView(sessions: Session[], selected: string | null): HTMLElem
   const now = Date.now();
   // The groups of the VS Code tree, in its order and words.
   const groups: [string, Session[]][] = GROUPS.map(g => [g.label, sessions.filter(s => groupOf(s) === g.id)]);
-  return h('nav', { class: 'list', 'aria-label': 'Sessions' },
-    sessions.length === 0 ? h('p', { class: 'muted pad' }, 'No sessions yet. Sessions of Codex and Claude Code on this machine show up here.') : null,
+  return h('div', { class: 'live' },
+    sessions.length === 0 ? h('p', { class: 'muted pad' }, 'No live sessions. Sessions of Codex and Claude Code on this machine show up here; past ones are under History.') : null,
     ...groups.filter(([, g]) => g.length).map(([title, g]) => h('section', {}, h('h2', {}, title, h('span', { class: 'n' }, String(g.length))), ...g.map(s => row(s, s.id === selected, now)))));
 }
 
