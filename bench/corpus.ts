@@ -1,14 +1,20 @@
 // The benchmark corpus: Codex rollouts and Claude Code transcripts of a given total size, half each,
-// with the line shapes of the real captures (test/fixtures/bench/shapes.ts): many sessions across
-// several project folders, many small messages, and long tool outputs. Seeded, so the same size
-// gives the same bytes; cached under .cache/bench/ and reused when its manifest matches.
+// with the line shapes of the real captures (test/fixtures/bench/shapes.ts), in two shapes:
+// - large: fewer, longer sessions (20 KB – 4 MB) with long tool outputs (0.1–200 KB);
+// - short: many sessions of ~200 short messages each (tool outputs 0.1–0.6 KB), the shape of a real
+//   year of Claude history (~800 sessions × ~200 messages in 200 MB), where per-item cost dominates.
+// Seeded, so the same size and shape give the same bytes; cached under .cache/bench/ (never committed)
+// and reused when its manifest exists.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Rng, between, seededRng } from '../test/fixtures/bench/rng';
 import { type ClaudeCtx, type CodexCtx, bashBlock, claude, codex, textBlock } from '../test/fixtures/bench/shapes';
 
+export type CorpusShape = 'large' | 'short';
+
 export interface Corpus {
   dir: string;
+  shape?: CorpusShape;
   codexHome: string;
   /** CLAUDE_CONFIG_DIR: holds projects/<folder>/<session>.jsonl */
   claudeHome: string;
@@ -48,7 +54,8 @@ function toolOutput(rng: Rng, bytes: number): string {
   return lines.join('\n');
 }
 
-function outputSize(rng: Rng): number {
+function outputSize(rng: Rng, shape: CorpusShape): number {
+  if (shape === 'short') return between(rng, 100, 600);
   const r = rng();
   return r < 0.7 ? between(rng, 100, 2_000) : r < 0.95 ? between(rng, 2_000, 20_000) : between(rng, 20_000, 200_000);
 }
@@ -58,7 +65,7 @@ function uuid(rng: Rng): string {
   return `${h()}${h()}-${h()}-7${h().slice(1)}-8${h().slice(1)}-${h()}${h()}${h()}`;
 }
 
-function codexSession(rng: Rng, file: string, target: number, project: string, at: number): { bytes: number; lines: number } {
+function codexSession(rng: Rng, file: string, target: number, project: string, at: number, shape: CorpusShape): { bytes: number; lines: number } {
   const c: CodexCtx = { threadId: path.basename(file, '.jsonl').slice(-36), cwd: `/home/dev/${project}`, turnId: '', ordinal: -1, at };
   const fd = fs.openSync(file, 'w');
   let bytes = 0;
@@ -79,7 +86,7 @@ function codexSession(rng: Rng, file: string, target: number, project: string, a
       if (rng() < 0.7) {
         const call = `call_${turn}_${s}`;
         const cmd = `npm run ${words(rng, 1)} -- --${words(rng, 1)}`;
-        const out = toolOutput(rng, outputSize(rng));
+        const out = toolOutput(rng, outputSize(rng, shape));
         put(codex.exec(c, call, cmd));
         put(codex.execOutput(c, call, out));
         put(codex.execDone(c, call, cmd, out));
@@ -94,7 +101,7 @@ function codexSession(rng: Rng, file: string, target: number, project: string, a
   return { bytes, lines };
 }
 
-function claudeSession(rng: Rng, file: string, target: number, project: string, at: number): { bytes: number; lines: number } {
+function claudeSession(rng: Rng, file: string, target: number, project: string, at: number, shape: CorpusShape): { bytes: number; lines: number } {
   const c: ClaudeCtx = { sessionId: path.basename(file, '.jsonl'), cwd: `/home/dev/${project}`, promptId: '', parent: null, at, n: 0 };
   const fd = fs.openSync(file, 'w');
   let bytes = 0;
@@ -112,7 +119,7 @@ function claudeSession(rng: Rng, file: string, target: number, project: string, 
       if (rng() < 0.7) {
         const toolId = `toolu_${uuid(rng).replace(/-/g, '')}`;
         put(claude.assistant(c, messageId, bashBlock(toolId, `npm run ${words(rng, 1)}`), tokens));
-        put(claude.toolResult(c, toolId, toolOutput(rng, outputSize(rng))));
+        put(claude.toolResult(c, toolId, toolOutput(rng, outputSize(rng, shape))));
       }
     }
   }
@@ -120,15 +127,16 @@ function claudeSession(rng: Rng, file: string, target: number, project: string, 
   return { bytes, lines };
 }
 
-/** Builds (or reuses) the corpus of about `totalBytes` under `cacheDir`. */
-export function ensureCorpus(cacheDir: string, totalBytes: number, log: (m: string) => void): Corpus {
-  const dir = path.join(cacheDir, `corpus-${Math.round(totalBytes / 1048576)}MB-v${VERSION}`);
+/** Builds (or reuses) the corpus of about `totalBytes` and `shape` under `cacheDir`. */
+export function ensureCorpus(cacheDir: string, totalBytes: number, log: (m: string) => void, shape: CorpusShape = 'large'): Corpus {
+  const dir = path.join(cacheDir, `corpus-${Math.round(totalBytes / 1048576)}MB-v${VERSION}${shape === 'large' ? '' : `-${shape}`}`);
   const manifest = path.join(dir, 'manifest.json');
   if (fs.existsSync(manifest)) return JSON.parse(fs.readFileSync(manifest, 'utf8')) as Corpus;
   fs.rmSync(dir, { recursive: true, force: true });
-  const rng = seededRng(SEED);
+  const rng = seededRng(shape === 'large' ? SEED : SEED + 1);
+  const size = shape === 'large' ? sessionSize : shortSessionSize;
   const corpus: Corpus = {
-    dir, codexHome: path.join(dir, 'codex'), claudeHome: path.join(dir, 'claude'), codexFiles: [], claudeFiles: [], codexBytes: 0, claudeBytes: 0, lines: 0,
+    dir, shape, codexHome: path.join(dir, 'codex'), claudeHome: path.join(dir, 'claude'), codexFiles: [], claudeFiles: [], codexBytes: 0, claudeBytes: 0, lines: 0,
   };
   const half = totalBytes / 2;
   const t0 = Date.now();
@@ -137,7 +145,7 @@ export function ensureCorpus(cacheDir: string, totalBytes: number, log: (m: stri
     const day = String(1 + (i % 24)).padStart(2, '0');
     const file = path.join(corpus.codexHome, 'sessions', '2026', '11', day, `rollout-2026-11-${day}T10-00-00-${uuid(rng)}.jsonl`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const r = codexSession(rng, file, Math.min(half - corpus.codexBytes + 1, sessionSize(rng)), PROJECTS[i % PROJECTS.length], base + i * 3_600_000);
+    const r = codexSession(rng, file, Math.min(half - corpus.codexBytes + 1, size(rng)), PROJECTS[i % PROJECTS.length], base + i * 3_600_000, shape);
     corpus.codexFiles.push(file);
     corpus.codexBytes += r.bytes;
     corpus.lines += r.lines;
@@ -146,13 +154,13 @@ export function ensureCorpus(cacheDir: string, totalBytes: number, log: (m: stri
     const project = PROJECTS[i % PROJECTS.length];
     const file = path.join(corpus.claudeHome, 'projects', `-home-dev-${project}`, `${uuid(rng)}.jsonl`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const r = claudeSession(rng, file, Math.min(half - corpus.claudeBytes + 1, sessionSize(rng)), project, base + i * 3_600_000);
+    const r = claudeSession(rng, file, Math.min(half - corpus.claudeBytes + 1, size(rng)), project, base + i * 3_600_000, shape);
     corpus.claudeFiles.push(file);
     corpus.claudeBytes += r.bytes;
     corpus.lines += r.lines;
   }
   fs.writeFileSync(manifest, JSON.stringify(corpus));
-  log(`corpus: wrote ${corpus.codexFiles.length + corpus.claudeFiles.length} files, ${((corpus.codexBytes + corpus.claudeBytes) / 1048576).toFixed(0)} MB, ${corpus.lines} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`corpus (${shape}): wrote ${corpus.codexFiles.length + corpus.claudeFiles.length} files, ${((corpus.codexBytes + corpus.claudeBytes) / 1048576).toFixed(0)} MB, ${corpus.lines} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return corpus;
 }
 
@@ -160,4 +168,9 @@ export function ensureCorpus(cacheDir: string, totalBytes: number, log: (m: stri
 function sessionSize(rng: Rng): number {
   const r = rng();
   return r < 0.5 ? between(rng, 20_000, 200_000) : r < 0.9 ? between(rng, 200_000, 1_200_000) : between(rng, 1_200_000, 4_000_000);
+}
+
+/** The short shape: ~200 lines of ~1.2 KB each per session (150–350 KB). */
+function shortSessionSize(rng: Rng): number {
+  return between(rng, 150_000, 350_000);
 }

@@ -2,7 +2,8 @@
 // median, then docs/benchmarks.md regenerated from the results. Heavy parts run in child processes
 // (the same script with --child) so each has its own memory and a cold start.
 // Flags: --size 100MB|1GB (corpus), --repeats N, --scale-sessions N, --scale-messages N,
-//        --skip ingest,ccusage,scale,latency,webview,activation,hostActivation, --no-docs
+//        --skip ingest,ccusage,history,scale,latency,webview,activation,hostActivation, --no-docs
+//        FLIGHTDECK_BENCH_HISTORY_1GB=1 adds the history import at 1 GB.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,7 +15,11 @@ import { type HostActivationRun, NEWER_CODE_SERVER, hostActivationRun, hostCodeS
 import { ensureCorpus, type Corpus } from './corpus';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { type FanoutRun, fanoutClients, fanoutEngine, fanoutFloor, fanoutProvider, fanoutRun, profileSummary } from './fanout';
+import { type ImportRun, type ImportWhich, importFloorRun, importRun } from './historyImport';
 import { type Row, renderReport } from './report';
+import { SEARCH_SETS, type SearchRun, searchRun } from './searchFloor';
+import { systemClock } from '../src/engine/platform/clock';
+import { openStore } from '../src/engine/store/sqliteStore';
 import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
 import { median } from './stats';
 import { webviewRuns } from './webview';
@@ -57,7 +62,12 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
     case 'floor': { const c = corpus(); return print(floorRun(rest[1] === 'claude' ? c.claudeFiles : [...c.codexFiles, ...c.claudeFiles])); }
     case 'codex': return print(await codexRun(corpus()));
     case 'claude': return print(claudeRun(corpus()));
+    case 'import-floor': return print(importFloorRun(corpus(), rest[1] as ImportWhich));
+    case 'import': return print(await importRun(corpus(), rest[1] as ImportWhich));
+    case 'corpus': return print(ensureCorpus(CACHE, parseSize(rest[0]), log, rest[1] === 'short' ? 'short' : 'large').dir);
     case 'scale': return print(await scaleRun(rest[0]));
+    case 'search': return print(searchRun(rest[0]));
+    case 'migrate': { const t = performance.now(); openStore({ file: rest[0], clock: systemClock, log: (l, m) => log(`${l} ${m}`) }).close(); return print({ ms: performance.now() - t }); }
     case 'activation': return print(await activationRun(REPO));
     case 'fanout-engine': return fanoutEngine(rest[0], Number(rest[1]), rest[2]);
     case 'fanout-provider': return fanoutProvider(rest[0], Number(rest[1]));
@@ -68,6 +78,8 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
 }
 
 function ensureCcusage(): string | null {
+  // The pinned devDependency first; the old install into .cache/bench-tools otherwise.
+  try { return require.resolve('ccusage/dist/index.js', { paths: [REPO] }); } catch { /* not installed */ }
   const bin = path.join(TOOLS, 'node_modules', 'ccusage', 'dist', 'index.js');
   if (fs.existsSync(bin)) return bin;
   log('installing ccusage@18.0.11 into .cache/bench-tools (git-ignored)');
@@ -103,6 +115,7 @@ async function main(): Promise<void> {
   const skip = new Set(values.skip!.split(',').filter(Boolean));
   const only = values.only!.split(',').filter(Boolean);
   if (only.length) for (const a of AREAS) if (!only.includes(a)) skip.add(a);
+  skipCcusage = skip.has('ccusage');
   const rows: Row[] = [];
   const details: string[] = [];
   fs.mkdirSync(CACHE, { recursive: true });
@@ -164,6 +177,9 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- history import (SPEC §11, issue 14) ----------------------------------------------------
+  if (!skip.has('history')) await historyRows(rows, details, repeats, values.size!);
+
   // ---- scale -------------------------------------------------------------------------------
   if (!skip.has('scale')) {
     const p = { sessions: Number(values['scale-sessions']), messages: Number(values['scale-messages']) };
@@ -181,6 +197,15 @@ async function main(): Promise<void> {
     rows.push({ group: 'Scale', figure: `FTS search for identifiers (median of ${SEARCH_QUERIES.rare.length} queries, newest 50 hits)`, value: `${fmt(m('searchRareMs'))} ms`, goal: '< 50 ms', met: m('searchRareMs') < 50 });
     rows.push({ group: 'Scale', figure: `FTS search for common words (median of ${SEARCH_QUERIES.common.length} queries, newest 50 hits)`, value: `${fmt(m('searchMs'))} ms`, goal: '< 50 ms', met: m('searchMs') < 50 });
     rows.push({ group: 'Scale', figure: 'RSS after restore', value: `${fmt(m('rssMb'), 0)} MB`, goal: '< 200 MB', met: m('rssMb') < 200 });
+    // Search next to its bare FTS5 floor, same process, same queries (bench/searchFloor.ts).
+    const sr = (await child<SearchRun>(['search', db])).result;
+    const names: Record<string, string> = { common: 'common words', prefix: 'prefix of 2–3 characters as typed', prefixLong: 'prefix of 4–5 characters as typed' };
+    for (const x of sr.rows) {
+      rows.push({
+        group: 'Scale', figure: `Search, ${names[x.set] ?? x.set} (median of ${SEARCH_SETS[x.set as keyof typeof SEARCH_SETS].length} queries, newest 50 hits; bare FTS5 MATCH … ORDER BY rowid DESC LIMIT 50 floor in brackets)`,
+        value: `${fmt(x.fdMs, 1)} ms (floor ${fmt(x.floorMs, 1)} ms; worst query ${fmt(x.worstFdMs, 1)} ms)`, goal: '≤ 10 ms', met: x.fdMs <= 10,
+      });
+    }
     const dbMb = fs.statSync(db).size / 1048576;
     const conn = openDatabase(db);
     const counts = conn.prepare('SELECT (SELECT COUNT(*) FROM sessions) AS s, (SELECT COUNT(*) FROM messages) AS m').get();
@@ -298,7 +323,7 @@ async function main(): Promise<void> {
   log(`done in ${fmt(durationS / 60)} min`);
 }
 
-const AREAS = ['ingest', 'ccusage', 'scale', 'latency', 'webview', 'activation', 'hostActivation'];
+const AREAS = ['ingest', 'ccusage', 'history', 'scale', 'latency', 'webview', 'activation', 'hostActivation'];
 
 /** Flightdeck next to its same-run floor: p50 / p99 each, the p99 ratio, and expected vs received deliveries. */
 function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: FanoutRun[]): Row[] {
@@ -320,6 +345,62 @@ function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: F
     },
   ];
 }
+
+/** Env var: also measure the history import at 1 GB (minutes per shape on a small machine). */
+const HISTORY_1GB_ENV = 'FLIGHTDECK_BENCH_HISTORY_1GB';
+
+/**
+ * History import rows on both corpus shapes: import ÷ the bare read-and-parse floor over the same
+ * files (each a fresh child, floor and import alternating), peak RSS of the importing process, and
+ * ccusage over the Claude half against the import of that half, as whole processes.
+ */
+async function historyRows(rows: Row[], details: string[], repeats: number, size: string): Promise<void> {
+  const sizes = [size, ...(process.env[HISTORY_1GB_ENV] === '1' && parseSize(size) < parseSize('1GB') ? ['1GB'] : [])];
+  const cc = skipCcusage ? null : ensureCcusage();
+  for (const sz of sizes) {
+    for (const shape of ['large', 'short'] as const) {
+      const corpus = ensureCorpus(CACHE, parseSize(sz), log, shape);
+      const manifest = path.join(corpus.dir, 'manifest.json');
+      const label = `${sz}, ${shape === 'short' ? 'many short messages' : 'few large messages'}`;
+      const ratios: number[] = [];
+      const rss: number[] = [];
+      let last: ImportRun | null = null;
+      let floorMs = 0;
+      for (let r = 0; r < repeats; r++) {
+        const floor = (await child<ImportRun>(['import-floor', manifest, 'all'])).result;
+        const imp = (await child<ImportRun>(['import', manifest, 'all'])).result;
+        ratios.push(imp.ms / floor.ms);
+        rss.push(imp.maxRssMb);
+        last = imp;
+        floorMs = floor.ms;
+        log(`history ${label} ${r + 1}/${repeats}: floor ${fmt(floor.ms / 1000, 2)} s, import ${fmt(imp.ms / 1000, 2)} s (${fmt(imp.ms / floor.ms, 1)}×), RSS ${fmt(imp.maxRssMb, 0)} MiB`);
+      }
+      const ratio = median(ratios);
+      const peak = Math.max(...rss);
+      rows.push({ group: 'History import', figure: `${label}: import wall time ÷ bare read + JSON.parse floor (same files, same run)`, value: `${fmt(ratio, 1)}×`, goal: '≤ 3×', met: ratio <= 3 });
+      rows.push({ group: 'History import', figure: `${label}: peak RSS of the importing process`, value: `${fmt(peak, 0)} MiB`, goal: '≤ 150 MiB', met: peak <= 150 });
+      if (last) {
+        details.push(`History ${label}: ${corpus.codexFiles.length} rollouts + ${corpus.claudeFiles.length} transcripts, ${corpus.lines.toLocaleString('en-US')} lines, `
+          + `${last.items.toLocaleString('en-US')} items in ${last.sessions} sessions; last run: floor ${fmt(floorMs / 1000, 2)} s, import ${fmt(last.ms / 1000, 2)} s, store ${fmt(last.dbMb ?? 0, 0)} MB.`);
+      }
+      if (cc && sz === size) {
+        const fd: number[] = [];
+        const ccs: number[] = [];
+        for (let r = 0; r < repeats; r++) {
+          fd.push((await child<ImportRun>(['import', manifest, 'claude'])).wallMs);
+          ccs.push(ccusageRun(cc, corpus.claudeHome).wallMs);
+        }
+        const x = median(ccs) / median(fd);
+        rows.push({
+          group: 'History import', figure: `${label}, Claude half (${fmt(corpus.claudeBytes / 1048576, 0)} MB): \`ccusage daily --json --offline\` time ÷ Flightdeck import time (whole processes)`,
+          value: `${fmt(x, 2)}× (${fmt(median(ccs) / 1000, 1)} s vs ${fmt(median(fd) / 1000, 1)} s)`, goal: '≥ 3×', met: x >= 3,
+        });
+      }
+    }
+  }
+}
+
+let skipCcusage = false;
 
 const NOTES = [
   'Ingest: the floor is a loop that reads each `.jsonl` file whole and `JSON.parse`s every line, nothing else. Flightdeck is the real path: for Codex, the passive watcher\'s cold start with the seed window opened to the whole tree (every file tailed from offset 0, mapped, applied to the engine, written through the batched writer into SQLite with the FTS5 triggers); for Claude, `TranscriptTailer.follow` per session, as on a session\'s first hook. MB/s = corpus bytes ÷ time until the last write is committed. Each run is a fresh child process and a fresh database.',

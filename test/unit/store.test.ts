@@ -63,6 +63,34 @@ describe(`store [${TEST_DRIVER}]`, () => {
     store.close();
   });
 
+  it('upgrades a migration-6 file to the FTS5 prefix index: old items found by 2- and 3-character prefixes, new ones indexed too', () => {
+    const file = path.join(tmpDir(), 'v6.db');
+    const db = openTestDb(file);
+    migrate(db, 6);
+    assert.doesNotMatch(String(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get()?.sql), /prefix/);
+    const s = newSession({ provider: 'claude', mode: 'passive', providerSessionId: 'v6', cwd: '/w/old' }, Date.parse('2026-01-01T00:00:00.000Z'));
+    db.prepare('INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, JSON.stringify(s));
+    db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, 0, ?, ?, ?, ?)')
+      .run('old-k8s', s.id, 'agent', 'the kubernetes rollout paused', s.createdAt, '{}');
+    db.close();
+
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    const db2 = openTestDb(file);
+    assert.equal(currentVersion(db2), LATEST_VERSION);
+    assert.match(String(db2.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").get()?.sql), /prefix='2 3'/);
+    // The prefix index itself answers (not only a doclist merge): FTS5 checks it against the content.
+    assert.doesNotThrow(() => db2.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
+    db2.close();
+    for (const q of ['ku', 'kub', 'kuber', 'rollout pa']) assert.deepEqual(store.search(q, 10).map(h => h.messageId), ['old-k8s'], q);
+    store.saveMessage({ id: 'new-1', sessionId: s.id, seq: 1, kind: 'user', text: 'pause the payments worker', createdAt: iso(1) });
+    assert.deepEqual(store.search('pa', 10).map(h => h.messageId), ['new-1', 'old-k8s'], 'a new item is indexed with its prefixes, newest first');
+    store.patchMessage({ id: 'new-1', text: 'stop the billing worker' });
+    store.flush();
+    assert.deepEqual(store.search('pa', 10).map(h => h.messageId), ['old-k8s'], 'an updated item leaves the prefix index');
+    store.close();
+  });
+
   it('folds patches of a still-queued message into its one insert; later patches update the row', () => {
     const store = openStore({ file: path.join(tmpDir(), 'p.db'), clock: new FakeClock() });
     const s = newSession({ provider: 'codex', mode: 'direct' }, 0);

@@ -128,6 +128,36 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'full-text search: prefix indexes of 2 and 3 characters',
+    up(db, caps) {
+      // A prefix query without a prefix index merges the whole doclist of every term with that prefix
+      // before the first row (~50 ms for `pa*` over 5M messages); with prefix='2 3' a 2- or 3-character
+      // prefix is one term of its own and streams newest first like a whole word. The table is made
+      // again (FTS5 options are fixed at creation) and rebuilt from messages: one slow step per upgrade.
+      // A file migrated before without FTS5 gets its index here, if this SQLite has FTS5.
+      if (!caps.fts5) return;
+      db.exec(`
+        DROP TRIGGER IF EXISTS messages_ai;
+        DROP TRIGGER IF EXISTS messages_ad;
+        DROP TRIGGER IF EXISTS messages_au;
+        DROP TABLE IF EXISTS messages_fts;
+        CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61', prefix='2 3');
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
