@@ -367,31 +367,3 @@ export async function fanoutClients(url: string, token: string, clients: number,
     process.stdout.write('done\n', () => process.exit(0));
   });
 }
-
-// ---- profile summary ------------------------------------------------------------------------------
-
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-
-/** Self time per function of a .cpuprofile, the top `top` of them, as "name (file:line) share%". */
-export function profileSummary(file: string, top = 8): { line: string; idlePct: number } {
-  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-  const byId = new Map(prof.nodes.map(n => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  for (let i = 0; i < prof.samples.length; i++) {
-    const n = byId.get(prof.samples[i]);
-    const dt = prof.timeDeltas[i] ?? 0;
-    if (!n) continue;
-    total += dt;
-    const f = n.callFrame;
-    const file = f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-  }
-  const idle = (self.get('(idle)') ?? 0) / total * 100;
-  const busy = [...self].filter(([k]) => k !== '(idle)' && k !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, top);
-  return {
-    idlePct: idle,
-    line: busy.map(([k, v]) => `${k} ${(v / total * 100).toFixed(1)} %`).join('; '),
-  };
-}

@@ -35,6 +35,8 @@ export class VirtualList<T> {
   private stickToBottom = true;
   private frame = 0;
   private readonly overscan: number;
+  /** The scroller's height, read when it resizes: reading it on every scroll would force a layout. */
+  private viewport = 0;
 
   constructor(private readonly opts: VirtualListOptions<T>) {
     this.overscan = opts.overscanPx ?? 600;
@@ -83,9 +85,11 @@ export class VirtualList<T> {
   }
 
   private onScroll(): void {
-    const s = this.opts.scroller;
-    this.stickToBottom = s.scrollTop + s.clientHeight >= s.scrollHeight - BOTTOM_SLACK_PX;
-    if (s.scrollTop < NEAR_TOP_PX) this.opts.onNearTop?.();
+    // From our own offsets, not scrollHeight: the scroll event must not force a layout.
+    const top = this.opts.scroller.scrollTop;
+    this.ensureOffsets();
+    this.stickToBottom = top + this.viewportHeight() >= this.total - BOTTOM_SLACK_PX;
+    if (top < NEAR_TOP_PX) this.opts.onNearTop?.();
     if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.layout(); });
   }
 
@@ -93,7 +97,7 @@ export class VirtualList<T> {
     const updates: [number, number][] = [];
     let viewport = false;
     for (const e of entries) {
-      if (e.target === this.opts.scroller) { viewport = true; continue; }
+      if (e.target === this.opts.scroller) { viewport = true; this.viewport = this.opts.scroller.clientHeight; continue; }
       const key = (e.target as HTMLElement).dataset.key;
       const i = key === undefined ? undefined : this.indexByKey.get(key);
       if (i === undefined || !this.rows.has(key!)) continue;
@@ -109,7 +113,7 @@ export class VirtualList<T> {
   private layout(startTop?: number): void {
     const s = this.opts.scroller;
     let top = startTop ?? s.scrollTop;
-    const viewport = s.clientHeight;
+    const viewport = this.viewportHeight();
     for (let pass = 0; pass < MAX_MEASURE_PASSES; pass++) {
       this.ensureOffsets();
       if (this.stickToBottom) top = Math.max(0, this.total - viewport);
@@ -169,6 +173,11 @@ export class VirtualList<T> {
       this.measured.set(this.keys[i], h);
       if (i < this.dirtyFrom) this.dirtyFrom = i;
     }
+  }
+
+  private viewportHeight(): number {
+    if (!this.viewport) this.viewport = this.opts.scroller.clientHeight;
+    return this.viewport;
   }
 
   private get total(): number { return this.offsets[this.items.length]; }

@@ -32,6 +32,41 @@ function markdownHtml(m: Message): string {
   return rendered;
 }
 
+const blockCache = new Map<string, string>();
+const BLOCK_CACHE_SIZE = 2_000;
+
+/**
+ * A reply that is still streaming, as markdown blocks: split at blank lines outside code fences (an
+ * indented chunk stays with the one before: list continuations, indented code). Finished blocks are
+ * rendered once and cached by their text; each delta renders only the growing last block, and lit
+ * leaves the DOM of the unchanged ones alone — a 20,000-character reply is not re-parsed 200 times.
+ * The finished message is rendered whole again (loose lists join up).
+ */
+export function streamingBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let open = false;
+  for (const chunk of text.split(/\n[ \t]*\n/)) {
+    const last = blocks.length - 1;
+    if (last >= 0 && (open || /^[ \t]/.test(chunk))) blocks[last] += `\n\n${chunk}`;
+    else blocks.push(chunk);
+    if ((chunk.match(/^[ \t]{0,3}(```|~~~)/gm)?.length ?? 0) % 2 === 1) open = !open;
+  }
+  return blocks.map(b => {
+    let rendered = blockCache.get(b);
+    if (rendered === undefined) {
+      rendered = renderMarkdown(b);
+      if (blockCache.size >= BLOCK_CACHE_SIZE) blockCache.delete(blockCache.keys().next().value!);
+      blockCache.set(b, rendered);
+    }
+    return rendered;
+  });
+}
+
+function agentMarkdown(m: Message) {
+  if (m.status === 'inProgress') return streamingBlocks(m.text).map(b => unsafeHTML(b));
+  return unsafeHTML(markdownHtml(m));
+}
+
 function folded(m: Message, part: string, summary: TemplateResult | string, body: TemplateResult, ctx: MessageViewContext, cls = '') {
   return html`<details class="fold ${cls}" ?open=${ctx.isExpanded(m.id, part)}
     @toggle=${(e: Event) => ctx.setExpanded(m.id, part, (e.currentTarget as HTMLDetailsElement).open)}>
@@ -150,7 +185,7 @@ export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateRe
     case 'user':
       return html`<div class="msg user"><div class="bubble">${m.text}</div>${truncatedNote(m, ctx)}</div>`;
     case 'agent':
-      return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''} ${m.status === 'interrupted' ? 'interrupted' : ''}"><div class="markdown">${unsafeHTML(markdownHtml(m))}</div>
+      return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''} ${m.status === 'interrupted' ? 'interrupted' : ''}"><div class="markdown">${agentMarkdown(m)}</div>
         ${m.status === 'interrupted' ? html`<div class="interrupted-marker" role="note">Interrupted</div>` : nothing}${truncatedNote(m, ctx)}</div>`;
     case 'reasoning':
       return html`<div class="msg reasoning">${folded(m, 'body', html`<span class="muted">Thinking</span> <span class="preview">${m.text.split('\n')[0]}</span>`, html`<div class="reasoning-text">${m.text}</div>`, ctx)}</div>`;
