@@ -158,9 +158,11 @@ describe(`session engine [${TEST_DRIVER}]`, () => {
 describe(`restart restore and startup rules (SPEC §2) [${TEST_DRIVER}]`, () => {
   afterEach(() => cleanupTmpDirs());
 
+  // Codex sessions (passive and direct) are closed by their connectors from the rollout instead
+  // (test/integration/codex-direct-crash.test.ts re-reads the open turn of a direct one).
   it('restores sessions, never as working, and is stable across repeated restarts', () => {
     let t = makeEngine();
-    const d = t.engine.createSession({ provider: 'codex', mode: 'direct', cwd: '/x' });
+    const d = t.engine.createSession({ provider: 'claude', mode: 'passive', cwd: '/x' });
     t.engine.apply(d.id, { type: 'turnStarted', turnId: 't1' });
     assert.equal(t.engine.getSession(d.id)?.workStatus, 'working');
     t = t.restart();

@@ -100,7 +100,9 @@ export function awaitsUser(s: Session): boolean {
 export function startupEvents(s: Session, now: number): SessionEvent[] {
   const events: SessionEvent[] = [];
   const passiveCodex = s.provider === 'codex' && s.mode === 'passive';
-  if (s.workStatus === 'working' && !passiveCodex) events.push({ type: 'restored' });
+  // Codex sessions follow their rollout: the watcher (passive) and the direct connector, which first
+  // re-reads the turn that was open (SPEC §7), close what the file says is over.
+  if (s.workStatus === 'working' && s.provider !== 'codex') events.push({ type: 'restored' });
   if (s.provider === 'claude' && s.pendingApprovals.length) events.push({ type: 'approvalCleared', reason: CLEAR_REASONS.engineRestarted });
   if (s.status !== 'active') return events;
   const idleMs = now - Date.parse(s.lastActivityAt);

@@ -15,6 +15,7 @@ import type { ConfigChange, CreateRequest, ProviderController } from '../../sess
 import type { AppServerClient } from './client';
 import { ModelListResult, SandboxModeName, ThreadOpenResult, TurnStartResult } from './schemas';
 import { toCodexDecision, userInputResponse } from './directApprovals';
+import { catchUpTurn } from './directCatchUp';
 import { DirectEvents } from './directEvents';
 import { DirectState, type ThreadState } from './directState';
 
@@ -102,7 +103,8 @@ export class CodexDirectController implements ProviderController {
     for (const s of this.engine.listSessions()) {
       if (!this.handles(s) || !s.providerSessionId) continue;
       this.state.track(s.providerSessionId, s.id);
-      this.clearStale(s);
+      this.catchUp(s);
+      this.clearStale(this.engine.requireSession(s.id));
     }
     if (!this.lazy) await this.client.ensure();
   }
@@ -394,6 +396,22 @@ export class CodexDirectController implements ProviderController {
       const s = this.engine.getSession(st.sessionId);
       if (!s || !this.handles(s)) continue;
       this.ensureLoaded(s).catch(e => this.log('warn', `codex direct: resuming thread ${st.threadId} after a restart failed: ${(e as Error).message}`));
+    }
+  }
+
+  /**
+   * SPEC §7: a turn that was open when the engine stopped is re-read from the rollout (items the
+   * store missed, items that finished in the file, the turn's end). thread/resume runs with
+   * excludeTurns (its items come without the ids the live connector used); the file has them.
+   */
+  private catchUp(s: Session): void {
+    if (!s.currentTurnId || !s.sourcePath || !s.providerSessionId) return;
+    try {
+      const r = catchUpTurn(this.engine, s.id, s.providerSessionId, s.currentTurnId, s.sourcePath, this.log);
+      if (r.turnStatus) this.engine.apply(s.id, { type: 'turnCompleted', turnId: s.currentTurnId, status: r.turnStatus });
+      this.log('info', `codex direct: re-read turn ${s.currentTurnId} of ${s.id} from its rollout after a restart: ${r.added} item(s) added, ${r.finished} finished, the turn ${r.turnStatus ?? 'has no end in the file'}`);
+    } catch (e) {
+      this.log('warn', `codex direct: re-reading ${s.sourcePath} after a restart failed: ${(e as Error).message}`);
     }
   }
 
