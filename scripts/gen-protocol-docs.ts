@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import {
-  ApprovalDecision, Autonomy, ClientMessage, ErrorCode, FileChange, Message, MessageKind, MessageStatus, ModelInfo,
+  ApprovalDecision, Autonomy, ClientMessage, WireErrorCode, FileChange, Message, MessageKind, MessageStatus, ModelInfo,
   PROTOCOL_VERSION, PendingApproval, PendingQuestion, PlanStep, Provider, RateLimitWindow, RateLimits, SearchHit,
   ServerMessage, Session, SessionChanges, Timestamp, TokenUsage, UsageReport, UsageRow, UsageTotals, WorkStatus,
 } from '../src/engine/protocol';
@@ -468,7 +468,7 @@ ws.on('message', data => {
 
 export function renderProtocolMarkdown(): string {
   const defs = protocolJsonSchema().$defs as Record<string, Json>;
-  const errors = ['| Code | Meaning |', '| --- | --- |', ...Object.values(ErrorCode).map(c => `| \`${c}\` | ${ERROR_NOTES[c] ?? ''} |`)].join('\n');
+  const errors = ['| Code | Meaning |', '| --- | --- |', ...Object.values(WireErrorCode).map(c => `| \`${c}\` | ${ERROR_NOTES[c] ?? ''} |`)].join('\n');
   const parts = [
     INTRO.trim() + '\n',
     '## Contents\n\n' + [...PROSE.map(([t]) => t), 'Client messages', 'Server messages', 'Types'].map(t => `- [${t}](#${anchor(t)})`).join('\n') + '\n',

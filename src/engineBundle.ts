@@ -9,3 +9,4 @@ export { qrCodeSvg } from './engine/hub/qrCode';
 export { startRuntime } from './engine/runtime';
 export { StoreLoadError } from './engine/store/db';
 export { ErrorCode, parseClientMessage } from './engine/protocol';
+export { parseWebviewToHost } from './engine/protocol/panelEnvelope';

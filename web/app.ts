@@ -160,7 +160,7 @@ export class App implements ViewActions {
     });
     try {
       const welcome = await client.request({ type: 'hello', protocolVersion: PROTOCOL_VERSION, client: 'flightdeck-web' });
-      if (welcome.type === 'welcome' && welcome.protocolVersion !== PROTOCOL_VERSION) {
+      if (welcome.protocolVersion !== PROTOCOL_VERSION) {
         this.toast(`The hub speaks protocol ${welcome.protocolVersion}, this page ${PROTOCOL_VERSION}: reload the page.`);
       }
       await client.request({ type: 'subscribe_list' });

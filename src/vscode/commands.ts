@@ -11,6 +11,7 @@
 // or asks with a Quick Pick of the sessions it applies to.
 import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
+import { ErrorCode } from '../engine/protocol/errorCodes';
 import { parseSearchInput } from '../engine/protocol/searchInput';
 import { approvalActions } from '../engine/protocol/uiPolicy';
 import { engineModule, isErrorNamed } from './engineModule';
@@ -29,7 +30,7 @@ import type { SessionNode, SessionsTree } from './sessionsTree';
 
 export type Outcome =
   | { ok: true; message?: string; data?: unknown; actions?: { label: string; run: () => unknown }[] }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: ErrorCode; message: string };
 
 export interface CommandContext {
   connection: EngineConnection;
@@ -90,10 +91,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       } catch (e) {
         const failed = failure(e);
         outcome = failed;
-        if (failed.code === 'internal') ctx.log.error(`flightdeck.${id} failed: ${(e as Error)?.stack ?? e}`);
+        if (failed.code === ErrorCode.internal) ctx.log.error(`flightdeck.${id} failed: ${(e as Error)?.stack ?? e}`);
       }
       // Every failure the user sees is in the log too (internal ones above, with their stack).
-      if (!outcome.ok && outcome.code !== 'cancelled' && outcome.code !== 'internal') ctx.log.warn(`flightdeck.${id}: ${outcome.code}: ${outcome.message}`);
+      if (!outcome.ok && outcome.code !== ErrorCode.cancelled && outcome.code !== ErrorCode.internal) ctx.log.warn(`flightdeck.${id}: ${outcome.code}: ${outcome.message}`);
       report(outcome);
       return outcome;
     });
@@ -115,7 +116,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     if (!s) throw new UsageError(`Session ${id} is not in the list (ended and removed?).`);
     return s;
   };
-  const cancelled: Outcome = { ok: false, code: 'cancelled', message: '' };
+  const cancelled: Outcome = { ok: false, code: ErrorCode.cancelled, message: '' };
   const isActive = (s: Session) => s.status === 'active';
 
   /** Only approvals Flightdeck can answer with this decision (uiPolicy: an approval's own options). */
@@ -142,9 +143,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     const s = target.session;
     const expectedApprovalId = text(expectedId) ?? target.approvalId;
     const approval = s.pendingApproval;
-    if (!approval) return { ok: false, code: 'nothing_pending', message: `"${s.displayName}" has no pending approval.` };
+    if (!approval) return { ok: false, code: ErrorCode.nothingPending, message: `"${s.displayName}" has no pending approval.` };
     if (expectedApprovalId && approval.approvalId !== expectedApprovalId) {
-      return { ok: false, code: 'stale_approval', message: `"${s.displayName}" now waits for another approval; open it to decide.` };
+      return { ok: false, code: ErrorCode.staleApproval, message: `"${s.displayName}" now waits for another approval; open it to decide.` };
     }
     const client = await connection.client();
     await client.request({ type: 'approve_tool', sessionId: s.id, approvalId: approval.approvalId, version: approval.version, decision });
@@ -167,7 +168,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     const s = tree.getSession(sessionId);
     if (messageId) {
       const answer = await (await connection.client()).request({ type: 'get_message', sessionId, messageId });
-      const change = answer.type === 'message' ? answer.message.changes?.find(c => c.path === filePath) : undefined;
+      const change = answer.message.changes?.find(c => c.path === filePath);
       if (change) return { change, context: 'change' };
     }
     const approvalChange = s?.pendingApprovals.flatMap(a => a.changes ?? []).find(c => c.path === filePath);
@@ -187,7 +188,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const newName = text(name) ?? await vscode.window.showInputBox({
         title: 'Rename session', value: s.customName ?? s.displayName, prompt: 'Empty resets the name to the first prompt.',
       });
-      if (newName === undefined) return { ok: false, code: 'cancelled', message: '' };
+      if (newName === undefined) return { ok: false, code: ErrorCode.cancelled, message: '' };
       const client = await connection.client();
       await client.request({ type: 'rename_session', sessionId: s.id, name: newName });
       return { ok: true };
@@ -196,7 +197,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('interrupt', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Interrupt', x => isActive(x) && x.workStatus !== 'idle' && x.workStatus !== 'waiting');
       if (!s) return cancelled;
-      if (s.status !== 'active') return { ok: false, code: 'not_active', message: `"${s.displayName}" has ended; there is nothing to interrupt.` };
+      if (s.status !== 'active') return { ok: false, code: ErrorCode.notActive, message: `"${s.displayName}" has ended; there is nothing to interrupt.` };
       await (await connection.client()).request({ type: 'interrupt_session', sessionId: s.id });
       return { ok: true, message: `Interrupted "${s.displayName}".` };
     }),
@@ -204,7 +205,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('endSession', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'End', isActive);
       if (!s) return cancelled;
-      if (s.status === 'ended') return { ok: false, code: 'not_active', message: `"${s.displayName}" has already ended.` };
+      if (s.status === 'ended') return { ok: false, code: ErrorCode.notActive, message: `"${s.displayName}" has already ended.` };
       await (await connection.client()).request({ type: 'end_session', sessionId: s.id });
       return { ok: true };
     }),
@@ -219,7 +220,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('resume', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Resume', x => x.status === 'ended');
       if (!s) return cancelled;
-      if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active.` };
+      if (s.status === 'active') return { ok: false, code: ErrorCode.notEnded, message: `"${s.displayName}" is still active.` };
       await (await connection.client()).request({ type: 'resume_session', sessionId: s.id });
       await ctx.history?.refresh();
       return { ok: true, message: `Resumed "${s.displayName}".` };
@@ -243,7 +244,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('deleteSession', async (arg: SessionArg, confirmed?: boolean) => {
       const s = await sessionOf(arg, 'Delete', x => x.status === 'ended');
       if (!s) return cancelled;
-      if (s.status === 'active') return { ok: false, code: 'not_ended', message: `"${s.displayName}" is still active: end it before deleting it.` };
+      if (s.status === 'active') return { ok: false, code: ErrorCode.notEnded, message: `"${s.displayName}" is still active: end it before deleting it.` };
       if (confirmed !== true && !await confirmDelete(s)) return cancelled;
       await (await connection.client()).request({ type: 'delete_session', sessionId: s.id });
       await ctx.history?.refresh();
@@ -252,7 +253,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('resumeInTerminal', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Resume in Terminal', x => x.provider === 'claude');
       if (!s) return cancelled;
-      if (s.provider !== 'claude') return { ok: false, code: 'not_claude', message: `"${s.displayName}" is a Codex session: use Resume.` };
+      if (s.provider !== 'claude') return { ok: false, code: ErrorCode.notClaude, message: `"${s.displayName}" is a Codex session: use Resume.` };
       const { terminal, command: line } = resumeClaudeInTerminal(s, ctx.claudePath?.());
       return { ok: true, data: { terminal: terminal.name, command: line, cwd: s.cwd } };
     }),
@@ -269,7 +270,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('takeOver', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Take over', x => x.provider === 'codex' && x.mode === 'passive');
       if (!s) return cancelled;
-      if (s.mode === 'direct') return { ok: false, code: 'already_direct', message: `Flightdeck already drives "${s.displayName}".` };
+      if (s.mode === 'direct') return { ok: false, code: ErrorCode.alreadyDirect, message: `Flightdeck already drives "${s.displayName}".` };
       await (await connection.client()).request({ type: 'takeover_session', sessionId: s.id });
       return { ok: true, message: `Flightdeck now drives "${s.displayName}": write to it from its panel.` };
     }),
@@ -286,10 +287,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('revealCwd', async (arg: SessionArg) => {
       const s = await sessionOf(arg, 'Reveal the folder of');
       if (!s) return cancelled;
-      if (!s.cwd) return { ok: false, code: 'no_folder', message: `"${s.displayName}" has no known folder.` };
+      if (!s.cwd) return { ok: false, code: ErrorCode.noFolder, message: `"${s.displayName}" has no known folder.` };
       const uri = vscode.Uri.file(s.cwd);
       try { await vscode.workspace.fs.stat(uri); } catch {
-        return { ok: false, code: 'no_folder', message: `The folder of "${s.displayName}" (${s.cwd}) does not exist on this machine.` };
+        return { ok: false, code: ErrorCode.noFolder, message: `The folder of "${s.displayName}" (${s.cwd}) does not exist on this machine.` };
       }
       // In the workspace: the Explorer. Elsewhere: the OS file manager, which a browser (code-server,
       // vscode.dev) does not have; there the path is copied instead.
@@ -334,12 +335,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const choice = folder !== undefined && first !== undefined ? { cwd: folder, prompt: first }
         : await askNewCodexSession(folder, async () => {
           const answer = await client.request({ type: 'list_models', provider: 'codex' });
-          return answer.type === 'models_list' ? answer.models : [];
+          return answer.models;
         }, ctx.log);
       if (!choice) return cancelled;
       const { prompt: firstPrompt, ...rest } = choice;
       const answer = await client.request({ type: 'create_session', provider: 'codex', ...rest, prompt: firstPrompt || undefined });
-      const sessionId = answer.type === 'result' ? answer.sessionId : undefined;
+      const sessionId = answer.sessionId;
       if (sessionId) await openWhenListed(sessionId);
       return { ok: true, data: sessionId };
     }),
@@ -358,7 +359,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (typedText) {
         const { query: words, filters } = parseSearchInput(typedText);
         const answer = words ? await (await client()).request({ type: 'search', query: words.slice(0, 1000), limit: 100, filters }) : undefined;
-        hits = answer?.type === 'search_results' ? answer.results : [];
+        hits = answer?.results ?? [];
       }
       lastSearchPick = showSearchPick({ client, open, log: ctx.log, initial: typedText ? { text: typedText, hits } : undefined });
       return { ok: true, data: hits };
@@ -389,7 +390,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('copyHubUrl', async () => {
       const h = await ctx.hubAccess();
       if (!h) {
-        return { ok: false, code: 'hub_stopped', message: 'The hub is not running in this window: run "Flightdeck: Start WebSocket Hub" (or turn on flightdeck.hub.enabled) first.' };
+        return { ok: false, code: ErrorCode.hubStopped, message: 'The hub is not running in this window: run "Flightdeck: Start WebSocket Hub" (or turn on flightdeck.hub.enabled) first.' };
       }
       await vscode.env.clipboard.writeText(hubLoginUrl(h.httpUrl, h.token));
       return { ok: true, data: { httpUrl: h.httpUrl }, message: `Copied ${h.httpUrl} with its token: opened in a browser it signs in, and the token stays in that browser only.` };
@@ -431,10 +432,10 @@ export let lastSearchPick: SearchPick | undefined;
 class UsageError extends Error {}
 
 function failure(e: unknown): Outcome & { ok: false } {
-  if (e instanceof UsageError) return { ok: false, code: 'usage', message: e.message };
-  if (e instanceof EngineUnavailableError) return { ok: false, code: 'engine_unavailable', message: e.message };
-  if (isErrorNamed(e, 'ProtocolError')) return { ok: false, code: String(e.code), message: e.message };
-  return { ok: false, code: 'internal', message: `Flightdeck: ${(e as Error)?.message ?? String(e)}` };
+  if (e instanceof UsageError) return { ok: false, code: ErrorCode.usage, message: e.message };
+  if (e instanceof EngineUnavailableError) return { ok: false, code: ErrorCode.engineUnavailable, message: e.message };
+  if (isErrorNamed(e, 'ProtocolError')) return { ok: false, code: String(e.code) as ErrorCode, message: e.message };
+  return { ok: false, code: ErrorCode.internal, message: `Flightdeck: ${(e as Error)?.message ?? String(e)}` };
 }
 
 function report(o: Outcome): void {
@@ -443,8 +444,8 @@ function report(o: Outcome): void {
     if (o.message) void vscode.window.showInformationMessage(o.message, ...actions.map(a => a.label)).then(choice => actions.find(a => a.label === choice)?.run());
     return;
   }
-  if (o.code === 'cancelled') return;
+  if (o.code === ErrorCode.cancelled) return;
   const text = o.message.startsWith('Flightdeck') ? o.message : `Flightdeck: ${o.message}`;
-  if (o.code === 'internal' || o.code === 'engine_unavailable') void vscode.window.showErrorMessage(text);
+  if (o.code === ErrorCode.internal || o.code === ErrorCode.engineUnavailable) void vscode.window.showErrorMessage(text);
   else void vscode.window.showWarningMessage(text);
 }

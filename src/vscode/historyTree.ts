@@ -135,7 +135,7 @@ export class HistorySection implements vscode.Disposable {
     if (!client) return;
     const sum = async (scope: HistoryScope) => {
       const answer = await client.request({ type: 'list_history_groups', scope, utcOffsetMinutes: utcOffsetMinutes() });
-      return answer.type === 'history_groups' ? answer.groups.reduce((n, g) => n + g.count, 0) : 0;
+      return answer.groups.reduce((n, g) => n + g.count, 0);
     };
     try {
       [this.total, this.archived] = await Promise.all([sum('history'), sum('archived')]);
@@ -228,7 +228,6 @@ export class HistorySection implements vscode.Disposable {
 
   private async projects(client: ProtocolClient, scope: HistoryScope): Promise<HistoryNode[]> {
     const answer = await client.request({ type: 'list_history_groups', scope, utcOffsetMinutes: utcOffsetMinutes() });
-    if (answer.type !== 'history_groups') return [];
     const projects: HistoryNode[] = answer.groups.map(g => {
       const key = projectKey(scope, g.cwd);
       const known = this.projectNodes.get(key);
@@ -243,7 +242,6 @@ export class HistorySection implements vscode.Disposable {
 
   private async days(client: ProtocolClient, node: HistoryProjectNode): Promise<HistoryNode[]> {
     const answer = await client.request({ type: 'list_history_groups', scope: node.scope, cwd: node.cwd, utcOffsetMinutes: utcOffsetMinutes() });
-    if (answer.type !== 'history_groups') return [];
     return answer.groups.map(g => {
       const fresh: HistoryDayNode = { kind: 'historyDay', scope: node.scope, cwd: node.cwd, day: g.day!, count: g.count };
       const key = dayKey(fresh);
@@ -268,7 +266,6 @@ export class HistorySection implements vscode.Disposable {
     const answer = await client.request({
       type: 'list_history_sessions', scope: node.scope, cwd: node.cwd, day: node.day, utcOffsetMinutes: utcOffsetMinutes(), limit: PAGE, cursor,
     });
-    if (answer.type !== 'history_sessions') return { sessions: [], nextCursor: null };
     for (const s of answer.sessions) this.sessions.set(s.id, s);
     return { sessions: answer.sessions, nextCursor: answer.nextCursor };
   }

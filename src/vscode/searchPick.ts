@@ -83,7 +83,7 @@ export function showSearchPick(opts: {
     pick.busy = true;
     try {
       const answer = await (await opts.client()).request({ type: 'search', query: query.slice(0, 1000), limit: LIMIT, filters });
-      const hits = answer.type === 'search_results' ? answer.results : [];
+      const hits = answer.results;
       if (mine === seq) show(text, hits);
       return hits;
     } catch (e) {

@@ -4,10 +4,13 @@
 // validated with the protocol's own schemas before it reaches the engine.
 import * as vscode from 'vscode';
 import type { ClientMessage, ProtocolClient, ServerMessage } from '../engine/protocol';
+import { ErrorCode } from '../engine/protocol/errorCodes';
+import type { HostRequest } from '../engine/protocol/panelEnvelope';
+import type { HostToWebview } from '../engine/protocol/panelInbound';
 import { engineModule } from './engineModule';
 import type { EngineConnection } from './engineConnection';
 
-/** UI requests of the page (webview/session/envelope.ts, re-validated here field by field). */
+/** UI requests of the page (protocol/panelEnvelope.ts, validated here with its schema). */
 export interface PanelHostActions {
   openDiff(sessionId: string, messageId: string | null, path: string): Thenable<unknown>;
 }
@@ -84,15 +87,20 @@ export class SessionPanelHost implements vscode.Disposable {
   }
 
   private async fromWebview(envelope: unknown): Promise<void> {
-    if (!envelope || typeof envelope !== 'object') return;
-    const e = envelope as { channel?: unknown; type?: unknown; message?: unknown };
+    const parsed = engineModule().parseWebviewToHost(envelope);
+    if (!parsed.ok) {
+      this.log.warn(`session panel ${this.sessionId}: ignored a message from the page: ${parsed.message.slice(0, 300)}`);
+      // A host request the page cannot do is a bug the user should hear of; other noise is only logged.
+      if ((envelope as { channel?: unknown } | null)?.channel === 'host') void vscode.window.showWarningMessage(`Flightdeck: ${parsed.message.slice(0, 300)}`);
+      return;
+    }
+    const e = parsed.value;
     if (e.channel === 'protocol') return this.relay(e.message);
-    if (e.channel === 'host') return this.hostRequest(envelope as Record<string, unknown>);
-    this.log.warn(`session panel ${this.sessionId}: ignored a message on unknown channel ${String(e.channel).slice(0, 40)}`);
+    return this.hostRequest(e);
   }
 
   private relay(raw: unknown): void {
-    const { ErrorCode, parseClientMessage } = engineModule();
+    const { parseClientMessage } = engineModule();
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
       this.log.warn(`session panel ${this.sessionId}: rejected a message from the page: ${parsed.message}`);
@@ -108,7 +116,7 @@ export class SessionPanelHost implements vscode.Disposable {
     this.fromPage.push(msg);
     const client = this.client;
     if (!client || client.isClosed) {
-      this.answerError(msg.requestId, 'engine_unavailable', 'The Flightdeck engine is reconnecting; try again in a moment.');
+      this.answerError(msg.requestId, ErrorCode.engineUnavailable, 'The Flightdeck engine is reconnecting; try again in a moment.');
       return;
     }
     if (msg.requestId) this.pending.add(msg.requestId);
@@ -118,7 +126,7 @@ export class SessionPanelHost implements vscode.Disposable {
     client.send(msg);
   }
 
-  private async hostRequest(e: Record<string, unknown>): Promise<void> {
+  private async hostRequest(e: HostRequest): Promise<void> {
     try {
       switch (e.type) {
         case 'ready':
@@ -127,22 +135,15 @@ export class SessionPanelHost implements vscode.Disposable {
           this.revealOnReady = undefined;
           return;
         case 'openDiff':
-          if (typeof e.path !== 'string' || (e.messageId !== null && typeof e.messageId !== 'string')) throw new Error('openDiff needs a path and a messageId or null');
-          await this.actions.openDiff(this.sessionId, e.messageId as string | null, e.path);
+          await this.actions.openDiff(this.sessionId, e.messageId, e.path);
           return;
         case 'copy':
-          if (typeof e.text !== 'string') throw new Error('copy needs a text');
           await vscode.env.clipboard.writeText(e.text);
           return;
-        case 'openLink': {
-          const href = typeof e.href === 'string' ? e.href : '';
-          // Only web and mail links leave the panel; anything else (command:, file:, vscode:) is refused.
-          if (!/^(https?:|mailto:)/i.test(href)) throw new Error(`refused to open the link ${href.slice(0, 80)}`);
-          await vscode.env.openExternal(vscode.Uri.parse(href, true));
+        case 'openLink':
+          // The schema let only http(s): and mailto: through (command:, file:, vscode: are refused).
+          await vscode.env.openExternal(vscode.Uri.parse(e.href, true));
           return;
-        }
-        default:
-          throw new Error(`unknown host request ${String(e.type).slice(0, 40)}`);
       }
     } catch (err) {
       this.log.warn(`session panel ${this.sessionId}: ${(err as Error).message}`);
@@ -150,11 +151,11 @@ export class SessionPanelHost implements vscode.Disposable {
     }
   }
 
-  private answerError(requestId: string | undefined, code: string, message: string): void {
+  private answerError(requestId: string | undefined, code: ErrorCode | string, message: string): void {
     this.post({ channel: 'protocol', message: { type: 'error', ...(requestId ? { requestId } : {}), code, message } });
   }
 
-  private post(envelope: unknown): void {
+  private post(envelope: HostToWebview): void {
     this.posted.fire(envelope);
     void this.panel.webview.postMessage(envelope);
   }

@@ -82,7 +82,7 @@ export class UsagePanel implements vscode.Disposable {
       const since = this.rangeDays === null ? undefined : localDay(-(this.rangeDays - 1));
       const until = this.rangeDays === null ? undefined : localDay(0);
       const answers = await Promise.all(GROUPS.map(by => client.request({ type: 'usage_report', by, since, until, timezone })));
-      const reports = Object.fromEntries(answers.map((a, i) => [GROUPS[i], a.type === 'usage' ? a.report : null])) as Record<UsageGroupBy, UsageReport>;
+      const reports = Object.fromEntries(answers.map((a, i) => [GROUPS[i], a.report])) as Record<UsageGroupBy, UsageReport>;
       await panel.webview.postMessage({ type: 'usage', reports, rangeDays: this.rangeDays, updatedAt: new Date().toISOString() });
       this.posted++;
     } catch (e) {

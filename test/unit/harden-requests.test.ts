@@ -1,19 +1,19 @@
 // Issue 19, "small but real": hostile request fields. Any search query (a lone quote, `*`, `NEAR(`,
 // control characters, random unicode) answers results or a protocol error code, never SQLite's own;
-// every code an error carries is one of the protocol's ErrorCode values. create_session resolves
+// every code an error carries is one of the protocol's wire error codes (WireErrorCode). create_session resolves
 // its cwd and requires an existing directory, and says which rule failed.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { ClientConnection, attachReplay } from '../../src/engine/clients/connection';
-import { ErrorCode, type ServerMessage, type Session } from '../../src/engine/protocol';
+import { ErrorCode, type ServerMessage, type Session, WireErrorCode } from '../../src/engine/protocol';
 import type { CreateRequest, ProviderController } from '../../src/engine/sessions/provider';
 import { toFtsQuery } from '../../src/engine/store/sqliteStore';
 import { FUZZ_SEED, type FuzzRig, fuzzRig } from '../fixtures/bench/fuzz';
 import { cleanupTmpDirs } from '../helpers/tmp';
 
-const CODES = new Set<string>(Object.values(ErrorCode));
+const CODES = new Set<string>(Object.values(WireErrorCode));
 
 describe('hostile request fields (issue 19)', function () {
   this.timeout(60_000);

@@ -205,7 +205,8 @@ export class SessionApp {
     if (this.modelsAsked || !s || s.provider !== 'codex' || s.mode !== 'direct' || s.status !== 'active') return;
     this.modelsAsked = true;
     this.client.request({ type: 'list_models', provider: 'codex' }).then(answer => {
-      if (answer.type === 'models_list') { this.models = answer.models; this.renderChrome(); }
+      this.models = answer.models;
+      this.renderChrome();
     }, (e: Error) => this.showError(`The model list is unavailable: ${e.message}`));
   }
 

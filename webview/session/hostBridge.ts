@@ -2,7 +2,8 @@
 // The page talks through acquireVsCodeApi() (a test page provides its own); messages to the page
 // arrive as window "message" events.
 import type { ServerMessage } from '../../src/engine/protocol';
-import type { HostToWebview, WebviewToHost } from './envelope';
+import { parseHostToWebview } from '../../src/engine/protocol/panelInbound';
+import type { WebviewToHost } from './envelope';
 
 export type { HostRequest, HostToWebview, WebviewToHost } from './envelope';
 
@@ -25,11 +26,14 @@ export function connectHost(): HostPort {
   throw new Error('Flightdeck session view: no host (not in a VS Code webview)');
 }
 
-/** Calls back with every protocol message the host delivers; other window messages are ignored. */
+/** Calls back with every protocol message the host delivers (validated); other window messages are ignored. */
 export function onHostMessage(cb: (m: ServerMessage) => void): () => void {
   const listener = (e: MessageEvent) => {
-    const data = e.data as Partial<HostToWebview> | null;
-    if (data && data.channel === 'protocol' && data.message && typeof data.message.type === 'string') cb(data.message);
+    const data = e.data as { channel?: unknown } | null;
+    if (!data || data.channel !== 'protocol') return;
+    const parsed = parseHostToWebview(data);
+    if (!parsed.ok) { console.warn(`Flightdeck session view: ignored a message from the host: ${parsed.message}`); return; }
+    if (parsed.value.channel === 'protocol') cb(parsed.value.message);
   };
   window.addEventListener('message', listener);
   return () => window.removeEventListener('message', listener);
@@ -38,8 +42,10 @@ export function onHostMessage(cb: (m: ServerMessage) => void): () => void {
 /** Calls back with the id of every transcript item the host asks the page to scroll to. */
 export function onRevealRequest(cb: (messageId: string) => void): () => void {
   const listener = (e: MessageEvent) => {
-    const data = e.data as Partial<{ channel: string; type: string; messageId: unknown }> | null;
-    if (data && data.channel === 'host' && data.type === 'revealMessage' && typeof data.messageId === 'string') cb(data.messageId);
+    const data = e.data as { channel?: unknown } | null;
+    if (!data || data.channel !== 'host') return;
+    const parsed = parseHostToWebview(data);
+    if (parsed.ok && parsed.value.channel === 'host') cb(parsed.value.messageId);
   };
   window.addEventListener('message', listener);
   return () => window.removeEventListener('message', listener);

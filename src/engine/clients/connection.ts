@@ -3,7 +3,7 @@
 // the client sends, runs it through the engine's operations, and forwards the engine events the
 // client subscribed to. The engine decides; a client only asks.
 import {
-  type ClientMessage, type ClientMessageOf, ErrorCode, PROTOCOL_VERSION, type ServerMessage, parseClientMessage,
+  ANSWER_TYPES, type AnswerTo, type ClientMessage, type ClientMessageOf, ErrorCode, PROTOCOL_VERSION, type ServerMessage, WireErrorCode, parseClientMessage,
 } from '../protocol';
 import type { LogFn } from '../platform/log';
 import type { EngineEvent } from '../sessions/bus';
@@ -12,6 +12,10 @@ import { EngineError } from '../sessions/errors';
 import { usageReport } from '../history/usage';
 import { ReplayBuffer, isSessionEvent } from './replay';
 import { PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
+
+type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+/** The requests a bare `result` answers. */
+type ResultRequest = { [K in ClientMessage['type']]: 'result' extends (typeof ANSWER_TYPES)[K][number] ? K : never }[ClientMessage['type']];
 
 export interface ConnectionOptions {
   engine: SessionEngine;
@@ -65,25 +69,30 @@ export class ClientConnection {
     if (!this.closed) this.opts.send(msg);
   }
 
-  private ok(msg: ClientMessage, extra: { sessionId?: string; data?: unknown } = {}): void {
-    this.send({ type: 'result', ok: true, requestId: msg.requestId, ...extra });
+  /** Answers a request with one of the message types its type maps to (protocol/requests.ts). */
+  private reply<T extends ClientMessage['type']>(msg: { type: T; requestId?: string }, answer: WithoutRequestId<AnswerTo<T>>): void {
+    this.send({ ...answer, requestId: msg.requestId } as ServerMessage);
+  }
+
+  private ok<T extends ResultRequest>(msg: { type: T; requestId?: string }, extra: { sessionId?: string; data?: unknown } = {}): void {
+    this.reply(msg, { type: 'result', ok: true, ...extra } as WithoutRequestId<AnswerTo<T>>);
   }
 
   private async dispatch(msg: ClientMessage): Promise<void> {
     const { engine } = this.opts;
     switch (msg.type) {
       case 'hello':
-        this.send({
-          type: 'welcome', requestId: msg.requestId, protocolVersion: PROTOCOL_VERSION, serverVersion: this.opts.serverVersion,
+        this.reply(msg, {
+          type: 'welcome', protocolVersion: PROTOCOL_VERSION, serverVersion: this.opts.serverVersion,
           capabilities: this.opts.capabilities ?? [], listRevision: engine.listRevision,
         });
         return;
       case 'ping':
-        this.send({ type: 'pong', requestId: msg.requestId });
+        this.reply(msg, { type: 'pong' });
         return;
       case 'subscribe_list':
         this.listSubscribed = true;
-        this.send({ type: 'sessions_list', requestId: msg.requestId, revision: engine.listRevision, sessions: engine.listSessions() });
+        this.reply(msg, { type: 'sessions_list', revision: engine.listRevision, sessions: engine.listSessions() });
         return;
       case 'unsubscribe_list':
         this.listSubscribed = false;
@@ -101,13 +110,13 @@ export class ClientConnection {
         const page = engine.getMessages(msg.sessionId, { beforeSeq: msg.beforeSeq, limit: limit + 1 });
         const hasMore = page.length > limit;
         const messages = (hasMore ? page.slice(1) : page).map(cutLongFields);
-        this.send({ type: 'messages_page', requestId: msg.requestId, sessionId: msg.sessionId, messages, hasMore });
+        this.reply(msg, { type: 'messages_page', sessionId: msg.sessionId, messages, hasMore });
         return;
       }
       case 'get_message': {
         const m = engine.getMessage(msg.messageId);
         if (!m || m.sessionId !== msg.sessionId) throw EngineError.notFound(`message ${msg.messageId}`);
-        this.send({ type: 'message', requestId: msg.requestId, message: m });
+        this.reply(msg, { type: 'message', message: m });
         return;
       }
       case 'create_session': {
@@ -152,7 +161,7 @@ export class ClientConnection {
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'list_models':
-        this.send({ type: 'models_list', requestId: msg.requestId, provider: msg.provider, models: await engine.listModels(msg.provider) });
+        this.reply(msg, { type: 'models_list', provider: msg.provider, models: await engine.listModels(msg.provider) });
         return;
       case 'import_history':
         this.ok(msg, { data: engine.requireHistory().start() });
@@ -161,15 +170,15 @@ export class ClientConnection {
         this.ok(msg, { data: { cancelled: engine.requireHistory().cancel() } });
         return;
       case 'search':
-        this.send({
-          type: 'search_results', requestId: msg.requestId, query: msg.query, results: engine.search(msg.query, msg.limit ?? 50, msg.filters),
+        this.reply(msg, {
+          type: 'search_results', query: msg.query, results: engine.search(msg.query, msg.limit ?? 50, msg.filters),
           degraded: !engine.store.ftsAvailable || undefined,
         });
         return;
       case 'list_history_groups': {
         const scope = msg.scope ?? 'history';
-        this.send({
-          type: 'history_groups', requestId: msg.requestId, cwd: msg.cwd, scope,
+        this.reply(msg, {
+          type: 'history_groups', cwd: msg.cwd, scope,
           groups: engine.historyGroups({ cwd: msg.cwd, scope, utcOffsetMinutes: msg.utcOffsetMinutes }),
         });
         return;
@@ -177,7 +186,7 @@ export class ClientConnection {
       case 'list_history_sessions': {
         const scope = msg.scope ?? 'history';
         const page = engine.historySessions({ cwd: msg.cwd, day: msg.day, scope, utcOffsetMinutes: msg.utcOffsetMinutes, limit: msg.limit, cursor: msg.cursor });
-        this.send({ type: 'history_sessions', requestId: msg.requestId, cwd: msg.cwd, day: msg.day ?? null, scope, ...page });
+        this.reply(msg, { type: 'history_sessions', cwd: msg.cwd, day: msg.day ?? null, scope, ...page });
         return;
       }
       case 'archive_session':
@@ -189,8 +198,8 @@ export class ClientConnection {
         this.ok(msg, { sessionId: msg.sessionId });
         return;
       case 'usage_report':
-        this.send({
-          type: 'usage', requestId: msg.requestId,
+        this.reply(msg, {
+          type: 'usage',
           report: usageReport(engine.store, { by: msg.by, since: msg.since, until: msg.until, timezone: msg.timezone }),
         });
         return;
@@ -212,7 +221,7 @@ export class ClientConnection {
     const page = engine.getMessages(msg.sessionId, { limit: SNAPSHOT_MESSAGES + 1 });
     const hasMore = page.length > SNAPSHOT_MESSAGES;
     const messages = (hasMore ? page.slice(1) : page).map(cutLongFields);
-    this.send({ type: 'session_snapshot', requestId: msg.requestId, revision: session.revision, session, messages, hasMore });
+    this.reply(msg, { type: 'session_snapshot', revision: session.revision, session, messages, hasMore });
   }
 
   private forward(e: EngineEvent): void {
@@ -234,7 +243,7 @@ export class ClientConnection {
   }
 }
 
-const PROTOCOL_CODES = new Set<string>(Object.values(ErrorCode));
+const PROTOCOL_CODES = new Set<string>(Object.values(WireErrorCode));
 
 /**
  * Engine errors carry a protocol code; providers may throw errors with one too. A code that is not

@@ -1,6 +1,9 @@
 // A protocol client over any transport (in-process, leader socket, WebSocket, webview postMessage).
-// Requests get a requestId and resolve with the first answer that echoes it. Browser-safe: no Node imports.
+// Requests get a requestId and resolve with the first answer that echoes it, typed by the request
+// (requests.ts); an answer of another type rejects. Browser-safe: no Node imports.
+import { ErrorCode } from './errorCodes';
 import type { ClientMessage, ServerMessage } from './messages';
+import { type AnswerTo, answers } from './requests';
 
 export interface Transport {
   send(msg: ClientMessage): void;
@@ -19,7 +22,7 @@ export type ClientRequest = Distribute<ClientMessage>;
 
 export class ProtocolClient {
   private nextId = 1;
-  private waiting = new Map<string, { resolve: (m: ServerMessage) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private waiting = new Map<string, { type: ClientMessage['type']; resolve: (m: ServerMessage) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
   private listeners = new Set<(m: ServerMessage) => void>();
   private closeListeners = new Set<(reason: string) => void>();
   private closed = false;
@@ -42,19 +45,19 @@ export class ProtocolClient {
 
   /** Sends without waiting for an answer. */
   send(msg: ClientRequest): void {
-    if (this.closed) throw new ProtocolError('closed', 'the connection to the Flightdeck engine is closed');
+    if (this.closed) throw new ProtocolError(ErrorCode.closed, 'the connection to the Flightdeck engine is closed');
     this.transport.send(msg as ClientMessage);
   }
 
-  request(msg: ClientRequest, timeoutMs = 30_000): Promise<ServerMessage> {
-    if (this.closed) return Promise.reject(new ProtocolError('closed', 'the connection to the Flightdeck engine is closed'));
+  request<R extends ClientRequest>(msg: R, timeoutMs = 30_000): Promise<AnswerTo<R['type']>> {
+    if (this.closed) return Promise.reject(new ProtocolError(ErrorCode.closed, 'the connection to the Flightdeck engine is closed'));
     const requestId = `${this.prefix}${this.nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(requestId);
-        reject(new ProtocolError('timeout', `no answer to ${msg.type} within ${timeoutMs} ms`));
+        reject(new ProtocolError(ErrorCode.timeout, `no answer to ${msg.type} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(requestId, { resolve, reject, timer });
+      this.waiting.set(requestId, { type: msg.type, resolve: m => resolve(m as AnswerTo<R['type']>), reject, timer });
       this.transport.send({ ...msg, requestId } as ClientMessage);
     });
   }
@@ -74,6 +77,7 @@ export class ProtocolClient {
       clearTimeout(w.timer);
       this.waiting.delete(id);
       if (m.type === 'error') w.reject(new ProtocolError(m.code, m.message));
+      else if (!answers(w.type, m.type)) w.reject(new ProtocolError(ErrorCode.unexpectedAnswer, `${w.type} was answered with ${m.type}`));
       else w.resolve(m);
     }
     for (const l of this.listeners) l(m);
@@ -82,7 +86,7 @@ export class ProtocolClient {
   private handleClose(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const [, w] of this.waiting) { clearTimeout(w.timer); w.reject(new ProtocolError('closed', `connection closed: ${reason}`)); }
+    for (const [, w] of this.waiting) { clearTimeout(w.timer); w.reject(new ProtocolError(ErrorCode.closed, `connection closed: ${reason}`)); }
     this.waiting.clear();
     for (const l of this.closeListeners) l(reason);
   }

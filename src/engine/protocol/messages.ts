@@ -185,17 +185,4 @@ export type ImportProgressMessage = z.infer<typeof ImportProgress>;
 export type ClientMessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-/** Error codes every transport uses. */
-export const ErrorCode = {
-  badRequest: 'bad_request',
-  invalidJson: 'invalid_json',
-  unknownType: 'unknown_type',
-  tooLarge: 'frame_too_large',
-  notFound: 'not_found',
-  notSupported: 'not_supported',
-  staleApproval: 'stale_approval',
-  conflict: 'conflict',
-  unauthorized: 'unauthorized',
-  internal: 'internal',
-  providerError: 'provider_error',
-} as const;
+export { ClientErrorCode, ErrorCode, WireErrorCode } from './errorCodes';
