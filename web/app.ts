@@ -33,7 +33,7 @@ export class App implements ViewActions {
   /** The search hit the session was opened for: highlighted; scrolled to once (`revealed`). */
   private hit: { sessionId: string; messageId: string; revealed: boolean } | null = null;
   private loadingOlder = false;
-  private readonly ask = (msg: Parameters<ProtocolClient['request']>[0]) => {
+  private readonly ask: ProtocolClient['request'] = msg => {
     if (!this.client) return Promise.reject(new Error('Not connected to the hub.'));
     return this.client.request(msg);
   };

@@ -3,11 +3,12 @@
 // (list_history_groups / list_history_sessions), a day's sessions a page at a time with "Load more",
 // so 10,000 of them cost the page nothing until they are opened. It reloads what is open when an
 // import progresses or ends and when a session ends or is removed.
-import type { ClientMessage, HistoryGroup, ServerMessage, Session } from '../src/engine/protocol';
+import type { AnswerTo, ClientRequest, HistoryGroup, ProtocolClient, ServerMessage, Session } from '../src/engine/protocol';
 import { PROVIDER_LABELS } from '../src/engine/protocol/uiPolicy';
 import { h } from './dom';
 
-type Request = (msg: ClientMessage) => Promise<ServerMessage>;
+/** ProtocolClient.request: answers typed by the request (protocol/requests.ts). */
+type Request = ProtocolClient['request'];
 
 const PAGE = 50;
 /** While an import runs, open History is reloaded at most this often (progress comes a few times a second). */
@@ -95,11 +96,11 @@ export class HistoryBrowser {
     this.changed();
   }
 
-  private async ask<T extends ServerMessage['type']>(msg: ClientMessage, type: T): Promise<Extract<ServerMessage, { type: T }> | null> {
+  private async ask<R extends ClientRequest>(msg: R): Promise<AnswerTo<R['type']> | null> {
     try {
       const answer = await this.request(msg);
       this.error = null;
-      return answer.type === type ? answer as Extract<ServerMessage, { type: T }> : null;
+      return answer;
     } catch (e) {
       this.error = (e as Error).message;
       return null;
@@ -109,12 +110,12 @@ export class HistoryBrowser {
   }
 
   private async loadProjects(): Promise<void> {
-    const a = await this.ask({ type: 'list_history_groups', scope: 'history', utcOffsetMinutes: utcOffsetMinutes() }, 'history_groups');
+    const a = await this.ask({ type: 'list_history_groups', scope: 'history', utcOffsetMinutes: utcOffsetMinutes() });
     if (a) this.projects = a.groups;
   }
 
   private async loadDays(cwd: string | null): Promise<void> {
-    const a = await this.ask({ type: 'list_history_groups', scope: 'history', cwd, utcOffsetMinutes: utcOffsetMinutes() }, 'history_groups');
+    const a = await this.ask({ type: 'list_history_groups', scope: 'history', cwd, utcOffsetMinutes: utcOffsetMinutes() });
     if (a && this.days.has(projectKey(cwd))) this.days.set(projectKey(cwd), a.groups);
   }
 
@@ -127,7 +128,7 @@ export class HistoryBrowser {
     const a = await this.ask({
       type: 'list_history_sessions', scope: 'history', cwd, day, utcOffsetMinutes: utcOffsetMinutes(), limit: PAGE,
       cursor: first ? undefined : known?.cursor ?? undefined,
-    }, 'history_sessions');
+    });
     if (this.sessions.get(k) !== state) return; // closed meanwhile
     state.loading = false;
     if (!a) return;

@@ -4,11 +4,12 @@
 // filter words (the shared parser, src/engine/protocol/searchInput.ts). Hits are grouped by session
 // (the shared grouping) with snippet, agent, project and time; a hit links to #/s/<session>/m/<item>,
 // which opens the session scrolled to that item, highlighted.
-import type { ClientMessage, HistoryGroup, SearchFilters, SearchHit, ServerMessage } from '../src/engine/protocol';
+import type { HistoryGroup, ProtocolClient, SearchFilters, SearchHit } from '../src/engine/protocol';
 import { AGENT_LABELS, SEARCH_FILTER_HELP, groupHitsBySession, parseSearchInput } from '../src/engine/protocol/searchInput';
 import { h } from './dom';
 
-type Request = (msg: ClientMessage) => Promise<ServerMessage>;
+/** ProtocolClient.request: answers typed by the request (protocol/requests.ts). */
+type Request = ProtocolClient['request'];
 
 /** Typing faster than this is one search. */
 const TYPING_MS = 120;
@@ -85,8 +86,8 @@ export class SearchBox {
     try {
       const answer = await this.request({ type: 'search', query, limit: 100, filters });
       if (mine !== this.seq) return; // an older answer after a newer question: dropped
-      this.hits = answer.type === 'search_results' ? answer.results : [];
-      this.degraded = answer.type === 'search_results' && !!answer.degraded;
+      this.hits = answer.results;
+      this.degraded = !!answer.degraded;
       this.error = null;
     } catch (e) {
       if (mine !== this.seq) return;
@@ -100,7 +101,6 @@ export class SearchBox {
     this.projectsAsked = true;
     try {
       const answer = await this.request({ type: 'list_history_groups', scope: 'history' });
-      if (answer.type !== 'history_groups') return;
       const groups: HistoryGroup[] = answer.groups.filter(g => g.cwd !== null);
       this.project.append(...groups.map(g => h('option', { value: g.cwd!, title: g.cwd! }, g.label)));
     } catch { this.projectsAsked = false; }
