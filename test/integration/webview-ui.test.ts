@@ -390,6 +390,39 @@ describe('session webview in Chromium', function () {
     assert.deepEqual(await p.cspViolations(), [], 'sanitizing removed it before the CSP had to block anything');
   });
 
+  it('opens a (past) session scrolled to the end, and a search hit scrolls to its item and highlights only it', async () => {
+    const p = await openPanel('dark', { width: 1000, height: 700 });
+    await p.snapshot(makeSession({ status: 'ended', workStatus: 'idle' }), Array.from({ length: 300 }, (_, i) => makeMessage(i + 1)));
+    const { page } = p;
+    await page.waitForSelector('.vl-row[data-key="m300"]', WAIT);
+    const atEnd = () => page.evaluate(() => { const s = document.querySelector('.transcript'); return s.scrollHeight - s.scrollTop - s.clientHeight; });
+    // Settled (the dock's height is known after the first frames): the newest item at the bottom.
+    await page.waitForFunction(() => { const s = document.querySelector('.transcript'); return s.scrollHeight - s.scrollTop - s.clientHeight <= 2; }, undefined, { timeout: 3_000 })
+      .catch(async () => assert.fail(`not at the end: ${await atEnd()} px above it`));
+    const visible = (key: string) => page.evaluate(k => {
+      const el = document.querySelector(`.vl-row[data-key="${k}"]`);
+      if (!el) return false;
+      const r = el.getBoundingClientRect(), v = document.querySelector('.transcript').getBoundingClientRect();
+      return r.bottom > v.top && r.top < v.bottom;
+    }, key);
+    const highlighted = () => page.$$eval('.vl-row.search-hit', els => els.map((e: any) => e.getAttribute('data-key')));
+
+    // What the host posts when the panel opens for a search hit (sessionPanelHost → revealMessage).
+    await page.evaluate(() => window.postMessage({ channel: 'host', type: 'revealMessage', messageId: 'm5' }, '*'));
+    await page.waitForSelector('.vl-row.search-hit[data-key="m5"]', WAIT);
+    await page.waitForFunction(() => {
+      const el = document.querySelector('.vl-row.search-hit'), v = document.querySelector('.transcript').getBoundingClientRect(), r = el.getBoundingClientRect();
+      return r.bottom > v.top && r.top < v.bottom;
+    }, undefined, WAIT);
+    assert.deepEqual(await highlighted(), ['m5']);
+    assert.equal(await visible('m300'), false, 'scrolled away from the end');
+
+    await page.evaluate(() => window.postMessage({ channel: 'host', type: 'revealMessage', messageId: 'm250' }, '*'));
+    await page.waitForSelector('.vl-row.search-hit[data-key="m250"]', WAIT);
+    assert.ok(await visible('m250'));
+    assert.deepEqual(await highlighted(), ['m250'], 'the previous hit is no longer highlighted');
+  });
+
   it('keeps 10,000 items virtualized: few DOM rows, reaches the last item (first paint and scroll frames are reported, not asserted: npm run bench holds the goals)', async () => {
     const p = await openPanel('dark', { width: 1000, height: 900 });
     const sub = await p.sent('subscribe_session');
