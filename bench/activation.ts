@@ -65,6 +65,15 @@ function standInVscode(): Any {
   return vscode;
 }
 
+/** Makes `require('vscode')` in this process answer with the stand-in (also used by the History tree bench). */
+export function installVscodeStandIn(): void {
+  const Module = require('node:module') as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
+  if (Module._cache['vscode-stand-in']) return;
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (req: string, ...rest: unknown[]) { return req === 'vscode' ? 'vscode-stand-in' : original.call(this, req, ...rest); };
+  Module._cache['vscode-stand-in'] = { id: 'vscode-stand-in', filename: 'vscode-stand-in', loaded: true, exports: standInVscode(), children: [], paths: [] };
+}
+
 export async function activationRun(repo: string): Promise<{ activateMs: number; requireMs: number }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-act-'));
   // The engine that activate() starts in the background must not touch this machine's real folders.
@@ -72,10 +81,7 @@ export async function activationRun(repo: string): Promise<{ activateMs: number;
   process.env.FLIGHTDECK_LEADER_DIR = path.join(home, 'run');
   process.env.FLIGHTDECK_DATA_DIR = path.join(home, 'data');
   process.env.CODEX_HOME = path.join(home, 'codex');
-  const Module = require('node:module') as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
-  const original = Module._resolveFilename;
-  Module._resolveFilename = function (req: string, ...rest: unknown[]) { return req === 'vscode' ? 'vscode-stand-in' : original.call(this, req, ...rest); };
-  Module._cache['vscode-stand-in'] = { id: 'vscode-stand-in', filename: 'vscode-stand-in', loaded: true, exports: standInVscode(), children: [], paths: [] };
+  installVscodeStandIn();
 
   const storage = path.join(home, 'globalStorage');
   const context = {

@@ -2,7 +2,7 @@
 // median, then docs/benchmarks.md regenerated from the results. Heavy parts run in child processes
 // (the same script with --child) so each has its own memory and a cold start.
 // Flags: --size 100MB|1GB (corpus), --repeats N, --scale-sessions N, --scale-messages N,
-//        --skip ingest,ccusage,history,scale,latency,webview,activation,hostActivation, --no-docs
+//        --skip ingest,ccusage,history,scale,historyTree,latency,webview,activation,hostActivation, --no-docs
 //        FLIGHTDECK_BENCH_HISTORY_1GB=1 adds the history import at 1 GB.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +22,7 @@ import { SEARCH_SETS, type SearchRun, searchRun } from './searchFloor';
 import { systemClock } from '../src/engine/platform/clock';
 import { openStore } from '../src/engine/store/sqliteStore';
 import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
+import { type HistoryTreeRun, historyTreeRun } from './historyTree';
 import { median } from './stats';
 import { type PageFigures, STREAM_CHARS, webviewRuns } from './webview';
 
@@ -69,6 +70,7 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
     case 'scale': return print(await scaleRun(rest[0]));
     case 'search': return print(searchRun(rest[0]));
     case 'migrate': { const t = performance.now(); openStore({ file: rest[0], clock: systemClock, log: (l, m) => log(`${l} ${m}`) }).close(); return print({ ms: performance.now() - t }); }
+    case 'history-tree': return print(await historyTreeRun(Number(rest[0])));
     case 'activation': return print(await activationRun(REPO));
     case 'fanout-engine': return fanoutEngine(rest[0], Number(rest[1]), rest[2]);
     case 'fanout-provider': return fanoutProvider(rest[0], Number(rest[1]));
@@ -215,6 +217,27 @@ async function main(): Promise<void> {
       + `the engine restores the ${runs[0].restored} most recent sessions (SPEC §2); the list snapshot is ${fmt(runs[0].listBytes / 1024, 0)} KB of JSON.`);
   }
 
+  // ---- the History node of the tree over 10,000 past sessions -------------------------------
+  if (!skip.has('historyTree')) {
+    const runs: HistoryTreeRun[] = [];
+    for (let r = 0; r < repeats; r++) {
+      runs.push((await child<HistoryTreeRun>(['history-tree', values['scale-sessions']!])).result);
+      log(`history tree ${r + 1}/${repeats}: expand project ${fmt(runs[r].expandProjectMs, 2)} ms (floor ${fmt(runs[r].floorProjectMs, 2)}), expand day ${fmt(runs[r].expandDayMs, 2)} ms (floor ${fmt(runs[r].floorDayMs, 2)})`);
+    }
+    const m = (k: keyof HistoryTreeRun) => median(runs.map(x => x[k]));
+    const n = runs[0];
+    rows.push({
+      group: 'History', figure: `Tree: expanding a project of ${n.projectSessions.toLocaleString('en-US')} past sessions (${n.days} days) among ${n.sessions.toLocaleString('en-US')}: the provider's getChildren + getTreeItem, through the protocol (floor: the bare SQL)`,
+      value: `${fmt(m('expandProjectMs'), 2)} ms`, floor: `${fmt(m('floorProjectMs'), 2)} ms`, goal: '≤ 50 ms', met: m('expandProjectMs') <= 50,
+    });
+    rows.push({ group: 'History', figure: 'Same request alone: list_history_groups round trip (in-process transport, validated and serialized)', value: `${fmt(m('rpcProjectMs'), 2)} ms`, goal: '—', met: null });
+    rows.push({
+      group: 'History', figure: `Tree: expanding a day of that project (${n.pageRows} rows): getChildren + getTreeItem through list_history_sessions (floor: the bare SQL)`,
+      value: `${fmt(m('expandDayMs'), 2)} ms`, floor: `${fmt(m('floorDayMs'), 2)} ms`, goal: '≤ 50 ms', met: m('expandDayMs') <= 50,
+    });
+    rows.push({ group: 'History', figure: 'Same request alone: list_history_sessions round trip', value: `${fmt(m('rpcDayMs'), 2)} ms`, goal: '—', met: null });
+  }
+
   // ---- hub fan-out ------------------------------------------------------------------------
   if (!skip.has('latency')) {
     // Three processes (provider → engine + hub → clients) against a bare `ws` floor, paired F/FD per repeat.
@@ -344,7 +367,7 @@ async function main(): Promise<void> {
   log(`done in ${fmt(durationS / 60)} min`);
 }
 
-const AREAS = ['ingest', 'ccusage', 'history', 'scale', 'latency', 'webview', 'activation', 'hostActivation'];
+const AREAS = ['ingest', 'ccusage', 'history', 'scale', 'historyTree', 'latency', 'webview', 'activation', 'hostActivation'];
 
 /** Flightdeck next to its same-run floor: p50 / p99 each, the p99 ratio, and expected vs received deliveries. */
 function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: FanoutRun[]): Row[] {
@@ -428,6 +451,7 @@ const NOTES = [
   'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against a Flightdeck child process that ingests them into a fresh store with FTS. ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
   'Fan-out (bench/fanout.ts): three processes, as in real use. The provider process posts Claude `MessageDisplay` hooks to the engine\'s real hook receiver (HTTP over the Unix socket named in the leader folder\'s endpoint file, as the hook command does), one delta per session every 50 ms, spread over the 50 ms; each delta ends in `#<n>`. The engine process runs the leader\'s services (`startServices`, Claude integration on, the SQLite store with FTS) and the hub; its clock records when each 50 ms stream timer was armed and fired and which delta that firing published. The clients process opens the WebSocket clients, each subscribed to every session with `subscribe_session`, and stamps each `message_updated` on arrival (`performance.timeOrigin + performance.now()`, the same clock in every process). overhead = arrival − (armed + 50 ms). The floor, run in the same process layout right before each Flightdeck repeat: a process with a bare `ws` server and nothing else, one 50 ms timer per session sending a `message_updated` of the same shape and size (serialized once, sent to every subscriber), the same clients process. Expected deliveries = windows fired × clients. The engine process is profiled separately (`node --cpu-prof`) in one more 50×100 run.',
+  'History tree (bench/historyTree.ts): a fresh store with 10,000 past sessions written as the importer leaves them (ended, reason `history`, a year of days, 40 projects, the biggest holding a quarter), a real engine and an in-process protocol connection (as the leading window uses), and the tree\'s own History provider (src/vscode/historyTree.ts) loaded against the stand-in `vscode` module. Expanding = `children(node)` (the request, validated, answered from SQLite, serialized, delivered) + `getTreeItem` of every row; medians of 15 after a warm-up. The floor is the same SQL through a prepared statement on the same database, without JSON or protocol.',
   'Webview (bench/webview.ts): the bundled session panel (webview/build.mjs) on a page with the panel\'s strict CSP, in headless Chromium (software rendering, `--disable-gpu`), viewport 1000×900. First paint = from posting the 10,000-item snapshot to the first animation frame with rows; then one 2,000 px scroll step per animation frame from top to bottom; then a reply streamed into the open panel (message_appended, then message_updated with the whole text so far, 100 characters more each, until 20,000), each delta timed from posting it to the next frame, and a MutationObserver counting the other rows whose DOM changed. The floor, on its own page in the same browser before each panel repeat: the same messages drawn the cheapest way that still looks like a transcript — plain-text rows of a fixed height, only those in view plus the same 600 px margin in the DOM, placed in the scroll event, the streaming row\'s text set with textContent; no markdown, no templates, no measuring.',
   'Activation in the real extension host (the goal\'s figure): `bash scripts/vscode-host.sh test . out/bench/host/activation-entry.js` starts code-server (VS Code server + web workbench) and headless Chromium, and the entry (bench/host/activation-entry.ts, compiled by the root tsconfig) runs inside the Node extension host: it checks that Flightdeck is not active yet (fails otherwise), then times `await vscode.extensions.getExtension(\'flightdeck.flightdeck\').activate()` — the host loading dist/extension.js and running activate() — and, from the same start, until the returned API\'s `ready()` resolves (engine started in the background, protocol client connected). One activation per host start, a fresh code-server per repeat; each run has its own temp `FLIGHTDECK_DATA_DIR` and `FLIGHTDECK_LEADER_DIR` and empty `CODEX_HOME` / `CLAUDE_CONFIG_DIR`, so it does not depend on the machine\'s sessions (bench/hostActivation.ts). activate() not waiting for the engine is what keeps the engine off the critical path: the difference between the two figures is the engine\'s start.',
   'Activation stand-in: `activate()` of the built dist/extension.js in a plain Node process, with a stand-in `vscode` module injected through the require cache (bench/activation.ts): it answers every API call with inert objects. It measures the extension\'s own synchronous work in activate() and the bundle\'s load, not the host\'s; kept next to the host figure to separate the two.',

@@ -10,6 +10,9 @@ import { h } from './dom';
 /** ProtocolClient.request: answers typed by the request (protocol/requests.ts). */
 type Request = ProtocolClient['request'];
 
+/** Made once: toLocale*String builds a formatter per call (~1 ms), which made a year of day rows cost 0.3 s. */
+const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const PAGE = 50;
 /** While an import runs, open History is reloaded at most this often (progress comes a few times a second). */
 const IMPORT_RELOAD_MS = 2_000;
@@ -25,7 +28,7 @@ export function dayLabel(day: string, now = new Date()): string {
   const diff = Math.round((new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime() - new Date(y, m - 1, d).getTime()) / 86_400_000);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Yesterday';
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+  return DAY_FORMAT.format(new Date(y, m - 1, d));
 }
 
 const projectKey = (cwd: string | null) => cwd ?? '\u0000';
@@ -170,7 +173,7 @@ export class HistoryBrowser {
           class: `row past${s.id === selected ? ' selected' : ''}`, href: `#/s/${encodeURIComponent(s.id)}`, 'data-session': s.id,
         }, h('span', { class: 'row-main' },
           h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
-          h('span', { class: 'meta' }, `${PROVIDER_LABELS[s.provider]} · ${new Date(s.lastActivityAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`))))),
+          h('span', { class: 'meta' }, `${PROVIDER_LABELS[s.provider]} · ${TIME_FORMAT.format(new Date(s.lastActivityAt))}`))))),
         state.loading ? h('li', { class: 'muted pad-s' }, 'Loading…') : null,
         state.cursor && !state.loading ? h('li', {}, h('button', { type: 'button', class: 'link more', onclick: () => { void this.loadPage(cwd, day, false); this.changed(); } }, 'Load more')) : null));
   }

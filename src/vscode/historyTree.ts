@@ -18,6 +18,9 @@ export interface HistoryMoreNode { readonly kind: 'historyMore'; readonly parent
 export interface HistoryInfoNode { readonly kind: 'historyInfo'; readonly text: string }
 export type HistoryNode = HistoryRootNode | HistoryProjectNode | HistoryDayNode | HistorySessionNode | HistoryMoreNode | HistoryInfoNode;
 
+/** Made once: toLocale*String builds a formatter per call (~1 ms), which made a year of day rows cost 0.3 s. */
+const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const PAGE = 100;
 /** While an import runs, History is refreshed at most this often (the import sends progress a few times a second). */
 const IMPORT_REFRESH_MS = 2_000;
@@ -203,7 +206,7 @@ export class HistorySection implements vscode.Disposable {
         if (!s) return new vscode.TreeItem('(removed)');
         const item = new vscode.TreeItem(s.displayName, vscode.TreeItemCollapsibleState.None);
         item.id = `history:${s.id}`;
-        item.description = `${PROVIDER_LABELS[s.provider]} · ${new Date(s.lastActivityAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+        item.description = `${PROVIDER_LABELS[s.provider]} · ${TIME_FORMAT.format(new Date(s.lastActivityAt))}`;
         item.tooltip = sessionTooltip(s);
         item.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', `${s.provider}.svg`);
         // The live rows' contextValue plus where it lives, so the session menus (open, resume) apply too.
@@ -288,5 +291,5 @@ export function dayLabel(day: string, now = new Date()): string {
   const diff = Math.round((today.getTime() - date.getTime()) / 86_400_000);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Yesterday';
-  return date.toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+  return DAY_FORMAT.format(date);
 }
