@@ -1,9 +1,23 @@
 // One transcript item per kind. Agent text is markdown (sanitized); everything else is text nodes.
-import type { Message } from '../src/engine/protocol';
+import type { FileChange, Message } from '../src/engine/protocol';
+import { INTERRUPTED_MARKER, awaitsApproval, commandPendingBadge, displayPath, fileChangeHead } from '../src/engine/protocol/cardPolicy';
 import { h } from './dom';
 import { renderMarkdown } from './markdown';
 
 export interface TranscriptActions { showWhole(m: Message): void }
+
+/** What a card needs of its session: the folder paths are shown relative to, what waits for approval. */
+export interface TranscriptContext { cwd: string | null; pendingApprovals: readonly { itemId?: string | null }[] }
+
+/**
+ * A file path relative to the session folder, cut at its START when the row is too narrow: the text
+ * sits at the end of a flex box that clips what overflows on its left, so the file name stays
+ * visible and the slashes stay in their places (no right-to-left trick). The full path is the title.
+ */
+function pathLabel(c: FileChange, cwd: string | null): HTMLElement {
+  const full = c.movePath ? `${c.path} → ${c.movePath}` : c.path;
+  return h('span', { class: 'path', title: full }, h('span', { class: 'path-text' }, displayPath(c.movePath ?? c.path, cwd)));
+}
 
 function cutNote(m: Message, act: TranscriptActions): HTMLElement | null {
   if (!m.truncated) return null;
@@ -16,13 +30,17 @@ function markdown(text: string): HTMLElement {
   return el;
 }
 
-export function renderMessage(m: Message, act: TranscriptActions): HTMLElement {
-  const status = m.status && m.status !== 'completed' ? h('span', { class: `chip st-${m.status}` }, m.status === 'inProgress' ? 'running' : m.status) : null;
+export function renderMessage(m: Message, act: TranscriptActions, ctx: TranscriptContext = { cwd: null, pendingApprovals: [] }): HTMLElement {
+  const waiting = awaitsApproval(ctx.pendingApprovals, m.id);
+  const pending = commandPendingBadge(m, waiting);
+  const status = pending ? h('span', { class: `chip st-${pending.cls}` }, pending.text)
+    : m.status && m.status !== 'completed' ? h('span', { class: `chip st-${m.status}` }, m.status) : null;
   switch (m.kind) {
     case 'user':
       return h('div', { class: 'msg user', 'data-id': m.id }, h('div', { class: 'bubble' }, m.text));
     case 'agent':
-      return h('div', { class: 'msg agent', 'data-id': m.id }, markdown(m.text), cutNote(m, act));
+      return h('div', { class: `msg agent${m.status === 'interrupted' ? ' interrupted' : ''}`, 'data-id': m.id }, markdown(m.text),
+        m.status === 'interrupted' ? h('div', { class: 'interrupted-marker', role: 'note' }, INTERRUPTED_MARKER) : null, cutNote(m, act));
     case 'reasoning':
       return h('details', { class: 'msg reasoning', 'data-id': m.id }, h('summary', {}, 'Thinking'), h('div', { class: 'muted pre' }, m.text));
     case 'command': {
@@ -34,10 +52,12 @@ export function renderMessage(m: Message, act: TranscriptActions): HTMLElement {
     }
     case 'fileChange': {
       const changes = m.changes ?? [];
-      return h('details', { class: 'msg tool', 'data-id': m.id },
-        h('summary', {}, h('span', { class: 'codicon' }, '±'), `${changes.length === 1 ? 'Changed' : `Changed ${changes.length} files`}`,
-          changes.length === 1 ? h('code', { class: 'cmd' }, changes[0].path) : null, status),
-        ...changes.map(c => h('div', { class: 'file' }, h('div', { class: 'file-head' }, h('span', { class: `chip k-${c.kind}` }, c.kind), h('code', {}, c.path)), h('pre', { class: 'out diff' }, c.diff))),
+      const head = fileChangeHead(m, changes.length, waiting);
+      return h('details', { class: `msg tool${m.status === 'failed' || m.status === 'declined' ? ' failed' : ''}`, 'data-id': m.id },
+        h('summary', {}, h('span', { class: 'codicon' }, '±'), h('span', { class: 'change-title' }, head.title),
+          changes.length === 1 ? pathLabel(changes[0], ctx.cwd) : null,
+          head.badge ? h('span', { class: `chip st-${head.badge.cls}` }, head.badge.text) : null),
+        ...changes.map(c => h('div', { class: 'file' }, h('div', { class: 'file-head' }, h('span', { class: `chip k-${c.kind}` }, c.kind), pathLabel(c, ctx.cwd)), h('pre', { class: 'out diff' }, c.diff))),
         cutNote(m, act));
     }
     case 'plan':

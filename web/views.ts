@@ -152,7 +152,7 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
     h('div', { class: 'transcript', id: 'transcript' },
       view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
       messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : 'Loading…') : null,
-      ...messages.map(m => renderMessage(m, act)),
+      ...messages.map(m => renderMessage(m, act, { cwd: s.cwd, pendingApprovals: s.pendingApprovals })),
       s.workStatus === 'working' && s.status === 'active' ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
     h('div', { class: 'dock' },
       s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,

@@ -16,6 +16,8 @@ import { screenshotPath } from '../helpers/screenshots';
 import { type Rig, startRig } from './hub-harness';
 
 const REPO = path.resolve(__dirname, '../../..');
+// Browser globals of callbacks that run inside Chromium (page.evaluate); the root tsconfig has no DOM lib.
+declare const document: any, getComputedStyle: any;
 
 /** Bundles the current web client source (the same way esbuild.mjs does) into `outdir`. */
 async function buildWeb(outdir: string): Promise<void> {
@@ -211,6 +213,58 @@ describe('hub web client (headless Chromium)', function () {
       await page.click('#take-over');
       await page.waitForSelector('#composer', { timeout: 10_000 });
       assert.deepEqual(asked, [watched.id, watched.id]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('change cards: paths relative to the session folder cut at their start, states in words, "Interrupted" under a cut reply', async () => {
+    await freshRig();
+    const { engine, clock } = rig;
+    const at = () => iso(clock.now());
+    const cwd = '/work/acme-api';
+    const deep = `${cwd}/services/billing/internal/ledger/reconciliation/calc.py`;
+    const s = engine.createSession({ provider: 'codex', mode: 'direct', cwd, firstPrompt: 'Fix the ledger' });
+    engine.apply(s.id, { type: 'turnStarted', turnId: 't1' });
+    engine.appendMessage(s.id, { id: 'r1', kind: 'agent', createdAt: at(), text: 'I was halfway through expla', status: 'interrupted', turnId: 't1' });
+    engine.appendMessage(s.id, { id: 'cmd', kind: 'command', createdAt: at(), text: 'rm -rf build', command: 'rm -rf build', status: 'inProgress', turnId: 't1' });
+    engine.appendMessage(s.id, {
+      id: 'edit', kind: 'fileChange', createdAt: at(), text: 'apply_patch', status: 'inProgress', turnId: 't1',
+      changes: [{ path: deep, kind: 'update', diff: '@@ -1 +1 @@\n-a\n+b\n' }],
+    });
+    engine.apply(s.id, {
+      type: 'approvalRequested',
+      approval: { approvalId: 'ap-e', version: 0, kind: 'fileChange', itemId: 'edit', options: ['approved', 'denied'], requestedAt: at() },
+    });
+    const context = await browser.newContext({ viewport: { width: 400, height: 760 } });
+    await context.addInitScript(`localStorage.setItem('flightdeck.hubToken', ${JSON.stringify(rig.token)})`);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${rig.hub.httpUrl}#/s/${encodeURIComponent(s.id)}`);
+      await page.waitForSelector('[data-id="edit"] summary', { timeout: 10_000 });
+      const text = (sel: string) => page.$eval(sel, el => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
+      assert.equal(await text('[data-id="r1"] .interrupted-marker'), 'Interrupted');
+      assert.equal(await text('[data-id="cmd"] .chip'), 'running…', 'a command no approval holds is running');
+      assert.equal(await text('[data-id="edit"] .change-title'), 'Wants to edit a file', 'no raw inProgress, no "Edited" before the approval');
+      assert.equal(await text('[data-id="edit"] summary .chip'), 'waiting for approval');
+      assert.equal(await text('[data-id="edit"] summary .path'), 'services/billing/internal/ledger/reconciliation/calc.py', 'relative to the session folder, no trailing slash');
+      const styles = await page.$eval('[data-id="edit"] summary .path', el => [el, ...el.querySelectorAll('*')].map(x => getComputedStyle(x).direction));
+      assert.ok(styles.every(d => d === 'ltr'), `no right-to-left trick: ${styles}`);
+      const cut = await page.$eval('[data-id="edit"] summary .path', el => {
+        const box = el.getBoundingClientRect();
+        const node = el.querySelector('.path-text')!.firstChild!;
+        const range = document.createRange();
+        const n = node.textContent!.length;
+        range.setStart(node, n - 7); range.setEnd(node, n);
+        const last = range.getBoundingClientRect();
+        range.setStart(node, 0); range.setEnd(node, 8);
+        const first = range.getBoundingClientRect();
+        return { overflows: (el.firstElementChild as any).offsetWidth > el.clientWidth, lastVisible: last.left >= box.left - 1 && last.right <= box.right + 1, firstHidden: first.right <= box.left + 1 };
+      });
+      assert.deepEqual(cut, { overflows: true, lastVisible: true, firstHidden: true }, '"calc.py" stays visible at the end; the start is cut');
+      // Approved: the edit is being applied.
+      engine.apply(s.id, { type: 'approvalCleared', approvalId: 'ap-e' });
+      await page.waitForFunction(() => document.querySelector('[data-id="edit"] .change-title')?.textContent === 'Editing a file', undefined, { timeout: 10_000 });
     } finally {
       await context.close();
     }

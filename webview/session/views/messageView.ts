@@ -6,6 +6,7 @@ import { diffStats, formatDuration } from '../format';
 import { renderMarkdown } from '../markdown';
 import type { FileChange, Message } from '../types';
 import { diffTemplate } from './diffView';
+import { ITEM_STATUS_WORDS, INTERRUPTED_MARKER, displayPath, fileChangeHead } from '../../../src/engine/protocol/cardPolicy';
 
 export interface MessageViewContext {
   isExpanded(id: string, part: string): boolean;
@@ -88,7 +89,7 @@ function commandTemplate(m: Message, ctx: MessageViewContext) {
   const badge = waiting ? html`<span class="badge warn">waiting for approval</span>`
     : running ? html`<span class="badge running">running…</span>`
     : m.exitCode !== null && m.exitCode !== undefined ? html`<span class="badge ${failed ? 'bad' : 'ok'}">exit ${m.exitCode}</span>`
-      : failed ? html`<span class="badge bad">${m.status === 'declined' ? 'declined' : 'failed'}</span>` : html`<span class="badge">${STATUS_WORDS[m.status ?? 'completed']}</span>`;
+      : failed ? html`<span class="badge bad">${m.status === 'declined' ? 'declined' : 'failed'}</span>` : html`<span class="badge">${ITEM_STATUS_WORDS[m.status ?? 'completed']}</span>`;
   const output = m.output ?? '';
   return html`<div class="card command ${failed ? 'failed' : ''}">
     <div class="card-head"><span class="glyph" aria-hidden="true">$</span><code class="cmd">${m.command ?? m.text}</code>${badge}
@@ -100,25 +101,13 @@ function commandTemplate(m: Message, ctx: MessageViewContext) {
   </div>`;
 }
 
-/** A status in words (never the raw protocol value). */
-const STATUS_WORDS: Record<NonNullable<Message['status']>, string> = {
-  inProgress: 'in progress', completed: 'done', failed: 'failed', interrupted: 'interrupted', declined: 'declined',
-};
-
 const KIND_LETTER: Record<FileChange['kind'], string> = { add: 'A', delete: 'D', update: 'M' };
 
 /**
- * The path as the user knows it: relative to the session's folder when inside it. The row cuts it at
- * the start when it is too long ("…/deep/calc.py"): the text is an isolated left-to-right run in a
- * right-to-left box, so the ellipsis lands on the left and the slashes stay where they belong.
+ * The row cuts a long path at its start ("…/deep/calc.py"): the text is an isolated left-to-right run
+ * in a right-to-left box, so the ellipsis lands on the left and the slashes stay where they belong.
  */
-export function displayPath(p: string, cwd: string | null | undefined): string {
-  if (!cwd) return p;
-  const base = cwd.replace(/[\\/]+$/, '');
-  if (p === base) return '.';
-  for (const sep of ['/', '\\']) if (p.startsWith(base + sep)) return p.slice(base.length + 1);
-  return p;
-}
+export { displayPath };
 
 export function fileRowTemplate(change: FileChange, onOpen: () => void, cwd: string | null = null) {
   const { added, removed } = diffStats(change.diff);
@@ -129,20 +118,6 @@ export function fileRowTemplate(change: FileChange, onOpen: () => void, cwd: str
     <span class="stat add">+${added}</span><span class="stat del">−${removed}</span>
     <button class="secondary small open-diff" title="Open in VS Code's diff editor" @click=${onOpen}>Open diff</button>
   </div>`;
-}
-
-/** What a file change says about itself, by where it is: proposed, being applied, applied, refused. */
-function fileChangeHead(m: Message, n: number, waiting: boolean): { title: string; badge: { text: string; cls: string } | null } {
-  const files = n > 1 ? `${n} files` : n === 1 ? 'a file' : 'files';
-  switch (m.status) {
-    case 'inProgress': return waiting
-      ? { title: `Wants to edit ${files}`, badge: { text: 'waiting for approval', cls: 'warn' } }
-      : { title: `Editing ${files}`, badge: { text: 'applying…', cls: 'running' } };
-    case 'declined': return { title: `Proposed edit of ${files}`, badge: { text: 'declined', cls: 'bad' } };
-    case 'failed': return { title: `Edit of ${files}`, badge: { text: 'failed', cls: 'bad' } };
-    case 'interrupted': return { title: `Edit of ${files}`, badge: { text: 'interrupted', cls: 'bad' } };
-    default: return { title: n ? `Edited ${files}` : m.text, badge: null };
-  }
 }
 
 function fileChangeTemplate(m: Message, ctx: MessageViewContext) {
@@ -186,7 +161,7 @@ export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateRe
       return html`<div class="msg user"><div class="bubble">${m.text}</div>${truncatedNote(m, ctx)}</div>`;
     case 'agent':
       return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''} ${m.status === 'interrupted' ? 'interrupted' : ''}"><div class="markdown">${agentMarkdown(m)}</div>
-        ${m.status === 'interrupted' ? html`<div class="interrupted-marker" role="note">Interrupted</div>` : nothing}${truncatedNote(m, ctx)}</div>`;
+        ${m.status === 'interrupted' ? html`<div class="interrupted-marker" role="note">${INTERRUPTED_MARKER}</div>` : nothing}${truncatedNote(m, ctx)}</div>`;
     case 'reasoning':
       return html`<div class="msg reasoning">${folded(m, 'body', html`<span class="muted">Thinking</span> <span class="preview">${m.text.split('\n')[0]}</span>`, html`<div class="reasoning-text">${m.text}</div>`, ctx)}</div>`;
     case 'command':
