@@ -7,7 +7,7 @@ import {
 } from '../src/engine/protocol';
 import { h } from './dom';
 import { type Connection, headerView, listView, loginView, type QuestionDraft, sessionView, type ViewActions } from './views';
-import { attentionCount } from '../src/engine/protocol/uiPolicy';
+import { attentionCount, buildAnswers } from '../src/engine/protocol/uiPolicy';
 import { openSocket } from './wsTransport';
 import { HistoryBrowser } from './history';
 import { SearchBox } from './search';
@@ -102,14 +102,9 @@ export class App implements ViewActions {
   answer(s: Session): void {
     const q = s.pendingQuestion;
     if (!q) return;
-    const answers: Record<string, string | string[]> = {};
-    for (const x of q.questions) {
-      const picked = [...(this.draft.picked.get(x.id) ?? [])];
-      const text = this.draft.text.get(x.id)?.value.trim();
-      const all = text ? [...picked, text] : picked;
-      if (all.length === 0) return this.toast(`Answer “${x.question}” first.`);
-      answers[x.id] = x.multiSelect ? all : all.length === 1 ? all[0] : all;
-    }
+    // The same rule as the panel's question card (uiPolicy.buildAnswers).
+    const { answers, missing } = buildAnswers(q, id => [...(this.draft.picked.get(id) ?? [])], id => this.draft.text.get(id)?.value);
+    if (missing.length) return this.toast(`Answer “${missing[0]}” first.`);
     this.busy.add(q.questionId);
     this.render();
     this.call({ type: 'answer_question', sessionId: s.id, questionId: q.questionId, answers }, ok => {

@@ -165,9 +165,10 @@ export class SessionApp {
     });
   }
 
-  private answer(answers: Record<string, string | string[]>): void {
+  private answer({ answers, missing }: { answers: Record<string, string | string[]>; missing: string[] }): void {
     const q = this.state.pendingQuestion;
     if (!q || this.sentQuestionId === q.questionId) return;
+    if (missing.length) { this.showError(`Answer “${missing[0]}” first.`); return; }
     this.sentQuestionId = q.questionId;
     this.renderChrome();
     this.request({ type: 'answer_question', sessionId: this.sessionId, questionId: q.questionId, answers }, () => {

@@ -2,7 +2,7 @@
 // for its terminal says instead, and what "needs you" means. Written once and imported by the
 // session panel, the web client, the tree, the notifications, the status bar and the palette, so
 // no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
-import type { ApprovalDecision, Autonomy, PendingApproval, Session } from './session';
+import type { ApprovalDecision, Autonomy, PendingApproval, PendingQuestion, Session } from './session';
 
 export interface DecisionAction {
   decision: ApprovalDecision;
@@ -151,3 +151,27 @@ export const AUTONOMY_DESCRIPTIONS: Record<Autonomy, string> = {
   fullAuto: 'Never asks; sandboxed to the workspace (never, workspace-write)',
   fullAccess: 'Never asks; no sandbox (never, danger-full-access)',
 };
+
+/** What answer_question sends: per question id, one string or (multi-select) a list. */
+export type QuestionAnswers = Record<string, string | string[]>;
+
+/**
+ * The answer of a question card, built the same way by the panel and the web client: a multi-select
+ * question answers the options picked plus the typed text, as a list; a single-select one answers
+ * one string — the typed text when there is some (it is the user's own answer), else the option
+ * picked. A question with neither is listed in `missing` (by its text) and nothing should be sent.
+ */
+export function buildAnswers(
+  q: PendingQuestion, picked: (questionPartId: string) => readonly string[], typed: (questionPartId: string) => string | undefined,
+): { answers: QuestionAnswers; missing: string[] } {
+  const answers: QuestionAnswers = {};
+  const missing: string[] = [];
+  for (const part of q.questions) {
+    const options = [...picked(part.id)];
+    const text = typed(part.id)?.trim() ?? '';
+    if (part.multiSelect) answers[part.id] = text ? [...options, text] : options;
+    else answers[part.id] = text || options[0] || '';
+    if (!options.length && !text) missing.push(part.question);
+  }
+  return { answers, missing };
+}

@@ -2,24 +2,18 @@
 // buttons or checkboxes, free text where allowed; answered by question id.
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
+import { buildAnswers } from '../../../src/engine/protocol/uiPolicy';
 import type { PendingQuestion } from '../types';
 
-type Answers = Record<string, string | string[]>;
+type Built = ReturnType<typeof buildAnswers>;
 
-/** Reads the answers from the form: option values per question, or its free text when filled. */
-export function readAnswers(form: HTMLFormElement, q: PendingQuestion): Answers {
+/** Reads the form's picks and typed text; the answer is built by the shared rule (uiPolicy.buildAnswers). */
+export function readAnswers(form: HTMLFormElement, q: PendingQuestion): Built {
   const data = new FormData(form);
-  const answers: Answers = {};
-  for (const item of q.questions) {
-    const picked = data.getAll(item.id).map(String);
-    const text = String(data.get(`${item.id}::text`) ?? '').trim();
-    if (item.multiSelect) answers[item.id] = text ? [...picked, text] : picked;
-    else answers[item.id] = text || picked[0] || '';
-  }
-  return answers;
+  return buildAnswers(q, id => data.getAll(id).map(String), id => String(data.get(`${id}::text`) ?? ''));
 }
 
-export function questionTemplate(q: PendingQuestion, sent: boolean, submit: (answers: Answers) => void) {
+export function questionTemplate(q: PendingQuestion, sent: boolean, submit: (built: Built) => void) {
   const onSubmit = (e: Event) => {
     e.preventDefault();
     submit(readAnswers(e.currentTarget as HTMLFormElement, q));
