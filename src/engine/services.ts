@@ -80,12 +80,10 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   }
   if (on.codexWatcher) {
     const watcher = createCodexWatcher({ engine, store, codexHome, clock, log });
-    try {
-      await watcher.start();
-      stoppers.push(() => watcher.stop());
-    } catch (e) {
-      log('warn', `watching Codex rollouts in ${codexHome} failed: ${(e as Error).message}`);
-    }
+    // Not awaited: the seed (10,000 recent rollouts take seconds) is read in slices in the
+    // background while the engine and the hub already answer (issue 19).
+    stoppers.push(() => watcher.stop());
+    watcher.start().catch(e => log('warn', `watching Codex rollouts in ${codexHome} failed: ${(e as Error).message}`));
   }
   if (on.claude) {
     const claude = createClaudeIntegration({

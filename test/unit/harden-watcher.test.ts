@@ -35,15 +35,18 @@ describe('codex watcher: never blind (issue 19, issue 15)', function () {
     await w.start();
     return w;
   };
-  /** Runs the sweeps of `ms` of fake time. */
-  const sweepFor = (ms: number) => { for (let s = 0; s < ms; s += WATCHER_DEFAULTS.sweepMs) t.clock.advance(WATCHER_DEFAULTS.sweepMs); };
+  /** Runs the sweeps of `ms` of fake time, then waits for the tree listings they started (off the event loop). */
+  const sweepFor = async (ms: number) => {
+    for (let s = 0; s < ms; s += WATCHER_DEFAULTS.sweepMs) t.clock.advance(WATCHER_DEFAULTS.sweepMs);
+    await w!.settled();
+  };
   const touchNow = (file: string) => { const s = t.clock.now() / 1000; fs.utimesSync(file, s, s); };
 
   it('a rollout in a new date folder that no event reported is found by the sweep within 30 s', async () => {
     await start();
     const file = writeRollout(rolloutPath(home, TH(1), '17'), oneTurn(TH(1), 'Found without an event', 'ok'));
     touchNow(file);
-    sweepFor(WATCHER_DEFAULTS.rescanMs + WATCHER_DEFAULTS.sweepMs);
+    await sweepFor(WATCHER_DEFAULTS.rescanMs + WATCHER_DEFAULTS.sweepMs);
     const s = t.engine.findByProviderId('codex', TH(1));
     assert.ok(s, 'the sweep found the untracked file');
     assert.equal(s.firstPrompt, 'Found without an event');
@@ -54,11 +57,11 @@ describe('codex watcher: never blind (issue 19, issue 15)', function () {
     touchNow(file);
     await start();
     const id = t.engine.findByProviderId('codex', TH(2))!.id;
-    sweepFor(WATCHER_DEFAULTS.seedWindowMs + 2 * WATCHER_DEFAULTS.sweepMs);
+    await sweepFor(WATCHER_DEFAULTS.seedWindowMs + 2 * WATCHER_DEFAULTS.sweepMs);
     assert.equal(w!.trackedFiles, 0, 'dropped out of the sweep after the seed window');
     fs.appendFileSync(file, L.taskStarted('turn-2') + L.user('turn-2', 'Back again') + L.agent('turn-2', 'growing again'));
     touchNow(file);
-    sweepFor(WATCHER_DEFAULTS.rescanMs + WATCHER_DEFAULTS.sweepMs);
+    await sweepFor(WATCHER_DEFAULTS.rescanMs + WATCHER_DEFAULTS.sweepMs);
     const texts = t.engine.getMessages(id, { limit: 100 }).map(m => m.text);
     assert.ok(texts.includes('growing again'), `read again: ${JSON.stringify(texts)}`);
     assert.equal(t.engine.getSession(id)!.status, 'active');
@@ -74,6 +77,7 @@ describe('codex watcher: never blind (issue 19, issue 15)', function () {
     const file = writeRollout(rolloutPath(home, TH(3), '18'), oneTurn(TH(3), 'Written while blind', 'ok'));
     touchNow(file);
     t.clock.advance(WATCHER_DEFAULTS.sweepMs);
+    await w!.settled();
     assert.equal(made.length, 2, 'a new watcher was made');
     assert.ok(t.engine.findByProviderId('codex', TH(3)), 'the file written while the watcher was broken is read at once');
     assert.ok(logs.some(l => /^warn: codex: file watcher error: EMFILE.*watching again/.test(l)), logs.join('\n'));

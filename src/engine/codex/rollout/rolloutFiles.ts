@@ -41,6 +41,30 @@ export function listRolloutFiles(dir: string): RolloutFileInfo[] {
 }
 
 /**
+ * The same listing without holding the event loop (10,000 files: a few hundred ms of stat calls):
+ * the directory walk and the stats run on libuv's thread pool, a bounded number at a time.
+ */
+export async function listRolloutFilesAsync(dir: string, concurrency = 64): Promise<RolloutFileInfo[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir, { recursive: true, encoding: 'utf8' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const paths = names.filter(isRolloutFile).map(name => path.join(dir, name));
+  const out: RolloutFileInfo[] = [];
+  for (let i = 0; i < paths.length; i += concurrency) {
+    const batch = await Promise.all(paths.slice(i, i + concurrency).map(p => fs.promises.stat(p).then(
+      st => (st.isFile() ? { path: p, mtimeMs: st.mtimeMs, size: st.size } : null),
+      () => null, // deleted between the listing and the stat
+    )));
+    for (const f of batch) if (f) out.push(f);
+  }
+  return out;
+}
+
+/**
  * The first line of a file (the session_meta of a rollout, ~25 KB in 0.169), read in chunks up to
  * maxBytes; null when the file is missing or has no complete first line within the limit.
  */

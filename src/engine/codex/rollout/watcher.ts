@@ -8,6 +8,9 @@
 // - At start: names from session_index.jsonl, a backfill of first prompts for passive sessions that
 //   have none (first 4,096 lines), then a seed of the files modified in the last 15 minutes. Older
 //   files are read when they change.
+// - Every read, check and backfill goes through one SlicedQueue: it yields to the event loop between
+//   slices of a few ms, so 10,000 files at start or arriving at once never hold up /health or the
+//   hub (issue 19). A few files are still read in the same turn.
 // - Files idle longer than the seed window drop out of the sweep (their offsets stay persisted).
 // - Every 30 s (and at once after a watcher error) the sweep also lists the tree and reads files it
 //   does not track that changed since the last look: new ones whose event was lost, and idle ones
@@ -27,8 +30,9 @@ import type { LogFn } from '../../platform/log';
 import { nameFromPrompt } from '../../sessions/naming';
 import type { Store } from '../../store/types';
 import { TAIL_DEFAULTS, type TailPosition, readAppended } from '../../platform/jsonlTail';
-import { isRolloutFile, listRolloutFiles } from './rolloutFiles';
+import { type RolloutFileInfo, isRolloutFile, listRolloutFilesAsync } from './rolloutFiles';
 import { RolloutIngest } from './rolloutIngest';
+import { SlicedQueue } from './slicedQueue';
 import { mapRolloutLine, newMapperState } from './rolloutMap';
 import { RolloutEnvelope } from './rolloutSchema';
 import { type ThreadName, readSessionIndex } from './sessionIndex';
@@ -52,7 +56,12 @@ export interface CodexWatcherOptions {
   rescanMs?: number;
   /** Makes the file watcher (chokidar's watch); tests inject a failing one. */
   watchFactory?: (home: string, options: Parameters<typeof watch>[1]) => FSWatcher;
+  /** Synchronous ingest work between two yields to the event loop (ms; default 8, unbounded under an injected clock). */
+  sliceMs?: number;
 }
+
+/** What the queue does for a key: read a file, see whether a tracked one grew, or backfill a session's first prompt. */
+type Job = 'read' | 'check' | 'backfill';
 
 export const WATCHER_DEFAULTS = {
   debounceMs: 150,
@@ -65,11 +74,16 @@ export const WATCHER_DEFAULTS = {
 
 export interface CodexWatcher {
   /**
-   * Names, backfill, seed and the sweep, then file events in the background: chokidar's first scan
-   * of a large sessions tree takes seconds and must not hold up the engine (the sweep covers the
-   * seeded files meanwhile). Await `ready` for file events.
+   * Names, then backfill and seed through the sliced queue, the sweep, and file events in the
+   * background: chokidar's first scan of a large sessions tree takes seconds and must not hold up
+   * the engine (the sweep covers the seeded files meanwhile). Resolves once the seed is read; the
+   * engine does not wait for that (services.ts), it serves at once. Await `ready` for file events.
    */
   start(): Promise<void>;
+  /** Reads and checks queued, not done yet (for diagnostics and tests). */
+  readonly queued: number;
+  /** Resolves once no tree listing is under way and the queue is empty (tests after sweep()). */
+  settled(): Promise<void>;
   /** Resolves when file events are live (at once when there are none: watchFiles false, no CODEX_HOME). */
   readonly ready: Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +105,8 @@ export function defaultCodexHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
+/** Queue key of a backfill; no file path starts with it. */
+const BACKFILL_KEY = 'backfill:';
 
 export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
   const { engine, store } = opts;
@@ -120,6 +136,14 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       return n.name;
     },
   });
+  const queue = new SlicedQueue<Job>({
+    // Slices are measured in wall time. Under an injected clock (tests) one synchronous advance()
+    // stands for minutes of sweeps within one real turn: there the work is not cut unless asked.
+    sliceMs: opts.sliceMs ?? (clock === systemClock ? undefined : Infinity),
+    // A read covers a check; a backfill key never meets a file key.
+    merge: (queued, next) => (queued === 'read' || next === 'read' ? 'read' : next),
+    run: (key, job) => runJob(key, job),
+  });
   const pending = new Map<string, TimerHandle>();
   /** One look again shortly after an event-driven read (see notify). */
   const trailing = new Map<string, TimerHandle>();
@@ -129,6 +153,8 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
   /** File events were set up (or are being set up). */
   let watching = false;
   let ready: Promise<void> = Promise.resolve();
+  /** The tree listing under way (seed or rescan), if any: listed off the event loop. */
+  let listing: Promise<void> | null = null;
 
   function safely(what: string, fn: () => void): void {
     // Bad files must never stop the watcher (or the engine): log and go on.
@@ -143,44 +169,84 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
     });
   }
 
+  function runJob(key: string, job: Job): void {
+    if (!running) return;
+    if (job === 'read') return processNow(key);
+    if (job === 'backfill') return safely(`backfilling ${key}`, () => backfillOne(key));
+    safely(`checking ${key}`, () => check(key));
+  }
+
+  /** Queues a read and works the queue (within this turn when the backlog is small). */
+  function read(file: string): void {
+    queue.add(file, 'read');
+    queue.work();
+  }
+
+  /** A tracked file: read it when it has unread bytes; forget it when idle past the seed window. */
+  function check(file: string): void {
+    const t = ingest.tracks.get(file);
+    if (!t || pending.has(file)) return;
+    let size: number;
+    try { size = fs.statSync(t.path).size; } catch { processNow(t.path); return; }
+    if (ingest.unread(t, size)) processNow(t.path);
+    else if (clock.now() - t.lastLinesAt > cfg.seedWindowMs) ingest.forget(t.path);
+  }
+
   function notify(file: string): void {
     if (!isRolloutFile(file) || pending.has(file)) return;
     pending.set(file, clock.setTimeout(() => {
       pending.delete(file);
-      processNow(file);
+      read(file);
       // chokidar drops events of one file that come within a few ms of the previous one, so the
       // last append of a burst can go unreported: look once more soon after, rather than leave it
       // to the 3 s sweep. Reading nothing new costs a stat.
       trailing.get(file)?.cancel();
-      trailing.set(file, clock.setTimeout(() => { trailing.delete(file); if (!pending.has(file)) processNow(file); }, cfg.debounceMs * 4));
+      trailing.set(file, clock.setTimeout(() => { trailing.delete(file); if (!pending.has(file)) read(file); }, cfg.debounceMs * 4));
     }, cfg.debounceMs));
   }
 
   function sweep(): void {
     if (running && opts.watchFiles !== false && !fsWatcher && !watching && fs.existsSync(home)) {
       watching = true;
-      seed();
+      void seed();
       ready = startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
     }
     const now = clock.now();
     if (rescanDue || now - lastRescanAt >= cfg.rescanMs) rescan(now);
-    for (const t of [...ingest.tracks.values()]) {
-      if (pending.has(t.path)) continue;
-      let size: number;
-      try { size = fs.statSync(t.path).size; } catch { processNow(t.path); continue; }
-      if (ingest.unread(t, size)) processNow(t.path);
-      else if (now - t.lastLinesAt > cfg.seedWindowMs) ingest.forget(t.path);
+    // A stat per tracked file (10,000 after a burst): queued, so it is sliced like the reads.
+    for (const p of ingest.tracks.keys()) {
+      if (!pending.has(p)) queue.add(p, 'check');
     }
+    queue.work();
   }
 
   /** Files not tracked that changed since the last look (mtime, with a margin for coarse clocks). */
   function rescan(now: number): void {
+    if (listing) return;
     const since = lastRescanAt - 2_000;
     rescanDue = false;
     lastRescanAt = now;
-    for (const f of listRolloutFiles(sessionsDir)) {
-      if (!ingest.tracks.has(f.path) && !pending.has(f.path) && f.mtimeMs >= since) processNow(f.path);
-    }
+    void list('rescan', files => {
+      for (const f of files) {
+        if (ingest.tracks.has(f.path) || pending.has(f.path) || f.mtimeMs < since) continue;
+        // Listed a while ago (the walk runs off the event loop): a file read to its end since then
+        // and dropped from the sweep has nothing new.
+        if (store.getOffset(f.path)?.offset === f.size) continue;
+        queue.add(f.path, 'read');
+      }
+    });
+  }
+
+  /** Lists the tree off the event loop, then queues what `pick` chooses and works the queue. */
+  function list(what: string, pick: (files: RolloutFileInfo[]) => void): Promise<void> {
+    const done = listRolloutFilesAsync(sessionsDir).then(files => {
+      if (!running) return;
+      safely(what, () => pick(files));
+      queue.work();
+    }, e => log('error', `codex watcher: listing ${sessionsDir} for the ${what} failed: ${(e as Error)?.message ?? e}`))
+      .finally(() => { if (listing === done) listing = null; });
+    listing = done;
+    return done;
   }
 
   function applyName(threadId: string, n: ThreadName): void {
@@ -209,19 +275,32 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
   function backfill(): void {
     for (const s of engine.listSessions()) {
       if (s.provider !== 'codex' || s.mode !== 'passive' || s.firstPrompt || !s.sourcePath || !s.providerSessionId) continue;
-      safely(`backfilling ${s.sourcePath}`, () => {
-        const prompt = firstPromptIn(s.sourcePath!, s.providerSessionId!, cfg.backfillLines, cfg.maxLineBytes, clock.now());
-        if (prompt) engine.apply(s.id, { type: 'metadata', firstPrompt: prompt });
-      });
+      queue.add(BACKFILL_KEY + s.id, 'backfill');
     }
+    queue.work();
   }
 
-  function seed(): void {
+  function backfillOne(key: string): void {
+    const s = engine.getSession(key.slice(BACKFILL_KEY.length));
+    if (!s || s.firstPrompt || !s.sourcePath || !s.providerSessionId) return;
+    const prompt = firstPromptIn(s.sourcePath, s.providerSessionId, cfg.backfillLines, cfg.maxLineBytes, clock.now());
+    if (prompt) engine.apply(s.id, { type: 'metadata', firstPrompt: prompt });
+  }
+
+  function seed(): Promise<void> {
     const since = clock.now() - cfg.seedWindowMs;
-    const files = listRolloutFiles(sessionsDir);
-    const recent = files.filter(f => f.mtimeMs >= since).sort((a, b) => a.mtimeMs - b.mtimeMs);
-    log('info', `codex: ${files.length} rollout file(s) under ${sessionsDir}; seeding ${recent.length} modified in the last ${Math.round(cfg.seedWindowMs / 60_000)} min`);
-    for (const f of recent) processNow(f.path);
+    return list('seed', files => {
+      const recent = files.filter(f => f.mtimeMs >= since).sort((a, b) => a.mtimeMs - b.mtimeMs);
+      log('info', `codex: ${files.length} rollout file(s) under ${sessionsDir}; seeding ${recent.length} modified in the last ${Math.round(cfg.seedWindowMs / 60_000)} min`);
+      for (const f of recent) queue.add(f.path, 'read');
+    });
+  }
+
+  async function settled(): Promise<void> {
+    while (listing || queue.size) {
+      await listing;
+      await queue.idle();
+    }
   }
 
   async function startFileEvents(): Promise<void> {
@@ -271,12 +350,16 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       running = true;
       reloadNames();
       safely('backfill', backfill);
-      safely('seed', seed);
+      const seeded = seed();
       sweepTimer = clock.setInterval(() => safely('sweep', sweep), cfg.sweepMs);
       if (opts.watchFiles !== false) {
         ready = startFileEvents().catch(e => log('warn', `codex: could not watch ${home}: ${(e as Error)?.message ?? e}`));
       }
+      await seeded;
+      await queue.idle();
     },
+    get queued() { return queue.size; },
+    settled,
     get ready() { return ready; },
     async stop() {
       running = false;
@@ -286,6 +369,7 @@ export function createCodexWatcher(opts: CodexWatcherOptions): CodexWatcher {
       pending.clear();
       for (const t of trailing.values()) t.cancel();
       trailing.clear();
+      queue.clear();
       const w = fsWatcher;
       fsWatcher = null;
       watching = false;
