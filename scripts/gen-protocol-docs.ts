@@ -114,6 +114,8 @@ const FIELD_NOTES: Record<string, string> = {
   message: 'For people; do not parse it.',
   client: 'Your client\'s name and version, for the hub\'s log.',
   data: 'Operation-specific details (for `subscribe_session` with replay: `{ replayed, revision }`).',
+  part: 'This page of a long list (from 0); absent when the list is one message.',
+  parts: 'How many pages the list has; the last one carries the `requestId`.',
 };
 
 /** Notes on fields of the shared types, by type. */
@@ -204,7 +206,7 @@ const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   welcome: 'Answer to `hello`.',
   pong: 'Answer to `ping`.',
   import_progress: 'Progress of the history import, to every client a few times a second while it runs; the last one has `phase: "done"` and the summary `counts`.',
-  sessions_list: 'Answer to `subscribe_list`: every session the engine holds, most recent first.',
+  sessions_list: 'Answer to `subscribe_list`: every session the engine holds, most recent first. More than 200 sessions come in pages of 200, all of one `revision`: `part` 0 … `parts` − 1, in order, the `requestId` on the last; events that happen meanwhile follow the last page. Replace your list when the last page arrived.',
   session_snapshot: 'Answer to `subscribe_session`: the whole session and its last 200 messages (long fields cut).',
   session_delta: 'A session changed. Sent to list subscribers and to subscribers of the session.',
   session_created: 'A new session (list subscribers).',
@@ -376,7 +378,8 @@ ${'{{ERRORS}}'}
   ['Subscriptions', `
 Nothing is pushed until you subscribe.
 
-- \`subscribe_list\` → \`sessions_list\` (every session, with its full state), then for every session:
+- \`subscribe_list\` → \`sessions_list\` (every session, with its full state; a long list in pages
+  of 200, see below), then for every session:
   \`session_created\`, \`session_delta\`, \`session_ended\`, \`session_removed\`. Enough for a list view.
 - \`subscribe_session\` → \`session_snapshot\` (the session and its last 200 messages), then every event
   of that session: \`session_delta\`, \`message_appended\`, \`message_updated\`, \`approval_requested\`,

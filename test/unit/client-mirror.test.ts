@@ -89,4 +89,29 @@ describe('one client mirror for the web client, the panel and the tree', () => {
     assert.deepEqual(c.web.views.get('a')!.session, c.panel.session);
     assert.deepEqual(c.tree.sessions.get('a'), c.panel.session);
   });
+
+  it('a list in pages (issue 19) replaces the list at its last page, in every client; a page out of order asks again', () => {
+    const c = clients();
+    for (const m of stream) c.feed(m);
+    const before = [...c.tree.sessions.keys()].sort();
+    const d = { ...b, id: 'd' };
+    c.feed({ type: 'sessions_list', revision: 9, part: 0, parts: 3, sessions: [a] });
+    c.feed({ type: 'sessions_list', revision: 9, part: 1, parts: 3, sessions: [b] });
+    assert.deepEqual([...c.tree.sessions.keys()].sort(), before, 'nothing replaced before the last page');
+    assert.equal(c.tree.revision, 5);
+    c.feed({ type: 'sessions_list', revision: 9, part: 2, parts: 3, sessions: [d] });
+    assert.deepEqual([...c.tree.sessions.keys()].sort(), ['a', 'b', 'd']);
+    assert.deepEqual([...c.web.list.keys()].sort(), ['a', 'b', 'd']);
+    assert.equal(c.tree.revision, 9);
+    // the events held while the pages went out follow
+    c.feed({ type: 'session_removed', listRevision: 10, sessionId: 'd' });
+    assert.deepEqual([...c.tree.sessions.keys()].sort(), ['a', 'b']);
+    assert.deepEqual(c.treeResyncs, []);
+    // a missing page: nothing applied, a fresh list asked for
+    c.feed({ type: 'sessions_list', revision: 11, part: 0, parts: 2, sessions: [a] });
+    c.feed({ type: 'sessions_list', revision: 12, part: 1, parts: 2, sessions: [b] });
+    assert.equal(c.treeResyncs.length, 1);
+    assert.deepEqual(c.web.takeResubscribes(), [{ type: 'subscribe_list' }]);
+    assert.equal(c.tree.revision, 10);
+  });
 });

@@ -11,7 +11,7 @@ import type { SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
 import { usageReport } from '../history/usage';
 import { ReplayBuffer, isSessionEvent } from './replay';
-import { PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
+import { LIST_PAGE_SESSIONS, PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
 
 type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 /** The requests a bare `result` answers. */
@@ -24,13 +24,29 @@ export interface ConnectionOptions {
   serverVersion: string;
   capabilities?: string[];
   log?: LogFn;
+  /**
+   * Resolves when the transport can take more (its send queue drained): a long list goes out one
+   * page at a time as the client reads it. Without it, pages are sent one per event-loop turn.
+   */
+  drained?: () => Promise<void>;
 }
+
+/** Events held while a paged list goes out; past this the client is told to resync instead. */
+const MAX_HELD_EVENTS = 10_000;
 
 export class ClientConnection {
   private listSubscribed = false;
   private sessionSubs = new Set<string>();
   private unsubscribeBus: () => void;
   private closed = false;
+  /** List answers go out one after the other (pages of two answers never interleave). */
+  private listing: Promise<void> = Promise.resolve();
+  /**
+   * While a paged list goes out, the events that follow it wait here, in order, so the client gets
+   * the whole list at its revision first and then every later event (null: not paging).
+   */
+  private held: ServerMessage[] | null = null;
+  private heldOverflow = false;
 
   constructor(private opts: ConnectionOptions) {
     this.unsubscribeBus = opts.engine.bus.subscribe(e => this.forward(e));
@@ -90,10 +106,11 @@ export class ClientConnection {
       case 'ping':
         this.reply(msg, { type: 'pong' });
         return;
-      case 'subscribe_list':
-        this.listSubscribed = true;
-        this.reply(msg, { type: 'sessions_list', revision: engine.listRevision, sessions: engine.listSessions() });
-        return;
+      case 'subscribe_list': {
+        const answer = this.listing.then(() => this.sendList(msg));
+        this.listing = answer.catch(() => {});
+        return answer;
+      }
       case 'unsubscribe_list':
         this.listSubscribed = false;
         this.ok(msg);
@@ -224,22 +241,78 @@ export class ClientConnection {
     this.reply(msg, { type: 'session_snapshot', revision: session.revision, session, messages, hasMore });
   }
 
+  /**
+   * The list at one revision: one `sessions_list` when it is short, else pages of LIST_PAGE_SESSIONS
+   * (part 0 … parts − 1, the requestId on the last), each sent once the transport drained the one
+   * before. A 20,000-session list was one 17.8 MB message, and the reader that could not take it at
+   * once was dropped (issue 19).
+   */
+  private async sendList(msg: ClientMessageOf<'subscribe_list'>): Promise<void> {
+    if (this.closed) return;
+    const { engine } = this.opts;
+    const revision = engine.listRevision;
+    const sessions = engine.listSessions();
+    this.listSubscribed = true;
+    if (sessions.length <= LIST_PAGE_SESSIONS) {
+      this.reply(msg, { type: 'sessions_list', revision, sessions });
+      return;
+    }
+    const parts = Math.ceil(sessions.length / LIST_PAGE_SESSIONS);
+    this.held = [];
+    this.heldOverflow = false;
+    try {
+      for (let part = 0; part < parts && !this.closed; part++) {
+        const page = sessions.slice(part * LIST_PAGE_SESSIONS, (part + 1) * LIST_PAGE_SESSIONS);
+        if (part === parts - 1) {
+          this.reply(msg, { type: 'sessions_list', revision, part, parts, sessions: page });
+          break;
+        }
+        this.send({ type: 'sessions_list', revision, part, parts, sessions: page });
+        await (this.opts.drained?.() ?? new Promise<void>(r => setImmediate(r)));
+      }
+    } finally {
+      this.releaseHeld();
+    }
+  }
+
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    const overflow = this.heldOverflow;
+    this.held = null;
+    this.heldOverflow = false;
+    if (!overflow) {
+      for (const m of held) this.send(m);
+      return;
+    }
+    // Too much changed while the list went out: ask again rather than queue without bound.
+    if (this.listSubscribed) this.send({ type: 'resync', reason: 'list_changed_while_paging' });
+    for (const sessionId of this.sessionSubs) this.send({ type: 'resync', sessionId, reason: 'list_changed_while_paging' });
+  }
+
   private forward(e: EngineEvent): void {
     switch (e.type) {
       case 'session_created':
       case 'session_removed':
-        if (this.listSubscribed) this.send(e);
+        if (this.listSubscribed) this.emit(e);
         return;
       case 'import_progress':
-        this.send(e);
+        this.emit(e);
         return;
       case 'session_delta':
       case 'session_ended':
-        if (this.listSubscribed || this.sessionSubs.has(e.sessionId)) this.send(e);
+        if (this.listSubscribed || this.sessionSubs.has(e.sessionId)) this.emit(e);
         return;
       default:
-        if (isSessionEvent(e) && this.sessionSubs.has(e.sessionId)) this.send(e);
+        if (isSessionEvent(e) && this.sessionSubs.has(e.sessionId)) this.emit(e);
     }
+  }
+
+  /** An event: sent now, or held until the paged list going out is complete. */
+  private emit(e: ServerMessage): void {
+    if (!this.held) return this.send(e);
+    if (this.heldOverflow) return;
+    if (this.held.length >= MAX_HELD_EVENTS) { this.heldOverflow = true; this.held = []; return; }
+    this.held.push(e);
   }
 }
 

@@ -7,6 +7,8 @@ export const FIELD_CUT_CHARS = 16_000;
 export const CUT_MARKER = '\n… [cut: fetch the whole item with get_message]';
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;
+/** Sessions per `sessions_list` page: ~200 KB of JSON at typical sizes, far below a slow reader's limits. */
+export const LIST_PAGE_SESSIONS = 200;
 
 const LONG_FIELDS = ['text', 'output', 'toolInput', 'command'] as const;
 

@@ -57,7 +57,7 @@ export class SocketClient {
     this.ws = opts.ws;
     this.conn = new ClientConnection({
       engine: opts.engine, replay: opts.replay, serverVersion: opts.serverVersion, capabilities: opts.capabilities,
-      log: opts.log, send: m => this.send(m),
+      log: opts.log, send: m => this.send(m), drained: () => this.drained(),
     });
     this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     this.ws.on('pong', () => { this.alive = true; });
@@ -98,6 +98,29 @@ export class SocketClient {
     batchWrites(this.ws);
     // The same bytes for every client: a Buffer, so ws does not encode the text again per socket.
     this.ws.send(serialized(m), { binary: false });
+  }
+
+  /**
+   * Resolves once the socket's queue is down to a quarter of the soft limit (the next page of a long
+   * list may go). A client that takes nothing for maxLagMs is dropped, as when it lags on events.
+   */
+  private drained(): Promise<void> {
+    const low = () => this.closed || this.ws.bufferedAmount <= this.opts.limits.softQueueBytes / 4;
+    if (low()) return new Promise(resolve => setImmediate(resolve));
+    return new Promise(resolve => {
+      let queued = this.ws.bufferedAmount;
+      let progressAt = Date.now();
+      const timer = setInterval(() => {
+        if (low()) { clearInterval(timer); resolve(); return; }
+        if (this.ws.bufferedAmount < queued) { queued = this.ws.bufferedAmount; progressAt = Date.now(); return; }
+        if (Date.now() - progressAt > this.opts.limits.maxLagMs) {
+          clearInterval(timer);
+          this.drop(`not reading the session list for ${this.opts.limits.maxLagMs} ms`);
+          resolve();
+        }
+      }, 20);
+      timer.unref();
+    });
   }
 
   /** Stops forwarding events until the socket drains, then tells the client to resync what it follows. */

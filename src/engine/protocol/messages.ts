@@ -131,7 +131,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     type: z.literal('welcome'), ...req, protocolVersion: z.number().int(), serverVersion: z.string(),
     capabilities: z.array(z.string()), listRevision: z.number().int(),
   }),
-  z.object({ type: z.literal('sessions_list'), ...req, revision: z.number().int(), sessions: z.array(Session) }),
+  z.object({
+    type: z.literal('sessions_list'), ...req, revision: z.number().int(), sessions: z.array(Session),
+    // A long list comes in pages of one revision (part 0 … parts − 1, the requestId on the last); absent: the whole list.
+    part: z.number().int().nonnegative().optional(), parts: z.number().int().positive().optional(),
+  }),
   z.object({
     type: z.literal('session_snapshot'), ...req, revision: z.number().int(), session: Session,
     messages: z.array(Message), hasMore: z.boolean(),

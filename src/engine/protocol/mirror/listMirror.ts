@@ -4,6 +4,8 @@
 // ones are duplicates (dropped); a jump means events were lost: the change asks for a fresh list
 // (subscribe_list), once, until the next sessions_list. A delta for a session not in the list asks
 // the same. Delta rule (SPEC §8): a missing key means unchanged, null means cleared.
+// A long list comes in pages (part 0 … parts − 1 of one revision): they are gathered and replace the
+// list together at the last one; a page out of order asks for a fresh list.
 import type { ServerMessage, Session } from '../index';
 
 /** What one applied server message changed, so the client redraws only that. */
@@ -24,6 +26,8 @@ export class ListMirror {
   private readonly byId = new Map<string, Session>();
   private _revision: number | null = null;
   private resyncRequested = false;
+  /** The pages of a long sessions_list gathered so far. */
+  private paging: { revision: number; parts: number; next: number; sessions: Session[] } | null = null;
 
   /** The listed sessions by id (read only: apply() changes them). */
   get sessions(): ReadonlyMap<string, Session> { return this.byId; }
@@ -33,12 +37,27 @@ export class ListMirror {
 
   apply(m: ServerMessage): ListChange {
     switch (m.type) {
-      case 'sessions_list':
+      case 'sessions_list': {
+        let sessions = m.sessions;
+        if (m.parts !== undefined && m.parts > 1) {
+          const part = m.part ?? 0;
+          if (part === 0) this.paging = { revision: m.revision, parts: m.parts, next: 0, sessions: [] };
+          const p = this.paging;
+          if (!p || p.revision !== m.revision || p.parts !== m.parts || p.next !== part) {
+            this.paging = null;
+            return this.requestResync(`list page ${part} of ${m.parts} out of order`);
+          }
+          for (const s of m.sessions) p.sessions.push(s);
+          if (++p.next < p.parts) return none();
+          sessions = p.sessions;
+        }
+        this.paging = null;
         this.byId.clear();
-        for (const s of m.sessions) this.byId.set(s.id, s);
+        for (const s of sessions) this.byId.set(s.id, s);
         this._revision = m.revision;
         this.resyncRequested = false;
         return { ...none(), reset: true };
+      }
       case 'session_created':
         return this.inOrder(m.listRevision, () => this.upsert(m.session));
       case 'session_delta': {
