@@ -323,8 +323,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('openDiff', async (sessionId?: unknown, messageId?: unknown, filePath?: unknown) => {
       if (typeof sessionId !== 'string' || typeof filePath !== 'string') throw new UsageError('Open a diff from a session panel\'s file change.');
       const found = await findChange(sessionId, text(messageId) ?? null, filePath);
-      const { before, after } = await ctx.diffs.open(found.change, found.context);
-      return { ok: true, data: { before: before.toString(), after: after.toString() } };
+      const cwd = tree.getSession(sessionId)?.cwd ?? null;
+      const { before, after, source } = await ctx.diffs.open(found.change, found.context, cwd, found.context === 'proposed change');
+      return { ok: true, data: { before: before.toString(), after: after.toString(), source } };
     }),
 
     // The view title passes its focused row and the palette nothing: both ask every step. A caller

@@ -1,6 +1,6 @@
 // The before/after texts of one file change, rebuilt from its unified diff (the engine keeps only the
 // diff, never the files). Pure: no vscode import, so it is easy to reason about and to test.
-import { applyPatch, parsePatch } from 'diff';
+import { applyPatch, parsePatch, reversePatch } from 'diff';
 import type { FileChange } from '../engine/protocol';
 
 export interface DiffSides { before: string; after: string; /** True when only the diff's hunks (not whole files) are shown. */ partial: boolean }
@@ -46,3 +46,38 @@ function safeParse(text: string): ReturnType<typeof parsePatch>[number] | undefi
 }
 
 function joinLines(lines: string[]): string { return lines.length ? `${lines.join('\n')}\n` : ''; }
+
+/**
+ * How the two sides were made: from the file on disk (whole files; `proposed` when the change is not
+ * applied yet), from the diff alone (`hunks`, no file to read), or from the diff because the file on
+ * disk no longer matches it (`changedSince`: edited again after the change).
+ */
+export type SidesSource = 'whole' | 'proposed' | 'hunks' | 'changedSince';
+export interface FileSides extends DiffSides { source: SidesSource }
+
+/**
+ * Whole files where the file on disk allows it: the file now is the right side and the left side is
+ * the file with the patch reversed; a change not applied yet (a proposal) is the file now on the
+ * left and the patch applied on the right. `current` is the file's text now, or null when there is
+ * none (deleted, not created yet, unreadable).
+ */
+export function fileSides(change: FileChange, current: string | null, proposed = false): FileSides {
+  const fromDiff = diffSides(change);
+  const patch = safeParse(change.diff);
+  if (!patch?.hunks.length || change.kind !== 'update') {
+    // An added file's diff is the whole file, and so is a deleted one's (one hunk from line 1): the
+    // file on disk only tells whether it moved on since (an added file edited again, a deleted one back).
+    if (fromDiff.partial) return { ...fromDiff, source: 'hunks' };
+    const expected = change.kind === 'add' ? (proposed ? null : fromDiff.after) : (proposed ? fromDiff.before : null);
+    // No file to compare (not found, or not on this machine): the diff is all there is, and whole.
+    return { ...fromDiff, source: current === null || current === expected ? 'whole' : 'changedSince' };
+  }
+  if (current === null) return { ...fromDiff, source: 'hunks' };
+  const tries: (() => FileSides | null)[] = [
+    () => { const before = applyPatch(current, reversePatch(patch)); return typeof before === 'string' ? { before, after: current, partial: false, source: 'whole' } : null; },
+    () => { const after = applyPatch(current, patch); return typeof after === 'string' ? { before: current, after, partial: false, source: 'proposed' } : null; },
+  ];
+  if (proposed) tries.reverse();
+  for (const t of tries) { const r = t(); if (r) return r; }
+  return { ...fromDiff, source: 'changedSince' };
+}

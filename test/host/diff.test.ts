@@ -1,6 +1,9 @@
 // File changes in VS Code's own diff editor: the virtual before/after documents hold what the diff
 // gives, and the tab is a real diff editor with a Flightdeck title.
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlightdeckApi } from '../../src/extension';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
@@ -67,6 +70,28 @@ suite('diff editor', () => {
     const host = api.panels.open(s.working.id);
     await (host as unknown as { fromWebview(e: unknown): Promise<void> }).fromWebview({ channel: 'host', type: 'openDiff', sessionId: s.working.id, messageId: null, turnId: 'dif-turn1', path: 'src/limit.ts' });
     await waitFor('the diff editor tab', () => diffTab('limit.ts (Flightdeck: turn changes)'));
+  });
+
+  test('a file on disk: whole files (the file with the patch reversed, the file now); edited again since, the title says so', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-diff-'));
+    const lines = (n: number, change: (i: number) => string | null) => Array.from({ length: n }, (_, i) => change(i + 1) ?? `line ${i + 1}`).join('\n') + '\n';
+    const before = lines(40, () => null);
+    const after = lines(40, i => (i === 3 ? 'line three' : i === 30 ? 'line thirty' : null));
+    fs.mkdirSync(path.join(cwd, 'src'));
+    fs.writeFileSync(path.join(cwd, 'src', 'app.txt'), after);
+    const diff = ['--- a/src/app.txt', '+++ b/src/app.txt', '@@ -2,3 +2,3 @@', ' line 2', '-line 3', '+line three', ' line 4',
+      '@@ -29,3 +29,3 @@', ' line 29', '-line 30', '+line thirty', ' line 31', ''].join('\n');
+    const session = engine.createSession({ provider: 'codex', mode: 'direct', cwd, firstPrompt: 'whole files' });
+    engine.appendMessage(session.id, { id: 'dif-whole', kind: 'fileChange', text: '', createdAt: new Date().toISOString(), status: 'completed', changes: [{ path: path.join(cwd, 'src', 'app.txt'), kind: 'update', diff }] });
+    await waitFor('the session in the tree', () => !!api.tree.getSession(session.id));
+    const whole = await texts(await run('openDiff', session.id, 'dif-whole', path.join(cwd, 'src', 'app.txt')));
+    assert.deepStrictEqual({ before: whole.before, after: whole.after }, { before, after }, 'both sides are the whole file');
+    await waitFor('the diff editor tab', () => diffTab('app.txt (Flightdeck: change)'));
+
+    fs.writeFileSync(path.join(cwd, 'src', 'app.txt'), after.replace('line thirty', 'line 30 again'));
+    const o = await run('openDiff', session.id, 'dif-whole', path.join(cwd, 'src', 'app.txt'));
+    assert.strictEqual((o as { data: { source: string } }).data.source, 'changedSince');
+    await waitFor('a title that says the file changed since', () => diffTab('app.txt (Flightdeck: change, the file changed since: changed lines only)'));
   });
 
   test('a path the session never changed says so', async () => {

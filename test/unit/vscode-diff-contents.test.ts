@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { GAP_MARKER, diffSides } from '../../src/vscode/diffContents';
+import { GAP_MARKER, diffSides, fileSides } from '../../src/vscode/diffContents';
 
 describe('diff editor contents from a unified diff', () => {
   it('an added file is its whole content after, nothing before', () => {
@@ -24,5 +24,28 @@ describe('diff editor contents from a unified diff', () => {
     assert.deepEqual(diffSides({ path: 'n', kind: 'add', diff: 'plain content\n' }), { before: '', after: 'plain content\n', partial: false });
     const broken = diffSides({ path: 'n', kind: 'update', diff: '@@ -1,9 +1,9 @@\n-only one line\n' });
     assert.equal(broken.after, '@@ -1,9 +1,9 @@\n-only one line\n');
+  });
+
+  describe('whole files from the file on disk', () => {
+    const before = 'a\nb\nc\nd\ne\nf\ng\n';
+    const after = 'a\nb\nC\nd\ne\nf\ng\n';
+    const change = { path: 'x', kind: 'update' as const, diff: '@@ -2,3 +2,3 @@\n b\n-c\n+C\n d\n' };
+    it('applied: the file now on the right, the patch reversed on the left', () => {
+      assert.deepEqual(fileSides(change, after), { before, after, partial: false, source: 'whole' });
+    });
+    it('proposed (not applied yet): the file now on the left, the patch applied on the right', () => {
+      assert.deepEqual(fileSides(change, before, true), { before, after, partial: false, source: 'proposed' });
+    });
+    it('edited again since: the hunks, and it says so', () => {
+      const r = fileSides(change, 'a\nb\nX\nd\n');
+      assert.equal(r.source, 'changedSince');
+      assert.equal(r.partial, true);
+    });
+    it('no file: the hunks; an added file edited since says so', () => {
+      assert.equal(fileSides(change, null).source, 'hunks');
+      const add = { path: 'n', kind: 'add' as const, diff: '@@ -0,0 +1 @@\n+new\n' };
+      assert.equal(fileSides(add, 'new\n').source, 'whole');
+      assert.equal(fileSides(add, 'newer\n').source, 'changedSince');
+    });
   });
 });
