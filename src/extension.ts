@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProtocolClient } from './engine/protocol';
-import type { HubHandle } from './engine/hub/server';
+import type { HubLifecycle } from './engine/hub/lifecycle';
 import type { Runtime } from './engine/runtime';
 import type { Services } from './engine/services';
 import { AttentionNotifier } from './vscode/attentionNotifier';
@@ -50,7 +50,8 @@ export interface FlightdeckApi {
 let runtime: Runtime | undefined;
 /** The engine's services while this window leads (the hub needs them). */
 let leading: Services | undefined;
-let hub: HubHandle | undefined;
+/** The hub next to the engine while this window leads (engine/hub/lifecycle.ts, shared with serve). */
+let hubs: HubLifecycle | undefined;
 let hubChange: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): FlightdeckApi {
@@ -76,7 +77,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
-      hubAccess: async () => hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined,
+      hubAccess: async () => {
+        const hub = hubs?.running;
+        return hub ? { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' } : undefined;
+      },
       rotateHubToken: () => rotateHubToken(context, log),
       hubQr,
     }),
@@ -100,15 +104,15 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     get client() { return connection.current; },
     connection, tree, history, panels, diffs, notifier, statusBar, usage, hubQr,
     get searchPick() { return lastSearchPick; },
-    get hubUrl() { return hub?.httpUrl; },
+    get hubUrl() { return hubs?.running?.httpUrl; },
     async ready() { await started; await connection.client(); },
   };
 }
 
 export async function deactivate(): Promise<void> {
-  const r = runtime, h = hub;
-  runtime = undefined; hub = undefined; leading = undefined;
-  await h?.close();
+  const r = runtime, h = hubs;
+  runtime = undefined; hubs = undefined; leading = undefined;
+  await h?.stop('deactivated');
   await r?.stop();
 }
 
@@ -169,28 +173,29 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
 
 /** SPEC §8: the hub runs next to the engine (so only in the leading window); its token lives in SecretStorage. */
 async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<{ url: string; httpUrl: string; token: string }> {
-  if (hub) return { url: hub.url, httpUrl: hub.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' };
+  const running = hubs?.running;
+  if (running) return { url: running.url, httpUrl: running.httpUrl, token: (await context.secrets.get(HUB_TOKEN_KEY)) ?? '' };
   const services = leading;
   if (!services || runtime?.role !== 'leader') {
     throw new EngineUnavailableError('Another window or `flightdeck serve` runs the Flightdeck engine: start the hub there.');
   }
   const cfg = vscode.workspace.getConfiguration('flightdeck');
-  const { generateToken, isWellFormedToken, startHub } = engineModule();
+  const { HubLifecycle, generateToken, isWellFormedToken } = engineModule();
   let token = await context.secrets.get(HUB_TOKEN_KEY);
   if (!token || !isWellFormedToken(token)) {
     token = generateToken();
     await context.secrets.store(HUB_TOKEN_KEY, token);
   }
-  hub = await startHub({
-    engine: services.engine, replay: services.replay, token,
-    host: cfg.get<string>('hub.host', '127.0.0.1'), port: cfg.get<number>('hub.port', 4000),
-    allowNonLoopback: cfg.get<boolean>('hub.allowNonLoopback', false),
-    allowedOrigins: cfg.get<string[]>('hub.allowedOrigins', []).filter(o => typeof o === 'string' && o.trim()).map(o => o.trim()),
+  hubs ??= new HubLifecycle({
     log: (level, msg) => log[level](msg),
     version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
     webRoot: context.asAbsolutePath('dist'),
   });
-  log.info(`Flightdeck hub: ${hub.httpUrl} (WebSocket ${hub.url})`);
+  const hub = await hubs.start(services, token, {
+    host: cfg.get<string>('hub.host', '127.0.0.1'), port: cfg.get<number>('hub.port', 4000),
+    allowNonLoopback: cfg.get<boolean>('hub.allowNonLoopback', false),
+    allowedOrigins: cfg.get<string[]>('hub.allowedOrigins', []).filter(o => typeof o === 'string' && o.trim()).map(o => o.trim()),
+  });
   return { url: hub.url, httpUrl: hub.httpUrl, token };
 }
 
@@ -201,14 +206,13 @@ const HUB_TOKEN_KEY = 'flightdeck.hub.token';
  * connections that used the old one (close code 4001, "token rotated": the web client asks again).
  */
 async function rotateHubToken(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<{ running: boolean; dropped: number }> {
-  if (!hub && runtime?.role !== 'leader') {
+  if (!hubs?.running && runtime?.role !== 'leader') {
     throw new EngineUnavailableError('Another window or `flightdeck serve` runs the Flightdeck engine and its hub: rotate the token there.');
   }
   const token = engineModule().generateToken();
   await context.secrets.store(HUB_TOKEN_KEY, token);
-  if (!hub) { log.info('Flightdeck hub token rotated (the hub is not running)'); return { running: false, dropped: 0 }; }
-  const dropped = hub.connectionCount();
-  hub.setToken(token);
+  if (!hubs?.running) { log.info('Flightdeck hub token rotated (the hub is not running)'); return { running: false, dropped: 0 }; }
+  const dropped = hubs.rotateToken(token);
   log.info(`Flightdeck hub token rotated; ${dropped} connected client(s) closed`);
   return { running: true, dropped };
 }
@@ -219,14 +223,10 @@ async function rotateHubToken(context: vscode.ExtensionContext, log: vscode.LogO
  */
 async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, change: { enabled: boolean; address: boolean }): Promise<void> {
   const enabled = vscode.workspace.getConfiguration('flightdeck').get<boolean>('hub.enabled', false);
-  const running = hub;
+  const running = hubs?.running;
   const restart = !!running && change.address;
-  if (running && ((change.enabled && !enabled) || restart)) {
-    hub = undefined;
-    await running.close();
-    log.info('Flightdeck hub stopped (settings changed)');
-  }
-  if (!(enabled || restart) || hub || runtime?.role !== 'leader') return;
+  if (running && ((change.enabled && !enabled) || restart)) await hubs?.stop('settings changed');
+  if (!(enabled || restart) || hubs?.running || runtime?.role !== 'leader') return;
   // Through the command: the user sees the URL and how to get the token, or why it did not start.
   await vscode.commands.executeCommand('flightdeck.startHub');
 }
@@ -236,12 +236,10 @@ async function applyHubSetting(context: vscode.ExtensionContext, log: vscode.Log
  * hook finds the engine through the per-machine leader folder, whichever process leads.
  */
 function installHooks(context: vscode.ExtensionContext, settings: Settings) {
-  const { buildHookCommand, defaultLeaderDir, installClaudeHooks } = engineModule();
-  const hookCommand = buildHookCommand({
-    hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), dataDir: defaultLeaderDir(),
-    nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,
+  return engineModule().installFlightdeckHooks({
+    hookScript: context.asAbsolutePath(path.join('dist', 'hook.js')), nodePath: process.execPath, electronRunAsNode: !!process.versions.electron,
+    claudeHome: settings.claudeHome, approvalTimeoutMs: settings.claudeApprovalTimeoutMs,
   });
-  return installClaudeHooks({ claudeHome: settings.claudeHome, hookCommand, approvalTimeoutMs: settings.claudeApprovalTimeoutMs });
 }
 
 async function offerReload(): Promise<void> {

@@ -2,12 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type HubHandle, startHub } from '../engine/hub/server';
+import { HubLifecycle } from '../engine/hub/lifecycle';
 import { loadOrCreateToken, tokenPath } from '../engine/hub/token';
 import { type Runtime, startRuntime } from '../engine/runtime';
 import { productRoot, productVersion } from '../engine/version';
-import { buildHookCommand, installClaudeHooks } from '../engine/claude/installer';
-import { defaultLeaderDir } from '../engine/leader/election';
+import { describeHookInstall, installFlightdeckHooks } from '../engine/claude/hookSetup';
 import type { LogFn, LogLevel } from '../engine/platform/log';
 import { stderrLog } from './log';
 
@@ -35,7 +34,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const version = productVersion();
   const token = o.token ?? loadOrCreateToken(o.dataDir);
   if (o.installClaudeHooks) installHooks(o.claudeHome, log);
-  let hub: HubHandle | undefined;
+  const hubs = new HubLifecycle({ log, version });
   let runtime: Runtime | undefined;
   let stopping = false;
 
@@ -44,7 +43,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     stopping = true;
     log('info', `serve: ${signal}: flushing and stopping`);
     try {
-      await hub?.close();
+      await hubs.stop(signal);
       await runtime?.stop();
       process.exit(0);
     } catch (e) {
@@ -58,10 +57,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   runtime = await startRuntime({
     dataDir: o.dataDir, version, log, codexHome: o.codexHome, claudeHome: o.claudeHome, retentionDays: o.retentionDays,
     onLeader: async services => {
-      hub = await startHub({
-        engine: services.engine, replay: services.replay, host: o.host, port: o.port, token,
-        allowNonLoopback: o.allowNonLoopback, allowedOrigins: o.allowedOrigins, log, version,
-      });
+      const hub = await hubs.start(services, token, { host: o.host, port: o.port, allowNonLoopback: o.allowNonLoopback, allowedOrigins: o.allowedOrigins });
       // One machine-readable line on stdout: scripts and tests wait for it.
       process.stdout.write(`flightdeck: serving ${hub.httpUrl} (WebSocket ${hub.url}) pid ${process.pid}\n`);
       if (!o.token) log('info', `serve: the hub token is in ${tokenPath(o.dataDir)} (mode 0600)`);
@@ -84,9 +80,8 @@ function hookScriptPath(): string {
 }
 
 function installHooks(claudeHome: string | undefined, log: LogFn): void {
-  const hookCommand = buildHookCommand({ hookScript: hookScriptPath(), dataDir: defaultLeaderDir(), nodePath: process.execPath });
-  const r = installClaudeHooks({ claudeHome, hookCommand });
-  log('info', `serve: Claude hooks ${r.changed ? 'installed in' : 'already in'} ${r.settingsFile} (${r.hooks} hooks${r.backupFile ? `, backup ${r.backupFile}` : ''})`);
+  const r = installFlightdeckHooks({ hookScript: hookScriptPath(), nodePath: process.execPath, claudeHome });
+  log('info', `serve: ${describeHookInstall(r)}`);
 }
 
 /** Stays attached to the leader; when it goes away the runtime elects this process or another. */
