@@ -76,6 +76,27 @@ describe('search: filters, prefix, hits per session, fuzz', () => {
     assert.deepEqual(t.engine.search('checkout', 50)[0].messageId, 'live-2', 'with room left, prefix matches come in newest first');
   });
 
+  it('a last word longer than the indexed prefixes: the same hits as the full prefix query, through the index or past its candidate cap', () => {
+    world();
+    const now = t.clock.now();
+    const add = (id: string, text: string, dt: number) => t.engine.appendMessage('live', { id, kind: 'agent', text, createdAt: iso(now + dt) });
+    add('memo-1', 'the Memoized checkout (résumé) failed', 1);
+    add('member-1', 'a member of the checkout team', 2);
+    add('memory-1', 'memory: the checkout leaks', 3);
+    add('mid-word', 'an ammemo is no word start', 4);
+    const ids = (q: string, limit = 50) => t.engine.search(q, limit).map(h => h.messageId);
+    assert.deepEqual(ids('memo'), ['memory-1', 'memo-1']);
+    assert.deepEqual(ids('checkout MEMO'), ['memory-1', 'memo-1'], 'earlier words whole, the last a prefix, any case');
+    assert.deepEqual(ids('memo', 1), ['memory-1']);
+    assert.deepEqual(ids('resum'), ['memo-1'], 'diacritics fold as unicode61 folds them');
+    assert.deepEqual(ids('memz'), []);
+    assert.match(t.engine.search('memor')[0].snippet, /\[memory\]/);
+    // More than the candidate cap (2,000) of newer `mem…` items that do not match: the full prefix query answers.
+    for (let i = 0; i < 2_100; i++) add(`member-x${i}`, `member number ${i}`, 10 + i);
+    assert.deepEqual(ids('memo'), ['memory-1', 'memo-1']);
+    assert.deepEqual(ids('membe', 3), ['member-x2099', 'member-x2098', 'member-x2097']);
+  });
+
   it('quotes every term, so operators and quotes are plain text', () => {
     assert.deepEqual(queryTerms('a "b" c'), ['a', 'b', 'c']);
     assert.equal(ftsQuery('NEAR(a b) OR x'), '"NEAR(a" "b)" "OR" "x"*');

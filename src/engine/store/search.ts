@@ -75,10 +75,71 @@ export function searchFts(db: Db, query: string, limit: number, filters?: Search
   const run = (m: string) => db.prepare(`SELECT ${HIT_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
       FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id
       WHERE messages_fts MATCH ?${f.sql} ORDER BY messages_fts.rowid DESC LIMIT ?`).all(m, ...f.params, limit).map(rowToHit);
-  // Exact terms stream (0.3 ms over 5M messages); a prefix merges every matching term's whole doclist
-  // (~50 ms for a common word). A page full of exact hits is the answer; otherwise the prefix query.
+  // Exact terms stream (0.3 ms over 5M messages); so does a prefix of 2 or 3 characters (the prefix
+  // indexes of migration 7). A longer prefix merges every matching term's whole doclist (~100 ms for a
+  // common word). A page full of exact hits is the answer; otherwise the prefix query.
   const exact = run(match.replace(/\*$/, ''));
-  return exact.length >= limit ? exact : run(match);
+  if (exact.length >= limit) return exact;
+  return longPrefix(db, query, limit, f) ?? run(match);
+}
+
+/** Candidates read through the 3-character prefix index before the full prefix query is used instead. */
+const LONG_PREFIX_CANDIDATES = 2_000;
+const INDEXED_PREFIX = 3;
+
+/**
+ * A last word longer than the indexed prefixes: stream the newest items matching its first three
+ * characters (indexed) and keep those with a word starting with the whole prefix. Exact when the page
+ * fills or the candidates run out; undefined (use the full prefix query) when the cap is reached first.
+ */
+function longPrefix(db: Db, query: string, limit: number, f: Filter): StoreHit[] | undefined {
+  const terms = queryTerms(query);
+  const last = foldForMatch(terms[terms.length - 1] ?? '');
+  const chars = Array.from(last);
+  if (chars.length <= INDEXED_PREFIX) return undefined;
+  const short = [...terms.slice(0, -1).map(t => `"${t}"`), `"${chars.slice(0, INDEXED_PREFIX).join('')}"*`].join(' ');
+  const page = db.prepare(`SELECT m.rowid AS r, m.text AS text FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+      JOIN sessions s ON s.id = m.session_id WHERE messages_fts MATCH ? AND messages_fts.rowid < ?${f.sql}
+      ORDER BY messages_fts.rowid DESC LIMIT ?`);
+  const keep: number[] = [];
+  // Growing pages, newest first: a common prefix fills the page from the first one.
+  let before = Number.MAX_SAFE_INTEGER;
+  let read = 0;
+  /** Candidates from the first kept row to the last kept one, both included. */
+  let seen = 0;
+  let span = 0;
+  for (let size = Math.max(limit * 2, 100); keep.length < limit; size *= 4) {
+    const take = Math.min(size, LONG_PREFIX_CANDIDATES - read);
+    if (take <= 0) return undefined;
+    const rows = page.all(short, before, ...f.params, take);
+    read += rows.length;
+    for (const r of rows) {
+      if (keep.length < limit && wordsOf(String(r.text)).some(w => w.startsWith(last))) { keep.push(Number(r.r)); span = seen + 1; }
+      if (keep.length) seen++;
+      before = Number(r.r);
+    }
+    if (rows.length < take) break;
+  }
+  if (!keep.length) return [];
+  // The snippet marks the indexed prefix's words (the MATCH of these rows). The same candidates are read
+  // again from the first kept one, as many as lay up to the last kept one, and the others dropped here:
+  // FTS5 streams `rowid <= ?`, but a bound `rowid IN (…)`, `rowid = ?` or a two-sided range next to
+  // MATCH reads every match of the term (hundreds of ms for a common one).
+  const kept = new Set(keep);
+  return db.prepare(`SELECT ${HIT_COLUMNS}, m.rowid AS r, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+      FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id
+      WHERE messages_fts MATCH ? AND messages_fts.rowid <= ?${f.sql} ORDER BY messages_fts.rowid DESC LIMIT ?`)
+    .all(short, keep[0], ...f.params, span).filter(r => kept.has(Number(r.r))).map(rowToHit);
+}
+
+/** As the unicode61 tokenizer folds: lower case, diacritics removed. */
+function foldForMatch(t: string): string {
+  return t.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** The words unicode61 would index in a text, folded (letters and digits; everything else separates). */
+function wordsOf(text: string): string[] {
+  return foldForMatch(text).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** Without FTS5: a substring match of the whole query, newest first, same filters. */
