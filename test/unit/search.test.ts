@@ -90,6 +90,9 @@ describe('search: filters, prefix, hits per session, fuzz', () => {
     assert.deepEqual(ids('memo', 1), ['memory-1']);
     assert.deepEqual(ids('resum'), ['memo-1'], 'diacritics fold as unicode61 folds them');
     assert.deepEqual(ids('memz'), []);
+    assert.deepEqual(ids('checkout MEMO('), ['memory-1', 'memo-1'], 'the last word as FTS5 tokenizes it (punctuation dropped)');
+    assert.deepEqual(ids('the checkout-leak'), ['memory-1'], 'a last word that is a phrase ("checkout leak"*) goes to the full prefix query');
+    assert.deepEqual(ids('checkout le'), ['memory-1']);
     assert.match(t.engine.search('memor')[0].snippet, /\[memory\]/);
     // More than the candidate cap (2,000) of newer `mem…` items that do not match: the full prefix query answers.
     for (let i = 0; i < 2_100; i++) add(`member-x${i}`, `member number ${i}`, 10 + i);

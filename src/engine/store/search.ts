@@ -94,7 +94,11 @@ const INDEXED_PREFIX = 3;
  */
 function longPrefix(db: Db, query: string, limit: number, f: Filter): StoreHit[] | undefined {
   const terms = queryTerms(query);
-  const last = foldForMatch(terms[terms.length - 1] ?? '');
+  // The last word as FTS5 tokenizes it: `NEAR(` is the word `near`; one that splits into a phrase
+  // (`foo-bar`) is left to the full query.
+  const words = wordsOf(terms[terms.length - 1] ?? '');
+  if (words.length !== 1) return undefined;
+  const last = words[0];
   const chars = Array.from(last);
   if (chars.length <= INDEXED_PREFIX) return undefined;
   const short = [...terms.slice(0, -1).map(t => `"${t}"`), `"${chars.slice(0, INDEXED_PREFIX).join('')}"*`].join(' ');
