@@ -2,7 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
 import type { ClientState } from '../src/engine/protocol/mirror/clientState';
-import { GROUPS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../src/engine/protocol/uiPolicy';
+import { ENDED_LABEL, GROUPS, TAKE_OVER_LABEL, WORK_STATUS_LABELS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { renderMessage, type TranscriptActions } from './transcript';
 
@@ -20,15 +20,12 @@ export interface ViewActions extends TranscriptActions {
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
-const WORK_LABEL: Record<Session['workStatus'], string> = {
-  working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
-};
 
 export { needsAttention };
 
 function statusOf(s: Session): { cls: string; label: string } {
-  if (s.status === 'ended') return { cls: 'ended', label: 'Ended' };
-  return { cls: s.workStatus, label: WORK_LABEL[s.workStatus] };
+  if (s.status === 'ended') return { cls: 'ended', label: ENDED_LABEL };
+  return { cls: s.workStatus, label: WORK_STATUS_LABELS[s.workStatus] };
 }
 
 export function loginView(act: ViewActions, error: string | null): HTMLElement {
@@ -89,7 +86,7 @@ function approvalCard(s: Session, a: PendingApproval, busy: boolean, act: ViewAc
       ...offer.actions.map(x => h('button', {
         type: 'button', class: x.tone, title: x.description, 'data-decision': x.decision, disabled: busy, onclick: () => act.decide(s, a, x.decision),
       }, x.label)),
-      offer.takeOver ? h('button', { type: 'button', class: 'secondary', 'data-action': 'takeover', onclick: () => act.takeOver(s) }, 'Take over') : null));
+      offer.takeOver ? h('button', { type: 'button', class: 'secondary', 'data-action': 'takeover', onclick: () => act.takeOver(s) }, TAKE_OVER_LABEL) : null));
 }
 
 /** The user's answer in progress, kept by the app across re-renders (inputs keep their text). */
@@ -159,7 +156,7 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
       s.status === 'active' ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
       readOnly ? h('div', { class: 'read-only', role: 'note' },
         h('p', { class: 'muted small' }, readOnly.text),
-        readOnly.takeOver ? h('button', { type: 'button', class: 'primary', id: 'take-over', onclick: () => act.takeOver(s) }, 'Take over') : null)
+        readOnly.takeOver ? h('button', { type: 'button', class: 'primary', id: 'take-over', onclick: () => act.takeOver(s) }, TAKE_OVER_LABEL) : null)
       : canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },
         composer,
         h('div', { class: 'composer-buttons' },

@@ -2,7 +2,7 @@
 // import, so it is unit-tested): decisions only when Flightdeck can make them (the shared UI policy),
 // else where to answer and Take Over where possible; Open always.
 import type { Session } from '../engine/protocol';
-import { approvalOffer, approvalSubject } from '../engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, approvalOffer, approvalSubject } from '../engine/protocol/uiPolicy';
 import { PROVIDER_LABELS } from './sessionPresentation';
 
 export interface NotificationButton { label: string; command: string; args: unknown[] }
@@ -22,7 +22,7 @@ export function attentionMessage(s: Session): AttentionMessage {
     const command = NOTIFY_DECISIONS[a.decision];
     if (command) buttons.push({ label: a.label, command, args: [s.id, offer!.approval.approvalId] });
   }
-  if (offer?.takeOver) buttons.push({ label: 'Take Over', command: 'flightdeck.takeOver', args: [s.id] });
+  if (offer?.takeOver) buttons.push({ label: TAKE_OVER_LABEL, command: 'flightdeck.takeOver', args: [s.id] });
   buttons.push({ label: 'Open', command: 'flightdeck.openSession', args: [s.id] });
   return { message: `${who} ${what}`, buttons };
 }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
 import { ErrorCode } from '../engine/protocol/errorCodes';
 import { parseSearchInput } from '../engine/protocol/searchInput';
-import { approvalActions } from '../engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, approvalActions } from '../engine/protocol/uiPolicy';
 import { engineModule, isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
 import type { HubQrPanel } from './hubQrPanel';
@@ -268,7 +268,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
 
     command('takeOver', async (arg: SessionArg) => {
-      const s = await sessionOf(arg, 'Take over', x => x.provider === 'codex' && x.mode === 'passive');
+      const s = await sessionOf(arg, TAKE_OVER_LABEL, x => x.provider === 'codex' && x.mode === 'passive');
       if (!s) return cancelled;
       if (s.mode === 'direct') return { ok: false, code: ErrorCode.alreadyDirect, message: `Flightdeck already drives "${s.displayName}".` };
       await (await connection.client()).request({ type: 'takeover_session', sessionId: s.id });

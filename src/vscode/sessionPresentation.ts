@@ -1,16 +1,13 @@
 // How a session reads in the sidebar: its group, status words, relative time and the contextValue
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
-import { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
+import { ENDED_LABEL, GROUPS, type GroupId, PROVIDER_LABELS, WORK_STATUS_LABELS, groupOf, isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
 
 export { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, needsAttention };
 
-const STATUS_WORDS: Record<Session['workStatus'], string> = {
-  working: 'working', waiting: 'waiting', needsApproval: 'needs approval', needsAnswer: 'has a question', idle: 'idle',
-};
-
+/** The work status in the shared words, lower case for a tree row's description. */
 export function statusText(s: Session): string {
-  return s.status === 'ended' ? 'ended' : STATUS_WORDS[s.workStatus];
+  return (s.status === 'ended' ? ENDED_LABEL : WORK_STATUS_LABELS[s.workStatus]).toLowerCase();
 }
 
 /** "now", "3m", "5h", "2d": short enough for a tree row. */

@@ -70,7 +70,7 @@ suite('sessions tree', () => {
     assert.ok(plain(working.tooltip).includes('21% of 200k'), 'context fill = 42,000 / 200,000');
 
     assert.strictEqual(row(s.ended.id)!.item.contextValue, 'session:codex:passive:ended:idle');
-    assert.match(String(row(s.needsAnswer.id)!.item.description), /^has a question · /);
+    assert.match(String(row(s.needsAnswer.id)!.item.description), /^needs an answer · /);
   });
 
   test('the view badge counts the sessions that need attention', () => {

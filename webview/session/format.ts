@@ -8,11 +8,9 @@ export const AUTONOMY_LEVELS: { value: Autonomy; label: string; description: str
   { value: 'fullAccess', label: 'Full Access', description: 'Never asks; no sandbox (never, danger-full-access)' },
 ];
 
-export const PROVIDER_LABELS: Record<Provider, string> = { codex: 'Codex', claude: 'Claude Code' };
+export { PROVIDER_LABELS } from '../../src/engine/protocol/uiPolicy';
 
-export const WORK_STATUS_LABELS: Record<WorkStatus, string> = {
-  working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
-};
+export { WORK_STATUS_LABELS } from '../../src/engine/protocol/uiPolicy';
 
 export function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${trim(n / 1_000_000)}M`;

@@ -139,6 +139,28 @@ export const MODE_DESCRIPTIONS: Record<Session['mode'], string> = {
   passive: 'Passive: started outside Flightdeck, which watches it',
 };
 
+/** A session's work status in words, the same on every surface (the tree writes them in lower case). */
+export const WORK_STATUS_LABELS: Record<Session['workStatus'], string> = {
+  working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
+};
+export const ENDED_LABEL = 'Ended';
+
+/** The button that makes a passive Codex session direct (the command's title without "Session"). */
+export const TAKE_OVER_LABEL = 'Take Over';
+
+/**
+ * Words a surface must not use any more: each one had a second name for something above. The
+ * vocabulary test (test/unit/vocabulary.test.ts) greps every client for them.
+ */
+export const RETIRED_WORDS: readonly { pattern: RegExp; use: string }[] = [
+  { pattern: /['"`>]Needs you['"`<]/, use: `the group "${'Needs attention'}"` },
+  { pattern: /label: 'Active'|['"`>]Active['"`<]/, use: 'the groups "Working" / "Recent"' },
+  { pattern: /['"`>]Always['"`<]/, use: '"Always approve"' },
+  { pattern: /\bWatched session\b|['"`>]Watching['"`<]/, use: '"Passive" (MODE_LABELS)' },
+  { pattern: /['"`>]Take over['"`<]/, use: `"${'Take Over'}" (TAKE_OVER_LABEL)` },
+  { pattern: /has a question/, use: '"Needs an answer"' },
+];
+
 /** SPEC §4: the autonomy levels as every surface names them. */
 export const AUTONOMY_LABELS: Record<Autonomy, string> = {
   suggest: 'Suggest', autoEdit: 'Auto Edit', fullAuto: 'Full Auto', fullAccess: 'Full Access',

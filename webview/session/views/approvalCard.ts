@@ -4,7 +4,7 @@
 // where possible. After a click every button stays disabled until the engine confirms: the approval
 // leaves session state (a delta) or the request fails (an error).
 import { html, nothing } from 'lit';
-import { type ApprovalOffer } from '../../../src/engine/protocol/uiPolicy';
+import { type ApprovalOffer, TAKE_OVER_LABEL } from '../../../src/engine/protocol/uiPolicy';
 import { shortcut } from '../format';
 import type { ApprovalDecision, FileChange, PendingApproval } from '../types';
 import { diffTemplate } from './diffView';
@@ -56,7 +56,7 @@ export function approvalTemplate(vm: ApprovalViewModel, decide: (d: ApprovalDeci
     ${vm.changes.length ? html`<div class="approval-files">${vm.changes.map(c => html`${fileRowTemplate(c, () => openDiff(c), vm.cwd)}${diffTemplate(c.diff, { maxLines: 10 })}`)}</div>` : nothing}
     ${vm.offer.notice ? html`<div class="approval-actions in-terminal">
       <p class="approval-notice" role="status">${vm.offer.notice}</p>
-      ${vm.offer.takeOver ? html`<button class="secondary" data-action="takeover" title="Resume this thread in Flightdeck once it is no longer running in the terminal" @click=${takeOver}>Take over</button>` : nothing}
+      ${vm.offer.takeOver ? html`<button class="secondary" data-action="takeover" title="Resume this thread in Flightdeck once it is no longer running in the terminal" @click=${takeOver}>${TAKE_OVER_LABEL}</button>` : nothing}
     </div>` : html`<div class="approval-actions">
       ${buttons.map(b => html`<button class=${b.tone === 'primary' ? 'primary' : b.tone === 'danger' ? 'secondary danger' : 'secondary'} data-decision=${b.decision}
         title=${`${b.description} (${shortcut(DECISION_KEYS[b.decision])})`} ?disabled=${busy} @click=${() => decide(b.decision)}>${b.label}</button>`)}

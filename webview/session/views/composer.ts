@@ -1,8 +1,8 @@
 // The message box of direct sessions: Enter sends (also while the agent works: that steers it),
 // Shift+Enter adds a line, Up/Down walk the history, Esc interrupts. Passive sessions get an
-// explanation instead, and "Take over" for Codex ones.
+// explanation instead, and "Take Over" for Codex ones.
 import { html, nothing } from 'lit';
-import { readOnlyNotice } from '../../../src/engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, readOnlyNotice } from '../../../src/engine/protocol/uiPolicy';
 import { shortcut } from '../format';
 import type { Session } from '../types';
 
@@ -37,7 +37,7 @@ export function composerTemplate(s: Session, actions: ComposerActions) {
   if (readOnly) {
     return html`<div class="composer passive" role="note">
       <p>${readOnly.text}</p>
-      ${readOnly.takeOver ? html`<button class="primary" @click=${actions.takeOver}>Take over</button>` : nothing}
+      ${readOnly.takeOver ? html`<button class="primary" @click=${actions.takeOver}>${TAKE_OVER_LABEL}</button>` : nothing}
     </div>`;
   }
   if (s.status === 'ended') {

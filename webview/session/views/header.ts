@@ -21,7 +21,7 @@ export interface HeaderActions {
 export function configBlockedReason(s: Session): string | null {
   if (s.status === 'ended') return 'The session has ended; resume it to change this.';
   if (s.mode === 'passive') return s.provider === 'codex'
-    ? 'Watched session: it runs in its terminal with the settings it was started with. Take it over to change this.'
+    ? 'Passive session: it runs in its terminal with the settings it was started with. Take it over to change this.'
     : 'Claude Code session: it runs in its terminal with the settings it was started with.';
   return null;
 }
