@@ -25,7 +25,8 @@ const lazyEngine = {
 
 /** [entry, options]; entries whose source does not exist (yet) are skipped. */
 const builds = [
-  ['src/extension.ts', { ...node, outfile: 'dist/extension.js', plugins: [lazyEngine], metafile: true }],
+  // Banner and footer mark when the host began and finished evaluating the bundle (activationMarks, for the activation bench).
+  ['src/extension.ts', { ...node, outfile: 'dist/extension.js', plugins: [lazyEngine], metafile: true, banner: { js: '"use strict";\nvar __flightdeckEvalStart = performance.now();' }, footer: { js: 'var __flightdeckEvalEnd = performance.now();' } }],
   ['src/engineBundle.ts', { ...node, outfile: 'dist/engine.js' }],
   ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang }],
   ['src/cli/hook.ts', { ...node, outfile: 'dist/hook.js', banner: shebang }],

@@ -10,8 +10,17 @@ import * as path from 'node:path';
 export interface HostActivationRun {
   /** `await getExtension('flightdeck.flightdeck').activate()` inside the extension host. */
   activateMs: number;
+  /**
+   * Its parts: the host before it evaluated dist/extension.js, the evaluation, the host between the
+   * evaluation and calling activate() (the extension context: storage, secrets), activate() itself, the host after.
+   */
+  hostBeforeLoadMs: number; bundleEvalMs: number; hostBetweenMs: number; activateBodyMs: number; hostAfterMs: number;
+  /** The slowest top-level require() calls made while activating, ms each (`vscode` is the host's API factory). */
+  requires: Record<string, number>;
   /** From the same start until the API's ready() resolved (engine started, client connected). */
   engineReadyMs: number;
+  /** From the same start until the Sessions tree holds the engine's list. */
+  treeLoadedMs: number;
   role: string;
   vscode: string;
   node: string;

@@ -17,7 +17,7 @@ import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { type FanoutRun, fanoutClients, fanoutEngine, fanoutFloor, fanoutProvider, fanoutRun } from './fanout';
 import { type ImportRun, type ImportWhich, importFloorRun, importRun } from './historyImport';
 import { profileSummary } from './profile';
-import { type Row, renderReport } from './report';
+import { type Row, mergeReport, renderReport } from './report';
 import { SEARCH_SETS, type SearchRun, searchRun } from './searchFloor';
 import { systemClock } from '../src/engine/platform/clock';
 import { openStore } from '../src/engine/store/sqliteStore';
@@ -342,12 +342,25 @@ async function main(): Promise<void> {
         const x = runs[r];
         log(`host activation ${cs} ${r + 1}/${repeats}: activate() ${fmt(x.activateMs, 1)} ms, engine ready ${fmt(x.engineReadyMs, 1)} ms (${x.role}), whole host run ${fmt(x.wallMs / 1000, 1)} s`);
       }
-      const a = median(runs.map(x => x.activateMs));
-      const ready = median(runs.map(x => x.engineReadyMs));
-      rows.push({ group: 'Extension', figure: `activate() in the real extension host (code-server ${cs}): \`await getExtension('flightdeck.flightdeck').activate()\`, one cold activation per host start`, value: `${fmt(a, 1)} ms`, goal: '≤ 50 ms', met: a <= 50 });
-      rows.push({ group: 'Extension', figure: `Engine ready in the real extension host (code-server ${cs}): from the same start until the returned API's ready() resolves`, value: `${fmt(ready, 1)} ms`, goal: '—', met: null });
+      const m = (k: keyof HostActivationRun) => median(runs.map(x => Number(x[k])));
+      const a = m('activateMs');
+      const host = median(runs.map(x => x.hostBeforeLoadMs + x.hostBetweenMs + x.hostAfterMs));
+      const ours = median(runs.map(x => x.bundleEvalMs + x.activateBodyMs));
+      rows.push({
+        group: 'Extension', figure: `Real extension host (code-server ${cs}): \`await getExtension('flightdeck.flightdeck').activate()\`, one cold activation per host start (floor: the host's own part of it, same runs)`,
+        value: `${fmt(a, 1)} ms`, floor: `${fmt(host, 1)} ms`, goal: '—', met: null,
+      });
+      rows.push({
+        group: 'Extension', figure: `Same: Flightdeck's part — evaluating dist/extension.js plus activate() itself`,
+        value: `${fmt(ours, 1)} ms (${fmt(m('bundleEvalMs'), 1)} + ${fmt(m('activateBodyMs'), 1)})`, goal: '≤ 50 ms', met: ours <= 50,
+      });
+      rows.push({ group: 'Extension', figure: `Same: engine ready (the returned API's ready() resolved), from the same start`, value: `${fmt(m('engineReadyMs'), 1)} ms`, goal: '—', met: null });
+      rows.push({ group: 'Extension', figure: `Same: Sessions tree holds the engine's list, from the same start`, value: `${fmt(m('treeLoadedMs'), 1)} ms`, goal: '—', met: null });
       details.push(`Host activation: ${runs.length} code-server ${cs} starts (VS Code ${runs[0].vscode}, extension host on Node ${runs[0].node}), role ${[...new Set(runs.map(x => x.role))].join('/')}; `
-        + `activate() ${runs.map(x => fmt(x.activateMs, 1)).join(' / ')} ms, engine ready ${runs.map(x => fmt(x.engineReadyMs, 1)).join(' / ')} ms, `
+        + `per run, ext.activate() = host before evaluating the bundle + bundle evaluation + host before calling activate() (extension context) + activate() + host after it returned: `
+        + `${runs.map(x => `${fmt(x.activateMs, 1)} = ${fmt(x.hostBeforeLoadMs, 1)} + ${fmt(x.bundleEvalMs, 1)} + ${fmt(x.hostBetweenMs, 1)} + ${fmt(x.activateBodyMs, 1)} + ${fmt(x.hostAfterMs, 1)}`).join('; ')} ms; `
+        + `slowest require() calls while activating (last run): ${Object.entries(runs[runs.length - 1].requires).map(([k, v]) => `${path.basename(k)} ${fmt(v, 1)}`).join(', ')} ms; `
+        + `engine ready ${runs.map(x => fmt(x.engineReadyMs, 1)).join(' / ')} ms, tree loaded ${runs.map(x => fmt(x.treeLoadedMs, 1)).join(' / ')} ms, `
         + `whole host run (server start, workbench, shutdown) ${runs.map(x => fmt(x.wallMs / 1000, 1)).join(' / ')} s.`);
     }
   }
@@ -361,7 +374,17 @@ async function main(): Promise<void> {
   });
   fs.writeFileSync(path.join(CACHE, 'last-results.json'), JSON.stringify({ started, rows, details }, null, 2));
   if (!values['no-docs']) {
-    fs.writeFileSync(path.join(REPO, 'docs', 'benchmarks.md'), md);
+    // A run of some areas (--only) updates their rows in place and keeps the others' from their run.
+    const docs = path.join(REPO, 'docs', 'benchmarks.md');
+    const words: Record<string, string[]> = {
+      latency: ['Fan-out', 'Engine', 'Latency'], webview: ['Webview', 'Session'], hostActivation: ['Host', 'Activation'], activation: ['Activation'],
+    };
+    const partial = only.length && fs.existsSync(docs) && only.every(a => a in words);
+    const out = partial
+      ? mergeReport(fs.readFileSync(docs, 'utf8'), { command: `npm run bench${argv ? ` -- ${argv}` : ''}`, startedAt: started, durationS, sqlite, repeats, rows, details, notes: NOTES },
+        { groups: only.includes('latency') ? ['Latency'] : [], words: only.flatMap(a => words[a]) })
+      : md;
+    fs.writeFileSync(docs, out);
     log('wrote docs/benchmarks.md');
   }
   process.stdout.write(md);

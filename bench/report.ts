@@ -49,3 +49,60 @@ export function renderReport(r: ReportInput): string {
   ];
   return lines.join('\n');
 }
+
+/**
+ * A run of some areas only (`--only`): its rows, details and notes replace those of the same groups
+ * in the previous docs/benchmarks.md; everything else there (other areas' rows from their own run,
+ * hand-written sections between the table and the details) stays, and the header says which rows
+ * come from which run. `replaces` names older groups / detail and note prefixes this run supersedes.
+ */
+export function mergeReport(previous: string, r: ReportInput, replaces: { groups: string[]; words: string[] }): string {
+  const fresh = renderReport(r).split('\n');
+  const old = previous.split('\n');
+  const groups = new Set([...r.rows.map(x => x.group), ...replaces.groups]);
+  const firstWord = (s: string) => s.replace(/^- /, '').split(/[\s:(]/)[0];
+  const measuredWords = new Set(replaces.words);
+  const section = (lines: string[], title: string) => {
+    const start = lines.indexOf(title);
+    if (start < 0) return [];
+    const end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+    return lines.slice(start + 2, end < 0 ? undefined : end).filter(l => l.startsWith('- '));
+  };
+  const headerEnd = old.findIndex(l => l.startsWith('| --- '));
+  if (headerEnd < 0) return fresh.join('\n');
+  const tableEnd = old.findIndex((l, i) => i > headerEnd && !l.startsWith('|'));
+  const oldRows = old.slice(headerEnd + 1, tableEnd).map(l => {
+    const cells = l.split(' | ');
+    return cells.length === 5 ? [...cells.slice(0, 3), '—', ...cells.slice(3)].join(' | ') : l; // the table before the floor column
+  });
+  const newRows = fresh.slice(fresh.findIndex(l => l.startsWith('| --- ')) + 1).filter(l => l.startsWith('|'));
+  const rows: string[] = [];
+  let placed = false;
+  for (const l of oldRows) {
+    const g = l.slice(2, l.indexOf(' | '));
+    if (!groups.has(g)) { rows.push(l); continue; }
+    if (!placed) { rows.push(...newRows); placed = true; }
+  }
+  if (!placed) rows.push(...newRows);
+  const keep = (lines: string[]) => lines.filter(l => !measuredWords.has(firstWord(l)));
+  const oldDate = /^- Date: (.*)$/m.exec(previous)?.[1] ?? 'an earlier run';
+  const freshHeader = fresh.slice(0, fresh.findIndex(l => l.startsWith('| Area ')));
+  const between = old.slice(tableEnd, old.indexOf('## Details'));
+  return [
+    ...freshHeader.filter(l => !l.startsWith('- Date:')),
+    `- Date: ${r.startedAt.toISOString()} for the ${[...new Set(r.rows.map(x => x.group))].join(', ')} rows; the other rows are from the run of ${oldDate}.`,
+    '',
+    '| Area | Figure | Median | Floor (same run) | Goal | Result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    ...between,
+    '## Details',
+    '',
+    ...keep(section(old, '## Details')), ...r.details.map(d => `- ${d}`),
+    '',
+    '## What is measured',
+    '',
+    ...keep(section(old, '## What is measured')), ...r.notes.filter(n => measuredWords.has(firstWord(n))).map(n => `- ${n}`),
+    '',
+  ].join('\n');
+}

@@ -23,6 +23,17 @@ import { registerWalkthrough } from './vscode/walkthrough';
 import { engineModule, isErrorNamed } from './vscode/engineModule';
 import type { DriverPreference } from './engine/store/driver';
 
+/** Set by the bundle's first and last lines (esbuild.mjs banner and footer); absent when this file runs unbundled. */
+declare const __flightdeckEvalStart: number | undefined;
+declare const __flightdeckEvalEnd: number | undefined;
+
+/**
+ * performance.now() marks of this window's activation (the extension host's clock), so the activation
+ * bench can tell the host's own work from ours: when the bundle began and finished evaluating, when
+ * activate() was entered and when it returned.
+ */
+export interface ActivationMarks { evalStart: number | null; evalEnd: number | null; activateStart: number; activateEnd: number }
+
 /** What activate() returns: used by the host tests (and by nothing else). */
 export interface FlightdeckApi {
   /** Undefined until the runtime started (see ready()). runtime.engine is set when this window leads. */
@@ -45,6 +56,7 @@ export interface FlightdeckApi {
   readonly hubQr: HubQrPanel;
   /** Resolves when the runtime started and a client is connected; rejects with the reason it cannot. */
   ready(): Promise<void>;
+  readonly activationMarks: ActivationMarks;
 }
 
 let runtime: Runtime | undefined;
@@ -55,6 +67,7 @@ let hubs: HubLifecycle | undefined;
 let hubChange: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): FlightdeckApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Flightdeck', { log: true });
   const connection = new EngineConnection(log);
   const tree = new SessionsTree(connection, context.extensionUri, log);
@@ -106,6 +119,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     get searchPick() { return lastSearchPick; },
     get hubUrl() { return hubs?.running?.httpUrl; },
     async ready() { await started; await connection.client(); },
+    activationMarks: {
+      evalStart: typeof __flightdeckEvalStart === 'number' ? __flightdeckEvalStart : null,
+      evalEnd: typeof __flightdeckEvalEnd === 'number' ? __flightdeckEvalEnd : null, activateStart, activateEnd: performance.now(),
+    },
   };
 }
 
