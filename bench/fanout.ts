@@ -269,26 +269,30 @@ export async function fanoutFloor(sessions: number, windowsFile: string): Promis
   const windows: Window[] = [];
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
+  // Shaped like the engine's throttle, so the floor does the same number of windows: a delta "arrives"
+  // every 50 ms per session (the provider's pace); the first one after a send arms a 50 ms timer,
+  // whose firing sends the text so far. armed = when that timer was armed, as for Flightdeck.
   const stream = (s: number): void => {
     const id = ids[s];
     let n = 0;
     let text = '';
     let revision = 1;
-    const arm = () => {
+    let pending: NodeJS.Timeout | null = null;
+    timers.push(setInterval(() => {
+      if (stopping) return;
+      if (n % DELTAS_PER_MESSAGE === 0) text = '';
+      n++;
+      text += `${FILLER} #${n}`;
+      if (pending) return;
       const armedAt = wall();
-      timers[s] = setTimeout(() => {
+      pending = setTimeout(() => {
+        pending = null;
         const firedAt = wall();
-        if (stopping) return;
-        if (n % DELTAS_PER_MESSAGE === 0) text = '';
-        n++;
-        text += `${FILLER} #${n}`;
         windows.push([id, n, armedAt, firedAt]);
         const msg = JSON.stringify({ type: 'message_updated', sessionId: id, revision: ++revision, message: { id: `m-${s}-${Math.floor(n / DELTAS_PER_MESSAGE)}`, text } });
         for (const ws of subscribers.get(id)!) ws.send(msg);
-        arm();
-      }, PACE_MS);
-    };
-    arm();
+      }, THROTTLE_MS);
+    }, PACE_MS));
   };
   onCommand(cmd => {
     if (cmd === 'ids') process.stdout.write(`ids ${ids.join(',')}\n`);
@@ -296,7 +300,7 @@ export async function fanoutFloor(sessions: number, windowsFile: string): Promis
     else if (cmd === 'stop') {
       if (!stopping) {
         stopping = true;
-        for (const t of timers) clearTimeout(t);
+        for (const t of timers) clearInterval(t);
         return;
       }
       fs.writeFileSync(windowsFile, JSON.stringify(windows));

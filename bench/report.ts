@@ -87,6 +87,7 @@ export function mergeReport(previous: string, r: ReportInput, replaces: { groups
   const keep = (lines: string[]) => lines.filter(l => !measuredWords.has(firstWord(l)));
   const oldDate = /^- Date: (.*)$/m.exec(previous)?.[1] ?? 'an earlier run';
   const freshHeader = fresh.slice(0, fresh.findIndex(l => l.startsWith('| Area ')));
+  while (freshHeader[freshHeader.length - 1] === '') freshHeader.pop();
   const between = old.slice(tableEnd, old.indexOf('## Details'));
   return [
     ...freshHeader.filter(l => !l.startsWith('- Date:')),
