@@ -245,6 +245,28 @@ module.exports = async ({ page, shot, log, webview }) => {
     await waitRecorded('the approval of demo-ap2', e => e.approvalId === 'demo-ap2' && e.decision === 'approved');
   });
 
+  await check('History (the last node of the Sessions tree) expands project, then day, by clicks; a past session opens scrolled to the end', async () => {
+    await sidebar.locator('.monaco-list-row[aria-level="1"]', { hasText: 'History' }).first().click();
+    const project = sidebar.locator('.monaco-list-row[aria-level="2"]', { hasText: 'docs-site' }).first();
+    await project.click();
+    const day = sidebar.locator('.monaco-list-row[aria-level="3"]').first();
+    await day.click();
+    const past = sidebar.locator('.monaco-list-row[aria-level="4"]', { hasText: 'getting-started guide' }).first();
+    await past.click();
+    await webview().locator('.session-name', { hasText: 'getting-started guide' }).waitFor({ timeout: 30000 });
+    await webview().locator('.transcript').evaluate(s => new Promise((resolve, reject) => {
+      const deadline = Date.now() + 10000;
+      const poll = () => {
+        const gap = s.scrollHeight - s.scrollTop - s.clientHeight;
+        if (gap <= 2) resolve(true);
+        else if (Date.now() > deadline) reject(new Error(`the transcript stopped ${gap} px above its end`));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    }));
+    await save(path.join(docsDir, 'vscode-history.png'));
+  });
+
   await check('the usage report opens with its chart and tables, readable in dark and light', async () => {
     await runCommand('Flightdeck: Show Usage Report');
     const usage = () => webview().locator('table.usage-table');
