@@ -268,6 +268,9 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$$eval('.approval-card button[data-decision]', b => b.length), 0, 'no Approve / Deny for an approval only the terminal can answer');
     assert.match(await page.$eval('.approval-notice', e => e.textContent!), /^Waiting for approval in its terminal/);
     assert.match(await page.$eval('.approval-command', e => e.textContent!), /rm -rf node_modules/, 'what waits is still shown');
+    // The README shows this card (docs/screenshots/, copied by `npm run screenshots`).
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: screenshotPath('session-panel-passive-approval.png') });
     await page.keyboard.press('Control+Enter');
     await page.click('.approval-card button[data-action="takeover"]');
     assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
