@@ -2,7 +2,7 @@
 // median, then docs/benchmarks.md regenerated from the results. Heavy parts run in child processes
 // (the same script with --child) so each has its own memory and a cold start.
 // Flags: --size 100MB|1GB (corpus), --repeats N, --scale-sessions N, --scale-messages N,
-//        --skip ingest,ccusage,history,scale,historyTree,latency,webview,activation,hostActivation, --no-docs
+//        --skip ingest,ccusage,history,scale,historyTree,latency,healthIngest,webview,activation,hostActivation, --no-docs
 //        FLIGHTDECK_BENCH_HISTORY_1GB=1 adds the history import at 1 GB.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +13,8 @@ import { openDatabase } from '../src/engine/store/driver';
 import { activationRun } from './activation';
 import { type HostActivationRun, NEWER_CODE_SERVER, hostActivationRun, hostCodeServerVersion, prepareHostActivation } from './hostActivation';
 import { ensureCorpus, type Corpus } from './corpus';
+import { type HealthIngestRun, healthIngestRun } from './healthIngest';
+import { writeRolloutFarm } from '../test/fixtures/bench/rolloutFarm';
 import { claudeRun, codexRun, floorRun, type IngestRun } from './ingest';
 import { type FanoutRun, fanoutClients, fanoutEngine, fanoutFloor, fanoutProvider, fanoutRun } from './fanout';
 import { type ImportRun, type ImportWhich, importFloorRun, importRun } from './historyImport';
@@ -71,6 +73,7 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
     case 'search': return print(searchRun(rest[0]));
     case 'migrate': { const t = performance.now(); openStore({ file: rest[0], clock: systemClock, log: (l, m) => log(`${l} ${m}`) }).close(); return print({ ms: performance.now() - t }); }
     case 'history-tree': return print(await historyTreeRun(Number(rest[0])));
+    case 'write-rollouts': writeRolloutFarm(rest[0], Number(rest[1])); return print({ ok: true });
     case 'activation': return print(await activationRun(REPO));
     case 'fanout-engine': return fanoutEngine(rest[0], Number(rest[1]), rest[2]);
     case 'fanout-provider': return fanoutProvider(rest[0], Number(rest[1]));
@@ -290,6 +293,30 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- /health during a 10,000-file ingest (issue 19) -------------------------------------------
+  if (!skip.has('healthIngest')) {
+    const files = 10_000;
+    const runs: HealthIngestRun[] = [];
+    for (let r = 0; r < repeats; r++) {
+      // The writer is a child of its own, so its file writes never delay this process's /health probe.
+      runs.push(await healthIngestRun(path.join(REPO, 'dist', 'cli.js'), files, async (home, n) => { await child(['write-rollouts', home, String(n)]); }));
+      const x = runs[r];
+      log(`health ${r + 1}/${repeats}: idle p50/p99/max ${fmt(x.idle.p50)}/${fmt(x.idle.p99)}/${fmt(x.idle.max)} ms; at start ${fmt(x.atStart.p50)}/${fmt(x.atStart.p99)}/${fmt(x.atStart.max)} ms `
+        + `(serving after ${fmt(x.atStart.servedAfterMs, 0)} ms, ingest ${fmt(x.atStart.ingestMs / 1000)} s); while running ${fmt(x.whileRunning.p50)}/${fmt(x.whileRunning.p99)}/${fmt(x.whileRunning.max)} ms (ingest ${fmt(x.whileRunning.ingestMs / 1000)} s)`);
+    }
+    const m = (f: (x: HealthIngestRun) => number) => median(runs.map(f));
+    const three = (k: 'idle' | 'atStart' | 'whileRunning') => `${fmt(m(x => x[k].p50))} / ${fmt(m(x => x[k].p99))} / ${fmt(m(x => x[k].max))} ms`;
+    const idle = three('idle');
+    for (const [k, label] of [['atStart', `${files.toLocaleString('en-US')} rollouts present when \`flightdeck serve\` starts`], ['whileRunning', `${files.toLocaleString('en-US')} rollouts written while it runs`]] as const) {
+      const p99 = m(x => x[k].p99);
+      rows.push({ group: 'Health', figure: `/health p50 / p99 / max while ${label} are ingested (floor: the same engine idle, same run)`, value: three(k), floor: idle, goal: 'p99 ≤ 50 ms', met: p99 <= 50 });
+      rows.push({ group: 'Health', figure: `Same: p99 ÷ idle p99 (paired repeats)`, value: `${fmt(median(runs.map(x => x[k].p99 / Math.max(x.idle.p99, 0.001))), 1)}×`, floor: '1×', goal: '—', met: null });
+    }
+    rows.push({ group: 'Health', figure: `Serving (hub listening) after \`flightdeck serve\` started with ${files.toLocaleString('en-US')} rollouts present`, value: `${fmt(m(x => x.atStart.servedAfterMs), 0)} ms`, goal: '—', met: null });
+    details.push(`Health: sessions listed when /health first answered at start ${runs.map(x => x.atStart.listedAtServe).join(' / ')} of ${files}; all listed after ${runs.map(x => fmt(x.atStart.ingestMs / 1000)).join(' / ')} s at start, `
+      + `${runs.map(x => fmt(x.whileRunning.ingestMs / 1000)).join(' / ')} s while running; /health answers sampled ${runs.map(x => `${x.atStart.answers} / ${x.whileRunning.answers}`).join(', ')}.`);
+  }
+
   // ---- webview -----------------------------------------------------------------------------
   if (!skip.has('webview')) {
     const runs = await webviewRuns(REPO, repeats);
@@ -391,7 +418,7 @@ async function main(): Promise<void> {
   log(`done in ${fmt(durationS / 60)} min`);
 }
 
-const AREAS = ['ingest', 'ccusage', 'history', 'scale', 'historyTree', 'latency', 'webview', 'activation', 'hostActivation'];
+const AREAS = ['ingest', 'ccusage', 'history', 'scale', 'historyTree', 'latency', 'healthIngest', 'webview', 'activation', 'hostActivation'];
 
 /** Flightdeck next to its same-run floor: p50 / p99 each, the p99 ratio, and expected vs received deliveries. */
 function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: FanoutRun[]): Row[] {
@@ -471,6 +498,7 @@ async function historyRows(rows: Row[], details: string[], repeats: number, size
 let skipCcusage = false;
 
 const NOTES = [
+  'Health (issue 19): the real `flightdeck serve` (dist/cli.js) in its own process with a fresh data folder per phase; this process sends `GET /health` back to back (one in flight, keep-alive, 5 ms apart) and records each answer\'s latency, until a WebSocket client following the list holds all 10,000 sessions. Phases: the engine idle for 5 s (the floor), 10,000 one-turn rollouts written before serve starts (seeded: modified within 15 minutes), and 10,000 written by a separate child process while serve runs (file events). bench/healthIngest.ts.',
   'Ingest: the floor is a loop that reads each `.jsonl` file whole and `JSON.parse`s every line, nothing else. Flightdeck is the real path: for Codex, the passive watcher\'s cold start with the seed window opened to the whole tree (every file tailed from offset 0, mapped, applied to the engine, written through the batched writer into SQLite with the FTS5 triggers); for Claude, `TranscriptTailer.follow` per session, as on a session\'s first hook. MB/s = corpus bytes ÷ time until the last write is committed. Each run is a fresh child process and a fresh database.',
   'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against a Flightdeck child process that ingests them into a fresh store with FTS. ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',

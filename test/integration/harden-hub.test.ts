@@ -1,8 +1,10 @@
 // Issue 19, item 3: anyone who can reach the hub's port (every local user; the network through a
 // tunnel) opens thousands of connections and never finishes a request. The engine runs as a real
 // `flightdeck serve` child under `ulimit -n 512`, so holding them all would exhaust its descriptors:
-// /health and a client with the token must keep working during and after the flood.
+// /health and a client with the token must keep working during and after the flood, and the Codex
+// watcher must not be left blind: a rollout in a date folder made after the flood is found.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -10,6 +12,7 @@ import { generateToken } from '../../src/engine/hub/token';
 import { type ServeProcess, startServe } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 import { TestClient } from './hub-harness';
+import { oneTurn, rolloutPath, writeRollout } from '../fixtures/rollouts/lines';
 
 function health(port: number, ms = 3_000): Promise<number> {
   return new Promise(resolve => {
@@ -46,6 +49,7 @@ describe('hub under a flood of unfinished connections (issue 19)', function () {
   it('3,000 half-open upgrades from the same address: /health and a valid client keep working (engine under ulimit -n 512)', async () => {
     const dir = tmpDir('fd-flood-');
     const token = generateToken();
+    fs.mkdirSync(path.join(dir, 'codex', 'sessions'), { recursive: true });
     p = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', path.join(dir, 'codex'), '--log-level', 'warn'],
       { FLIGHTDECK_TOKEN: token, FLIGHTDECK_LEADER_DIR: path.join(dir, 'run'), HOME: dir, CLAUDE_CONFIG_DIR: path.join(dir, 'claude') },
       { openFiles: 512 });
@@ -59,7 +63,12 @@ describe('hub under a flood of unfinished connections (issue 19)', function () {
     for (let i = 0; i < 10; i++) times.push(await health(port));
     const client = await TestClient.connect(m[2], { token });
     assert.equal((await client.request({ type: 'ping' })).type, 'pong', 'a client with the token gets in and is answered');
+    await client.request({ type: 'subscribe_list' });
     await during;
+    // The flood is still held: a new date folder and a rollout in it must still be found (file event or the 30 s rescan).
+    const thread = '0000f100-0000-7000-8000-000000000001';
+    writeRollout(rolloutPath(path.join(dir, 'codex'), thread, '18'), oneTurn(thread, 'Written during the flood', 'ok'));
+    await client.waitUntil(() => [...client.state.list.values()].some(s => s.providerSessionId === thread), 45_000, 'the rollout written during the flood');
     for (let i = 0; i < 10; i++) times.push(await health(port));
     assert.equal((await client.request({ type: 'ping' })).type, 'pong', 'and stays connected');
     client.close();
