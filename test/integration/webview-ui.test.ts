@@ -316,6 +316,31 @@ describe('session webview in Chromium', function () {
     assert.equal(await text('.kind-fileChange .card-head .title'), 'Editing a file');
   });
 
+  it('reopened from its tab: draws the last state at once, at the bottom, before the engine answers', async () => {
+    const first = await openPanel('dark', { width: 1000, height: 600 });
+    const messages = Array.from({ length: 40 }, (_, i) => makeMessage(i + 1));
+    await first.snapshot(makeSession({ workStatus: 'waiting' }), messages);
+    const saved = await first.page.waitForFunction(() => window.__flightdeckTestTransport.saved?.last?.messages?.length ? window.__flightdeckTestTransport.saved : null, undefined, WAIT);
+    const state = await saved.jsonValue();
+    // The tab is hidden (VS Code drops the page) and shown again: a new page with the saved state.
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    pages.push(page);
+    page.on('pageerror', e => pageErrors.push(e.message));
+    await page.addInitScript(s => { window.__flightdeckSavedState = s; }, state);
+    await page.goto(server.pageUrl(SESSION_ID, 'dark'));
+    const again = new Panel(page);
+    await page.waitForSelector('.vl-row[data-key="m40"]', WAIT);
+    assert.equal(await page.$eval('.session-header .name-button', e => e.textContent!.trim()), 'Add rate limiting to the login endpoint', 'the header is drawn too');
+    assert.equal((await again.posted()).filter(x => x.channel === 'protocol' && x.message.type === 'subscribe_session').length, 1, 'it subscribes for the live state');
+    const atBottom = () => page.$eval('.transcript', el => el.scrollTop + el.clientHeight >= el.scrollHeight - 2 && el.scrollHeight > el.clientHeight);
+    await page.waitForFunction(() => { const el = document.querySelector('.transcript'); return el.scrollTop + el.clientHeight >= el.scrollHeight - 2; }, undefined, WAIT);
+    // The live snapshot (one more item) replaces it, still at the bottom.
+    await again.snapshot(makeSession({ workStatus: 'waiting' }), [...messages, makeMessage(41)]);
+    await page.waitForSelector('.vl-row[data-key="m41"]', WAIT);
+    await page.waitForFunction(() => { const el = document.querySelector('.transcript'); return el.scrollTop + el.clientHeight >= el.scrollHeight - 2; }, undefined, WAIT);
+    assert.ok(await atBottom());
+  });
+
   it('streams text into the same row, pages older items in, and resubscribes after a missed revision', async () => {
     const p = await openPanel();
     await p.snapshot(makeSession(), [makeMessage(50), makeMessage(51)], true);

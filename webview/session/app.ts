@@ -8,7 +8,7 @@ import { ComposerHistory } from './composerHistory';
 import { type HostPort, type HostRequest, onRevealRequest } from './hostBridge';
 import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
-import type { ApprovalDecision, Autonomy, FileChange, Message, ModelInfo } from './types';
+import type { ApprovalDecision, Autonomy, FileChange, Message, ModelInfo, Session } from './types';
 import { VirtualList } from './virtualList';
 import { approvalActions, approvalOffer } from '../../src/engine/protocol/uiPolicy';
 import { approvalTemplate, decisionForKey } from './views/approvalCard';
@@ -18,8 +18,17 @@ import { headerTemplate } from './views/header';
 import { estimateHeight, messageTemplate, type MessageViewContext } from './views/messageView';
 import { questionTemplate } from './views/questionCard';
 
-/** What the page keeps across reloads of the webview (VS Code setState). */
-export interface SavedState { sessionId: string; history?: string[] }
+/**
+ * What the page keeps across reloads of the webview (VS Code setState): the composer history, and
+ * the last state it drew (the session and its newest items), so a panel reopened from its tab draws
+ * at once, scrolled to the bottom, while it subscribes again for the live snapshot.
+ */
+export interface SavedState { sessionId: string; history?: string[]; last?: { revision: number; session: Session; messages: Message[] } }
+
+/** The newest items kept for a reopened panel, and the most state they may take. */
+const SAVED_ITEMS = 60;
+const SAVED_MAX_CHARS = 400_000;
+const SAVE_DELAY_MS = 300;
 
 const OLDER_PAGE_SIZE = 200;
 
@@ -42,6 +51,8 @@ export class SessionApp {
   private sentQuestionId: string | null = null;
   private loadingOlder = false;
   private opened = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly saved: SavedState | undefined;
   private errors: { id: number; text: string }[] = [];
   /** A transcript item the host asked to show (search hit) that is not loaded yet. */
   private pendingReveal: string | null = null;
@@ -56,6 +67,7 @@ export class SessionApp {
     this.state = new SessionState(sessionId);
     this.client = new ProtocolClient(transport, `wv${Math.random().toString(36).slice(2, 8)}-`);
     this.history = new ComposerHistory(saved?.sessionId === sessionId ? saved.history ?? [] : []);
+    this.saved = saved?.sessionId === sessionId ? saved : undefined;
     root.classList.add('session-app');
     this.headerEl = root.appendChild(Object.assign(document.createElement('header'), { className: 'session-header' }));
     this.bannerEl = root.appendChild(Object.assign(document.createElement('div'), { className: 'banners' }));
@@ -87,8 +99,19 @@ export class SessionApp {
 
   start(): void {
     this.postHost({ channel: 'host', type: 'ready', sessionId: this.sessionId });
+    this.drawSaved();
     this.subscribe();
     this.saveState();
+  }
+
+  /** The last state drawn before the page was hidden, at once; the live snapshot replaces it. */
+  private drawSaved(): void {
+    const last = this.saved?.last;
+    if (!last || last.session.id !== this.sessionId) return;
+    this.state.apply({ type: 'session_snapshot', requestId: 'saved', revision: last.revision, session: last.session, messages: last.messages, hasMore: true });
+    this.list.setItems(this.state.messages);
+    this.list.scrollToBottom();
+    this.renderChrome();
   }
 
   // ---- server → page ---------------------------------------------------------------------
@@ -109,6 +132,12 @@ export class SessionApp {
     for (const item of change.updated) this.list.refresh(item);
     if (change.structure) this.revealPending();
     if (change.session) { this.refreshApprovalRows(); this.renderChrome(); }
+    if (change.session || change.structure || change.updated.length) this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => { this.saveTimer = null; this.saveState(); }, SAVE_DELAY_MS);
   }
 
   /** Items an approval is about say "waiting for approval": redraw those whose approval came or went. */
@@ -232,7 +261,17 @@ export class SessionApp {
   }
 
   private saveState(): void {
-    this.port.setState({ sessionId: this.sessionId, history: [...this.history.all] } satisfies SavedState);
+    const session = this.state.session, revision = this.state.revision;
+    let last: SavedState['last'];
+    if (session && revision !== null) {
+      const messages = this.state.messages.slice(-SAVED_ITEMS);
+      // Long outputs would make every save slow: keep the newest items that fit.
+      let size = JSON.stringify(session).length;
+      let from = messages.length;
+      while (from > 0 && (size += JSON.stringify(messages[from - 1]).length) <= SAVED_MAX_CHARS) from--;
+      last = { revision, session, messages: messages.slice(from) };
+    }
+    this.port.setState({ sessionId: this.sessionId, history: [...this.history.all], ...(last ? { last } : {}) } satisfies SavedState);
   }
 
   // ---- input --------------------------------------------------------------------------------
