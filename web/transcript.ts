@@ -14,7 +14,7 @@ export interface TranscriptContext { cwd: string | null; pendingApprovals: reado
  * sits at the end of a flex box that clips what overflows on its left, so the file name stays
  * visible and the slashes stay in their places (no right-to-left trick). The full path is the title.
  */
-function pathLabel(c: FileChange, cwd: string | null): HTMLElement {
+export function pathLabel(c: FileChange, cwd: string | null): HTMLElement {
   const full = c.movePath ? `${c.path} → ${c.movePath}` : c.path;
   return h('span', { class: 'path', title: full }, h('span', { class: 'path-text' }, displayPath(c.movePath ?? c.path, cwd)));
 }

@@ -2,9 +2,9 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
 import type { ClientState } from '../src/engine/protocol/mirror/clientState';
-import { ENDED_LABEL, GROUPS, TAKE_OVER_LABEL, WORK_STATUS_LABELS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice } from '../src/engine/protocol/uiPolicy';
+import { ENDED_LABEL, GROUPS, TAKE_OVER_LABEL, WORK_STATUS_LABELS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
-import { renderMessage, type TranscriptActions } from './transcript';
+import { pathLabel, renderMessage, type TranscriptActions } from './transcript';
 
 export interface ViewActions extends TranscriptActions {
   login(token: string): void;
@@ -120,6 +120,18 @@ function questionCard(s: Session, draft: QuestionDraft, busy: boolean, act: View
     h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'primary', id: 'answer', disabled: busy, onclick: () => act.answer(s) }, 'Send answer')));
 }
 
+/** Every file the current turn changed (session.turnDiff), summed up like the panel's; each diff opens in place. */
+function changesCard(s: Session): HTMLElement | null {
+  if (!s.turnDiff.length) return null;
+  const sum = turnChangesSummary(s.turnDiff);
+  return h('details', { class: 'changes', id: 'turn-changes' },
+    h('summary', {}, h('strong', {}, sum.title), ' ', h('span', { class: 'muted' }, sum.files), ' ',
+      h('span', { class: 'stat add' }, `+${sum.added}`), ' ', h('span', { class: 'stat del' }, `−${sum.removed}`)),
+    ...s.turnDiff.map(c => h('details', { class: 'file' },
+      h('summary', { class: 'file-head' }, h('span', { class: `chip k-${c.kind}` }, c.kind), pathLabel(c, s.cwd)),
+      h('pre', { class: 'out diff' }, c.diff))));
+}
+
 export interface SessionViewInput {
   state: ClientState;
   sessionId: string;
@@ -152,6 +164,7 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
       ...messages.map(m => renderMessage(m, act, { cwd: s.cwd, pendingApprovals: s.pendingApprovals })),
       s.workStatus === 'working' && s.status === 'active' ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
     h('div', { class: 'dock' },
+      changesCard(s),
       s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,
       s.status === 'active' ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
       readOnly ? h('div', { class: 'read-only', role: 'note' },
@@ -161,6 +174,6 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
         composer,
         h('div', { class: 'composer-buttons' },
           s.workStatus === 'working' ? h('button', { type: 'button', class: 'secondary', id: 'interrupt', onclick: () => act.interrupt(s) }, 'Interrupt') : null,
-          h('button', { type: 'submit', class: 'primary', id: 'send' }, 'Send')))
+          h('button', { type: 'submit', class: 'primary', id: 'send', title: sendLabel(s) === 'Steer' ? 'Send — steers the running turn' : 'Send' }, sendLabel(s))))
         : h('p', { class: 'muted small pad-s' }, 'This session has ended.')));
 }

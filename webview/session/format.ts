@@ -45,15 +45,8 @@ export function rateLimitLabel(w: RateLimitWindowLike): string {
 }
 
 /** Counts added and removed lines of a unified diff (headers excluded). */
-export function diffStats(diff: string): { added: number; removed: number } {
-  let added = 0, removed = 0;
-  for (const line of diff.split('\n')) {
-    if (line.startsWith('+++') || line.startsWith('---')) continue;
-    if (line.startsWith('+')) added++;
-    else if (line.startsWith('-')) removed++;
-  }
-  return { added, removed };
-}
+/** Shared with the web client (uiPolicy.ts). */
+export { diffStats } from '../../src/engine/protocol/uiPolicy';
 
 export const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 /** A shortcut as the user's platform writes it: "Ctrl+Enter" / "⌘Enter". */

@@ -2,7 +2,7 @@
 // for its terminal says instead, and what "needs you" means. Written once and imported by the
 // session panel, the web client, the tree, the notifications, the status bar and the palette, so
 // no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
-import type { ApprovalDecision, Autonomy, PendingApproval, PendingQuestion, Session } from './session';
+import type { ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, Session } from './session';
 
 export interface DecisionAction {
   decision: ApprovalDecision;
@@ -196,4 +196,26 @@ export function buildAnswers(
     if (!options.length && !text) missing.push(part.question);
   }
   return { answers, missing };
+}
+
+/** Lines added and removed by a unified diff (its ---/+++ headers not counted). */
+export function diffStats(diff: string): { added: number; removed: number } {
+  let added = 0, removed = 0;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('+++') || line.startsWith('---')) continue;
+    if (line.startsWith('+')) added++;
+    else if (line.startsWith('-')) removed++;
+  }
+  return { added, removed };
+}
+
+/** The turn's changes as every surface sums them up: "Changes in this turn", files, +added −removed. */
+export function turnChangesSummary(changes: readonly FileChange[]): { title: string; files: string; added: number; removed: number } {
+  const totals = changes.map(c => diffStats(c.diff)).reduce((a, b) => ({ added: a.added + b.added, removed: a.removed + b.removed }), { added: 0, removed: 0 });
+  return { title: 'Changes in this turn', files: `${changes.length} file${changes.length === 1 ? '' : 's'}`, ...totals };
+}
+
+/** What the send button does: a message sent while the agent works steers the running turn. */
+export function sendLabel(s: Session): 'Send' | 'Steer' {
+  return s.workStatus === 'working' ? 'Steer' : 'Send';
 }

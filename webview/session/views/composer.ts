@@ -2,7 +2,7 @@
 // Shift+Enter adds a line, Up/Down walk the history, Esc interrupts. Passive sessions get an
 // explanation instead, and "Take Over" for Codex ones.
 import { html, nothing } from 'lit';
-import { TAKE_OVER_LABEL, readOnlyNotice } from '../../../src/engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, readOnlyNotice, sendLabel } from '../../../src/engine/protocol/uiPolicy';
 import { shortcut } from '../format';
 import type { Session } from '../types';
 
@@ -56,7 +56,7 @@ export function composerTemplate(s: Session, actions: ComposerActions) {
         const text = box.value.trim();
         if (text) { actions.send(text); box.value = ''; }
         box.focus();
-      }}>${working ? 'Steer' : 'Send'}</button>
+      }}>${sendLabel(s)}</button>
     </div>
     <span class="hint muted">${shortcut('Ctrl+Enter')} approves, Esc interrupts</span>
   </div>`;
