@@ -341,6 +341,25 @@ describe('session webview in Chromium', function () {
     assert.ok(await atBottom());
   });
 
+  it('a new prompt is never hidden behind the approval card: the transcript ends above the dock', async () => {
+    const p = await openPanel('dark', { width: 1000, height: 600 });
+    await p.snapshot(makeSession({ workStatus: 'waiting' }), Array.from({ length: 30 }, (_, i) => makeMessage(i + 1)));
+    const { page } = p;
+    await page.waitForSelector('.vl-row[data-key="m30"]', WAIT);
+    const approval = makeApproval();
+    await p.delta({ workStatus: 'needsApproval', pendingApproval: approval, pendingApprovals: [approval] });
+    await page.waitForSelector('.approval-card', WAIT);
+    p.revision++;
+    await p.deliver({ type: 'message_appended', sessionId: SESSION_ID, revision: p.revision, message: makeMessage(31, { kind: 'user', text: 'and keep the old limiter as a fallback' }) });
+    await page.waitForSelector('.vl-row[data-key="m31"]', WAIT);
+    await page.waitForFunction(() => {
+      const row = document.querySelector('.vl-row[data-key="m31"]').getBoundingClientRect();
+      const list = document.querySelector('.transcript').getBoundingClientRect();
+      const card = document.querySelector('.approval-card').getBoundingClientRect();
+      return row.bottom <= list.bottom + 1 && row.bottom <= card.top + 1 && row.top >= list.top;
+    }, undefined, WAIT);
+  });
+
   it('streams text into the same row, pages older items in, and resubscribes after a missed revision', async () => {
     const p = await openPanel();
     await p.snapshot(makeSession(), [makeMessage(50), makeMessage(51)], true);
