@@ -1,6 +1,8 @@
 // Starts `flightdeck serve` (the compiled CLI) as a real child process and waits for its lines.
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { connectWs, type TestWsClient } from './wsClient';
 
 export const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
@@ -49,4 +51,17 @@ export function startServe(args: string[], env: Record<string, string>, opts: { 
       });
     },
   };
+}
+
+/**
+ * `flightdeck serve` for a Codex home on a free port, with its data, Claude home and leader folder
+ * under `dir`, and a WebSocket client signed in with the token it wrote (the usual start of a
+ * serve-level Codex test, and the restart after a kill -9: same folders, same store).
+ */
+export async function startServeForCodex(dir: string, codexHome: { dir: string; env: Record<string, string> }): Promise<{ serve: ServeProcess; client: TestWsClient }> {
+  const serve = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', codexHome.dir, '--claude-home', path.join(dir, 'claude')],
+    { ...codexHome.env, FLIGHTDECK_LEADER_DIR: path.join(dir, 'run') });
+  const m = await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
+  const client = await connectWs(m[1], fs.readFileSync(path.join(dir, 'data', 'token'), 'utf8').trim());
+  return { serve, client };
 }

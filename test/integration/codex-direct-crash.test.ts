@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import type { Message, ServerMessage } from '../../src/engine/protocol';
 import { type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServe } from '../helpers/serveProcess';
+import { type ServeProcess, startServeForCodex } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
-import { connectWs, type TestWsClient } from '../helpers/wsClient';
+import type { TestWsClient } from '../helpers/wsClient';
 
 describe('codex direct: kill -9 of the engine mid-turn (SPEC §7)', function () {
   this.timeout(120_000);
@@ -44,10 +44,7 @@ describe('codex direct: kill -9 of the engine mid-turn (SPEC §7)', function () 
   });
 
   async function startAndConnect(): Promise<void> {
-    serve = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', home.dir, '--claude-home', path.join(dir, 'claude')],
-      { ...home.env, FLIGHTDECK_LEADER_DIR: path.join(dir, 'run') });
-    const m = await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
-    client = await connectWs(m[1], fs.readFileSync(path.join(dir, 'data', 'token'), 'utf8').trim());
+    ({ serve, client } = await startServeForCodex(dir, home));
   }
 
   it('every item of the turn is there once, as the rollout has it, and the turn is over', async () => {

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import type { ServerMessage, Session } from '../../src/engine/protocol';
 import { type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServe } from '../helpers/serveProcess';
+import { type ServeProcess, startServeForCodex } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
-import { connectWs, type TestWsClient } from '../helpers/wsClient';
+import type { TestWsClient } from '../helpers/wsClient';
 
 describe('flightdeck serve + a WebSocket client drive a Codex session (real codex)', function () {
   this.timeout(120_000);
@@ -46,10 +46,7 @@ describe('flightdeck serve + a WebSocket client drive a Codex session (real code
   });
 
   async function startAndConnect(): Promise<void> {
-    serve = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', home.dir, '--claude-home', path.join(dir, 'claude')],
-      { ...home.env, FLIGHTDECK_LEADER_DIR: path.join(dir, 'run') });
-    const m = await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
-    client = await connectWs(m[1], fs.readFileSync(path.join(dir, 'data', 'token'), 'utf8').trim());
+    ({ serve, client } = await startServeForCodex(dir, home));
   }
   const session = () => [...client!.received].reverse().find(m => m.type === 'session_snapshot') as Extract<ServerMessage, { type: 'session_snapshot' }>;
   /** The session as the client sees it: the snapshot plus every delta after it. */

@@ -43,20 +43,7 @@ export const MIGRATIONS: Migration[] = [
     up(db, caps) {
       // Hosts whose SQLite lacks FTS5 still migrate; search then degrades to LIKE (see sqliteStore).
       if (!caps.fts5) return;
-      db.exec(`
-        CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61');
-        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-        END;
-        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
-          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
-      `);
+      createMessagesFts(db, '');
     },
   },
   {
@@ -143,22 +130,29 @@ export const MIGRATIONS: Migration[] = [
         DROP TRIGGER IF EXISTS messages_ad;
         DROP TRIGGER IF EXISTS messages_au;
         DROP TABLE IF EXISTS messages_fts;
-        CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61', prefix='2 3');
-        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-        END;
-        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
-          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-          INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-        END;
-        INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
       `);
+      createMessagesFts(db, ", prefix='2 3'");
     },
   },
 ];
+
+/** The FTS5 index over message text, kept in step with `messages` by triggers, and filled from it. */
+function createMessagesFts(db: Db, options: string): void {
+  db.exec(`
+    CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'${options});
+    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+      INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+      INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+      INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+      INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+  `);
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
