@@ -54,7 +54,12 @@ suite('history view and search', () => {
     const sub = api.tree.view.onDidExpandElement(e => expanded.push(String(api.tree.getTreeItem(e.element).label)));
     try {
       await vscode.commands.executeCommand('flightdeck.sessions.focus');
-      await api.tree.view.reveal(api.history.root, { expand: true, focus: true });
+      // The History node appeared with suiteSetup's refresh; a view rendered before that (earlier suites)
+      // fetches the new root asynchronously, and reveal() of a node the widget has not fetched yet throws.
+      await waitFor('the tree widget to reveal History', async () => {
+        await api.tree.view.reveal(api.history.root, { expand: true, focus: true });
+        return true;
+      });
       await waitFor('History expanded', () => expanded.includes('History'));
       const projects = await children();
       const shop = projects.find(n => n.kind === 'historyProject' && n.cwd === '/work/histproj/shop')!;
