@@ -407,6 +407,13 @@ async function main(): Promise<void> {
       latency: ['Fan-out', 'Engine', 'Latency'], webview: ['Webview', 'Session'], hostActivation: ['Host', 'Activation'], activation: ['Activation'],
     };
     const partial = only.length && fs.existsSync(docs) && only.every(a => a in words);
+    if (only.length && !partial) {
+      // Writing the report of a few areas over the whole file would drop every other area's rows and the
+      // hand-measured sections: only the areas above know how to update their rows in place.
+      log(`docs/benchmarks.md left as it is: --only ${only.join(',')} has no in-place update (results in ${path.join(CACHE, 'last-results.json')}); run the whole bench to regenerate it`);
+      process.stdout.write(md);
+      return;
+    }
     const out = partial
       ? mergeReport(fs.readFileSync(docs, 'utf8'), { command: `npm run bench${argv ? ` -- ${argv}` : ''}`, startedAt: started, durationS, sqlite, repeats, rows, details, notes: NOTES },
         { groups: only.includes('latency') ? ['Latency'] : [], words: only.flatMap(a => words[a]) })
