@@ -102,11 +102,13 @@ export function showSearchPick(opts: {
   // A value set from code (type(), the initial text) comes back from the workbench as a change event,
   // possibly after a newer one was set; that late echo also resets pick.value. Such an echo of an
   // older code-set value is dropped and the newest value put back, so it never replaces newer results.
+  // The values set from code are kept until the user types something else: an older one's echo can
+  // still come after the newest one's (clearing the list at the newest echo let it through).
   const setByCode: string[] = [];
   pick.onDidChangeValue(v => {
     const latest = setByCode[setByCode.length - 1];
     if (latest !== undefined && v !== latest && setByCode.includes(v)) { pick.value = latest; return; }
-    setByCode.length = 0;
+    if (v !== latest) setByCode.length = 0;
     typed(v);
   });
   pick.onDidAccept(() => {
@@ -117,6 +119,7 @@ export function showSearchPick(opts: {
   });
   pick.onDidHide(() => { if (timer) clearTimeout(timer); pick.dispose(); });
   if (opts.initial) {
+    setByCode.push(opts.initial.text);
     pick.value = opts.initial.text;
     show(opts.initial.text, opts.initial.hits);
   }
