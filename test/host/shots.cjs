@@ -40,12 +40,22 @@ module.exports = async ({ page, shot, log, webview }) => {
   };
   const setTheme = async theme => {
     // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
-    await page.locator('.part.sidebar .composite.title').first().click();
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+T');
+    // The picker can close again right after it opens (a webview that finishes loading takes the focus,
+    // and a quick input closes on blur): open it again, up to three times.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(theme);
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+      try {
+        await input.waitFor({ timeout: 5000 });
+        await input.fill(theme, { timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
     await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
