@@ -70,6 +70,35 @@ export const PendingQuestion = z.object({
 
 export const PlanStep = z.object({ step: z.string(), status: z.enum(['pending', 'inProgress', 'completed']) });
 
+/** A linked git worktree (git worktree add): its folder, the repository it belongs to, its branch and base. */
+export const SessionWorktree = z.object({
+  /** The worktree's top folder (real path). */
+  path: z.string(),
+  /** The main checkout's top folder (real path), the repository the worktree belongs to. */
+  mainRepoPath: z.string(),
+  branch: z.string().nullable(),
+  /** The commit or branch the worktree was created from, when Flightdeck created it. */
+  baseRef: z.string().nullish(),
+  /** True when Flightdeck created the worktree for this session. */
+  createdByFlightdeck: z.boolean().nullish(),
+});
+
+/** One other session that touched the same files (conflict radar, issue 18). */
+export const SessionConflict = z.object({
+  sessionId: z.string(),
+  displayName: z.string(),
+  /** Real paths of the files both sessions touched. */
+  files: z.array(z.string()),
+});
+
+/** The remote engine a session belongs to (issue 20). */
+export const SessionHost = z.object({
+  /** The name the user gave the remote (flightdeck serve --remote <name>=<url>). */
+  name: z.string(),
+  /** False while the remote engine cannot be reached: its sessions are shown as unreachable, not ended. */
+  reachable: z.boolean(),
+});
+
 export const Session = z.object({
   id: z.string(),
   provider: Provider,
@@ -111,6 +140,12 @@ export const Session = z.object({
   endReason: z.string().nullable(),
   /** Set while the session is archived: hidden from the list and History, still found by search (SPEC §11). */
   archivedAt: Timestamp.nullish(),
+  /** Set when the session's cwd is inside a linked git worktree (read from git, issue 18); absent otherwise. */
+  worktree: SessionWorktree.nullish(),
+  /** Other live sessions that touched the same files in the last hour outside a separate worktree (issue 18). */
+  conflicts: z.array(SessionConflict).nullish(),
+  /** The engine that owns the session when it is not this one (issue 20); absent = this machine. */
+  host: SessionHost.nullish(),
   revision: z.number().int().nonnegative(),
 });
 
@@ -159,6 +194,9 @@ export type PendingApproval = z.infer<typeof PendingApproval>;
 export type PendingQuestion = z.infer<typeof PendingQuestion>;
 export type PlanStep = z.infer<typeof PlanStep>;
 export type Session = z.infer<typeof Session>;
+export type SessionWorktree = z.infer<typeof SessionWorktree>;
+export type SessionConflict = z.infer<typeof SessionConflict>;
+export type SessionHost = z.infer<typeof SessionHost>;
 export type MessageKind = z.infer<typeof MessageKind>;
 export type MessageStatus = z.infer<typeof MessageStatus>;
 export type Message = z.infer<typeof Message>;
