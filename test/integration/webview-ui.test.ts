@@ -268,6 +268,7 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$$eval('.approval-card button[data-decision]', b => b.length), 0, 'no Approve / Deny for an approval only the terminal can answer');
     assert.match(await page.$eval('.approval-notice', e => e.textContent!), /^Waiting for approval in its terminal/);
     assert.match(await page.$eval('.approval-command', e => e.textContent!), /rm -rf node_modules/, 'what waits is still shown');
+    assert.equal(await page.$$eval('button', bs => bs.filter(b => b.textContent!.trim() === 'Take Over').length), 1, 'one Take Over: the card\'s, not a second one in the read-only notice');
     // The README shows this card (docs/screenshots/, copied by `npm run screenshots`).
     await page.evaluate(() => document.fonts.ready);
     await page.screenshot({ path: screenshotPath('session-panel-passive-approval.png') });

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { PendingApproval, Session } from '../../src/engine/protocol';
 import {
   DECISION_LABELS, approvalActions, approvalOffer, approvalSubject, attentionCount, attentionLabel, canTakeOver, isDecidableHere,
-  needsAttention,
+  needsAttention, readOnlyNotice,
 } from '../../src/engine/protocol/uiPolicy';
 import { iso } from '../../src/engine/platform/clock';
 import type { SessionEvent } from '../../src/engine/sessions/events';
@@ -78,6 +78,12 @@ describe('UI policy', () => {
     assert.equal(isDecidableHere(offer.approval), false);
     assert.match(offer.notice!, /^Waiting for approval in its terminal/);
     assert.equal(offer.takeOver, true);
+    // The read-only notice below the card still explains, but the card's button is the only Take Over.
+    const notice = readOnlyNotice(passive)!;
+    assert.equal(notice.takeOver, false);
+    assert.match(notice.text, /Take it over/);
+    const idle = session({ mode: 'passive' });
+    assert.equal(readOnlyNotice(idle)!.takeOver, true);
     assert.ok(canTakeOver(passive));
   });
 

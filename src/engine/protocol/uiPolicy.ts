@@ -102,12 +102,14 @@ export function attentionLabel(n: number): string {
  */
 export function readOnlyNotice(s: Session): { text: string; takeOver: boolean } | null {
   if (s.mode !== 'passive') return null;
-  const takeOver = canTakeOver(s);
+  const canTake = canTakeOver(s);
+  // One Take Over button per surface: while the approval card above offers it, the notice only explains.
+  const takeOver = canTake && !approvalOffer(s)?.takeOver;
   const why = 'Read-only: this session was started outside Flightdeck, which watches it.';
   if (s.provider === 'claude') return { takeOver, text: `${why} Reply in the terminal where it runs; its approvals can be decided here.` };
   return {
     takeOver,
-    text: takeOver
+    text: canTake
       ? `${why} Take it over to drive it from here (its thread is resumed here; quit it in the terminal first).`
       : `${why} Reply in the terminal where it runs.`,
   };
