@@ -14,6 +14,8 @@ import { SessionEngine } from './sessions/engine';
 import type { LogFn } from './platform/log';
 import type { DriverPreference } from './store/driver';
 import { openStore } from './store/sqliteStore';
+import { sharedRepoInfo } from './git/repoInfo';
+import { startWorktreeTracker } from './git/worktreeTracker';
 import type { Store } from './store/types';
 
 export interface ServiceOptions {
@@ -39,7 +41,7 @@ export interface ServiceOptions {
   /** Delete ended sessions last active more than this many days ago, at start and daily; 0 or absent keeps all. */
   retentionDays?: number;
   /** Turn providers off (tests of the core, benchmarks). */
-  providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean; history?: boolean };
+  providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean; history?: boolean; git?: boolean };
   /** Import past sessions in the background at the first start of the data folder (default true; SPEC §11). */
   historyAtFirstStart?: boolean;
 }
@@ -62,12 +64,18 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   const replay = attachReplay(engine);
   engine.start();
   const stoppers: (() => Promise<void> | void)[] = [];
-  const on = { codexDirect: true, codexWatcher: true, claude: true, history: true, ...opts.providers };
+  const on = { codexDirect: true, codexWatcher: true, claude: true, history: true, git: true, ...opts.providers };
   const codexHome = opts.codexHome ?? defaultCodexHome();
   const log = opts.log;
   if (opts.retentionDays && opts.retentionDays > 0) {
     const retention = startRetention({ engine, clock, days: opts.retentionDays, log });
     stoppers.push(() => retention.stop());
+  }
+
+  if (on.git) {
+    // Branch and worktree of every live session, read from git (issue 18).
+    const tracker = startWorktreeTracker({ engine, repos: sharedRepoInfo, clock, log });
+    stoppers.push(() => tracker.stop());
   }
 
   // A provider that cannot start (no codex binary, an unreadable folder) is logged and left out;

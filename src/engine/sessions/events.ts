@@ -1,7 +1,7 @@
 // Inputs to the session state machine. Providers (connectors, watchers, hook receivers) translate
 // what they see into these; only the reducer decides what they do to a session.
 import type {
-  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, SessionMode, TokenUsage,
+  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, SessionMode, SessionWorktree, TokenUsage,
   WorkStatus,
 } from '../protocol';
 
@@ -32,6 +32,8 @@ export type SessionEvent =
     planMode?: boolean; reasoningEffort?: string | null;
     /** Startup backfill (SPEC §3): an already-derived name (naming.nameFromPrompt), set without counting as activity. */
     firstPrompt?: string | null;
+    /** Read from git (engine/git/worktreeTracker): the checkout's branch and the linked worktree the cwd is in. */
+    gitBranch?: string | null; worktree?: SessionWorktree | null;
   }
   | { type: 'plan'; plan: PlanStep[] }
   | { type: 'turnDiff'; changes: FileChange[] }
