@@ -77,7 +77,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     openDiff: (sessionId, messageId, filePath) => vscode.commands.executeCommand('flightdeck.openDiff', sessionId, messageId, filePath),
   }, log, id => {
     const s = tree.getSession(id);
-    return { title: s?.displayName ?? 'Flightdeck session', provider: s?.provider };
+    // A remote engine's session names its machine in the tab too (issue 20).
+    return { title: s ? s.host ? `${s.displayName} · ${s.host.name}` : s.displayName : 'Flightdeck session', provider: s?.provider };
   });
   const usage = new UsagePanel(context.extensionUri, connection, log);
   const hubQr = new HubQrPanel(context.extensionUri);

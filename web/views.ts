@@ -2,7 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
 import type { ClientState } from '../src/engine/protocol/mirror/clientState';
-import { ENDED_LABEL, GROUPS, TAKE_OVER_LABEL, WORK_STATUS_LABELS, approvalOffer, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
+import { GROUPS, TAKE_OVER_LABEL, approvalOffer, hostDescription, hostLabel, isUnreachable, statusLabel, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { pathLabel, renderMessage, type TranscriptActions } from './transcript';
 
@@ -24,8 +24,14 @@ export type Connection = 'connecting' | 'online' | 'offline';
 export { needsAttention };
 
 function statusOf(s: Session): { cls: string; label: string } {
-  if (s.status === 'ended') return { cls: 'ended', label: ENDED_LABEL };
-  return { cls: s.workStatus, label: WORK_STATUS_LABELS[s.workStatus] };
+  const cls = s.status === 'ended' ? 'ended' : isUnreachable(s) ? 'unreachable' : s.workStatus;
+  return { cls, label: statusLabel(s) };
+}
+
+/** A remote engine's session names its machine (the shared words); nothing for this machine's. */
+function hostChip(s: Session): HTMLElement | null {
+  const host = hostLabel(s);
+  return host ? h('span', { class: `host${isUnreachable(s) ? ' unreachable' : ''}`, title: hostDescription(s) ?? undefined, 'data-host': host }, host) : null;
 }
 
 export function loginView(act: ViewActions, error: string | null): HTMLElement {
@@ -55,7 +61,7 @@ function row(s: Session, selected: boolean, now: number): HTMLElement {
     h('span', { class: `dot ws-${st.cls}`, title: st.label }),
     h('span', { class: 'row-main' },
       h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
-      h('span', { class: 'meta' }, [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '))),
+      h('span', { class: 'meta' }, hostChip(s), [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '))),
     h('span', { class: 'row-side' },
       needsAttention(s) ? h('span', { class: 'badge warn' }, st.label) : h('span', { class: 'status' }, st.label),
       h('span', { class: 'time' }, relativeTime(s.lastActivityAt, now))));
@@ -148,26 +154,28 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
   const st = statusOf(s);
   const fill = Math.round(s.contextFill * 100);
   const messages = state.orderedMessages(sessionId);
-  const canSend = s.status === 'active';
-  const readOnly = s.status === 'active' ? readOnlyNotice(s) : null;
+  const unreachable = isUnreachable(s);
+  const canSend = s.status === 'active' && !unreachable;
+  const readOnly = canSend ? readOnlyNotice(s) : null;
   return h('main', { class: 'session' },
     h('div', { class: 'session-head' },
       h('a', { class: 'back', href: '#/', 'aria-label': 'Back to sessions' }, '‹'),
       h('div', { class: 'session-title' },
         h('h1', {}, s.displayName || s.id),
         h('div', { class: 'meta' },
-          h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', PROVIDER_LABELS[s.provider], ' · ', h('span', { title: MODE_DESCRIPTIONS[s.mode] }, MODE_LABELS[s.mode]),
+          hostChip(s), h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', PROVIDER_LABELS[s.provider], ' · ', h('span', { title: MODE_DESCRIPTIONS[s.mode] }, MODE_LABELS[s.mode]),
           s.model ? ` · ${s.model}` : '', ` · context ${fill}%`))),
     h('div', { class: 'transcript', id: 'transcript' },
       view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
       messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : 'Loading…') : null,
       ...messages.map(m => renderMessage(m, act, { cwd: s.cwd, pendingApprovals: s.pendingApprovals })),
-      s.workStatus === 'working' && s.status === 'active' ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
+      s.workStatus === 'working' && s.status === 'active' && !unreachable ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
     h('div', { class: 'dock' },
       changesCard(s),
       s.pendingApproval && s.status === 'active' ? approvalCard(s, s.pendingApproval, busy.has(s.pendingApproval.approvalId), act) : null,
-      s.status === 'active' ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
-      readOnly ? h('div', { class: 'read-only', role: 'note' },
+      s.status === 'active' && !unreachable ? questionCard(s, draft, !!s.pendingQuestion && busy.has(s.pendingQuestion.questionId), act) : null,
+      unreachable ? h('p', { class: 'muted small pad-s unreachable-note', role: 'status' }, `${hostDescription(s)}.`)
+      : readOnly ? h('div', { class: 'read-only', role: 'note' },
         h('p', { class: 'muted small' }, readOnly.text),
         readOnly.takeOver ? h('button', { type: 'button', class: 'primary', id: 'take-over', onclick: () => act.takeOver(s) }, TAKE_OVER_LABEL) : null)
       : canSend ? h('form', { class: 'composer', onsubmit: (ev: Event) => { ev.preventDefault(); if (composer.value.trim()) act.send(s, composer.value); } },

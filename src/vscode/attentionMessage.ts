@@ -2,7 +2,7 @@
 // import, so it is unit-tested): decisions only when Flightdeck can make them (the shared UI policy),
 // else where to answer and Take Over where possible; Open always.
 import type { Session } from '../engine/protocol';
-import { TAKE_OVER_LABEL, approvalOffer, approvalSubject } from '../engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, approvalOffer, approvalSubject, hostLabel } from '../engine/protocol/uiPolicy';
 import { PROVIDER_LABELS } from './sessionPresentation';
 
 export interface NotificationButton { label: string; command: string; args: unknown[] }
@@ -12,7 +12,9 @@ export interface AttentionMessage { message: string; buttons: NotificationButton
 const NOTIFY_DECISIONS: Partial<Record<string, string>> = { approved: 'flightdeck.approve', denied: 'flightdeck.deny' };
 
 export function attentionMessage(s: Session): AttentionMessage {
-  const who = `${PROVIDER_LABELS[s.provider]} · ${s.displayName}`;
+  // A remote engine's session names its machine: "Codex on devbox · fix the build wants approval: …".
+  const host = hostLabel(s);
+  const who = `${PROVIDER_LABELS[s.provider]}${host ? ` on ${host}` : ''} · ${s.displayName}`;
   const offer = s.workStatus === 'needsApproval' ? approvalOffer(s) : null;
   const what = offer
     ? offer.notice ? `${offer.notice} (${approvalSubject(offer.approval)})` : `wants approval: ${approvalSubject(offer.approval)}`

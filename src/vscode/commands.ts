@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
 import { ErrorCode } from '../engine/protocol/errorCodes';
 import { parseSearchInput } from '../engine/protocol/searchInput';
-import { TAKE_OVER_LABEL, approvalActions } from '../engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, approvalActions, hostLabel, remoteFilesNotice } from '../engine/protocol/uiPolicy';
 import { engineModule, isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
 import type { HubQrPanel } from './hubQrPanel';
@@ -254,6 +254,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const s = await sessionOf(arg, 'Resume in Terminal', x => x.provider === 'claude');
       if (!s) return cancelled;
       if (s.provider !== 'claude') return { ok: false, code: ErrorCode.notClaude, message: `"${s.displayName}" is a Codex session: use Resume.` };
+      const remote = remoteFilesNotice(s);
+      if (remote) return { ok: false, code: ErrorCode.onRemoteHost, message: `${remote} Resume it in a terminal there: claude --resume ${s.providerSessionId ?? s.id}` };
       const { terminal, command: line } = resumeClaudeInTerminal(s, ctx.claudePath?.());
       return { ok: true, data: { terminal: terminal.name, command: line, cwd: s.cwd } };
     }),
@@ -288,6 +290,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const s = await sessionOf(arg, 'Reveal the folder of');
       if (!s) return cancelled;
       if (!s.cwd) return { ok: false, code: ErrorCode.noFolder, message: `"${s.displayName}" has no known folder.` };
+      // A remote engine's folder is not on this machine: never look it up here; its path is copied.
+      const remote = remoteFilesNotice(s);
+      if (remote) {
+        await vscode.env.clipboard.writeText(s.cwd);
+        return { ok: true, data: { revealed: 'clipboard', path: s.cwd }, message: `${remote} Its path ${s.cwd} is copied.` };
+      }
       const uri = vscode.Uri.file(s.cwd);
       try { await vscode.workspace.fs.stat(uri); } catch {
         return { ok: false, code: ErrorCode.noFolder, message: `The folder of "${s.displayName}" (${s.cwd}) does not exist on this machine.` };
@@ -323,8 +331,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     command('openDiff', async (sessionId?: unknown, messageId?: unknown, filePath?: unknown) => {
       if (typeof sessionId !== 'string' || typeof filePath !== 'string') throw new UsageError('Open a diff from a session panel\'s file change.');
       const found = await findChange(sessionId, text(messageId) ?? null, filePath);
-      const cwd = tree.getSession(sessionId)?.cwd ?? null;
-      const { before, after, source } = await ctx.diffs.open(found.change, found.context, cwd, found.context === 'proposed change');
+      const session = tree.getSession(sessionId);
+      const { before, after, source } = await ctx.diffs.open(found.change, found.context, session?.cwd ?? null, found.context === 'proposed change', session ? hostLabel(session) : null);
       return { ok: true, data: { before: before.toString(), after: after.toString(), source } };
     }),
 

@@ -45,18 +45,20 @@ export class DiffDocuments implements vscode.TextDocumentContentProvider, vscode
    * Opens `change` in the diff editor; `context` ends the tab title, e.g. "turn changes". A relative
    * path is the session folder's (`cwd`); `proposed`: the change is not applied yet (an approval).
    */
-  async open(change: FileChange, context: string, cwd: string | null = null, proposed = false): Promise<{ before: vscode.Uri; after: vscode.Uri; source: SidesSource }> {
+  async open(change: FileChange, context: string, cwd: string | null = null, proposed = false, remoteHost: string | null = null): Promise<{ before: vscode.Uri; after: vscode.Uri; source: SidesSource }> {
     const target = change.movePath ?? change.path;
     const file = path.isAbsolute(target) ? target : cwd ? path.join(cwd, target) : null;
     // A proposed move still has its content at the old path.
     const onDisk = proposed && change.movePath ? (path.isAbsolute(change.path) ? change.path : cwd ? path.join(cwd, change.path) : null) : file;
-    const sides = fileSides(change, readCurrentFile(onDisk), proposed);
+    // A remote engine's session (remoteHost set): its paths name files on that machine, so nothing
+    // here is read — a path that happens to exist on this machine is another file. The diff alone.
+    const sides = fileSides(change, remoteHost === null ? readCurrentFile(onDisk) : null, proposed);
     // A fresh id per opening: the same path in another turn must not show stale text.
     const id = this.nextId++;
     const name = change.path.replace(/^\/+/, '');
     const before = this.put(vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/before/${name}` }), sides.before);
     const after = this.put(vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/after/${change.movePath?.replace(/^\/+/, '') ?? name}` }), sides.after);
-    const title = `${path.basename(change.path)} (Flightdeck: ${context}${TITLE_NOTE[sides.source]})`;
+    const title = `${path.basename(change.path)} (Flightdeck: ${context}${remoteHost === null ? '' : ` on ${remoteHost}`}${TITLE_NOTE[sides.source]})`;
     await vscode.commands.executeCommand('vscode.diff', before, after, title, { preview: true });
     return { before, after, source: sides.source };
   }

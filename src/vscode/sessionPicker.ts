@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { PendingApproval, Session } from '../engine/protocol';
 import { GROUPS, PROVIDER_LABELS, describeSession, groupOf } from './sessionPresentation';
+import { hostLabel, isUnreachable } from '../engine/protocol/uiPolicy';
 
 const GROUP_ORDER = new Map(GROUPS.map((g, i) => [g.id, i]));
 
@@ -43,9 +44,11 @@ export function approvalSummary(a: PendingApproval): { label: string; detail: st
  * and folder, or the files of a patch) and whose session it is. Resolves with the chosen one.
  */
 export async function pickApproval(sessions: Session[], title: string): Promise<{ session: Session; approval: PendingApproval } | undefined> {
-  const items = orderForPicking(sessions).flatMap(s => s.pendingApproval ? [{ s, a: s.pendingApproval }] : []).map(({ s, a }) => {
+  // An unreachable remote's approval cannot be delivered: not offered.
+  const items = orderForPicking(sessions).flatMap(s => s.pendingApproval && !isUnreachable(s) ? [{ s, a: s.pendingApproval }] : []).map(({ s, a }) => {
     const { label, detail } = approvalSummary(a);
-    return { label, description: `${PROVIDER_LABELS[s.provider]} · ${s.displayName}`, detail, session: s, approval: a };
+    const host = hostLabel(s);
+    return { label, description: `${PROVIDER_LABELS[s.provider]}${host ? ` on ${host}` : ''} · ${s.displayName}`, detail, session: s, approval: a };
   });
   if (items.length === 0) {
     void vscode.window.showInformationMessage(`Flightdeck: no approval to ${title.toLowerCase()}.`);

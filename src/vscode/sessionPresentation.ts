@@ -1,13 +1,13 @@
 // How a session reads in the sidebar: its group, status words, relative time and the contextValue
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
-import { ENDED_LABEL, GROUPS, type GroupId, PROVIDER_LABELS, WORK_STATUS_LABELS, groupOf, isDecidableHere, needsAttention } from '../engine/protocol/uiPolicy';
+import { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, hostLabel, isDecidableHere, isUnreachable, needsAttention, statusLabel } from '../engine/protocol/uiPolicy';
 
 export { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, needsAttention };
 
-/** The work status in the shared words, lower case for a tree row's description. */
+/** The work status in the shared words (or "unreachable"), lower case for a tree row's description. */
 export function statusText(s: Session): string {
-  return (s.status === 'ended' ? ENDED_LABEL : WORK_STATUS_LABELS[s.workStatus]).toLowerCase();
+  return statusLabel(s).toLowerCase();
 }
 
 /** "now", "3m", "5h", "2d": short enough for a tree row. */
@@ -21,8 +21,10 @@ export function relativeTime(isoTime: string, now: number): string {
   return `${Math.round(hours / 24)}d`;
 }
 
+/** "needs approval · 3m"; a remote engine's session starts with its host: "devbox · working · now". */
 export function describeSession(s: Session, now: number): string {
-  return `${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
+  const host = hostLabel(s);
+  return `${host ? `${host} · ` : ''}${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
 }
 
 /**
@@ -31,8 +33,15 @@ export function describeSession(s: Session, now: number): string {
  * in the agent's terminal (no options) ends in `:needsApproval:inTerminal`, so the Approve / Deny
  * items (anchored at `:needsApproval$`) are not offered for it.
  */
+/*
+ * A remote engine's session starts with `remote:`, so the menus that act on this machine's files
+ * (Reveal Session Folder, Resume in Terminal, Archive, Delete; anchored at `^session:`) leave it out
+ * while the routed ones (Approve, Deny, Interrupt, Rename, Take Over, Open) still match. One whose
+ * engine cannot be reached is `remote:session:unreachable:<provider>:<mode>`: no decision, no control.
+ */
 export function contextValueOf(s: Session): string {
-  const base = `session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
+  if (isUnreachable(s)) return `remote:session:unreachable:${s.provider}:${s.mode}`;
+  const base = `${s.host ? 'remote:' : ''}session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
   const head = s.pendingApproval ?? s.pendingApprovals[0];
   return s.workStatus === 'needsApproval' && head && !isDecidableHere(head) ? `${base}:inTerminal` : base;
 }

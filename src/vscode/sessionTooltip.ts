@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../engine/protocol';
 import { MODE_LABELS } from '../engine/protocol/uiPolicy';
-import { AUTONOMY_LABELS } from '../engine/protocol/uiPolicy';
+import { AUTONOMY_LABELS, hostDescription } from '../engine/protocol/uiPolicy';
 import { PROVIDER_LABELS, formatTokens, percent, statusText } from './sessionPresentation';
 
 export function sessionTooltip(s: Session): vscode.MarkdownString {
@@ -14,6 +14,7 @@ export function sessionTooltip(s: Session): vscode.MarkdownString {
     if (value) md.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
   };
   row('$(hubot) Provider', `${PROVIDER_LABELS[s.provider]} · ${MODE_LABELS[s.mode]}`);
+  row(s.host?.reachable === false ? '$(debug-disconnect) Host' : '$(remote) Host', hostDescription(s));
   row('$(pulse) Status', s.status === 'ended' && s.endReason ? `ended (${s.endReason})` : statusText(s));
   row('$(folder) Folder', s.cwd);
   row('$(chip) Model', s.model);

@@ -56,7 +56,8 @@ export interface ApprovalOffer {
 }
 
 export function approvalOffer(s: Session, a: PendingApproval | null = s.pendingApproval): ApprovalOffer | null {
-  if (!a || s.status !== 'active') return null;
+  // An unreachable remote's approval cannot be delivered: no buttons until its engine is back.
+  if (!a || s.status !== 'active' || isUnreachable(s)) return null;
   const actions = approvalActions(a);
   if (actions.length) return { approval: a, actions, notice: null, takeOver: false };
   const takeOver = canTakeOver(s);
@@ -79,7 +80,7 @@ export function approvalSubject(a: PendingApproval): string {
  * count, the view badge, the status bar and the web client's "needs you" all come from here.
  */
 export function needsAttention(s: Session): boolean {
-  if (s.status !== 'active') return false;
+  if (s.status !== 'active' || isUnreachable(s)) return false;
   if (s.workStatus === 'needsApproval') return s.pendingApprovals.length > 0 || s.pendingApproval !== null;
   if (s.workStatus === 'needsAnswer') return s.pendingQuestion !== null;
   return false;
@@ -117,17 +118,19 @@ export function readOnlyNotice(s: Session): { text: string; takeOver: boolean } 
 
 // ---- one vocabulary: groups, modes, providers (tree, panel, notifications, web client) ----------
 
-export type GroupId = 'attention' | 'working' | 'recent' | 'ended';
+export type GroupId = 'attention' | 'working' | 'recent' | 'unreachable' | 'ended';
 
 export const GROUPS: readonly { id: GroupId; label: string; expanded: boolean }[] = [
   { id: 'attention', label: 'Needs attention', expanded: true },
   { id: 'working', label: 'Working', expanded: true },
   { id: 'recent', label: 'Recent', expanded: true },
+  { id: 'unreachable', label: 'Unreachable', expanded: true },
   { id: 'ended', label: 'Ended', expanded: false },
 ];
 
 export function groupOf(s: Session): GroupId {
   if (s.status === 'ended') return 'ended';
+  if (isUnreachable(s)) return 'unreachable';
   if (needsAttention(s)) return 'attention';
   return s.workStatus === 'working' ? 'working' : 'recent';
 }
@@ -146,6 +149,48 @@ export const WORK_STATUS_LABELS: Record<Session['workStatus'], string> = {
   working: 'Working', waiting: 'Waiting for you', needsApproval: 'Needs approval', needsAnswer: 'Needs an answer', idle: 'Idle',
 };
 export const ENDED_LABEL = 'Ended';
+
+// ---- hosts (issue 20): sessions of a remote engine this one joined --------------------------------
+
+/** What a session of a remote engine that cannot be reached says instead of its work status. */
+export const UNREACHABLE_LABEL = 'Unreachable';
+
+/** A session another engine owns (session.host set): its files and processes are on that machine. */
+export function isRemote(s: Pick<Session, 'host'>): boolean {
+  return !!s.host;
+}
+
+/**
+ * A live session whose engine cannot be reached now: shown as unreachable — not ended (it may well
+ * still run there), not working, not waiting for a decision nobody could deliver. An ended one stays ended.
+ */
+export function isUnreachable(s: Pick<Session, 'host' | 'status'>): boolean {
+  return !!s.host && !s.host.reachable && s.status !== 'ended';
+}
+
+/** The host's name where a surface names it; null for a session of this machine (nothing shown). */
+export function hostLabel(s: Pick<Session, 'host'>): string | null {
+  return s.host?.name ?? null;
+}
+
+/** The status words of every surface: "Unreachable", "Ended", else the work status. */
+export function statusLabel(s: Session): string {
+  if (s.status === 'ended') return ENDED_LABEL;
+  return isUnreachable(s) ? UNREACHABLE_LABEL : WORK_STATUS_LABELS[s.workStatus];
+}
+
+/** One line on where the session runs, for tooltips and the panel header; null for this machine. */
+export function hostDescription(s: Pick<Session, 'host' | 'status'>): string | null {
+  if (!s.host) return null;
+  return isUnreachable(s)
+    ? `On ${s.host.name}, whose engine cannot be reached: shown as last seen until it reconnects`
+    : `On ${s.host.name}: its engine owns this session, its files and processes`;
+}
+
+/** Why a local-file action (open the file, reveal the folder, resume in a terminal here) is not offered. */
+export function remoteFilesNotice(s: Pick<Session, 'host'>): string | null {
+  return s.host ? `The session's files are on ${s.host.name}, not on this machine.` : null;
+}
 
 /** The button that makes a passive Codex session direct (the command's title without "Session"). */
 export const TAKE_OVER_LABEL = 'Take Over';

@@ -2,7 +2,7 @@
 // Shift+Enter adds a line, Up/Down walk the history, Esc interrupts. Passive sessions get an
 // explanation instead, and "Take Over" for Codex ones.
 import { html, nothing } from 'lit';
-import { TAKE_OVER_LABEL, readOnlyNotice, sendLabel } from '../../../src/engine/protocol/uiPolicy';
+import { TAKE_OVER_LABEL, hostDescription, isUnreachable, readOnlyNotice, sendLabel } from '../../../src/engine/protocol/uiPolicy';
 import { shortcut } from '../format';
 import type { Session } from '../types';
 
@@ -33,6 +33,8 @@ function onKeyDown(e: KeyboardEvent, actions: ComposerActions) {
 }
 
 export function composerTemplate(s: Session, actions: ComposerActions) {
+  // A remote engine that cannot be reached takes no message: say so instead of a box that would fail.
+  if (isUnreachable(s)) return html`<div class="composer passive unreachable" role="status"><p>${hostDescription(s)}.</p></div>`;
   const readOnly = readOnlyNotice(s);
   if (readOnly) {
     return html`<div class="composer passive" role="note">

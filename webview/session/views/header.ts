@@ -1,7 +1,7 @@
 // The session header: name (click to rename), provider · mode, model, autonomy, status, context fill,
 // tokens and rate-limit windows.
 import { html, nothing } from 'lit';
-import { MODE_DESCRIPTIONS, MODE_LABELS } from '../../../src/engine/protocol/uiPolicy';
+import { MODE_DESCRIPTIONS, MODE_LABELS, UNREACHABLE_LABEL, hostDescription, hostLabel, isUnreachable } from '../../../src/engine/protocol/uiPolicy';
 import { ref } from 'lit/directives/ref.js';
 import { AUTONOMY_LEVELS, PROVIDER_LABELS, WORK_STATUS_LABELS, formatPercent, formatTokens, rateLimitLabel } from '../format';
 import type { Autonomy, ModelInfo, Session } from '../types';
@@ -19,6 +19,7 @@ export interface HeaderActions {
 
 /** Why a control is disabled, said in its tooltip; null when it can be used. */
 export function configBlockedReason(s: Session): string | null {
+  if (isUnreachable(s)) return `${hostDescription(s)}.`;
   if (s.status === 'ended') return 'The session has ended; resume it to change this.';
   if (s.mode === 'passive') return s.provider === 'codex'
     ? 'Passive session: it runs in its terminal with the settings it was started with. Take it over to change this.'
@@ -78,7 +79,14 @@ function setWidth(el: Element | undefined, fraction: number): void {
   if (el) (el as HTMLElement).style.width = `${fraction * 100}%`;
 }
 
+/** The machine of a remote engine's session (issue 20); nothing for this machine's sessions. */
+function hostTemplate(s: Session) {
+  const host = hostLabel(s);
+  return host ? html`<span class="host ${isUnreachable(s) ? 'unreachable' : ''}" title=${hostDescription(s) ?? ''}>${host}</span>` : nothing;
+}
+
 function statusTemplate(s: Session) {
+  if (isUnreachable(s)) return html`<span class="status unreachable" title=${hostDescription(s) ?? ''}>${UNREACHABLE_LABEL}</span>`;
   if (s.status === 'ended') return html`<span class="status ended" title=${s.endReason ? `ended: ${s.endReason}` : 'ended'}>Ended</span>`;
   return html`<span class="status ${s.workStatus}">${WORK_STATUS_LABELS[s.workStatus]}</span>`;
 }
@@ -113,6 +121,7 @@ export function headerTemplate(s: Session, editingName: boolean, actions: Header
       ${statusTemplate(s)}
     </div>
     <div class="header-facts">
+      ${hostTemplate(s)}
       <span class="provider ${s.provider}">${PROVIDER_LABELS[s.provider]}</span>
       <span class="mode" title=${MODE_DESCRIPTIONS[s.mode]}>${MODE_LABELS[s.mode]}</span>
       ${modelTemplate(s, models, blocked, actions)}
