@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import {
   ApprovalDecision, Autonomy, ClientMessage, WireErrorCode, FileChange, Message, MessageKind, MessageStatus, ModelInfo,
-  PROTOCOL_VERSION, PendingApproval, PendingQuestion, PlanStep, Provider, RateLimitWindow, RateLimits, SearchHit,
+  PROTOCOL_VERSION, PendingApproval, PendingQuestion, PlanStep, Provider, ReviewComment, RateLimitWindow, RateLimits, SearchHit,
   ServerMessage, Session, SessionChanges, Timestamp, TokenUsage, UsageReport, UsageRow, UsageTotals, WorkStatus,
 } from '../src/engine/protocol';
 import { clientExamples, serverExamples } from './gen-protocol-examples';
@@ -18,7 +18,7 @@ type Json = { [k: string]: unknown };
 const SHARED: [string, z.ZodType][] = [
   ['Session', Session], ['SessionChanges', SessionChanges], ['Message', Message], ['PendingApproval', PendingApproval],
   ['PendingQuestion', PendingQuestion], ['TokenUsage', TokenUsage], ['RateLimits', RateLimits], ['RateLimitWindow', RateLimitWindow],
-  ['FileChange', FileChange], ['PlanStep', PlanStep], ['ModelInfo', ModelInfo], ['SearchHit', SearchHit],
+  ['FileChange', FileChange], ['PlanStep', PlanStep], ['ReviewComment', ReviewComment], ['ModelInfo', ModelInfo], ['SearchHit', SearchHit],
   ['Provider', Provider], ['Autonomy', Autonomy], ['ApprovalDecision', ApprovalDecision], ['WorkStatus', WorkStatus],
   ['MessageKind', MessageKind], ['MessageStatus', MessageStatus], ['Timestamp', Timestamp],
   ['UsageReport', UsageReport], ['UsageRow', UsageRow], ['UsageTotals', UsageTotals],
@@ -149,6 +149,7 @@ const TYPE_NOTES: Record<string, Record<string, string>> = {
     status: 'For tools and commands: running, done, failed, …',
     exitCode: 'Exit code of a command.',
     isError: 'The tool reported an error.',
+    review: 'On a user item that is a review sent with send_review: its comments; `text` is the message the agent got.',
     truncated: 'Some field was cut at 16,000 characters; get_message returns the whole item.',
   },
   PendingApproval: {
@@ -160,6 +161,11 @@ const TYPE_NOTES: Record<string, Record<string, string>> = {
   PendingQuestion: { questionId: 'What answer_question names.' },
   TokenUsage: { lastTurnInput: 'Input tokens of the last turn: the numerator of context fill.', input: 'Cumulative.', output: 'Cumulative.', cached: 'Cumulative.' },
   FileChange: { diff: 'Unified diff of this file.' },
+  ReviewComment: {
+    path: 'The file, relative to the session\'s cwd (absolute when outside it).',
+    line: '1-based line on that side of the diff.',
+    side: '`modified` (the file after the change, the default) or `original` (before it).',
+  },
 };
 
 function fieldTable(s: Json, notes: Record<string, string> = FIELD_NOTES): string {
@@ -182,6 +188,7 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   load_messages: 'A page of older transcript; answered with `messages_page`.',
   get_message: 'One transcript item with no field cut; answered with `message`.',
   create_session: 'Start a new direct session; answered with `result` carrying the new `sessionId`.',
+  send_review: 'Send review comments (file relative to the session\'s cwd, 1-based line, side `modified` (default) or `original`, text) as ONE message to the agent, like `send_message` (a new turn, or a steer while one runs). The agent\'s echo of it is the one user item of the transcript, with `review` holding the comments. Passive sessions answer `not_supported`: take them over first. Answered with `result`.',
   send_message: 'Send a prompt. While a turn is running this steers it (Codex `turn/steer`); otherwise it starts a turn. Answered with `result`.',
   approve_tool: 'Decide on the pending approval; answered with `result`, or `error` `stale_approval` when it was already decided (by anyone), withdrawn or re-issued.',
   answer_question: 'Answer the agent\'s pending question; answered with `result`.',

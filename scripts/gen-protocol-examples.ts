@@ -37,6 +37,10 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   get_message: { type: 'get_message', requestId: 'r8', sessionId: SID, messageId: 'item_9' },
   create_session: { type: 'create_session', requestId: 'r9', provider: 'codex', cwd: '/home/dev/shop', autonomy: 'autoEdit', prompt: 'Add a changelog entry' },
   send_message: { type: 'send_message', requestId: 'r10', sessionId: SID, text: 'Also update the README' },
+  send_review: {
+    type: 'send_review', requestId: 'r10', sessionId: SID,
+    comments: [{ path: 'src/checkout.ts', line: 42, body: 'Keep the retry here' }, { path: 'test/checkout.test.ts', line: 7, side: 'original', body: 'Why was this case removed?' }],
+  },
   approve_tool: { type: 'approve_tool', requestId: 'r11', sessionId: SID, approvalId: 'call_7Qx', version: 0, decision: 'approved' },
   answer_question: { type: 'answer_question', requestId: 'r12', sessionId: SID, questionId: 'q_1', answers: { db: 'SQLite', features: ['search', 'export'] } },
   interrupt_session: { type: 'interrupt_session', requestId: 'r13', sessionId: SID },

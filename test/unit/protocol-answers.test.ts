@@ -42,6 +42,7 @@ describe('protocol: every request has its answer types', () => {
       get_message: { type: 'get_message', sessionId, messageId: 'ans-m1' },
       create_session: { type: 'create_session', provider: 'codex', cwd: t.dir },
       send_message: { type: 'send_message', sessionId, text: 'hi' },
+      send_review: { type: 'send_review', sessionId, comments: [{ path: 'src/a.ts', line: 3, body: 'check this' }] },
       approve_tool: { type: 'approve_tool', sessionId, approvalId: 'none', decision: 'approved' },
       answer_question: { type: 'answer_question', sessionId, questionId: 'none', answers: {} },
       interrupt_session: { type: 'interrupt_session', sessionId },

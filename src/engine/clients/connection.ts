@@ -145,6 +145,10 @@ export class ClientConnection {
         await engine.sendMessage(msg.sessionId, msg.text);
         this.ok(msg, { sessionId: msg.sessionId });
         return;
+      case 'send_review':
+        await engine.sendReview(msg.sessionId, msg.comments);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
       case 'approve_tool':
         await engine.decideApproval(msg.sessionId, msg.approvalId, msg.decision, { version: msg.version, message: msg.message });
         this.ok(msg, { sessionId: msg.sessionId });

@@ -1,7 +1,7 @@
 // Every message that crosses a boundary (WebSocket, leader socket, webview postMessage) is one of
 // these schemas, told apart by `type`. Requests may carry a requestId that the answer echoes.
 import { z } from 'zod';
-import { ApprovalDecision, Autonomy, Message, MessageKind, PendingApproval, Provider, Session, Timestamp, TokenUsage } from './session';
+import { ApprovalDecision, Autonomy, Message, MessageKind, PendingApproval, Provider, ReviewComment, Session, Timestamp, TokenUsage } from './session';
 import { UsageDay, UsageGroupBy, UsageReport } from './usage';
 
 export const PROTOCOL_VERSION = 1;
@@ -41,6 +41,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
     effort: z.string().min(1).max(50).optional(),
   }),
   z.object({ type: z.literal('send_message'), ...sessionRef, text: z.string().min(1) }),
+  /** Review comments (file and line each) sent to the agent as one message: a new turn, or a steer while one runs. */
+  z.object({
+    type: z.literal('send_review'), ...sessionRef,
+    comments: z.array(ReviewComment).min(1, 'a review needs at least one comment').max(500),
+  }),
   z.object({
     type: z.literal('approve_tool'), ...sessionRef, approvalId: z.string(), version: z.number().int().optional(),
     decision: ApprovalDecision, message: z.string().optional(),

@@ -19,6 +19,7 @@ export const ANSWER_TYPES = {
   get_message: ['message'],
   create_session: ['result'],
   send_message: ['result'],
+  send_review: ['result'],
   approve_tool: ['result'],
   answer_question: ['result'],
   interrupt_session: ['result'],

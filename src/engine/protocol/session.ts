@@ -149,6 +149,17 @@ export const Session = z.object({
   revision: z.number().int().nonnegative(),
 });
 
+/** One review comment on a line of a file, written in the diff editor and sent to the agent (issue 18). */
+export const ReviewComment = z.object({
+  /** The file, relative to the session's cwd (absolute when it lies outside it). */
+  path: z.string().min(1).max(4096),
+  /** 1-based line in the file on that side of the diff. */
+  line: z.number().int().positive(),
+  /** The side of the diff the line is on: the file after the change (default) or before it. */
+  side: z.enum(['modified', 'original']).optional(),
+  body: z.string().trim().min(1, 'a review comment needs a text').max(20_000),
+});
+
 export const MessageKind = z.enum([
   'user', 'agent', 'reasoning', 'command', 'fileChange', 'plan', 'webSearch', 'mcpTool', 'tool',
   'toolResult', 'turn', 'error', 'system',
@@ -177,6 +188,8 @@ export const Message = z.object({
   changes: z.array(FileChange).nullish(),
   plan: z.array(PlanStep).nullish(),
   durationMs: z.number().nullish(),
+  /** On a user item that is a review sent with send_review: its comments (the text is what the agent got). */
+  review: z.array(ReviewComment).nullish(),
   /** Set on text fields cut for a snapshot (SPEC §8): the full item is fetched with get_message. */
   truncated: z.boolean().nullish(),
 });
@@ -197,6 +210,7 @@ export type Session = z.infer<typeof Session>;
 export type SessionWorktree = z.infer<typeof SessionWorktree>;
 export type SessionConflict = z.infer<typeof SessionConflict>;
 export type SessionHost = z.infer<typeof SessionHost>;
+export type ReviewComment = z.infer<typeof ReviewComment>;
 export type MessageKind = z.infer<typeof MessageKind>;
 export type MessageStatus = z.infer<typeof MessageStatus>;
 export type Message = z.infer<typeof Message>;

@@ -3,8 +3,8 @@
 // act through the operations below; they never mutate state themselves.
 import * as fs from 'node:fs';
 import type {
-  ApprovalDecision, Autonomy, HistoryGroup, HistoryScope, Message, MessagePatch, ModelInfo, Provider, SearchFilters, SearchHit,
-  Session,
+  ApprovalDecision, Autonomy, HistoryGroup, HistoryScope, Message, MessagePatch, ModelInfo, Provider, ReviewComment, SearchFilters,
+  SearchHit, Session,
 } from '../protocol';
 import type { HistoryPageQuery } from '../store/history';
 import { ErrorCode } from '../protocol';
@@ -21,6 +21,7 @@ import { type OpenFilesProbe, procOpenFiles } from './openFiles';
 import { byRecentActivity, type NewSession, newSession } from './model';
 import type { ConfigChange, CreateRequest, ProviderController } from './provider';
 import { reduce } from './reducer';
+import { PendingReviews, normalizeReview, reviewText } from './review';
 import { requireWorkingDir } from './workingDir';
 
 
@@ -82,6 +83,8 @@ export class SessionEngine {
   private inactivity = new Map<string, TimerHandle>();
   private pendingStream = new Map<string, { timer: TimerHandle; patches: Map<string, MessagePatch> }>();
   private deciding = new Set<string>();
+  /** Reviews sent and not yet echoed back by the agent as a user item (see appendMessage). */
+  private readonly reviews = new PendingReviews();
   private controllers: ProviderController[] = [];
   private history: HistoryController | null = null;
   private _listRevision = 0;
@@ -256,7 +259,9 @@ export class SessionEngine {
       return { ...m, sessionId, seq: _s ?? -1 } as Message;
     }
     const seq = m.seq ?? this.allocSeq(sessionId);
-    const message: Message = { ...m, sessionId, seq };
+    // The agent's echo of a review sent from here becomes the one review item (not a second item).
+    const review = m.kind === 'user' && !m.review ? this.reviews.take(sessionId, m.text) : null;
+    const message: Message = { ...m, ...(review ? { review } : {}), sessionId, seq };
     this.remember(sessionId, m.id);
     const s = this.bumpRevision(sessionId);
     this.store.saveMessage(message);
@@ -316,6 +321,28 @@ export class SessionEngine {
   async sendMessage(sessionId: string, text: string): Promise<void> {
     const s = this.requireSession(sessionId);
     await this.controllerFor(s, 'sendMessage', 'sending messages').sendMessage!(s, text);
+  }
+
+  /**
+   * Review comments as one message to the agent (issue 18): a new turn, or a steer while one runs,
+   * exactly like a prompt. The agent's echo of that message is stored as the review item.
+   */
+  async sendReview(sessionId: string, comments: readonly ReviewComment[]): Promise<void> {
+    if (!comments.length) throw new EngineError(ErrorCode.badRequest, 'a review needs at least one comment');
+    if (comments.some(c => !c.body.trim())) throw new EngineError(ErrorCode.badRequest, 'a review comment needs a text');
+    const s = this.requireSession(sessionId);
+    const c = this.controllers.find(x => x.handles(s) && x.sendMessage);
+    if (!c?.sendMessage) {
+      const hint = s.mode === 'passive' ? ': take it over first (Take Over and Send)' : '';
+      throw new EngineError(ErrorCode.notSupported, `sending a review is not available for ${s.provider} ${s.mode} sessions${hint}`);
+    }
+    const review = normalizeReview(comments);
+    const text = reviewText(review);
+    const undo = this.reviews.add(sessionId, text, review);
+    try {
+      await c.sendMessage(s, text);
+    } catch (e) { undo(); throw e; }
+    this.log('info', `engine: ${s.provider} session ${sessionId}: review with ${review.length} comment(s) sent`);
   }
 
   async interrupt(sessionId: string): Promise<void> {
@@ -428,6 +455,7 @@ export class SessionEngine {
     this.dormant.delete(sessionId);
     this.nextSeq.delete(sessionId);
     this.recentIds.delete(sessionId);
+    this.reviews.forget(sessionId);
     this.freshSessions.delete(sessionId);
     this.pendingStream.get(sessionId)?.timer.cancel();
     this.pendingStream.delete(sessionId);
