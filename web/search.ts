@@ -49,6 +49,8 @@ export class SearchBox {
   private hits: SearchHit[] | null = null;
   private error: string | null = null;
   private degraded = false;
+  /** Percent of the search index built (after an upgrade); null when complete. */
+  private indexing: number | null = null;
   private projectsAsked = false;
 
   constructor(private readonly request: Request, private readonly changed: () => void) {
@@ -88,6 +90,7 @@ export class SearchBox {
       if (mine !== this.seq) return; // an older answer after a newer question: dropped
       this.hits = answer.results;
       this.degraded = !!answer.degraded;
+      this.indexing = answer.indexing?.percent ?? null;
       this.error = null;
     } catch (e) {
       if (mine !== this.seq) return;
@@ -117,8 +120,11 @@ export class SearchBox {
   renderResults(selectedHit: string | null): HTMLElement {
     if (this.error) return h('p', { class: 'form-error pad-s', role: 'alert' }, `Search failed: ${this.error}`);
     if (!this.hits) return h('p', { class: 'muted pad-s' }, 'Searching…');
-    if (!this.hits.length) return h('p', { class: 'muted pad-s', id: 'search-empty' }, 'No matches.');
+    const building = this.indexing === null ? null
+      : h('p', { class: 'muted small pad-s', id: 'search-indexing' }, `The search index is being built (${this.indexing}%): older items may be missing from the results.`);
+    if (!this.hits.length) return h('div', {}, building, h('p', { class: 'muted pad-s', id: 'search-empty' }, 'No matches.'));
     return h('div', { class: 'results', id: 'search-results' },
+      building,
       this.degraded ? h('p', { class: 'muted small pad-s' }, 'Full-text search is not available here: plain substring matches.') : null,
       ...groupHitsBySession(this.hits).map(g => h('section', { class: 'hit-group', 'data-session': g.sessionId },
         h('h3', {}, h('span', { class: 'title' }, g.displayName),

@@ -67,12 +67,14 @@ export function showSearchPick(opts: {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const state = { results: [] as SearchHit[] };
 
-  const show = (text: string, hits: SearchHit[]) => {
+  const show = (text: string, hits: SearchHit[], indexing?: { percent: number }) => {
     state.results = hits;
     pick.items = itemsFor(hits);
     const sessions = groupHitsBySession(hits).length;
+    // After an upgrade the index of older items is built in the background: say so, not a silent short list.
+    const building = indexing ? ` — search index being built (${indexing.percent}%), older items may be missing` : '';
     pick.title = text.trim()
-      ? `${hits.length}${hits.length === LIMIT ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${sessions} session${sessions === 1 ? '' : 's'}`
+      ? `${hits.length}${hits.length === LIMIT ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${sessions} session${sessions === 1 ? '' : 's'}${building}`
       : 'Search Codex and Claude transcripts';
   };
 
@@ -84,7 +86,7 @@ export function showSearchPick(opts: {
     try {
       const answer = await (await opts.client()).request({ type: 'search', query: query.slice(0, 1000), limit: LIMIT, filters });
       const hits = answer.results;
-      if (mine === seq) show(text, hits);
+      if (mine === seq) show(text, hits, answer.indexing);
       return hits;
     } catch (e) {
       if (mine === seq) { pick.items = []; pick.title = `Search failed: ${(e as Error).message}`; }

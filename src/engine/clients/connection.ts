@@ -194,6 +194,7 @@ export class ClientConnection {
         this.reply(msg, {
           type: 'search_results', query: msg.query, results: engine.search(msg.query, msg.limit ?? 50, msg.filters),
           degraded: !engine.store.ftsAvailable || undefined,
+          indexing: indexingState(engine.store.searchIndexPercent()),
         });
         return;
       case 'list_history_groups': {
@@ -335,4 +336,9 @@ function errorCode(e: unknown): string {
 export function attachReplay(engine: SessionEngine, replay = new ReplayBuffer()): ReplayBuffer {
   engine.bus.subscribe(e => { if (isSessionEvent(e)) replay.record(e); });
   return replay;
+}
+
+/** The search index's build state for a search answer: absent once complete. */
+function indexingState(percent: number | undefined): { percent: number } | undefined {
+  return percent === undefined ? undefined : { percent };
 }

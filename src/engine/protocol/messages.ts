@@ -173,7 +173,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     type: z.literal('history_sessions'), ...req, cwd: z.string().nullable(), day: Day.nullable(), scope: HistoryScope,
     sessions: z.array(Session), nextCursor: z.string().nullable(),
   }),
-  z.object({ type: z.literal('search_results'), ...req, query: z.string(), results: z.array(SearchHit), degraded: z.boolean().optional() }),
+  z.object({
+    type: z.literal('search_results'), ...req, query: z.string(), results: z.array(SearchHit), degraded: z.boolean().optional(),
+    /** Set while the index of items stored before an upgrade is built in the background: results cover only the indexed part. */
+    indexing: z.object({ percent: z.number().int().min(0).max(100) }).optional(),
+  }),
   z.object({ type: z.literal('result'), ...req, ok: z.literal(true), sessionId: z.string().optional(), data: z.unknown().optional() }),
   z.object({ type: z.literal('resync'), sessionId: z.string().optional(), reason: z.string() }),
   z.object({ type: z.literal('usage'), ...req, report: UsageReport }),

@@ -122,7 +122,8 @@ export const MIGRATIONS: Migration[] = [
       // A prefix query without a prefix index merges the whole doclist of every term with that prefix
       // before the first row (~50 ms for `pa*` over 5M messages); with prefix='2 3' a 2- or 3-character
       // prefix is one term of its own and streams newest first like a whole word. The table is made
-      // again (FTS5 options are fixed at creation) and rebuilt from messages: one slow step per upgrade.
+      // again (FTS5 options are fixed at creation), empty; the stored rows are indexed in the background
+      // after the store opens (ftsBuild.ts), so the upgrade itself is quick at any size.
       // A file migrated before without FTS5 gets its index here, if this SQLite has FTS5.
       if (!caps.fts5) return;
       db.exec(`
@@ -130,27 +131,37 @@ export const MIGRATIONS: Migration[] = [
         DROP TRIGGER IF EXISTS messages_ad;
         DROP TRIGGER IF EXISTS messages_au;
         DROP TABLE IF EXISTS messages_fts;
+        DROP TABLE IF EXISTS fts_backfill;
       `);
       createMessagesFts(db, ", prefix='2 3'");
     },
   },
 ];
 
-/** The FTS5 index over message text, kept in step with `messages` by triggers, and filled from it. */
+/**
+ * The FTS5 index over message text, kept in step with `messages` by triggers. It starts empty: the rows
+ * already stored are indexed in the background (store/ftsBuild.ts), since a rebuild of millions of rows
+ * here would block the start for minutes. Until then the rows in (done, target] of `fts_backfill` are
+ * the filler's and the triggers leave them alone (deleting a row an external-content index never held
+ * corrupts it; inserting one the filler will index doubles it). Everything else is the triggers'.
+ */
 function createMessagesFts(db: Db, options: string): void {
+  const notBackfilling = (row: string) => `WHEN NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${row}.rowid > done AND ${row}.rowid <= target)`;
   db.exec(`
     CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'${options});
-    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+    CREATE TABLE IF NOT EXISTS fts_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), done INTEGER NOT NULL, target INTEGER NOT NULL);
+    DELETE FROM fts_backfill;
+    CREATE TRIGGER messages_ai AFTER INSERT ON messages ${notBackfilling('new')} BEGIN
       INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
     END;
-    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+    CREATE TRIGGER messages_ad AFTER DELETE ON messages ${notBackfilling('old')} BEGIN
       INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
     END;
-    CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages BEGIN
+    CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages ${notBackfilling('old')} BEGIN
       INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
       INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
     END;
-    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+    INSERT INTO fts_backfill (id, done, target) SELECT 1, 0, MAX(rowid) FROM messages HAVING MAX(rowid) IS NOT NULL;
   `);
 }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { type Db, StoreLoadError } from './db';
 import { openDatabase, type DriverPreference } from './driver';
+import { FtsBuilder, type FtsBackfill } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
@@ -24,6 +25,10 @@ export interface OpenStoreOptions {
   /** Opens the database instead of the driver choice (tests wrap a driver). */
   openDb?: (file: string) => Db;
   onFlush?: (count: number) => void;
+  /** Rows per slice of the background search-index build (default: sized to ~8 ms a slice). */
+  ftsSliceRows?: number;
+  /** After each slice of that build, with what is left (undefined: complete). */
+  onFtsSlice?: (left: FtsBackfill | undefined) => void;
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
@@ -68,6 +73,12 @@ export function openStore(opts: OpenStoreOptions): Store {
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
   const ftsAvailable = !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get();
   if (!ftsAvailable) log('warn', 'store: this SQLite has no FTS5; search falls back to a slower substring match');
+  // Rows stored before the index existed (an upgrade) are indexed in slices after the open: one slice
+  // now (a small store is complete on return), the rest on the clock.
+  const ftsBuilder = ftsAvailable
+    ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
+    : undefined;
+  if (ftsBuilder?.step()) ftsBuilder.start();
   const writer = new BatchedWriter(db, {
     clock: opts.clock,
     onError: e => log('error', `store: write failed: ${e.message}`),
@@ -106,6 +117,7 @@ export function openStore(opts: OpenStoreOptions): Store {
   const store: Store = {
     driver: db.driver,
     ftsAvailable,
+    searchIndexPercent: () => ftsBuilder?.percent,
     loadRecentSessions(limit) {
       writer.flush();
       // Imported (history) and archived sessions stay out of the live list (SPEC §11); the WHERE is
@@ -288,7 +300,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       return !!db.prepare('SELECT 1 AS x FROM token_usage WHERE session_id = ? AND message_key = ?').get(sessionId, messageKey);
     },
     flush: () => writer.flush(),
-    close() { writer.close(); db.close(); },
+    close() { ftsBuilder?.stop(); writer.close(); db.close(); },
   };
   return store;
 }

@@ -69,6 +69,11 @@ export interface ImportBatch {
 export interface Store {
   readonly driver: string;
   readonly ftsAvailable: boolean;
+  /**
+   * While the search index of rows stored before it existed is built in the background (after an
+   * upgrade): how much is indexed, 0–99; search then finds only the indexed rows. Undefined when complete.
+   */
+  searchIndexPercent(): number | undefined;
   loadRecentSessions(limit: number): Session[];
   getSession(id: string): Session | undefined;
   findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined;

@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { Db } from '../../src/engine/store/db';
+import { LATEST_VERSION, currentVersion, migrate } from '../../src/engine/store/migrations';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import { FakeClock, iso } from '../../src/engine/platform/clock';
+import { newSession } from '../../src/engine/sessions/model';
+import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+const CHILD = path.join(__dirname, '..', 'helpers', 'ftsBuildChild.js');
+const ROWS = 40_000;
+const SESSIONS = 40;
+const WORDS = ['deploy', 'kubernetes', 'payment', 'rollout', 'memory', 'limiter', 'snapshot', 'coverage', 'parser', 'worker', 'pause', 'retry'];
+const QUERIES = ['deploy', 'kub', 'pa', 'memory limiter', 'snapshot cov', 'retr', 'zebra'];
+
+/** A file at schema 6 (before migration 7) holding ROWS messages over SESSIONS sessions, as an upgrade finds it. */
+function writeVersion6File(file: string): void {
+  const db = openTestDb(file);
+  migrate(db, 6);
+  db.transaction(() => {
+    const insSession = db.prepare('INSERT INTO sessions (id, provider, mode, provider_session_id, status, last_activity_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 0; i < SESSIONS; i++) {
+      const s = newSession({ id: `s${i}`, provider: i % 2 ? 'codex' : 'claude', mode: 'passive', providerSessionId: `p${i}`, cwd: `/w/p${i % 4}` }, Date.parse('2026-01-01T00:00:00.000Z'));
+      insSession.run(s.id, s.provider, s.mode, s.providerSessionId, s.status, s.lastActivityAt, JSON.stringify(s));
+    }
+    const insMessage = db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    let x = 12345;
+    const next = () => { x = (x * 1103515245 + 12345) % 2147483648; return x >>> 16; };
+    for (let i = 0; i < ROWS; i++) {
+      const text = Array.from({ length: 3 + (next() % 6) }, () => WORDS[next() % WORDS.length]).join(' ') + ` item${i}`;
+      insMessage.run(`m${i}`, `s${i % SESSIONS}`, Math.floor(i / SESSIONS), i % 3 ? 'agent' : 'user', text, iso(i * 1000), '{}');
+    }
+  });
+  db.close();
+}
+
+function backfillRow(file: string): { done: number; target: number } | undefined {
+  const db = openTestDb(file);
+  try {
+    const r = db.prepare('SELECT done, target FROM fts_backfill WHERE id = 1').get();
+    return r ? { done: Number(r.done), target: Number(r.target) } : undefined;
+  } finally { db.close(); }
+}
+
+/** Every matching rowid of each query straight from the index. */
+function indexAnswers(db: Db): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const q of ['deploy', 'kubernetes', 'pa*', 'kub*', 'retry', 'memory limiter', 'item7*']) {
+    out[q] = db.prepare('SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').all(q).map(r => Number(r.r));
+  }
+  return out;
+}
+
+/** The index is consistent with its content, and answers like an index rebuilt from scratch over the same rows. */
+function assertEqualsFreshBuild(file: string): void {
+  const db = openTestDb(file);
+  try {
+    assert.doesNotThrow(() => db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
+    const built = indexAnswers(db);
+    assert.ok(built.deploy.length > 1000, 'the old rows are in the index');
+    db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
+    assert.deepEqual(built, indexAnswers(db), 'same answers as a fresh build');
+  } finally { db.close(); }
+}
+
+function runToCompletion(store: Store, clock: FakeClock): number {
+  let ticks = 0;
+  while (store.searchIndexPercent() !== undefined) {
+    clock.advance(5);
+    assert.ok(++ticks < 10_000, 'the build ends');
+  }
+  return ticks;
+}
+
+/** Runs the child until it reported `slices` committed slices, then SIGKILLs it. */
+function runAndKill(file: string, slices: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, file, TEST_DRIVER, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = 0, buf = '', err = '';
+    child.stderr.on('data', d => { err += d; });
+    child.stdout.on('data', d => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.startsWith('slice ') && ++seen === slices) child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`child exited on its own after ${seen} slices: ${err}`)); else resolve();
+    });
+  });
+}
+
+describe(`search index built in the background after an upgrade [${TEST_DRIVER}]`, function () {
+  this.timeout(120_000);
+  afterEach(() => cleanupTmpDirs());
+
+  it('openStore migrates without indexing the old rows; search says how far the build is; the finished index equals a fresh build', () => {
+    const file = path.join(tmpDir(), 'v6.db');
+    writeVersion6File(file);
+    const clock = new FakeClock();
+    const slices: number[] = [];
+    const store = openStore({ file, clock, driver: TEST_DRIVER, ftsSliceRows: 1000, onFtsSlice: left => slices.push(left?.done ?? -1) });
+    const db = openTestDb(file);
+    assert.equal(currentVersion(db), LATEST_VERSION);
+    db.close();
+    // The open indexed one slice of the 40,000 rows, not all of them (counted in rows, not timed).
+    assert.deepEqual(slices, [1000]);
+    assert.deepEqual(backfillRow(file), { done: 1000, target: ROWS });
+    assert.equal(store.searchIndexPercent(), 2);
+
+    // Writes while it builds: a new item (the triggers' row), an update and a delete of rows not yet
+    // indexed and of rows already indexed. None may corrupt the index or appear twice.
+    store.saveMessage({ id: 'fresh', sessionId: 's1', seq: 99_999, kind: 'user', text: 'deploy the zebra', createdAt: iso(ROWS * 1000) });
+    store.patchMessage({ id: 'm30000', text: 'zebra crossing, not yet indexed' });
+    store.patchMessage({ id: 'm10', text: 'zebra already indexed' });
+    store.flush();
+    const during = store.search('zebra', 50);
+    assert.deepEqual(during.map(h => h.messageId), ['fresh', 'm10'], 'indexed rows are found, the rest is not yet');
+    store.deleteSession('s7');
+    store.flush();
+
+    runToCompletion(store, clock);
+    assert.equal(slices.length, ROWS / 1000, 'built in slices of 1,000 rows, one after the other on the clock');
+    assert.equal(backfillRow(file), undefined, 'the progress row is gone');
+    assert.deepEqual(store.search('zebra', 50).map(h => h.messageId), ['fresh', 'm30000', 'm10']);
+    for (const q of QUERIES) assert.ok(store.search(q, 50).length > 0 || q === 'zebra', q);
+    assert.equal(store.search('item7', 50).filter(h => h.sessionId === 's7').length, 0, 'the deleted session left the index');
+    store.close();
+    assertEqualsFreshBuild(file);
+  });
+
+  it('a build killed (SIGKILL) mid-way goes on from its last slice at the next open, and the index equals a fresh build', async () => {
+    const file = path.join(tmpDir(), 'kill.db');
+    writeVersion6File(file);
+    await runAndKill(file, 5);
+    const left = backfillRow(file);
+    assert.ok(left && left.done >= 2500 && left.done < ROWS, `killed mid-build: ${JSON.stringify(left)}`);
+
+    const clock = new FakeClock();
+    const firstDone: number[] = [];
+    const store = openStore({ file, clock, driver: TEST_DRIVER, ftsSliceRows: 2000, onFtsSlice: l => firstDone.push(l?.done ?? ROWS) });
+    assert.equal(firstDone[0], Math.min(left.done + 2000, ROWS), 'resumed where the killed one stopped');
+    const before = store.search('deploy', 200).length;
+    runToCompletion(store, clock);
+    assert.ok(store.search('deploy', 200).length >= before);
+    store.close();
+    assertEqualsFreshBuild(file);
+  });
+
+  it('a new store has nothing to build', () => {
+    const store = openStore({ file: path.join(tmpDir(), 'new.db'), clock: new FakeClock(), driver: TEST_DRIVER });
+    assert.equal(store.searchIndexPercent(), undefined);
+    store.close();
+  });
+});
