@@ -187,7 +187,11 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   unsubscribe_session: 'Stop following one session (really: no further events for it); answered with `result`.',
   load_messages: 'A page of older transcript; answered with `messages_page`.',
   get_message: 'One transcript item with no field cut; answered with `message`.',
-  create_session: 'Start a new direct session; answered with `result` carrying the new `sessionId`.',
+  create_session: 'Start a new direct session; answered with `result` carrying the new `sessionId`. With `worktree`, the engine first runs `git worktree add -b <branch> <folder> <base>` in `cwd`\'s repository and starts the session there (in `cwd`\'s place inside the new worktree); `error` `bad_request` when `cwd` is not in git or the branch name is invalid, `conflict` when the branch or folder exists, `provider_error` with git\'s words when git fails or is missing.',
+  propose_worktree: 'A new worktree\'s branch name for a prompt (a slug of it, unique among the repository\'s branches and the folders beside them) and its default folder (`<repo>/../<repo name>-worktrees/<branch>`, or under `parentDir`); answered with `worktree_proposal`, `error` `bad_request` when `cwd` is not in git.',
+  worktree_changes: 'The files a session\'s worktree changed against its base (the merge base of `HEAD` and the base it was made from): committed, uncommitted and untracked; answered with `worktree_changes`.',
+  worktree_base_file: 'One file\'s text at that merge base (`null`: the file is not there); answered with `worktree_base_file`.',
+  remove_worktree: '`git worktree remove` of the session\'s worktree; the branch stays, and the session\'s `worktree` is cleared. Answered with `result`; `error` `conflict` while the session is working or the worktree has uncommitted changes, unless `force`.',
   send_review: 'Send review comments (file relative to the session\'s cwd, 1-based line, side `modified` (default) or `original`, text) as ONE message to the agent, like `send_message` (a new turn, or a steer while one runs). The agent\'s echo of it is the one user item of the transcript, with `review` holding the comments. Passive sessions answer `not_supported`: take them over first. Answered with `result`.',
   send_message: 'Send a prompt. While a turn is running this steers it (Codex `turn/steer`); otherwise it starts a turn. Answered with `result`.',
   approve_tool: 'Decide on the pending approval; answered with `result`, or `error` `stale_approval` when it was already decided (by anyone), withdrawn or re-issued.',
@@ -211,6 +215,9 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
 
 const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   welcome: 'Answer to `hello`.',
+  worktree_proposal: 'Answer to `propose_worktree`.',
+  worktree_changes: 'Answer to `worktree_changes`: `files` with paths relative to `worktreePath`.',
+  worktree_base_file: 'Answer to `worktree_base_file`.',
   pong: 'Answer to `ping`.',
   import_progress: 'Progress of the history import, to every client a few times a second while it runs; the last one has `phase: "done"` and the summary `counts`.',
   sessions_list: 'Answer to `subscribe_list`: every session the engine holds, most recent first. More than 200 sessions come in pages of 200, all of one `revision`: `part` 0 … `parts` − 1, in order, the `requestId` on the last; events that happen meanwhile follow the last page. Replace your list when the last page arrived.',

@@ -36,6 +36,10 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   load_messages: { type: 'load_messages', requestId: 'r7', sessionId: SID, beforeSeq: 41, limit: 50 },
   get_message: { type: 'get_message', requestId: 'r8', sessionId: SID, messageId: 'item_9' },
   create_session: { type: 'create_session', requestId: 'r9', provider: 'codex', cwd: '/home/dev/shop', autonomy: 'autoEdit', prompt: 'Add a changelog entry' },
+  propose_worktree: { type: 'propose_worktree', requestId: 'r30', cwd: '/home/dev/shop', prompt: 'Fix the flaky checkout test' },
+  worktree_changes: { type: 'worktree_changes', requestId: 'r31', sessionId: SID },
+  worktree_base_file: { type: 'worktree_base_file', requestId: 'r32', sessionId: SID, path: 'src/checkout.ts' },
+  remove_worktree: { type: 'remove_worktree', requestId: 'r33', sessionId: SID, force: false },
   send_message: { type: 'send_message', requestId: 'r10', sessionId: SID, text: 'Also update the README' },
   send_review: {
     type: 'send_review', requestId: 'r10', sessionId: SID,
@@ -63,6 +67,9 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
 export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
   welcome: { type: 'welcome', requestId: 'r1', protocolVersion: 1, serverVersion: '0.1.0', capabilities: ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync'], listRevision: 1204 },
   pong: { type: 'pong', requestId: 'r2' },
+  worktree_proposal: { type: 'worktree_proposal', requestId: 'r30', branch: 'fix-the-flaky-checkout-test', path: '/home/dev/shop-worktrees/fix-the-flaky-checkout-test', mainRepoPath: '/home/dev/shop', baseRef: 'main' },
+  worktree_changes: { type: 'worktree_changes', requestId: 'r31', sessionId: SID, worktreePath: '/home/dev/shop-worktrees/fix-the-flaky-checkout-test', baseRef: 'main', mergeBase: '3f9c2e1d0b6a4c8e9f7a5b3c1d2e4f6a8b0c9d7e', files: [{ path: 'src/checkout.ts', status: 'modified' }, { path: 'test/checkout.test.ts', status: 'added' }] },
+  worktree_base_file: { type: 'worktree_base_file', requestId: 'r32', sessionId: SID, path: 'src/checkout.ts', text: 'export function checkout() {}\n' },
   import_progress: {
     type: 'import_progress',
     progress: { phase: 'importing', filesDone: 312, filesTotal: 845, bytesDone: 71_300_000, bytesTotal: 198_400_000, elapsedMs: 2_310, mbPerSec: 30.9 },

@@ -16,6 +16,7 @@ import type { DriverPreference } from './store/driver';
 import { openStore } from './store/sqliteStore';
 import { sharedRepoInfo } from './git/repoInfo';
 import { startWorktreeTracker } from './git/worktreeTracker';
+import { createWorktreeOps } from './git/worktrees';
 import type { Store } from './store/types';
 
 export interface ServiceOptions {
@@ -75,7 +76,8 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   if (on.git) {
     // Branch and worktree of every live session, read from git (issue 18).
     const tracker = startWorktreeTracker({ engine, repos: sharedRepoInfo, clock, log });
-    stoppers.push(() => tracker.stop());
+    engine.setWorktrees(createWorktreeOps({ repos: sharedRepoInfo }));
+    stoppers.push(() => { engine.setWorktrees(null); tracker.stop(); });
   }
 
   // A provider that cannot start (no codex binary, an unreadable folder) is logged and left out;

@@ -9,6 +9,7 @@ import type { LogFn } from '../platform/log';
 import type { EngineEvent } from '../sessions/bus';
 import type { SessionEngine } from '../sessions/engine';
 import { EngineError } from '../sessions/errors';
+import { requireWorkingDir } from '../sessions/workingDir';
 import { usageReport } from '../history/usage';
 import { ReplayBuffer, isSessionEvent } from './replay';
 import { LIST_PAGE_SESSIONS, PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
@@ -137,10 +138,29 @@ export class ClientConnection {
         return;
       }
       case 'create_session': {
-        const s = await engine.createFromClient({ provider: msg.provider, cwd: msg.cwd, model: msg.model, autonomy: msg.autonomy, prompt: msg.prompt, effort: msg.effort });
+        const s = await engine.createFromClient({
+          provider: msg.provider, cwd: msg.cwd, model: msg.model, autonomy: msg.autonomy, prompt: msg.prompt, effort: msg.effort, worktree: msg.worktree,
+        });
         this.ok(msg, { sessionId: s.id });
         return;
       }
+      case 'propose_worktree':
+        this.reply(msg, { type: 'worktree_proposal', ...await engine.requireWorktrees().propose(requireWorkingDir(msg.cwd), msg.prompt, msg.parentDir) });
+        return;
+      case 'worktree_changes': {
+        const wt = engine.requireWorktreeOf(msg.sessionId);
+        this.reply(msg, { type: 'worktree_changes', sessionId: msg.sessionId, worktreePath: wt.path, ...await engine.requireWorktrees().changes(wt) });
+        return;
+      }
+      case 'worktree_base_file': {
+        const wt = engine.requireWorktreeOf(msg.sessionId);
+        this.reply(msg, { type: 'worktree_base_file', sessionId: msg.sessionId, path: msg.path, ...await engine.requireWorktrees().baseFile(wt, msg.path) });
+        return;
+      }
+      case 'remove_worktree':
+        await engine.removeWorktree(msg.sessionId, msg.force ?? false);
+        this.ok(msg, { sessionId: msg.sessionId });
+        return;
       case 'send_message':
         await engine.sendMessage(msg.sessionId, msg.text);
         this.ok(msg, { sessionId: msg.sessionId });

@@ -6,3 +6,4 @@ export * from './client';
 export * from './requests';
 export * from './uiPolicy';
 export * from './searchInput';
+export * from './worktree';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ApprovalDecision, Autonomy, Message, MessageKind, PendingApproval, Provider, ReviewComment, Session, Timestamp, TokenUsage } from './session';
 import { UsageDay, UsageGroupBy, UsageReport } from './usage';
+import { CreateWorktreeOption, WorktreeClientMessages, WorktreeServerMessages } from './worktree';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -39,7 +40,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
     model: z.string().optional(), autonomy: Autonomy.optional(), prompt: z.string().optional(),
     /** A reasoning effort the model offers (models_list `efforts`); Codex only. */
     effort: z.string().min(1).max(50).optional(),
+    /** Start the session in a new git worktree on a new branch (issue 18). */
+    worktree: CreateWorktreeOption.optional(),
   }),
+  ...WorktreeClientMessages,
   z.object({ type: z.literal('send_message'), ...sessionRef, text: z.string().min(1) }),
   /** Review comments (file and line each) sent to the agent as one message: a new turn, or a steer while one runs. */
   z.object({
@@ -165,6 +169,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('messages_page'), ...req, sessionId: z.string(), messages: z.array(Message), hasMore: z.boolean() }),
   z.object({ type: z.literal('message'), ...req, message: Message }),
+  ...WorktreeServerMessages,
   z.object({ type: z.literal('models_list'), ...req, provider: Provider, models: z.array(ModelInfo) }),
   z.object({
     type: z.literal('history_groups'), ...req, cwd: z.string().nullable().optional(), scope: HistoryScope, groups: z.array(HistoryGroup),

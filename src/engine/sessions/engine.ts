@@ -19,7 +19,7 @@ import { approvalSubject } from '../protocol/uiPolicy';
 import { END_REASONS, LIFECYCLE, awaitsUser, clearReasonForEnd, idleVerdict, inactivityTimeoutMs, startupEvents } from './lifecycle';
 import { type OpenFilesProbe, procOpenFiles } from './openFiles';
 import { byRecentActivity, type NewSession, newSession } from './model';
-import type { ConfigChange, CreateRequest, ProviderController } from './provider';
+import type { ConfigChange, CreateRequest, ProviderController, WorktreeOps } from './provider';
 import { reduce } from './reducer';
 import { PendingReviews, normalizeReview, reviewText } from './review';
 import { requireWorkingDir } from './workingDir';
@@ -87,6 +87,7 @@ export class SessionEngine {
   private readonly reviews = new PendingReviews();
   private controllers: ProviderController[] = [];
   private history: HistoryController | null = null;
+  private worktreeOps: WorktreeOps | null = null;
   private _listRevision = 0;
   private listRevisionCeiling = 0;
   private readonly streamThrottleMs: number;
@@ -131,6 +132,13 @@ export class SessionEngine {
   requireHistory(): HistoryController {
     if (!this.history) throw new EngineError(ErrorCode.notSupported, 'the history import is not available in this engine');
     return this.history;
+  }
+
+  /** Git worktrees (issue 18); absent, worktree requests answer not_supported. */
+  setWorktrees(w: WorktreeOps | null): void { this.worktreeOps = w; }
+  requireWorktrees(): WorktreeOps {
+    if (!this.worktreeOps) throw new EngineError(ErrorCode.notSupported, 'git worktrees are not available in this engine');
+    return this.worktreeOps;
   }
 
   registerProvider(c: ProviderController): () => void {
@@ -309,7 +317,39 @@ export class SessionEngine {
   async createFromClient(req: CreateRequest): Promise<Session> {
     const c = this.controllers.find(x => x.provider === req.provider && x.createSession);
     if (!c?.createSession) throw new EngineError(ErrorCode.notSupported, `creating ${req.provider} sessions is not available yet`);
-    return c.createSession({ ...req, cwd: requireWorkingDir(req.cwd) });
+    const cwd = requireWorkingDir(req.cwd);
+    if (!req.worktree) return c.createSession({ ...req, cwd });
+    const ops = this.requireWorktrees();
+    const made = await ops.add(cwd, req.worktree);
+    let s: Session;
+    try {
+      s = await c.createSession({ ...req, worktree: undefined, cwd: made.cwd });
+    } catch (e) {
+      await ops.discard(made.worktree).catch(err => this.log('warn', `git: removing the unused worktree ${made.worktree.path} failed: ${(err as Error).message}`));
+      throw e;
+    }
+    this.log('info', `engine: session ${s.id} runs in the new worktree ${made.worktree.path} (branch ${made.worktree.branch})`);
+    if (!this.sessions.has(s.id)) return s;
+    return this.apply(s.id, { type: 'metadata', worktree: made.worktree, gitBranch: made.worktree.branch });
+  }
+
+  /** The session's linked worktree, or a clear error. */
+  requireWorktreeOf(sessionId: string): NonNullable<Session['worktree']> {
+    const s = this.requireSession(sessionId);
+    if (!s.worktree) throw new EngineError(ErrorCode.badRequest, `"${s.displayName}" does not run in a linked git worktree`);
+    return s.worktree;
+  }
+
+  /** git worktree remove: refused while the session works (unless force); git refuses uncommitted changes (unless force). */
+  async removeWorktree(sessionId: string, force: boolean): Promise<void> {
+    const s = this.requireSession(sessionId);
+    const wt = this.requireWorktreeOf(sessionId);
+    const working = s.status === 'active' && (s.workStatus === 'working' || s.currentTurnId !== null);
+    if (working && !force) throw new EngineError(ErrorCode.conflict, `"${s.displayName}" is working in ${wt.path}: interrupt it first, or force the removal`);
+    await this.requireWorktrees().remove(wt, force);
+    // The folder is gone: the session no longer runs in a worktree (its branch stays, as gitBranch).
+    if (this.sessions.has(sessionId)) this.apply(sessionId, { type: 'metadata', worktree: null });
+    this.log('info', `engine: worktree ${wt.path} of session ${sessionId} removed${force ? ' (forced)' : ''}; branch ${wt.branch ?? '(detached)'} kept`);
   }
 
   async listModels(provider: Provider): Promise<ModelInfo[]> {
