@@ -254,6 +254,7 @@ const ERROR_NOTES: Record<string, string> = {
   unauthorized: 'Not allowed.',
   internal: 'A bug in Flightdeck; the hub logged it.',
   provider_error: 'The agent (Codex / Claude) refused or failed the operation; the message says why.',
+  unreachable: 'The session belongs to a remote engine that cannot be reached now (or refuses this engine\'s token); nothing was sent. Errors the remote itself answered keep their code, the message starts with its name.',
 };
 
 function section(title: string, body: string): string { return `## ${title}\n\n${body.trim()}\n`; }
@@ -460,6 +461,32 @@ then sends \`resync\` — one per list or session subscription — so the client
 The hub sends a WebSocket ping every 30 s and disconnects a client that has not answered the previous
 one (browsers and common WebSocket libraries answer automatically). Close codes you may see: \`1001\`
 (hub shutting down), \`4001\` (token rotated: get the new token), \`1009\` (frame over 4 MiB).
+`],
+  ['Remote engines and the host field', `
+An engine can join other engines (\`flightdeck serve --remote box=ws://127.0.0.1:7777/ws\`, or
+*Flightdeck: Add Remote Engine* in VS Code): it connects to each remote's hub as an ordinary client
+of this protocol (the same bearer token check, every message it receives validated by the same
+schemas) and shows the remote's sessions next to its own. For a client nothing else changes:
+
+- A remote's session has the id \`<host>/<id on the remote>\` (local ids never hold a \`/\`), stable
+  across reconnects and restarts, and \`host: { name, reachable }\`. Local sessions have no \`host\`.
+  Its \`sourcePath\` is always null (a file of the other machine).
+- Every request about such a session (\`subscribe_session\`, \`load_messages\`, \`get_message\`,
+  \`approve_tool\` with its \`version\`, \`send_message\`, \`rename_session\`, …) is forwarded to the
+  engine that owns it, and its answer or error comes back with your \`requestId\`.
+  \`create_session\` and \`list_models\` take an optional \`host\` (a remote's name; \`cwd\` is a
+  folder on that machine).
+- While a remote cannot be reached its sessions stay listed with \`host.reachable: false\` (a
+  \`session_delta\` at the same session revision; none shows as working); requests about them fail
+  with \`unreachable\`. The engine reconnects with backoff and resumes each followed session with
+  \`sinceRevision\`, so events are neither lost nor doubled; when the remote cannot replay, the
+  session's subscribers get \`resync\`.
+- One list revision covers local and remote sessions: every list event is still the previous + 1.
+
+An engine that joins sends \`hello\` with \`peer: true\`. It is then sent only the hub's own sessions,
+never those the hub mirrors from its remotes: A joining B and B joining C shows on A only B's own
+sessions (plus whatever A joins itself), so engines never loop or amplify. Hubs that understand the
+flag list \`peer\` in \`welcome.capabilities\`.
 `],
   ['A minimal client', `
 \`\`\`js

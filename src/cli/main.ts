@@ -4,12 +4,14 @@ import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
 import { runImport } from './import';
 import { stderrLog } from './log';
 import { defaultDataDir, serve } from './serve';
+import { type RemoteArg, parseRemoteArg, resolveRemotes } from './remoteTokens';
 import { type TokenChoice, chooseToken } from './tokenSource';
 import { USAGE_HELP, usageCommand } from './usage';
 
 const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-dir DIR] [--codex-home DIR]
                        [--claude-home DIR] [--token-file FILE] [--allow-non-loopback] [--allowed-origin URL]...
                        [--log-level debug|info|warn|error] [--install-claude-hooks] [--retention-days 365]
+                       [--remote NAME=ws://HOST:PORT/ws]...
 
   serve   run the Flightdeck engine headless, with the WebSocket hub (GET /health, /ws, web client at /)
           --token-file FILE       the hub token is the first line of FILE (or set FLIGHTDECK_TOKEN);
@@ -19,6 +21,9 @@ const USAGE = `usage: flightdeck serve [--host 127.0.0.1] [--port 4000] [--data-
                                   idempotent; the user's own hooks stay), then serve
           --retention-days N      delete ended sessions last active more than N days ago, with their
                                   items, at start and daily (default 365; 0 keeps everything)
+          --remote NAME=URL       join another Flightdeck engine (repeatable; ws:// or wss://, e.g. through
+                                  ssh -L): its sessions are listed and driven from here. Its token comes
+                                  from FLIGHTDECK_REMOTE_<NAME>_TOKEN or <data-dir>/remotes/<NAME>.token (0600)
 
        flightdeck import [--codex-home DIR] [--claude-home DIR] [--data-dir DIR] [--log-level LEVEL]
 
@@ -54,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         'log-level': { type: 'string', default: 'info' },
         'install-claude-hooks': { type: 'boolean', default: false },
         'retention-days': { type: 'string', default: String(DEFAULT_RETENTION_DAYS) },
+        remote: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,11 +91,20 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (choice.warning) process.stderr.write(`flightdeck: warning: ${choice.warning}\n`);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  let remotes;
+  try {
+    const args: RemoteArg[] = (values.remote ?? []).map(parseRemoteArg);
+    remotes = resolveRemotes(args, dataDir, process.env);
+  } catch (e) {
+    process.stderr.write(`flightdeck: ${(e as Error).message}\n`);
+    return 2;
+  }
   await serve({
-    host: values.host!, port, dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'],
+    host: values.host!, port, dataDir, codexHome: values['codex-home'],
     claudeHome: values['claude-home'], token: choice.token, allowNonLoopback: values['allow-non-loopback']!,
     allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info', installClaudeHooks: values['install-claude-hooks']!,
-    retentionDays,
+    retentionDays, remotes,
   });
   return -1; // keeps running until a signal
 }

@@ -23,6 +23,8 @@ export interface ServeOptions {
   installClaudeHooks?: boolean;
   /** Ended sessions older than this many days are deleted (0 keeps all). */
   retentionDays?: number;
+  /** Remote engines to join (flightdeck serve --remote), tokens already resolved. */
+  remotes?: { name: string; url: string; token: string }[];
 }
 
 export function defaultDataDir(): string {
@@ -58,6 +60,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     dataDir: o.dataDir, version, log, codexHome: o.codexHome, claudeHome: o.claudeHome, retentionDays: o.retentionDays,
     onLeader: async services => {
       const hub = await hubs.start(services, token, { host: o.host, port: o.port, allowNonLoopback: o.allowNonLoopback, allowedOrigins: o.allowedOrigins });
+      for (const r of o.remotes ?? []) services.remotes.add(r);
       // One machine-readable line on stdout: scripts and tests wait for it.
       process.stdout.write(`flightdeck: serving ${hub.httpUrl} (WebSocket ${hub.url}) pid ${process.pid}\n`);
       if (!o.token) log('info', `serve: the hub token is in ${tokenPath(o.dataDir)} (mode 0600)`);

@@ -46,7 +46,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     while (!stopped && role === 'follower') {
       const candidate = net.createServer(socket => {
         if (!services) { socket.destroy(); return; }
-        serveFollower(socket, { engine: services.engine, replay: services.replay, serverVersion: opts.version, log: opts.log });
+        serveFollower(socket, { engine: services.engine, replay: services.replay, remotes: services.remotes, serverVersion: opts.version, log: opts.log });
       });
       if (await tryBecomeLeader(leaderDir, candidate)) {
         server = candidate;
@@ -107,7 +107,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       for (;;) {
         if (stopped) throw new Error('the Flightdeck runtime is stopped');
         if (role === 'leader' && services) {
-          return new ProtocolClient(inProcessTransport({ engine: services.engine, replay: services.replay, serverVersion: opts.version, log: opts.log }), 'local');
+          return new ProtocolClient(inProcessTransport({ engine: services.engine, replay: services.replay, remotes: services.remotes, serverVersion: opts.version, log: opts.log }), 'local');
         }
         try {
           const client = new ProtocolClient(await connectFollower(socketPath), `f${process.pid}-`);

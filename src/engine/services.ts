@@ -9,6 +9,8 @@ import { startRetention } from './history/retention';
 import { type HistoryService, createHistoryService } from './history/service';
 import { ReplayBuffer } from './clients/replay';
 import { attachReplay } from './clients/connection';
+import { RemoteEngines } from './remotes';
+import type { BackoffPolicy } from './remotes/backoff';
 import { type Clock, systemClock } from './platform/clock';
 import { SessionEngine } from './sessions/engine';
 import type { LogFn } from './platform/log';
@@ -45,6 +47,8 @@ export interface ServiceOptions {
   providers?: { codexDirect?: boolean; codexWatcher?: boolean; claude?: boolean; history?: boolean; git?: boolean };
   /** Import past sessions in the background at the first start of the data folder (default true; SPEC §11). */
   historyAtFirstStart?: boolean;
+  /** How links to remote engines retry (tests shorten it). */
+  remoteBackoff?: BackoffPolicy;
 }
 
 export interface Services {
@@ -53,6 +57,8 @@ export interface Services {
   replay: ReplayBuffer;
   /** The history import (absent when turned off). */
   history?: HistoryService;
+  /** The remote engines this one joined (issue 20): add / remove / list, and their sessions for clients. */
+  remotes: RemoteEngines;
   stop(): Promise<void>;
 }
 
@@ -64,6 +70,7 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   const engine = new SessionEngine({ store, clock, log: opts.log });
   const replay = attachReplay(engine);
   engine.start();
+  const remotes = new RemoteEngines({ engine, replay, clock, log: opts.log, version: opts.version, backoff: opts.remoteBackoff });
   const stoppers: (() => Promise<void> | void)[] = [];
   const on = { codexDirect: true, codexWatcher: true, claude: true, history: true, git: true, ...opts.providers };
   const codexHome = opts.codexHome ?? defaultCodexHome();
@@ -121,8 +128,9 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
     if (opts.historyAtFirstStart !== false) history.startIfFirst();
   }
   return {
-    engine, store, replay, history,
+    engine, store, replay, history, remotes,
     async stop() {
+      remotes.stop();
       for (const s of stoppers.reverse()) await s();
       engine.stop();
       store.close();

@@ -12,6 +12,8 @@ import { EngineError } from '../sessions/errors';
 import { requireWorkingDir } from '../sessions/workingDir';
 import { usageReport } from '../history/usage';
 import { ReplayBuffer, isSessionEvent } from './replay';
+import type { RemoteEngines } from '../remotes';
+import { byRecentActivity } from '../sessions/model';
 import { LIST_PAGE_SESSIONS, PAGE_DEFAULT, SNAPSHOT_MESSAGES, cutLongFields } from './snapshot';
 
 type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -30,6 +32,8 @@ export interface ConnectionOptions {
    * page at a time as the client reads it. Without it, pages are sent one per event-loop turn.
    */
   drained?: () => Promise<void>;
+  /** The remote engines this engine joined: their sessions are listed and their requests forwarded. */
+  remotes?: RemoteEngines;
 }
 
 /** Events held while a paged list goes out; past this the client is told to resync instead. */
@@ -48,10 +52,17 @@ export class ClientConnection {
    */
   private held: ServerMessage[] | null = null;
   private heldOverflow = false;
+  /** Another engine joining this one (hello.peer): it gets this engine's own sessions only. */
+  private peer = false;
 
   constructor(private opts: ConnectionOptions) {
-    this.unsubscribeBus = opts.engine.bus.subscribe(e => this.forward(e));
+    this.unsubscribeBus = (opts.remotes?.bus ?? opts.engine.bus).subscribe(e => this.forward(e));
   }
+
+  /** The remote engines whose sessions this client sees (none for a peer engine). */
+  private get remotes(): RemoteEngines | undefined { return this.peer ? undefined : this.opts.remotes; }
+
+  private get listRevision(): number { return this.remotes?.listRevision ?? this.opts.engine.listRevision; }
 
   get subscriptions(): { list: boolean; sessions: string[] } {
     return { list: this.listSubscribed, sessions: [...this.sessionSubs] };
@@ -67,6 +78,7 @@ export class ClientConnection {
     }
     const msg = parsed.value;
     try {
+      if (this.forwardToRemote(msg)) return;
       await this.dispatch(msg);
     } catch (e) {
       const code = errorCode(e);
@@ -99,9 +111,15 @@ export class ClientConnection {
     const { engine } = this.opts;
     switch (msg.type) {
       case 'hello':
+        if (msg.peer && !this.peer && this.opts.remotes) {
+          // From now on only this engine's own events: what it mirrors is never passed on.
+          this.peer = true;
+          this.unsubscribeBus();
+          this.unsubscribeBus = engine.bus.subscribe(e => this.forward(e));
+        }
         this.reply(msg, {
           type: 'welcome', protocolVersion: PROTOCOL_VERSION, serverVersion: this.opts.serverVersion,
-          capabilities: this.opts.capabilities ?? [], listRevision: engine.listRevision,
+          capabilities: this.opts.capabilities ?? [], listRevision: this.listRevision,
         });
         return;
       case 'ping':
@@ -248,6 +266,41 @@ export class ClientConnection {
     }
   }
 
+  /**
+   * A request about a mirrored session (or for a chosen remote host) goes to the engine that owns it;
+   * its answer comes back to this client with the request's id. True when forwarded.
+   */
+  private forwardToRemote(msg: ClientMessage): boolean {
+    const remotes = this.remotes;
+    if (!remotes) return false;
+    const deliver = (answer: ServerMessage) => this.send({ ...answer, requestId: msg.requestId } as ServerMessage);
+    if ((msg.type === 'create_session' || msg.type === 'list_models') && msg.host !== undefined) {
+      remotes.forwardToHost(msg.host, msg, deliver);
+      return true;
+    }
+    if (!('sessionId' in msg) || !remotes.owns(msg.sessionId)) return false;
+    switch (msg.type) {
+      case 'unsubscribe_session':
+        return false;
+      case 'subscribe_session': {
+        this.sessionSubs.add(msg.sessionId);
+        // Replayed from this engine's buffer when it holds every event since then; else a snapshot from the owner.
+        const held = msg.sinceRevision !== undefined ? remotes.followedRevision(msg.sessionId) : null;
+        const missed = held !== null ? this.opts.replay.since(msg.sessionId, msg.sinceRevision!, held) : null;
+        if (missed) {
+          for (const e of missed) this.send(e);
+          this.ok(msg, { sessionId: msg.sessionId, data: { replayed: missed.length, revision: held } });
+          return true;
+        }
+        remotes.forward({ ...msg, sinceRevision: undefined }, deliver);
+        return true;
+      }
+      default:
+        remotes.forward(msg, deliver);
+        return true;
+    }
+  }
+
   private subscribeSession(msg: ClientMessageOf<'subscribe_session'>): void {
     const { engine, replay } = this.opts;
     const session = engine.requireSession(msg.sessionId);
@@ -275,8 +328,9 @@ export class ClientConnection {
   private async sendList(msg: ClientMessageOf<'subscribe_list'>): Promise<void> {
     if (this.closed) return;
     const { engine } = this.opts;
-    const revision = engine.listRevision;
-    const sessions = engine.listSessions();
+    const revision = this.listRevision;
+    const remotes = this.remotes;
+    const sessions = remotes ? [...engine.listSessions(), ...remotes.sessions()].sort(byRecentActivity) : engine.listSessions();
     this.listSubscribed = true;
     if (sessions.length <= LIST_PAGE_SESSIONS) {
       this.reply(msg, { type: 'sessions_list', revision, sessions });
@@ -322,6 +376,9 @@ export class ClientConnection {
         return;
       case 'import_progress':
         this.emit(e);
+        return;
+      case 'resync':
+        if (e.sessionId && this.sessionSubs.has(e.sessionId)) this.emit(e);
         return;
       case 'session_delta':
       case 'session_ended':

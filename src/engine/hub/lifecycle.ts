@@ -2,6 +2,7 @@
 // `flightdeck serve`: started once (a second start returns the running hub), restarted on a new
 // address, stopped, and given a new token (which closes the connections that used the old one).
 import type { ReplayBuffer } from '../clients/replay';
+import type { RemoteEngines } from '../remotes';
 import type { LogFn } from '../platform/log';
 import type { SessionEngine } from '../sessions/engine';
 import { type HubHandle, type HubOptions, startHub } from './server';
@@ -19,9 +20,9 @@ export class HubLifecycle {
   get running(): HubHandle | undefined { return this.hub; }
 
   /** Starts the hub for this engine, or returns the one running. */
-  async start(services: { engine: SessionEngine; replay: ReplayBuffer }, token: string, address: HubAddress): Promise<HubHandle> {
+  async start(services: { engine: SessionEngine; replay: ReplayBuffer; remotes?: RemoteEngines }, token: string, address: HubAddress): Promise<HubHandle> {
     if (this.hub) return this.hub;
-    this.starting ??= startHub({ ...this.base, ...address, engine: services.engine, replay: services.replay, token }).then(hub => {
+    this.starting ??= startHub({ ...this.base, ...address, engine: services.engine, replay: services.replay, remotes: services.remotes, token }).then(hub => {
       this.hub = hub;
       this.base.log('info', `Flightdeck hub: ${hub.httpUrl} (WebSocket ${hub.url})`);
       return hub;

@@ -11,6 +11,7 @@ import {
 } from './auth';
 import { ConnectionGuard, DEFAULT_GUARD_LIMITS, type GuardLimits } from './connectionGuard';
 import type { ReplayBuffer } from '../clients/replay';
+import type { RemoteEngines } from '../remotes';
 import { DEFAULT_LIMITS, SocketClient, type SocketLimits } from './socketClient';
 import { isWellFormedToken } from './token';
 import { defaultWebRoot, serveWeb } from './webPage';
@@ -20,6 +21,8 @@ export interface HubOptions {
   engine: SessionEngine;
   /** The engine's replay buffer (attachReplay), shared by every transport. */
   replay: ReplayBuffer;
+  /** The remote engines the engine joined: browsers and phones see their sessions too (engines joining this hub do not). */
+  remotes?: RemoteEngines;
   /** Defaults to 127.0.0.1. Anything but loopback needs allowNonLoopback. */
   host?: string;
   /** 0 picks a free port. */
@@ -51,7 +54,7 @@ export interface HubHandle {
   close(): Promise<void>;
 }
 
-export const CAPABILITIES = ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync'];
+export const CAPABILITIES = ['replay', 'load_messages', 'get_message', 'search', 'approvals', 'questions', 'resync', 'peer'];
 const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
 /** A peer has this long to send its request headers (the upgrade request included), then it is cut. */
 export const HEADERS_TIMEOUT_MS = 5_000;
@@ -143,7 +146,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       ws.once('close', release);
       const label = `client ${nextClient++} (${addr})`;
       const client: SocketClient = new SocketClient({
-        ws, engine: opts.engine, replay: opts.replay, serverVersion: opts.version, capabilities: CAPABILITIES,
+        ws, engine: opts.engine, replay: opts.replay, remotes: opts.remotes, serverVersion: opts.version, capabilities: CAPABILITIES,
         limits, log: opts.log, label, onClose: () => clients.delete(client),
       });
       clients.set(client, authedWith);

@@ -7,6 +7,7 @@ import type { LogFn } from '../platform/log';
 import type { SessionEngine } from '../sessions/engine';
 import { ClientConnection } from '../clients/connection';
 import type { ReplayBuffer } from '../clients/replay';
+import type { RemoteEngines } from '../remotes';
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -36,6 +37,7 @@ export interface SocketClientOptions {
   ws: WebSocket;
   engine: SessionEngine;
   replay: ReplayBuffer;
+  remotes?: RemoteEngines;
   serverVersion: string;
   capabilities: string[];
   limits: SocketLimits;
@@ -56,7 +58,7 @@ export class SocketClient {
   constructor(private opts: SocketClientOptions) {
     this.ws = opts.ws;
     this.conn = new ClientConnection({
-      engine: opts.engine, replay: opts.replay, serverVersion: opts.serverVersion, capabilities: opts.capabilities,
+      engine: opts.engine, replay: opts.replay, remotes: opts.remotes, serverVersion: opts.serverVersion, capabilities: opts.capabilities,
       log: opts.log, send: m => this.send(m), drained: () => this.drained(),
     });
     this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));

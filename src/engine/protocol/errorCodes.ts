@@ -13,6 +13,8 @@ export const WireErrorCode = {
   unauthorized: 'unauthorized',
   internal: 'internal',
   providerError: 'provider_error',
+  /** The remote engine that owns the session cannot be reached now (issue 20). */
+  unreachable: 'unreachable',
 } as const;
 
 /**

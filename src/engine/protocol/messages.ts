@@ -28,7 +28,15 @@ export const SearchFilters = z.object({
 });
 
 export const ClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), ...req, protocolVersion: z.number().int(), client: z.string().max(200).optional() }),
+  z.object({
+    type: z.literal('hello'), ...req, protocolVersion: z.number().int(), client: z.string().max(200).optional(),
+    /**
+     * True when the client is another Flightdeck engine joining this one (flightdeck serve --remote):
+     * it is sent only this engine's own sessions, never those this engine mirrors from its remotes
+     * (no re-export, no loops).
+     */
+    peer: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('subscribe_list'), ...req }),
   z.object({ type: z.literal('unsubscribe_list'), ...req }),
   z.object({ type: z.literal('subscribe_session'), ...sessionRef, sinceRevision: z.number().int().nonnegative().optional() }),
@@ -42,6 +50,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     effort: z.string().min(1).max(50).optional(),
     /** Start the session in a new git worktree on a new branch (issue 18). */
     worktree: CreateWorktreeOption.optional(),
+    /** The remote engine to create it on (its name; cwd is a folder on that machine); absent: this engine. */
+    host: z.string().min(1).max(100).optional(),
   }),
   ...WorktreeClientMessages,
   z.object({ type: z.literal('send_message'), ...sessionRef, text: z.string().min(1) }),
@@ -67,7 +77,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rename_session'), ...sessionRef, name: z.string().max(500) }),
   z.object({ type: z.literal('resume_session'), ...sessionRef }),
   z.object({ type: z.literal('takeover_session'), ...sessionRef, force: z.boolean().optional() }),
-  z.object({ type: z.literal('list_models'), ...req, provider: Provider }),
+  /** host: the models of a remote engine (its name); absent: this engine's. */
+  z.object({ type: z.literal('list_models'), ...req, provider: Provider, host: z.string().min(1).max(100).optional() }),
   z.object({
     type: z.literal('search'), ...req, query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(200).optional(),
     filters: SearchFilters.optional(),

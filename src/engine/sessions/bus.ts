@@ -4,7 +4,9 @@ import type { ServerMessage } from '../protocol';
 
 export type EngineEvent = Extract<ServerMessage, {
   type: 'session_created' | 'session_delta' | 'session_ended' | 'session_removed' | 'message_appended' |
-  'message_updated' | 'approval_requested' | 'tokens_updated' | 'import_progress';
+  'message_updated' | 'approval_requested' | 'tokens_updated' | 'import_progress' |
+  // A mirrored remote session lost events (issue 20): its followers ask again.
+  'resync';
 }>;
 
 export type Listener = (e: EngineEvent) => void;
