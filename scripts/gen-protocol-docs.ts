@@ -464,7 +464,7 @@ one (browsers and common WebSocket libraries answer automatically). Close codes 
 `],
   ['Remote engines and the host field', `
 An engine can join other engines (\`flightdeck serve --remote box=ws://127.0.0.1:7777/ws\`, or
-*Flightdeck: Add Remote Engine* in VS Code): it connects to each remote's hub as an ordinary client
+the remote engines of the VS Code extension): it connects to each remote's hub as an ordinary client
 of this protocol (the same bearer token check, every message it receives validated by the same
 schemas) and shows the remote's sessions next to its own. For a client nothing else changes:
 
