@@ -192,6 +192,7 @@ function mapAnswer(host: string, m: ServerMessage): ServerMessage {
     case 'error':
       return { ...m, message: `${host}: ${m.message}` };
     default:
-      return m;
+      // Answers added later (worktree_changes, …) name their session the same way.
+      return 'sessionId' in m && typeof m.sessionId === 'string' ? { ...m, sessionId: toLocalId(host, m.sessionId) } as ServerMessage : m;
   }
 }
