@@ -251,6 +251,7 @@ describe('history import: bad input (issue 14)', () => {
     assert.equal(c.partialLastLines, 1);
     assert.equal(c.notRegular, 1, 'the FIFO is never opened');
     assert.equal(c.symlinksSkipped, 1, 'the loop is walked once');
+    // Root reads it anyway; test/integration/history-unreadable.test.ts imports without root's capabilities.
     if (process.getuid?.() !== 0) assert.equal(c.unreadable, 1);
     assert.ok(logs.some(l => /not a regular file/.test(l)));
     assert.ok(logs.some(l => /over the 1048576-byte cap/.test(l)));
