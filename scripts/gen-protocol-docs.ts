@@ -211,6 +211,7 @@ const CLIENT_ABOUT: Record<ClientMessage['type'], string> = {
   usage_report: 'Tokens and estimated cost per `day` (default), `project`, `model` or `session`, for the days `since`..`until` (both included, in `timezone`, default the engine machine\'s); answered with `usage`.',
   import_history: 'Start the history import (every past Codex rollout and Claude transcript, SPEC §11), or join the one running; answered at once with `result` (`data`: the progress so far); `import_progress` follows.',
   cancel_import: 'Stop the running history import at its next commit (it goes on from there next time); answered with `result` (`data: { cancelled }`).',
+  list_remotes: 'The remote engines this engine joined (name, URL, connection state, why not connected, how many sessions); answered with `remotes_list`. Empty for an engine that joined with `hello.peer`.',
 };
 
 const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
@@ -219,6 +220,7 @@ const SERVER_ABOUT: Record<ServerMessage['type'], string> = {
   worktree_changes: 'Answer to `worktree_changes`: `files` with paths relative to `worktreePath`.',
   worktree_base_file: 'Answer to `worktree_base_file`.',
   pong: 'Answer to `ping`.',
+  remotes_list: 'The answer to `list_remotes`; also sent, without `requestId`, to every list subscriber when a remote is added, removed, or changes state (`connecting`, `connected`, `unreachable`, `unauthorized`).',
   import_progress: 'Progress of the history import, to every client a few times a second while it runs; the last one has `phase: "done"` and the summary `counts`.',
   sessions_list: 'Answer to `subscribe_list`: every session the engine holds, most recent first. More than 200 sessions come in pages of 200, all of one `revision`: `part` 0 … `parts` − 1, in order, the `requestId` on the last; events that happen meanwhile follow the last page. Replace your list when the last page arrived.',
   session_snapshot: 'Answer to `subscribe_session`: the whole session and its last 200 messages (long fields cut).',

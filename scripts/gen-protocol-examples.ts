@@ -62,6 +62,7 @@ export const clientExamples: Record<ClientMessage['type'], ClientMessage> = {
   usage_report: { type: 'usage_report', requestId: 'r21', by: 'day', since: '2026-03-01', until: '2026-03-14', timezone: 'Europe/Berlin' },
   import_history: { type: 'import_history', requestId: 'r21' },
   cancel_import: { type: 'cancel_import', requestId: 'r22' },
+  list_remotes: { type: 'list_remotes', requestId: 'r23' },
 };
 
 export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
@@ -70,6 +71,13 @@ export const serverExamples: Record<ServerMessage['type'], ServerMessage> = {
   worktree_proposal: { type: 'worktree_proposal', requestId: 'r30', branch: 'fix-the-flaky-checkout-test', path: '/home/dev/shop-worktrees/fix-the-flaky-checkout-test', mainRepoPath: '/home/dev/shop', baseRef: 'main' },
   worktree_changes: { type: 'worktree_changes', requestId: 'r31', sessionId: SID, worktreePath: '/home/dev/shop-worktrees/fix-the-flaky-checkout-test', baseRef: 'main', mergeBase: '3f9c2e1d0b6a4c8e9f7a5b3c1d2e4f6a8b0c9d7e', files: [{ path: 'src/checkout.ts', status: 'modified' }, { path: 'test/checkout.test.ts', status: 'added' }] },
   worktree_base_file: { type: 'worktree_base_file', requestId: 'r32', sessionId: SID, path: 'src/checkout.ts', text: 'export function checkout() {}\n' },
+  remotes_list: {
+    type: 'remotes_list', requestId: 'r23',
+    remotes: [
+      { name: 'box', url: 'ws://127.0.0.1:7777/ws', state: 'connected', sessions: 3 },
+      { name: 'build', url: 'wss://build.example/ws', state: 'unauthorized', lastError: 'the remote refused the token (HTTP 401)', sessions: 0 },
+    ],
+  },
   import_progress: {
     type: 'import_progress',
     progress: { phase: 'importing', filesDone: 312, filesTotal: 845, bytesDone: 71_300_000, bytesTotal: 198_400_000, elapsedMs: 2_310, mbPerSec: 30.9 },

@@ -152,7 +152,10 @@ describe('remote engines (one process, real hubs)', function () {
     assert.ok(page.type === 'messages_page' && page.sessionId === id && page.messages[0].sessionId === id);
     const one = await c.request({ type: 'get_message', sessionId: id, messageId: `${sb.id}:first` });
     assert.ok(one.type === 'message' && one.message.text === 'first' && one.message.sessionId === id);
-    // A session of a host not joined, and a message request for a missing item, fail clearly.
+    // The remotes and their state, for the clients that show hosts; an engine joining A is told of none.
+    const remotes = await c.request({ type: 'list_remotes' });
+    assert.deepEqual(remotes.type === 'remotes_list' && remotes.remotes.map(r => [r.name, r.url, r.state, r.sessions]), [['box', b.hub.url, 'connected', 1]]);
+    // A session of a host not joined fails clearly.
     const none = await c.request({ type: 'subscribe_session', sessionId: 'nobox/x' });
     assert.equal(none.type === 'error' && none.code, 'not_found');
   });
@@ -169,6 +172,14 @@ describe('remote engines (one process, real hubs)', function () {
     await waitRemote(a, 'bb', r => r.state === 'connected', 'A joined B');
     const onA = await browser(a);
     await listed(onA, `bb/${sb.id}`);
+    // An engine joining B is told of none of B's remotes.
+    const peer = await TestClient.connect(b.hub.url, { token: b.token });
+    clients.push(peer);
+    await peer.request({ type: 'hello', protocolVersion: 1, peer: true });
+    const peerRemotes = await peer.request({ type: 'list_remotes' });
+    assert.deepEqual(peerRemotes.type === 'remotes_list' && peerRemotes.remotes, []);
+    const peerList = await peer.request({ type: 'subscribe_list' });
+    assert.deepEqual(peerList.type === 'sessions_list' && peerList.sessions.map(s => s.id), [sb.id]);
     // B's own browser sees both hosts; A sees B's own session only.
     const onB = await browser(b);
     await listed(onB, `cc/${sc.id}`);
@@ -188,10 +199,13 @@ describe('remote engines (one process, real hubs)', function () {
     const cNode = await node('c');
     const a = await node('a');
     passiveSession(cNode, '/work/c');
+    const onA = await browser(a);
     a.remotes.add({ name: 'bad', url: b.hub.url, token: generateToken() });
     a.remotes.add({ name: 'good', url: cNode.hub.url, token: cNode.token });
     const bad = await waitRemote(a, 'bad', r => r.state === 'unauthorized', 'bad unauthorized');
     assert.match(bad.lastError ?? '', /refused the token \(HTTP 401\)/);
+    // A client of A is told, without asking.
+    await onA.waitFor(m => m.type === 'remotes_list' && m.remotes.some(r => r.name === 'bad' && r.state === 'unauthorized' && /HTTP 401/.test(r.lastError ?? '')));
     await waitRemote(a, 'good', r => r.state === 'connected' && r.sessions === 1, 'good connected');
     const refusals = () => b.logs.filter(l => l.includes('refused an unauthenticated connection')).length;
     assert.equal(refusals(), 1);

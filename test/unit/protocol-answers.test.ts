@@ -64,6 +64,7 @@ describe('protocol: every request has its answer types', () => {
       usage_report: { type: 'usage_report' },
       import_history: { type: 'import_history' },
       cancel_import: { type: 'cancel_import' },
+      list_remotes: { type: 'list_remotes' },
     };
   };
 

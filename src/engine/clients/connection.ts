@@ -55,8 +55,17 @@ export class ClientConnection {
   /** Another engine joining this one (hello.peer): it gets this engine's own sessions only. */
   private peer = false;
 
+  private unsubscribeRemotes: () => void = () => {};
+
   constructor(private opts: ConnectionOptions) {
     this.unsubscribeBus = (opts.remotes?.bus ?? opts.engine.bus).subscribe(e => this.forward(e));
+    // List subscribers hear when a remote is added, removed or changes state (connected, unreachable…).
+    if (opts.remotes) {
+      const remotes = opts.remotes;
+      this.unsubscribeRemotes = remotes.onChange(() => {
+        if (this.listSubscribed && !this.peer) this.emit({ type: 'remotes_list', remotes: remotes.list() });
+      });
+    }
   }
 
   /** The remote engines whose sessions this client sees (none for a peer engine). */
@@ -92,6 +101,7 @@ export class ClientConnection {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribeBus();
+    this.unsubscribeRemotes();
   }
 
   private send(msg: ServerMessage): void {
@@ -224,6 +234,9 @@ export class ClientConnection {
         return;
       case 'import_history':
         this.ok(msg, { data: engine.requireHistory().start() });
+        return;
+      case 'list_remotes':
+        this.reply(msg, { type: 'remotes_list', remotes: this.remotes?.list() ?? [] });
         return;
       case 'cancel_import':
         this.ok(msg, { data: { cancelled: engine.requireHistory().cancel() } });

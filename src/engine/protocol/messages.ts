@@ -104,6 +104,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /** Starts the history import (SPEC §11), or joins the one running; progress comes as import_progress. */
   z.object({ type: z.literal('import_history'), ...req }),
   z.object({ type: z.literal('cancel_import'), ...req }),
+  /** The remote engines this engine joined and their connection state (answer: remotes_list). */
+  z.object({ type: z.literal('list_remotes'), ...req }),
 ]);
 
 /** Progress of the history import, sent to every client a few times a second while it runs, and once at its end. */
@@ -145,6 +147,18 @@ export const ModelInfo = z.object({
 });
 
 export const SessionChanges = Session.partial();
+
+/** A remote engine this engine joined (issue 20). Never holds its token. */
+export const RemoteEngineInfo = z.object({
+  /** The name its sessions carry in host.name and in their ids (<name>/<id>). */
+  name: z.string(),
+  url: z.string(),
+  state: z.enum(['connecting', 'connected', 'unreachable', 'unauthorized']),
+  /** Why it is not connected, in words (e.g. the remote refused the token). */
+  lastError: z.string().optional(),
+  /** How many of its sessions are listed. */
+  sessions: z.number().int().nonnegative(),
+});
 
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({
@@ -199,6 +213,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usage'), ...req, report: UsageReport }),
   z.object({ type: z.literal('pong'), ...req }),
   z.object({ type: z.literal('import_progress'), progress: ImportProgress }),
+  /** The answer to list_remotes, and sent again to list subscribers whenever a remote is added, removed or changes state. */
+  z.object({ type: z.literal('remotes_list'), ...req, remotes: z.array(RemoteEngineInfo) }),
   z.object({ type: z.literal('error'), requestId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);
 
@@ -210,6 +226,7 @@ export type SearchFilters = z.infer<typeof SearchFilters>;
 export type HistoryGroup = z.infer<typeof HistoryGroup>;
 export type HistoryScope = z.infer<typeof HistoryScope>;
 export type ModelInfo = z.infer<typeof ModelInfo>;
+export type RemoteEngineInfo = z.infer<typeof RemoteEngineInfo>;
 export type ImportProgressMessage = z.infer<typeof ImportProgress>;
 export type ClientMessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -41,6 +41,7 @@ export const ANSWER_TYPES = {
   usage_report: ['usage'],
   import_history: ['result'],
   cancel_import: ['result'],
+  list_remotes: ['remotes_list'],
 } as const satisfies { [T in RequestType]: readonly AnswerType[] };
 
 /** The answer to a request of type T (its `error` answer rejects instead). */

@@ -7,7 +7,7 @@
 // (the engine's own plus one per mirrored list change, so each event is still the previous + 1).
 // `bus` carries both; an engine that joins this one (hello.peer) listens to the engine's own bus
 // and never gets what this engine mirrors (no re-export, no loops).
-import { ErrorCode, type ClientMessage, type ServerMessage, type Session } from '../protocol';
+import { ErrorCode, type ClientMessage, type RemoteEngineInfo, type ServerMessage, type Session } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { EventBus, type EngineEvent } from '../sessions/bus';
@@ -16,19 +16,13 @@ import type { ReplayBuffer } from '../clients/replay';
 import { isWellFormedToken } from '../hub/token';
 import type { BackoffPolicy } from './backoff';
 import { mapMessage, mapSession, splitId, toLocalId, validRemoteName } from './ids';
-import { RemoteLink, type RemoteState } from './link';
+import { RemoteLink } from './link';
 
 export type { RemoteState } from './link';
 export { HOST_SEPARATOR, splitId, toLocalId, validRemoteName } from './ids';
 
-export interface RemoteInfo {
-  name: string;
-  url: string;
-  state: RemoteState;
-  /** Why it is not connected (never holds the token). */
-  lastError?: string;
-  sessions: number;
-}
+/** A remote as list() reports it (the protocol's remotes_list entries); never holds the token. */
+export type RemoteInfo = RemoteEngineInfo;
 
 export interface RemoteSpec { name: string; url: string; token: string }
 
