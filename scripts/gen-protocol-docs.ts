@@ -139,6 +139,7 @@ const TYPE_NOTES: Record<string, Record<string, string>> = {
     turnDiff: 'Every file changed in the current turn.',
     plan: 'The agent\'s plan for the current turn.',
     sourcePath: 'The file Flightdeck reads this session from (rollout / transcript), when known.',
+    conflicts: 'Other live sessions that touched the same files in the same checkout in the last hour (see Conflict radar); absent or null: none.',
     endReason: 'Why it ended: `user`, `timeout`, `startup_stale_passive`, `startup_empty_shell`, ….',
     revision: 'Grows with every event about the session.',
   },
@@ -452,6 +453,18 @@ A snapshot holds the last 200 messages. Text fields longer than 16,000 character
 \`load_messages\` pages older history: the \`limit\` messages (default 50, at most 200) with \`seq\`
 below \`beforeSeq\`, oldest first, with \`hasMore\` when there are older ones still. Page backwards by
 passing the smallest \`seq\` you hold.
+`],
+  ['Conflict radar: sessions touching the same files', `
+The engine follows every session's file-change items (Codex patches and file changes, Claude
+\`Edit\` / \`Write\` / \`MultiEdit\` / \`NotebookEdit\`) and keeps which sessions touched which files
+(real paths, per repository, a worktree's files under its main repository). When a session touches
+a file that another **live** (\`status: "active"\`) session touched in the last hour **in the same
+checkout**, both sessions get \`conflicts\`: one entry per other session with its \`sessionId\`,
+\`displayName\` and the real paths of the shared \`files\`. Sessions in separate worktrees of one
+repository never conflict. An entry goes when one of the two sessions ends, or when git shows no
+uncommitted change left in its files (checked every few seconds, not per item); the field is then
+\`null\` in a \`session_delta\`. It arrives like any other session field: in \`sessions_list\`,
+\`session_snapshot\` and \`session_delta\`, so a client shows it by reading \`session.conflicts\`.
 `],
   ['Flow control and keepalive', `
 The hub never lets one client slow the others. Each connection has a bounded send queue: when a

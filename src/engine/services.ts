@@ -8,6 +8,7 @@ import { defaultClaudeHome } from './claude/installer';
 import { startRetention } from './history/retention';
 import { type HistoryService, createHistoryService } from './history/service';
 import { ReplayBuffer } from './clients/replay';
+import { ConflictRadar } from './radar/radar';
 import { attachReplay } from './clients/connection';
 import { RemoteEngines } from './remotes';
 import type { BackoffPolicy } from './remotes/backoff';
@@ -55,6 +56,8 @@ export interface Services {
   engine: SessionEngine;
   store: Store;
   replay: ReplayBuffer;
+  /** The conflict radar (issue 18): which sessions touched which files. */
+  radar: ConflictRadar;
   /** The history import (absent when turned off). */
   history?: HistoryService;
   /** The remote engines this one joined (issue 20): add / remove / list, and their sessions for clients. */
@@ -72,6 +75,10 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
   engine.start();
   const remotes = new RemoteEngines({ engine, replay, clock, log: opts.log, version: opts.version, backoff: opts.remoteBackoff });
   const stoppers: (() => Promise<void> | void)[] = [];
+  // Before the providers, so it sees every file-change item they report (issue 18).
+  const radar = new ConflictRadar({ engine, clock, log: opts.log });
+  radar.start();
+  stoppers.push(() => radar.stop());
   const on = { codexDirect: true, codexWatcher: true, claude: true, history: true, git: true, ...opts.providers };
   const codexHome = opts.codexHome ?? defaultCodexHome();
   const log = opts.log;
@@ -128,7 +135,7 @@ export async function startServices(opts: ServiceOptions): Promise<Services> {
     if (opts.historyAtFirstStart !== false) history.startIfFirst();
   }
   return {
-    engine, store, replay, history, remotes,
+    engine, store, replay, radar, history, remotes,
     async stop() {
       remotes.stop();
       for (const s of stoppers.reverse()) await s();

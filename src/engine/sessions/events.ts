@@ -1,8 +1,8 @@
 // Inputs to the session state machine. Providers (connectors, watchers, hook receivers) translate
 // what they see into these; only the reducer decides what they do to a session.
 import type {
-  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, SessionMode, SessionWorktree, TokenUsage,
-  WorkStatus,
+  ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, PlanStep, RateLimits, SessionConflict, SessionMode,
+  SessionWorktree, TokenUsage, WorkStatus,
 } from '../protocol';
 
 export type SessionEvent =
@@ -42,7 +42,9 @@ export type SessionEvent =
   /** Takeover: a passive session becomes one Flightdeck drives (SPEC §6); id, name and history stay. */
   | { type: 'modeChanged'; mode: SessionMode }
   /** Startup: a session that was working when the engine stopped is not working now (SPEC §2). */
-  | { type: 'restored' };
+  | { type: 'restored' }
+  /** The conflict radar's verdict for this session (radar/); null or [] = no conflict. Not activity. */
+  | { type: 'conflicts'; conflicts: SessionConflict[] | null };
 
 export type SessionEffect =
   | { type: 'approvalRequested'; approval: PendingApproval }

@@ -140,6 +140,11 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
       if (next.workStatus === 'working') next.workStatus = 'waiting';
       next.currentTurnId = null;
       break;
+    case 'conflicts':
+      // Absent and empty mean the same: keep absent, so sessions without a conflict carry no field.
+      if (event.conflicts?.length) next.conflicts = event.conflicts;
+      else if (next.conflicts) next.conflicts = null;
+      break;
   }
 
   const revives = ACTIVITY.has(event.type) || event.type === 'reactivated';
