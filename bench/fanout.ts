@@ -39,6 +39,8 @@ export interface FanoutRun {
   expected: number; received: number;
   p50: number; p99: number; timerLateP99: number; deliveryP99: number;
   profile?: string;
+  /** With a History import in the engine: MB it read while the deltas streamed, and whether it was still running at the end. */
+  importMb?: number; importRunning?: boolean;
 }
 
 const wall = () => performance.timeOrigin + performance.now();
@@ -83,7 +85,7 @@ function onCommand(fn: (cmd: string) => void): void {
 // ---- the parent --------------------------------------------------------------------------------
 
 export async function fanoutRun(script: string, kind: FanoutKind, sessions: number, clients: number, durationMs: number,
-  opts: { deaf?: boolean; profileDir?: string } = {}): Promise<FanoutRun> {
+  opts: { deaf?: boolean; profileDir?: string; importManifest?: string } = {}): Promise<FanoutRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-fan-'));
   const windowsFile = path.join(dir, 'windows.json');
   const arrivalsFile = path.join(dir, 'arrivals.json');
@@ -91,7 +93,7 @@ export async function fanoutRun(script: string, kind: FanoutKind, sessions: numb
   try {
     const profArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
     const server = kind === 'flightdeck'
-      ? spawnChild(script, ['fanout-engine', dir, String(sessions), windowsFile], profArgs)
+      ? spawnChild(script, ['fanout-engine', dir, String(sessions), windowsFile, opts.importManifest ?? '-'], profArgs)
       : spawnChild(script, ['fanout-floor', String(sessions), windowsFile], profArgs);
     children.push(server.p);
     const [, url, token] = (await server.wait(/^hub /)).split(' ');
@@ -106,13 +108,18 @@ export async function fanoutRun(script: string, kind: FanoutKind, sessions: numb
     const cl = spawnChild(script, ['fanout-clients', url, token, String(clients), ids, arrivalsFile, opts.deaf ? 'deaf' : '-']);
     children.push(cl.p);
     await cl.wait(/^ready$/);
+    if (opts.importManifest) {
+      // The import runs in the engine process through the whole streaming period (it takes far longer).
+      server.say('import');
+      await server.wait(/^importing$/);
+    }
     (provider ?? server).say('go');
     await new Promise(r => setTimeout(r, durationMs)); // the measured streaming period (a duration, not a synchronisation)
     (provider ?? server).say('stop');
     if (provider) await provider.wait(/^stopped$/);
     await new Promise(r => setTimeout(r, THROTTLE_MS * 6)); // the last windows fire and arrive
     server.say('stop');
-    await server.wait(/^done$/);
+    const done = (await server.wait(/^done/)).split(' ');
     cl.say('stop');
     await cl.wait(/^done$/);
     await new Promise<void>(r => (server.p.exitCode !== null ? r() : server.p.once('exit', () => r())));
@@ -138,6 +145,7 @@ export async function fanoutRun(script: string, kind: FanoutKind, sessions: numb
       p50: percentile(overhead, 50), p99: percentile(overhead, 99),
       timerLateP99: percentile(windows.map(w => w[3] - w[2] - THROTTLE_MS), 99), deliveryP99: percentile(delivery, 99),
       profile,
+      ...(opts.importManifest ? { importMb: Number(done[1]) / 1e6, importRunning: done[2] === 'running' } : {}),
     };
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -147,7 +155,7 @@ export async function fanoutRun(script: string, kind: FanoutKind, sessions: numb
 
 // ---- the engine process: the leader's services and the hub --------------------------------------
 
-export async function fanoutEngine(dir: string, sessions: number, windowsFile: string): Promise<void> {
+export async function fanoutEngine(dir: string, sessions: number, windowsFile: string, importManifest = '-'): Promise<void> {
   let firing: { armedAt: number; firedAt: number } | null = null;
   const clock: Clock = {
     now: () => Date.now(),
@@ -163,9 +171,12 @@ export async function fanoutEngine(dir: string, sessions: number, windowsFile: s
   const runDir = path.join(dir, 'run');
   fs.mkdirSync(path.join(dir, 'data'), { mode: 0o700 });
   fs.mkdirSync(runDir, { mode: 0o700 });
+  // With a corpus: the History import of the engine (the import_history path), started on the parent's word.
+  const corpus = importManifest === '-' ? null : JSON.parse(fs.readFileSync(importManifest, 'utf8')) as { codexHome: string; claudeHome: string };
   const services = await startServices({
     dataDir: path.join(dir, 'data'), endpointDir: runDir, version: 'bench', log: () => {}, clock,
-    providers: { codexDirect: false, codexWatcher: false, claude: true, history: false },
+    providers: { codexDirect: false, codexWatcher: false, claude: true, history: !!corpus },
+    ...(corpus ? { codexHome: corpus.codexHome, claudeHome: corpus.claudeHome, historyAtFirstStart: false } : {}),
   });
   const { engine } = services;
   const windows: Window[] = [];
@@ -178,15 +189,26 @@ export async function fanoutEngine(dir: string, sessions: number, windowsFile: s
   const token = generateToken();
   const hub = await startHub({ engine, replay: services.replay, port: 0, token, log: () => {}, version: 'bench' });
   process.stdout.write(`hub ${hub.url} ${token}\n`);
+  let imported = 0;
+  let importRunning = false;
+  engine.bus.subscribe(e => {
+    if (e.type !== 'import_progress') return;
+    imported = e.progress.bytesDone;
+    importRunning = e.progress.phase !== 'done';
+  });
   onCommand(cmd => {
-    if (cmd === 'ids') {
+    if (cmd === 'import') {
+      services.history!.start();
+      importRunning = true;
+      process.stdout.write('importing\n');
+    } else if (cmd === 'ids') {
       const ids = engine.listSessions().filter(s => s.provider === 'claude').map(s => s.id);
       if (ids.length !== sessions) throw new Error(`fan-out engine: ${ids.length} sessions, expected ${sessions}`);
       process.stdout.write(`ids ${ids.join(',')}\n`);
     } else if (cmd === 'stop') {
       fs.writeFileSync(windowsFile, JSON.stringify(windows));
       // Exit without closing the hub: --cpu-prof writes its profile on a normal exit.
-      process.stdout.write('done\n', () => process.exit(0));
+      process.stdout.write(`done ${imported} ${importRunning ? 'running' : 'finished'}\n`, () => process.exit(0));
     }
   });
 }

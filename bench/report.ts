@@ -91,7 +91,9 @@ export function mergeReport(previous: string, r: ReportInput, replaces: { groups
   const between = old.slice(tableEnd, old.indexOf('## Details'));
   return [
     ...freshHeader.filter(l => !l.startsWith('- Date:')),
-    `- Date: ${r.startedAt.toISOString()} for the ${[...new Set(r.rows.map(x => x.group))].join(', ')} rows; the other rows are from the run of ${oldDate}.`,
+    `- Date: ${r.startedAt.toISOString()} for the ${[...new Set(r.rows.map(x => x.group))].join(', ')} rows; ${
+      // A file merged before already says which rows come from which run: kept as it is, after this run's.
+      / for the .* rows; /.test(oldDate) ? oldDate.replace(/\.$/, '') : `the other rows are from the run of ${oldDate}`}.`,
     '',
     '| Area | Figure | Median | Floor (same run) | Goal | Result |',
     '| --- | --- | --- | --- | --- | --- |',
