@@ -9,6 +9,7 @@ import type { HubLifecycle } from './engine/hub/lifecycle';
 import type { Runtime } from './engine/runtime';
 import type { Services } from './engine/services';
 import { AttentionNotifier } from './vscode/attentionNotifier';
+import { ConflictNotifier } from './vscode/conflictNotifier';
 import { AttentionStatusBar } from './vscode/attentionStatusBar';
 import { lastSearchPick, registerCommands } from './vscode/commands';
 import type { SearchPick } from './vscode/searchPick';
@@ -48,6 +49,8 @@ export interface FlightdeckApi {
   readonly panels: SessionPanels;
   readonly diffs: DiffDocuments;
   readonly notifier: AttentionNotifier;
+  /** One notification per new conflict (conflict radar, issue 18). */
+  readonly conflictNotifier: ConflictNotifier;
   readonly statusBar: AttentionStatusBar;
   readonly usage: UsagePanel;
   /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
@@ -83,9 +86,10 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const usage = new UsagePanel(context.extensionUri, connection, log);
   const hubQr = new HubQrPanel(context.extensionUri);
   const notifier = new AttentionNotifier(tree, panels);
+  const conflictNotifier = new ConflictNotifier(tree);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
-  context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
       connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
@@ -116,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, history, panels, diffs, notifier, statusBar, usage, hubQr,
+    connection, tree, history, panels, diffs, notifier, conflictNotifier, statusBar, usage, hubQr,
     get searchPick() { return lastSearchPick; },
     get hubUrl() { return hubs?.running?.httpUrl; },
     async ready() { await started; await connection.client(); },

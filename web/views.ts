@@ -2,7 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
 import type { ClientState } from '../src/engine/protocol/mirror/clientState';
-import { GROUPS, TAKE_OVER_LABEL, approvalOffer, hostDescription, hostLabel, isUnreachable, statusLabel, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
+import { CONFLICT_LABEL, GROUPS, OPEN_OTHER_SESSION_LABEL, TAKE_OVER_LABEL, approvalOffer, conflictSummary, conflictText, conflictsOf, hostDescription, hostLabel, isUnreachable, statusLabel, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { pathLabel, renderMessage, type TranscriptActions } from './transcript';
 
@@ -63,6 +63,8 @@ function row(s: Session, selected: boolean, now: number): HTMLElement {
       h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
       h('span', { class: 'meta' }, hostChip(s), [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '))),
     h('span', { class: 'row-side' },
+      // Conflict radar (issue 18): another live session edits the same files in this checkout.
+      conflictsOf(s).length ? h('span', { class: 'badge conflict', title: conflictSummary(s) ?? '', 'data-conflict': s.id }, `⚠ ${CONFLICT_LABEL}`) : null,
       needsAttention(s) ? h('span', { class: 'badge warn' }, st.label) : h('span', { class: 'status' }, st.label),
       h('span', { class: 'time' }, relativeTime(s.lastActivityAt, now))));
 }
@@ -165,6 +167,8 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
         h('div', { class: 'meta' },
           hostChip(s), h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', PROVIDER_LABELS[s.provider], ' · ', h('span', { title: MODE_DESCRIPTIONS[s.mode] }, MODE_LABELS[s.mode]),
           s.model ? ` · ${s.model}` : '', ` · context ${fill}%`))),
+    ...conflictsOf(s).map(c => h('div', { class: 'conflict-banner', role: 'alert', 'data-other-session': c.sessionId },
+      h('span', {}, `⚠ ${conflictText(c, s.cwd)}`), ' ', h('a', { href: `#/s/${encodeURIComponent(c.sessionId)}` }, OPEN_OTHER_SESSION_LABEL))),
     h('div', { class: 'transcript', id: 'transcript' },
       view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
       messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : 'Loading…') : null,

@@ -140,6 +140,9 @@ export class SessionPanelHost implements vscode.Disposable {
         case 'copy':
           await vscode.env.clipboard.writeText(e.text);
           return;
+        case 'openSession':
+          await vscode.commands.executeCommand('flightdeck.openSession', e.sessionId);
+          return;
         case 'openLink':
           // The schema let only http(s): and mailto: through (command:, file:, vscode: are refused).
           await vscode.env.openExternal(vscode.Uri.parse(e.href, true));

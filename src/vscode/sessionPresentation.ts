@@ -1,7 +1,7 @@
 // How a session reads in the sidebar: its group, status words, relative time and the contextValue
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
-import { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, hostLabel, isDecidableHere, isUnreachable, needsAttention, statusLabel } from '../engine/protocol/uiPolicy';
+import { CONFLICT_LABEL, GROUPS, type GroupId, PROVIDER_LABELS, conflictsOf, groupOf, hostLabel, isDecidableHere, isUnreachable, needsAttention, statusLabel } from '../engine/protocol/uiPolicy';
 
 export { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, needsAttention };
 
@@ -21,10 +21,11 @@ export function relativeTime(isoTime: string, now: number): string {
   return `${Math.round(hours / 24)}d`;
 }
 
-/** "needs approval · 3m"; a remote engine's session starts with its host: "devbox · working · now". */
+/** "needs approval · 3m"; a remote engine's session starts with its host: "devbox · working · now"; a conflict first of all. */
 export function describeSession(s: Session, now: number): string {
   const host = hostLabel(s);
-  return `${host ? `${host} · ` : ''}${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
+  const conflict = conflictsOf(s).length ? `${CONFLICT_LABEL.toLowerCase()} · ` : '';
+  return `${conflict}${host ? `${host} · ` : ''}${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
 }
 
 /**

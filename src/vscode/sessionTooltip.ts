@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../engine/protocol';
 import { MODE_LABELS } from '../engine/protocol/uiPolicy';
-import { AUTONOMY_LABELS, hostDescription } from '../engine/protocol/uiPolicy';
+import { AUTONOMY_LABELS, conflictText, conflictsOf, hostDescription } from '../engine/protocol/uiPolicy';
 import { PROVIDER_LABELS, formatTokens, percent, statusText } from './sessionPresentation';
 
 export function sessionTooltip(s: Session): vscode.MarkdownString {
@@ -15,6 +15,7 @@ export function sessionTooltip(s: Session): vscode.MarkdownString {
   };
   row('$(hubot) Provider', `${PROVIDER_LABELS[s.provider]} · ${MODE_LABELS[s.mode]}`);
   row(s.host?.reachable === false ? '$(debug-disconnect) Host' : '$(remote) Host', hostDescription(s));
+  for (const c of conflictsOf(s)) row('$(warning) Conflict', conflictText(c, s.cwd));
   row('$(pulse) Status', s.status === 'ended' && s.endReason ? `ended (${s.endReason})` : statusText(s));
   row('$(folder) Folder', s.cwd);
   row('$(chip) Model', s.model);

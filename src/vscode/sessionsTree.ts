@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ProtocolClient, ServerMessage, Session } from '../engine/protocol';
 import type { EngineConnection, EngineState } from './engineConnection';
 import { ListMirror } from '../engine/protocol/mirror/listMirror';
-import { attentionCount, attentionLabel, isUnreachable } from '../engine/protocol/uiPolicy';
+import { attentionCount, attentionLabel, conflictsOf, isUnreachable } from '../engine/protocol/uiPolicy';
 import { GROUPS, type GroupId, contextValueOf, describeSession, groupOf } from './sessionPresentation';
 import { sessionTooltip } from './sessionTooltip';
 import { type HistoryNode, HistorySection, isHistoryNode } from './historyTree';
@@ -125,7 +125,9 @@ export class SessionsTree implements vscode.TreeDataProvider<TreeNode>, vscode.D
     item.tooltip = sessionTooltip(s);
     item.contextValue = contextValueOf(s);
     // A session whose engine cannot be reached: the disconnected plug instead of the agent's logo.
+    // Another live session edits the same files (conflict radar): a warning in the warning colour.
     item.iconPath = isUnreachable(s) ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('disabledForeground'))
+      : conflictsOf(s).length ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : vscode.Uri.joinPath(this.extensionUri, 'media', `${s.provider}.svg`);
     item.accessibilityInformation = { label: `${s.displayName}, ${s.provider}, ${item.description}` };
     item.command = { command: 'flightdeck.openSession', title: 'Open Session', arguments: [element] };

@@ -237,3 +237,14 @@ describe('conflict radar', () => {
     assert.deepEqual(filesOfItem({ kind: 'tool', toolName: 'Edit', toolInput: '{"file_path":' }), []);
   });
 });
+
+describe('conflict radar: the words every client shows (uiPolicy)', () => {
+  it('names the other session and the files, relative to the session folder; one key per pair', async () => {
+    const { conflictPairKey, conflictSummary, conflictText } = await import('../../src/engine/protocol/uiPolicy');
+    const c = { sessionId: 'b', displayName: 'fix the build', files: ['/r/src/a.ts', '/r/b.ts', '/elsewhere/c.ts', '/r/d.ts'] };
+    assert.equal(conflictText(c, '/r'), '“fix the build” also edits src/a.ts, b.ts, /elsewhere/c.ts and 1 more in this checkout');
+    assert.equal(conflictSummary({ cwd: '/r/', conflicts: [{ ...c, files: ['/r/x.ts'] }] }), '“fix the build” also edits x.ts in this checkout');
+    assert.equal(conflictSummary({ cwd: '/r', conflicts: null }), null);
+    assert.equal(conflictPairKey('a', 'b'), conflictPairKey('b', 'a'));
+  });
+});

@@ -10,7 +10,7 @@ import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
 import type { ApprovalDecision, Autonomy, FileChange, Message, ModelInfo, Session } from './types';
 import { VirtualList } from './virtualList';
-import { approvalActions, approvalOffer } from '../../src/engine/protocol/uiPolicy';
+import { OPEN_OTHER_SESSION_LABEL, approvalActions, approvalOffer, conflictText, conflictsOf } from '../../src/engine/protocol/uiPolicy';
 import { approvalTemplate, decisionForKey } from './views/approvalCard';
 import { changesTemplate } from './views/changesView';
 import { composerTemplate } from './views/composer';
@@ -341,7 +341,11 @@ export class SessionApp {
       loadModels: () => this.loadModels(),
     }, this.models) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
 
-    render(html`${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>
+    // Conflict radar (issue 18): another live session edits the same files in this checkout.
+    render(html`${s ? conflictsOf(s).map(c => html`<div class="banner warning conflict" role="alert" data-other-session=${c.sessionId}>
+        <span><span aria-hidden="true">⚠</span> ${conflictText(c, s.cwd)}</span>
+        <button class="link-button" @click=${() => this.postHost({ channel: 'host', type: 'openSession', sessionId: c.sessionId })}>${OPEN_OTHER_SESSION_LABEL}</button></div>`) : nothing}
+      ${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>
         <button class="link-button" title="Dismiss" @click=${() => this.dismissError(err.id)}>Dismiss</button></div>`)}
       ${this.loadingOlder ? html`<div class="banner info" role="status">Loading earlier messages…</div>` : nothing}`, this.bannerEl);
 

@@ -16,6 +16,8 @@ export const HostRequest = z.discriminatedUnion('type', [
     path: z.string().min(1).max(4096),
   }),
   z.object({ channel: z.literal('host'), type: z.literal('copy'), text: z.string().max(16 * 1024 * 1024) }),
+  /** Opens another session's panel (the conflict banner's "Open Other Session"). */
+  z.object({ channel: z.literal('host'), type: z.literal('openSession'), sessionId: id }),
   /** Only web and mail links leave the panel; command:, file:, vscode: ... are refused here. */
   z.object({ channel: z.literal('host'), type: z.literal('openLink'), href: z.string().max(8192).regex(/^(https?:|mailto:)/i, 'only http(s): and mailto: links open') }),
 ]);

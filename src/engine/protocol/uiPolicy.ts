@@ -2,7 +2,7 @@
 // for its terminal says instead, and what "needs you" means. Written once and imported by the
 // session panel, the web client, the tree, the notifications, the status bar and the palette, so
 // no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
-import type { ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, Session } from './session';
+import type { ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, Session, SessionConflict } from './session';
 
 export interface DecisionAction {
   decision: ApprovalDecision;
@@ -190,6 +190,46 @@ export function hostDescription(s: Pick<Session, 'host' | 'status'>): string | n
 /** Why a local-file action (open the file, reveal the folder, resume in a terminal here) is not offered. */
 export function remoteFilesNotice(s: Pick<Session, 'host'>): string | null {
   return s.host ? `The session's files are on ${s.host.name}, not on this machine.` : null;
+}
+
+// ---- conflict radar (issue 18): another live session edits the same files in this checkout ---------
+
+/** The short word of the tree row and the web client's badge. */
+export const CONFLICT_LABEL = 'Conflict';
+/** The notification's and the panel banner's button that opens the other session. */
+export const OPEN_OTHER_SESSION_LABEL = 'Open Other Session';
+
+/** The session's conflicts (absent, null and [] all mean none). */
+export function conflictsOf(s: Pick<Session, 'conflicts'>): SessionConflict[] {
+  return s.conflicts ?? [];
+}
+
+/** A file as a surface names it: relative to the session's folder when inside it, else the whole path. */
+export function conflictFileLabel(file: string, cwd: string | null | undefined): string {
+  const base = cwd?.replace(/[\\/]+$/, '');
+  return base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
+}
+
+/** "a.ts, b.ts" (at most `max` names, then "and N more"). */
+export function conflictFilesText(c: SessionConflict, cwd: string | null | undefined, max = 3): string {
+  const names = c.files.map(f => conflictFileLabel(f, cwd));
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** One line per other session, the same words in the tree's tooltip, the panel banner, the web client and the notification. */
+export function conflictText(c: SessionConflict, cwd: string | null | undefined): string {
+  return `“${c.displayName}” also edits ${conflictFilesText(c, cwd)} in this checkout`;
+}
+
+/** The whole warning of a session, or null when it has none. */
+export function conflictSummary(s: Pick<Session, 'conflicts' | 'cwd'>): string | null {
+  const list = conflictsOf(s);
+  return list.length ? list.map(c => conflictText(c, s.cwd)).join('; ') : null;
+}
+
+/** One key per pair of sessions, the same from either side: a conflict is notified once, not once per session. */
+export function conflictPairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
 
 /** The button that makes a passive Codex session direct (the command's title without "Session"). */
