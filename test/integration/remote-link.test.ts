@@ -252,5 +252,18 @@ describe('remote engines (one process, real hubs)', function () {
     assert.deepEqual(got, stored, 'every event after the snapshot, once, in order');
     assert.equal(c.state.views.get(id)!.revision, b.engine.getSession(sb.id)!.revision);
     assert.deepEqual(c.state.views.get(id)!.messages.map(m => m.id), b.store.getMessages(sb.id, { limit: 100 }).map(m => m.id));
+
+    // A client of A that comes back with its last revision is replayed from A's own buffer.
+    const held = c.state.views.get(id)!.revision!;
+    c.close();
+    append(b, sb, 'while-away-1');
+    append(b, sb, 'while-away-2');
+    await until(() => (a.remotes.followedRevision(id) ?? 0) >= held + 2, w => { const t = setInterval(w, 5); return () => clearInterval(t); }, 10_000, 'A has the new items');
+    const back = await TestClient.connect(a.hub.url, { token: a.token, state: c.state });
+    clients.push(back);
+    const answer = await back.request({ type: 'subscribe_session', sessionId: id, sinceRevision: held });
+    assert.ok(answer.type === 'result', `replayed, not a snapshot: ${answer.type}`);
+    assert.deepEqual(back.received.filter(m => m.type === 'message_appended').map(m => m.type === 'message_appended' && m.message.id), [`${sb.id}:while-away-1`, `${sb.id}:while-away-2`]);
+    assert.equal(back.state.views.get(id)!.revision, b.engine.getSession(sb.id)!.revision);
   });
 });
