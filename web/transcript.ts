@@ -1,6 +1,7 @@
 // One transcript item per kind. Agent text is markdown (sanitized); everything else is text nodes.
 import type { FileChange, Message } from '../src/engine/protocol';
 import { INTERRUPTED_MARKER, awaitsApproval, commandPendingBadge, displayPath, fileChangeHead } from '../src/engine/protocol/cardPolicy';
+import { reviewTitle, reviewWhere } from '../src/engine/protocol/uiPolicy';
 import { h } from './dom';
 import { renderMarkdown } from './markdown';
 
@@ -37,6 +38,12 @@ export function renderMessage(m: Message, act: TranscriptActions, ctx: Transcrip
     : m.status && m.status !== 'completed' ? h('span', { class: `chip st-${m.status}` }, m.status) : null;
   switch (m.kind) {
     case 'user':
+      if (m.review?.length) {
+        // A review sent to the agent (issue 18): one card, file:line and the comment each.
+        return h('div', { class: 'msg user review', 'data-id': m.id }, h('div', { class: 'review-card' },
+          h('div', { class: 'review-head' }, reviewTitle(m.review)),
+          h('ul', { class: 'review-list' }, ...m.review.map(c => h('li', {}, h('code', { class: 'review-where' }, reviewWhere(c)), h('div', { class: 'review-body' }, c.body))))));
+      }
       return h('div', { class: 'msg user', 'data-id': m.id }, h('div', { class: 'bubble' }, m.text));
     case 'agent':
       return h('div', { class: `msg agent${m.status === 'interrupted' ? ' interrupted' : ''}`, 'data-id': m.id }, markdown(m.text),

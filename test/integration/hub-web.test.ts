@@ -270,6 +270,32 @@ describe('hub web client (headless Chromium)', function () {
     }
   });
 
+  it('a review sent to the agent is one card: title, file:line and comment each (issue 18)', async () => {
+    await freshRig();
+    const { engine, clock } = rig;
+    const s = engine.createSession({ provider: 'codex', mode: 'direct', cwd: '/work/acme-api', firstPrompt: 'Fix the ledger' });
+    const review = [{ path: 'src/ledger.py', line: 12, body: 'Round before summing, not after.' }, { path: 'src/calc.py', line: 3, side: 'original' as const, body: 'Keep this guard' }];
+    engine.appendMessage(s.id, { id: 'rev', kind: 'user', createdAt: iso(clock.now()), text: 'Review comments on your changes (2 comments) …', review });
+    const context = await browser.newContext({ viewport: { width: 400, height: 760 } });
+    await context.addInitScript(`localStorage.setItem('flightdeck.hubToken', ${JSON.stringify(rig.token)})`);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${rig.hub.httpUrl}#/s/${encodeURIComponent(s.id)}`);
+      await page.waitForSelector('[data-id="rev"] .review-card', { timeout: 10_000 });
+      const card = await page.$eval('[data-id="rev"]', el => ({
+        head: el.querySelector('.review-head')!.textContent,
+        where: [...el.querySelectorAll('.review-where')].map(e => e.textContent),
+        bodies: [...el.querySelectorAll('.review-body')].map(e => e.textContent),
+        bubbles: el.querySelectorAll('.bubble').length,
+      }));
+      assert.deepEqual(card, {
+        head: 'Review · 2 comments', where: ['src/ledger.py:12', 'src/calc.py:3 (before)'], bodies: [review[0].body, review[1].body], bubbles: 0,
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits a phone screen: one column, no sideways scrolling; send, interrupt and answering a question reach the engine', async () => {
     await freshRig();
     const { approval } = seed(rig);

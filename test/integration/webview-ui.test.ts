@@ -413,6 +413,30 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$('.vl-row[data-key="m53"]'), null, 'an event after a gap is not applied');
   });
 
+  it('shows a review sent to the agent as ONE card: title, file:line and the comment of each (issue 18)', async () => {
+    const p = await openPanel('dark', { width: 900, height: 520 });
+    const review = [
+      { path: 'src/limiter.ts', line: 14, body: 'Keep the old limiter as a fallback when Redis is down.' },
+      { path: 'src/routes.ts', line: 7, side: 'original' as const, body: 'Why was the auth check removed here?\nEvery route below needs it.' },
+    ];
+    const text = 'Review comments on your changes (2 comments); please address each:\n\n- src/limiter.ts:14 — …';
+    await p.snapshot(makeSession(), [makeMessage(1, { kind: 'user', text: 'Add rate limiting to the API' }), makeMessage(2), makeMessage(3, { kind: 'user', text, review })]);
+    const { page } = p;
+    await page.waitForSelector('.vl-row[data-key="m3"] .review-card', WAIT);
+    const card = await page.$eval('.vl-row[data-key="m3"]', r => ({
+      head: r.querySelector('.review-head').textContent.trim(),
+      where: [...r.querySelectorAll('.review-where')].map((e: any) => e.textContent),
+      bodies: [...r.querySelectorAll('.review-body')].map((e: any) => e.textContent),
+      bubbles: r.querySelectorAll('.bubble').length, imgs: r.querySelectorAll('img').length,
+    }));
+    assert.deepEqual(card, {
+      head: 'Review · 2 comments', where: ['src/limiter.ts:14', 'src/routes.ts:7 (before)'],
+      bodies: [review[0].body, review[1].body], bubbles: 0, imgs: 0,
+    });
+    assert.equal(await page.$$eval('.review-card', c => c.length), 1, 'one card, not the message text as a second bubble');
+    await page.screenshot({ path: screenshotPath('session-panel-review.png') });
+  });
+
   it('never executes script from agent text, event handlers or javascript: links', async () => {
     const p = await openPanel();
     const evil = 'Look: <img src=x onerror=window.__pwned=1> <script>window.__pwned=1</script> [x](javascript:window.__pwned=1) '

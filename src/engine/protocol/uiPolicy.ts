@@ -2,7 +2,7 @@
 // for its terminal says instead, and what "needs you" means. Written once and imported by the
 // session panel, the web client, the tree, the notifications, the status bar and the palette, so
 // no two surfaces disagree. Browser-safe: plain functions over protocol data, type imports only.
-import type { ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, Session, SessionConflict } from './session';
+import type { ApprovalDecision, Autonomy, FileChange, PendingApproval, PendingQuestion, ReviewComment, Session, SessionConflict } from './session';
 
 export interface DecisionAction {
   decision: ApprovalDecision;
@@ -305,4 +305,21 @@ export function turnChangesSummary(changes: readonly FileChange[]): { title: str
 /** What the send button does: a message sent while the agent works steers the running turn. */
 export function sendLabel(s: Session): 'Send' | 'Steer' {
   return s.workStatus === 'working' ? 'Steer' : 'Send';
+}
+
+// ---- review comments sent to the agent (issue 18) ------------------------------------------------
+
+/** The command and button that send the pending review comments of a session. */
+export const SEND_REVIEW_LABEL = 'Send to Agent';
+/** The same for a passive session: it is taken over first (Flightdeck then drives it). */
+export const TAKE_OVER_AND_SEND_LABEL = 'Take Over and Send';
+
+/** The head of a review card in every client, e.g. "Review · 2 comments". */
+export function reviewTitle(comments: readonly ReviewComment[]): string {
+  return `Review · ${comments.length} comment${comments.length === 1 ? '' : 's'}`;
+}
+
+/** Where a comment sits, as every client shows it: "src/app.ts:12", "src/app.ts:3 (before)" on the original side. */
+export function reviewWhere(c: ReviewComment): string {
+  return `${c.path}:${c.line}${c.side === 'original' ? ' (before)' : ''}`;
 }

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../markdown';
 import type { FileChange, Message } from '../types';
 import { diffTemplate } from './diffView';
 import { ITEM_STATUS_WORDS, INTERRUPTED_MARKER, displayPath, fileChangeHead } from '../../../src/engine/protocol/cardPolicy';
+import { reviewTitle, reviewWhere } from '../../../src/engine/protocol/uiPolicy';
 
 export interface MessageViewContext {
   isExpanded(id: string, part: string): boolean;
@@ -158,6 +159,7 @@ function withoutToolName(m: Message): Message {
 export function messageTemplate(m: Message, ctx: MessageViewContext): TemplateResult {
   switch (m.kind) {
     case 'user':
+      if (m.review?.length) return reviewTemplate(m);
       return html`<div class="msg user"><div class="bubble">${m.text}</div>${truncatedNote(m, ctx)}</div>`;
     case 'agent':
       return html`<div class="msg agent ${m.status === 'inProgress' ? 'streaming' : ''} ${m.status === 'interrupted' ? 'interrupted' : ''}"><div class="markdown">${agentMarkdown(m)}</div>
@@ -197,4 +199,13 @@ export function estimateHeight(m: Message): number {
     case 'plan': return 52 + (m.plan?.length ?? 0) * 22;
     default: return 44 + Math.ceil(m.text.length / 90) * 20;
   }
+}
+
+/** A review sent to the agent (issue 18): one card listing file:line and each comment. */
+function reviewTemplate(m: Message): TemplateResult {
+  const comments = m.review ?? [];
+  return html`<div class="msg user review"><div class="review-card" role="group" aria-label=${reviewTitle(comments)}>
+    <div class="review-head">${reviewTitle(comments)}</div>
+    <ul class="review-list">${comments.map(c => html`<li><code class="review-where">${reviewWhere(c)}</code><div class="review-body">${c.body}</div></li>`)}</ul>
+  </div></div>`;
 }
