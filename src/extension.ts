@@ -21,6 +21,7 @@ import { SessionPanels } from './vscode/sessionPanels';
 import type { HistorySection } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
+import { type RemoteStatus, RemoteSync, type RemoteTarget } from './vscode/remoteEngines';
 import { engineModule, isErrorNamed } from './vscode/engineModule';
 import type { DriverPreference } from './engine/store/driver';
 
@@ -89,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const conflictNotifier = new ConflictNotifier(tree);
   const statusBar = new AttentionStatusBar(tree);
   const settings = readSettings(context);
+  // Remote engines (issue 20): the window that runs the engine joins what flightdeck.remotes lists.
+  const remoteSync = new RemoteSync(context.secrets, leaderRemotes, log);
   context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     ...registerCommands({
@@ -101,13 +104,19 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       },
       rotateHubToken: () => rotateHubToken(context, log),
       hubQr,
+      remotes: {
+        secrets: context.secrets, problems: () => remoteSync.problems, sync: () => remoteSync.sync(),
+        status: () => remoteStatus(connection),
+      },
     }),
+    context.secrets.onDidChange(e => { if (e.key.startsWith('flightdeck.remote.')) void remoteSync.sync(); }),
     ...registerWalkthrough({ log, settings: () => readSettings(context) }),
     vscode.workspace.onDidChangeConfiguration(e => {
       // Live: notifications.enabled (read per event), codex.path (read when the app-server starts),
       // claude.* (read by the hook installer and the agent detection), hub.* (below). The rest
       // shapes the engine itself, which may run in another window: that needs a reload.
       // Chained: quick successive edits (host, then port) must not start two hubs.
+      if (e.affectsConfiguration('flightdeck.remotes')) void remoteSync.sync();
       if (e.affectsConfiguration('flightdeck.hub')) {
         const change = { enabled: e.affectsConfiguration('flightdeck.hub.enabled'), address: ['host', 'port', 'allowNonLoopback', 'allowedOrigins'].some(k => e.affectsConfiguration(`flightdeck.hub.${k}`)) };
         hubChange = hubChange.then(() => applyHubSetting(context, log, change));
@@ -116,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
     }));
 
   // Not awaited: activation returns at once; views show "Starting…" until the engine answers.
-  const started = startEngine(context, settings, connection, log);
+  const started = startEngine(context, settings, connection, log, () => remoteSync.sync());
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
@@ -158,7 +167,7 @@ function readSettings(context: vscode.ExtensionContext): Settings {
   };
 }
 
-async function startEngine(context: vscode.ExtensionContext, settings: Settings, connection: EngineConnection, log: vscode.LogOutputChannel): Promise<void> {
+async function startEngine(context: vscode.ExtensionContext, settings: Settings, connection: EngineConnection, log: vscode.LogOutputChannel, joinRemotes: () => Promise<void>): Promise<void> {
   const { dataDir } = settings;
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   try {
@@ -171,6 +180,7 @@ async function startEngine(context: vscode.ExtensionContext, settings: Settings,
       codexPath: () => readSettings(context).codexPath,
       onLeader: async services => {
         leading = services;
+        await joinRemotes();
         log.info(`Flightdeck store: SQLite driver ${services.store.driver}, full-text search ${services.store.ftsAvailable ? 'on' : 'off (no FTS5)'}`);
         if (!services.store.ftsAvailable) {
           void vscode.window.showInformationMessage(`Flightdeck: this VS Code's SQLite (${services.store.driver}) has no full-text search (FTS5); transcript search uses a slower substring match.`);
@@ -222,6 +232,19 @@ async function ensureHub(context: vscode.ExtensionContext, log: vscode.LogOutput
 }
 
 const HUB_TOKEN_KEY = 'flightdeck.hub.token';
+
+/** The engine's remote engines while this window runs it; elsewhere the leader applies the setting. */
+function leaderRemotes(): RemoteTarget | undefined {
+  // onLeader runs before startRuntime() returns the runtime: no runtime yet means this window is starting as the leader.
+  if (runtime && runtime.role !== 'leader') return undefined;
+  return leading?.remotes;
+}
+
+/** The remotes' states as the engine that runs (here or in another window) reports them (list_remotes). */
+async function remoteStatus(connection: EngineConnection): Promise<RemoteStatus[] | undefined> {
+  const answer = await (await connection.client()).request({ type: 'list_remotes' });
+  return answer.remotes;
+}
 
 /**
  * A new hub token in SecretStorage; a hub running in this window takes it at once and closes the

@@ -27,6 +27,7 @@ import { pickApproval, pickSession } from './sessionPicker';
 import { confirmDelete, resumeClaudeInTerminal } from './historyActions';
 import type { HistoryMoreNode, HistorySessionNode } from './historyTree';
 import type { SessionNode, SessionsTree } from './sessionsTree';
+import { type RemoteCommandContext, addRemoteEngine, removeRemoteEngine, showRemoteEngines } from './remoteCommands';
 
 export type Outcome =
   | { ok: true; message?: string; data?: unknown; actions?: { label: string; run: () => unknown }[] }
@@ -54,6 +55,8 @@ export interface CommandContext {
   rotateHubToken: () => Promise<{ running: boolean; dropped: number }>;
   /** The panel that shows the hub's sign-in link as a QR code. */
   hubQr: HubQrPanel;
+  /** Remote engines (issue 20): the setting, the tokens in SecretStorage, the engine's states. */
+  remotes?: RemoteCommandContext;
 }
 
 /** The web client's address that signs in by itself: the token rides in the fragment, never sent to the server. */
@@ -150,6 +153,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     const client = await connection.client();
     await client.request({ type: 'approve_tool', sessionId: s.id, approvalId: approval.approvalId, version: approval.version, decision });
     return { ok: true, message: `${decision === 'denied' ? 'Denied' : 'Approved'}: ${approval.command ?? approval.toolName ?? approval.kind}` };
+  };
+
+  /** The remote engines a session can be created on now (issue 20): the connected ones. */
+  const connectedRemotes = async (): Promise<string[]> => {
+    try { return (await ctx.remotes?.status() ?? []).filter(r => r.state === 'connected').map(r => r.name); } catch { return []; }
   };
 
   /** Opens a new session's panel (its title comes from the list, which learns of it a moment later). */
@@ -342,10 +350,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const folder = text(cwd), first = text(prompt);
       const client = await connection.client();
       const choice = folder !== undefined && first !== undefined ? { cwd: folder, prompt: first }
-        : await askNewCodexSession(folder, async () => {
-          const answer = await client.request({ type: 'list_models', provider: 'codex' });
+        : await askNewCodexSession(folder, async host => {
+          const answer = await client.request({ type: 'list_models', provider: 'codex', ...(host ? { host } : {}) });
           return answer.models;
-        }, ctx.log);
+        }, ctx.log, await connectedRemotes());
       if (!choice) return cancelled;
       const { prompt: firstPrompt, ...rest } = choice;
       const answer = await client.request({ type: 'create_session', provider: 'codex', ...rest, prompt: firstPrompt || undefined });
@@ -353,6 +361,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (sessionId) await openWhenListed(sessionId);
       return { ok: true, data: sessionId };
     }),
+
+    command('addRemoteEngine', (name?: unknown, url?: unknown, token?: unknown) => addRemoteEngine(remotesOf(ctx), name, url, token)),
+    command('removeRemoteEngine', (name?: unknown) => removeRemoteEngine(remotesOf(ctx), name)),
+    command('showRemoteEngines', (pick?: unknown) => showRemoteEngines(remotesOf(ctx), pick !== false)),
 
     command('showUsage', async () => {
       ctx.showUsage();
@@ -439,6 +451,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 export let lastSearchPick: SearchPick | undefined;
 
 class UsageError extends Error {}
+
+function remotesOf(ctx: CommandContext): RemoteCommandContext {
+  if (!ctx.remotes) throw new UsageError('Remote engines are not available in this window.');
+  return ctx.remotes;
+}
 
 function failure(e: unknown): Outcome & { ok: false } {
   if (e instanceof UsageError) return { ok: false, code: ErrorCode.usage, message: e.message };

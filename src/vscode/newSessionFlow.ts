@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Autonomy, ModelInfo } from '../engine/protocol';
 import { AUTONOMY_DESCRIPTIONS, AUTONOMY_LABELS } from '../engine/protocol/uiPolicy';
 
-export interface NewSessionChoice { cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string }
+export interface NewSessionChoice { cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string; host?: string }
 
 const TITLE = 'New Codex Session';
 const DEFAULT_AUTONOMY: Autonomy = 'autoEdit';
@@ -18,8 +18,8 @@ function pickStep<T>(step: number, totalSteps: number, placeholder: string, item
   return new Promise(resolve => {
     const pick = vscode.window.createQuickPick<Item<T>>();
     pick.title = TITLE;
-    pick.step = step;
-    pick.totalSteps = totalSteps;
+    // Step 0: the machine, asked before the numbered steps only when remote engines are joined.
+    if (step > 0) { pick.step = step; pick.totalSteps = totalSteps; }
     pick.placeholder = placeholder;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
@@ -46,6 +46,26 @@ async function askFolder(totalSteps: number): Promise<string | undefined> {
     openLabel: 'Start Codex here', defaultUri: folders[0]?.uri ?? vscode.Uri.file(os.homedir()),
   });
   return picked?.[0]?.fsPath;
+}
+
+/** Issue 20: this machine or a joined remote engine; null = this machine, undefined = cancelled. */
+async function askHost(hosts: readonly string[]): Promise<string | null | undefined> {
+  const items: Item<string | null>[] = [
+    { label: '$(device-desktop) This machine', value: null },
+    ...hosts.map(h => ({ label: `$(remote) ${h}`, description: 'remote engine', value: h })),
+  ];
+  const chosen = await pickStep(0, 0, 'The machine Codex runs on', items, items[0]);
+  return chosen ? chosen.value : undefined;
+}
+
+/** A remote machine's folder is typed: nothing on this machine can be browsed for it. */
+async function askRemoteFolder(host: string): Promise<string | undefined> {
+  const folder = await vscode.window.showInputBox({
+    title: `${TITLE} on ${host}`, prompt: `The folder Codex works in, on ${host} (an absolute path there)`,
+    placeHolder: '/home/me/project', ignoreFocusOut: true,
+    validateInput: v => v.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(v.trim()) ? null : 'An absolute path on that machine',
+  });
+  return folder?.trim() || undefined;
 }
 
 async function askAutonomy(totalSteps: number): Promise<Autonomy | undefined> {
@@ -79,15 +99,20 @@ async function askEffort(model: ModelInfo, totalSteps: number): Promise<string |
  * Asks every step; `cwd` given (a caller that knows the folder) skips the first. `listModels` fails
  * softly: the flow goes on with Codex's default model and says why the list is missing.
  */
-export async function askNewCodexSession(cwd: string | undefined, listModels: () => Promise<ModelInfo[]>, log: vscode.LogOutputChannel): Promise<NewSessionChoice | undefined> {
+export async function askNewCodexSession(
+  cwd: string | undefined, listModels: (host: string | null) => Promise<ModelInfo[]>, log: vscode.LogOutputChannel, hosts: readonly string[] = [],
+): Promise<NewSessionChoice | undefined> {
   const totalSteps = 5;
-  const folder = cwd ?? await askFolder(totalSteps);
+  // With remote engines joined, first where: a remote's folder is typed, and its own models listed.
+  const host = cwd === undefined && hosts.length ? await askHost(hosts) : null;
+  if (host === undefined) return undefined;
+  const folder = cwd ?? (host ? await askRemoteFolder(host) : await askFolder(totalSteps));
   if (!folder) return undefined;
   const autonomy = await askAutonomy(totalSteps);
   if (!autonomy) return undefined;
   let models: ModelInfo[] = [];
   let listError: string | undefined;
-  try { models = await listModels(); } catch (e) {
+  try { models = await listModels(host); } catch (e) {
     listError = (e as Error).message;
     log.warn(`New Codex Session: the model list is unavailable: ${listError}`);
   }
@@ -99,10 +124,10 @@ export async function askNewCodexSession(cwd: string | undefined, listModels: ()
     if (!effort) return undefined;
   }
   const prompt = await vscode.window.showInputBox({
-    title: `New Codex session in ${folder}`, prompt: 'What should Codex do? (Enter with nothing starts the session without a prompt)',
+    title: `New Codex session in ${folder}${host ? ` on ${host}` : ''}`, prompt: 'What should Codex do? (Enter with nothing starts the session without a prompt)',
     placeHolder: `${AUTONOMY_LABELS[autonomy]}${model ? ` · ${model.displayName}` : ''}${effort ? ` · ${effort} effort` : ''}`,
     ignoreFocusOut: true,
   });
   if (prompt === undefined) return undefined;
-  return { cwd: folder, autonomy, model: model?.id, effort, prompt };
+  return { cwd: folder, autonomy, model: model?.id, effort, prompt, ...(host ? { host } : {}) };
 }
