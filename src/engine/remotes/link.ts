@@ -12,7 +12,7 @@ import type { LogFn } from '../platform/log';
 import type { EngineEvent } from '../sessions/bus';
 import type { SessionEvent } from '../clients/replay';
 import { Backoff, type BackoffPolicy } from './backoff';
-import { mapChanges, mapMessage, mapSession, toLocalId } from './ids';
+import { HOST_SEPARATOR, mapChanges, mapMessage, mapSession, toLocalId } from './ids';
 
 export type RemoteState = 'connecting' | 'connected' | 'unreachable' | 'unauthorized';
 
@@ -38,6 +38,8 @@ export interface LinkOptions {
   backoff?: BackoffPolicy;
   /** A forwarded request with no answer within this long fails with `timeout`. */
   requestTimeoutMs?: number;
+  /** The link pings the remote this often; no pong by the next ping means the path is dead (a dropped tunnel sends no close). */
+  pingIntervalMs?: number;
 }
 
 /** Above this many bytes waiting to go to the remote, forwarded requests are refused, not queued. */
@@ -69,6 +71,8 @@ export class RemoteLink {
   private paging: Session[] | null = null;
   private following = new Map<string, Followed>();
   private listRequested = false;
+  private heartbeat: TimerHandle | null = null;
+  private ponged = true;
 
   constructor(private opts: LinkOptions) {
     this.name = opts.name;
@@ -95,6 +99,8 @@ export class RemoteLink {
     this.stopped = true;
     this.retry?.cancel();
     this.retry = null;
+    this.heartbeat?.cancel();
+    this.heartbeat = null;
     const ws = this.ws;
     this.ws = null;
     if (ws) { ws.removeAllListeners(); ws.on('error', () => {}); ws.terminate(); }
@@ -158,8 +164,16 @@ export class RemoteLink {
       else if (status === 429) this.lost(ws, 'unauthorized', 'the remote refuses after too many failed attempts (HTTP 429)');
       else this.lost(ws, 'unreachable', `the remote answered HTTP ${status} instead of a WebSocket`);
     });
+    ws.on('pong', () => { this.ponged = true; });
     ws.on('open', () => {
       if (this.ws !== ws) return;
+      this.ponged = true;
+      this.heartbeat = this.opts.clock.setInterval(() => {
+        if (this.ws !== ws) return;
+        if (!this.ponged) return this.lost(ws, 'unreachable', 'the remote stopped answering pings');
+        this.ponged = false;
+        try { ws.ping(); } catch { /* the close event follows */ }
+      }, this.opts.pingIntervalMs ?? 30_000);
       this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, client: `flightdeck-engine ${this.opts.version}`, peer: true }, m => {
         if (m.type === 'error') return this.lost(ws, 'unreachable', `the remote refused hello: ${m.message}`);
         this.relist();
@@ -174,6 +188,8 @@ export class RemoteLink {
   private lost(ws: WebSocket, state: 'unreachable' | 'unauthorized', why: string): void {
     if (this.ws !== ws) return;
     this.ws = null;
+    this.heartbeat?.cancel();
+    this.heartbeat = null;
     ws.removeAllListeners();
     ws.on('error', () => {});
     ws.terminate();
@@ -255,7 +271,8 @@ export class RemoteLink {
       this.paging.push(...m.sessions);
       if (part < m.parts - 1) return;
     }
-    const sessions = this.paging ?? m.sessions;
+    // A session the remote itself mirrors (an engine that does not honour hello.peer) is left out: never loop.
+    const sessions = (this.paging ?? m.sessions).filter(ownSession);
     this.paging = null;
     this.remoteListRevision = m.revision;
     const next = new Map(sessions.map(s => [s.id, s]));
@@ -288,7 +305,7 @@ export class RemoteLink {
   private applyEvent(m: ServerMessage): void {
     switch (m.type) {
       case 'session_created':
-        if (!this.listInOrder(m.listRevision)) return;
+        if (!this.listInOrder(m.listRevision) || !ownSession(m.session)) return;
         this.upsert(m.session);
         return;
       case 'session_removed':
@@ -298,6 +315,7 @@ export class RemoteLink {
       case 'session_delta': {
         const before = this.remote.get(m.sessionId);
         if (this.remoteListRevision === null) return;
+        if (m.sessionId.includes(HOST_SEPARATOR)) { this.listInOrder(m.listRevision); return; } // one the remote mirrors
         if (!before) { if (m.listRevision > this.remoteListRevision) this.relist(); return; }
         const listOk = this.listInOrder(m.listRevision);
         const verdict = this.sessionOrder(m.sessionId, m.revision, m.type);
@@ -312,7 +330,7 @@ export class RemoteLink {
       case 'session_ended': {
         const before = this.remote.get(m.sessionId);
         const verdict = this.sessionOrder(m.sessionId, m.revision, m.type);
-        if (verdict === 'dup') return;
+        if (verdict === 'dup' || (!before && verdict === 'unfollowed')) return;
         if (before) {
           const after = { ...before, status: 'ended' as const, workStatus: 'idle' as const, endReason: m.reason ?? before.endReason };
           this.remote.set(m.sessionId, after);
@@ -430,6 +448,11 @@ export class RemoteLink {
   private shownOf(s: Session): Session {
     return mapSession(this.name, this.ws !== null && this.remoteListRevision !== null, s);
   }
+}
+
+/** A session the remote owns itself: no host, and an id without the host separator. */
+function ownSession(s: Session): boolean {
+  return !s.host && !s.id.includes(HOST_SEPARATOR);
 }
 
 function merge(s: Session, changes: Partial<Session>, revision: number): Session {
