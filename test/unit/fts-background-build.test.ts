@@ -46,23 +46,23 @@ function backfillRow(file: string): { done: number; target: number } | undefined
 }
 
 /** Every matching rowid of each query straight from the index. */
-function indexAnswers(db: Db): Record<string, number[]> {
+function indexAnswers(db: Db, queries: string[]): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const q of ['deploy', 'kubernetes', 'pa*', 'kub*', 'retry', 'memory limiter', 'item7*']) {
+  for (const q of queries) {
     out[q] = db.prepare('SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').all(q).map(r => Number(r.r));
   }
   return out;
 }
 
 /** The index is consistent with its content, and answers like an index rebuilt from scratch over the same rows. */
-function assertEqualsFreshBuild(file: string): void {
+function assertEqualsFreshBuild(file: string, queries = ['deploy', 'kubernetes', 'pa*', 'kub*', 'retry', 'memory limiter', 'item7*']): void {
   const db = openTestDb(file);
   try {
     assert.doesNotThrow(() => db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
-    const built = indexAnswers(db);
-    assert.ok(built.deploy.length > 1000, 'the old rows are in the index');
+    const built = indexAnswers(db, queries);
+    assert.ok(built[queries[0]].length > 1000, 'the old rows are in the index');
     db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
-    assert.deepEqual(built, indexAnswers(db), 'same answers as a fresh build');
+    assert.deepEqual(built, indexAnswers(db, queries), 'same answers as a fresh build');
   } finally { db.close(); }
 }
 
@@ -151,6 +151,56 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     assert.ok(store.search('deploy', 200).length >= before);
     store.close();
     assertEqualsFreshBuild(file);
+  });
+
+  it('a bulk writer defers indexing: its rows are indexed in batches, live writes meanwhile are not lost, the index equals a fresh build', () => {
+    const file = path.join(tmpDir(), 'bulk.db');
+    const clock = new FakeClock();
+    const store = openStore({ file, clock, driver: TEST_DRIVER });
+    const s = newSession({ id: 'bulk', provider: 'claude', mode: 'passive' }, 0);
+    store.saveSession(s);
+    store.saveMessage({ id: 'before', sessionId: s.id, seq: 0, kind: 'user', text: 'zebra before the import', createdAt: iso(0) });
+    store.flush();
+    store.deferSearchIndex();
+    for (let i = 1; i <= 3000; i++) store.saveMessage({ id: `b${i}`, sessionId: s.id, seq: i, kind: 'agent', text: `zebra bulk row ${i} ${WORDS[i % WORDS.length]}`, createdAt: iso(i) });
+    store.flush();
+    assert.deepEqual(store.search('zebra', 5).map(h => h.messageId), ['before'], 'deferred rows are not indexed one by one');
+    assert.ok(store.searchIndexPercent() !== undefined, 'search says the index is behind');
+    // Writes to deferred rows before they are indexed: an update and a delete (the triggers leave them alone).
+    store.patchMessage({ id: 'b5', text: 'okapi instead' });
+    store.flush();
+    let slices = 0;
+    while (store.fillSearchIndex(700)) slices++;
+    assert.equal(slices, 4, '3,000 rows in slices of 700');
+    store.endDeferredSearchIndex();
+    assert.equal(store.searchIndexPercent(), undefined, 'complete once the writer is done and caught up');
+    assert.equal(store.search('zebra', 5000).length, 3000);
+    assert.deepEqual(store.search('okapi', 5).map(h => h.messageId), ['b5']);
+    store.saveMessage({ id: 'after', sessionId: s.id, seq: 9999, kind: 'user', text: 'okapi after', createdAt: iso(9999) });
+    assert.deepEqual(store.search('okapi', 5).map(h => h.messageId), ['after', 'b5'], 'the triggers index new rows again');
+    store.close();
+    assertEqualsFreshBuild(file, ['zebra', 'okapi', 'bulk*', 'deploy']);
+  });
+
+  it('a bulk writer killed before it ended: the next open bounds what it left and builds it in the background', () => {
+    const file = path.join(tmpDir(), 'bulk-kill.db');
+    const first = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    const s = newSession({ id: 'bulk', provider: 'codex', mode: 'passive' }, 0);
+    first.saveSession(s);
+    first.deferSearchIndex();
+    for (let i = 0; i < 5000; i++) first.saveMessage({ id: `k${i}`, sessionId: s.id, seq: i, kind: 'agent', text: `zebra ${WORDS[i % WORDS.length]} ${i}`, createdAt: iso(i) });
+    first.fillSearchIndex(1000);
+    first.flush();
+    // What a kill leaves on disk: committed rows, an open range, no endDeferredSearchIndex.
+    first.close();
+    assert.deepEqual(backfillRow(file), { done: 1000, target: Number.MAX_SAFE_INTEGER });
+    const clock = new FakeClock();
+    const store = openStore({ file, clock, driver: TEST_DRIVER, ftsSliceRows: 1000 });
+    assert.ok(store.searchIndexPercent()! >= 20 && store.searchIndexPercent()! < 100);
+    runToCompletion(store, clock);
+    assert.equal(store.search('zebra', 10_000).length, 5000);
+    store.close();
+    assertEqualsFreshBuild(file, ['zebra', 'deploy', 'pa*']);
   });
 
   it('a new store has nothing to build', () => {

@@ -69,6 +69,8 @@ export const IMPORT_DEFAULTS = {
   progressEveryMs: 250,
   /** Bytes per read call: the lines of one call are held in memory at once. */
   readBytes: 2 * 1024 * 1024,
+  /** Items stored before the search index catches up with them (in slices, between files). */
+  indexEvery: 5_000,
 } as const;
 
 export async function importHistory(o: HistoryImportOptions): Promise<ImportSummary> {
@@ -124,17 +126,40 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   o.log('info', `history: ${files.length} file(s) found, ${todo.length} to read (${(progress.bytesTotal / 1e6).toFixed(1)} MB), ${counts.unchanged} unchanged`);
   report(true);
 
-  for (const f of todo) {
-    if (o.signal?.aborted) break;
-    try {
-      await importFile(f);
-    } catch (e) {
-      counts.unreadable++;
-      o.log('warn', `history: ${f.path} could not be read: ${(e as Error)?.message ?? e}`);
+  // The items are indexed for search in batches between files, not one trigger per row (see
+  // Store.deferSearchIndex): the index lags at most `indexEvery` items behind, and catches up at the end.
+  o.store.deferSearchIndex();
+  let indexRows = 2_000;
+  let itemsIndexed = 0;
+  const catchUpIndex = async () => {
+    for (;;) {
+      const t0 = performance.now();
+      const more = o.store.fillSearchIndex(indexRows);
+      // Each slice about sliceMs long, so live sessions keep their latency.
+      const took = performance.now() - t0;
+      indexRows = Math.max(200, Math.min(50_000, Math.round(indexRows * Math.min(4, Math.max(0.25, sliceMs / Math.max(took, 0.1))))));
+      if (!more) break;
+      await maybeYield();
     }
-    progress.filesDone++;
-    counts.files++;
-    await maybeYield();
+    itemsIndexed = counts.items;
+  };
+  try {
+    for (const f of todo) {
+      if (o.signal?.aborted) break;
+      try {
+        await importFile(f);
+      } catch (e) {
+        counts.unreadable++;
+        o.log('warn', `history: ${f.path} could not be read: ${(e as Error)?.message ?? e}`);
+      }
+      progress.filesDone++;
+      counts.files++;
+      if (counts.items - itemsIndexed >= IMPORT_DEFAULTS.indexEvery) await catchUpIndex();
+      await maybeYield();
+    }
+    await catchUpIndex();
+  } finally {
+    o.store.endDeferredSearchIndex();
   }
 
   progress.phase = 'done';

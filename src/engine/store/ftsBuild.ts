@@ -11,6 +11,13 @@ import type { Db } from './db';
 /** Rows still to index: the (done, target] range of messages.rowid. */
 export interface FtsBackfill { done: number; target: number }
 
+/**
+ * The target of a range left open by a bulk writer (the history import): every row after `done`,
+ * however many come, is the filler's, so the import's inserts skip the per-row trigger (FTS5 indexes
+ * rows about 10× faster in batches of thousands than one row per trigger between small commits).
+ */
+export const OPEN_TARGET = Number.MAX_SAFE_INTEGER;
+
 export function readFtsBackfill(db: Db): FtsBackfill | undefined {
   // Files migrated to 7 before the index was built in the background have no such table (and a full index).
   if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'fts_backfill'").get()) return undefined;
@@ -19,8 +26,33 @@ export function readFtsBackfill(db: Db): FtsBackfill | undefined {
 }
 
 /** Share of the rows to index that are indexed, 0–99 while building (100 only once done). */
-export function backfillPercent(b: FtsBackfill): number {
-  return Math.min(99, Math.floor((100 * b.done) / Math.max(1, b.target)));
+export function backfillPercent(b: FtsBackfill, maxRowid = b.target): number {
+  return Math.min(99, Math.floor((100 * b.done) / Math.max(1, Math.min(b.target, maxRowid))));
+}
+
+function maxRowid(db: Db): number {
+  return Number(db.prepare('SELECT MAX(rowid) AS r FROM messages').get()?.r ?? 0);
+}
+
+/** Leaves every row after the indexed ones (and every new row) to the filler until closeBacklog. */
+export function openBacklog(db: Db): void {
+  db.transaction(() => {
+    if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'fts_backfill'").get()) return;
+    const b = readFtsBackfill(db);
+    if (b) db.prepare('UPDATE fts_backfill SET target = ? WHERE id = 1').run(OPEN_TARGET);
+    else db.prepare('INSERT INTO fts_backfill (id, done, target) VALUES (1, ?, ?)').run(maxRowid(db), OPEN_TARGET);
+  });
+}
+
+/** Bounds an open range at the rows there are now (after a bulk write, or one cut short by a crash). */
+export function closeBacklog(db: Db): void {
+  db.transaction(() => {
+    const b = readFtsBackfill(db);
+    if (!b || b.target !== OPEN_TARGET) return;
+    const max = maxRowid(db);
+    if (max <= b.done) db.prepare('DELETE FROM fts_backfill WHERE id = 1').run();
+    else db.prepare('UPDATE fts_backfill SET target = ? WHERE id = 1').run(max);
+  });
 }
 
 /**
@@ -33,6 +65,8 @@ export function fillFtsSlice(db: Db, rows: number): FtsBackfill | undefined {
     if (!b) return undefined;
     const last = db.prepare('SELECT MAX(rowid) AS r FROM (SELECT rowid FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)')
       .get(b.done, b.target, rows)?.r;
+    // Caught up with a range still open: it stays, for the rows still to come.
+    if (last == null && b.target === OPEN_TARGET) return b;
     const upto = last == null ? b.target : Number(last);
     if (upto > b.done) {
       db.prepare('INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?').run(b.done, upto);
@@ -73,10 +107,17 @@ export class FtsBuilder {
   }
 
   /** Percent indexed while the build runs; undefined when the index is complete. */
-  get percent(): number | undefined { return this.state ? backfillPercent(this.state) : undefined; }
+  get percent(): number | undefined {
+    this.state = readFtsBackfill(this.db);
+    return this.state ? backfillPercent(this.state, maxRowid(this.db)) : undefined;
+  }
+
+  /** Whether rows are left to index. */
+  get pending(): boolean { return !!this.state; }
 
   start(): void {
-    if (!this.state) return;
+    this.state = readFtsBackfill(this.db);
+    if (!this.state || this.timer) return;
     this.opts.log('info', `store: building the search index in the background from ${backfillPercent(this.state)}% (${this.state.target - this.state.done} message rows to index)`);
     this.schedule();
   }
@@ -85,7 +126,10 @@ export class FtsBuilder {
   step(): boolean {
     if (!this.state) return false;
     const t0 = performance.now();
+    const before = this.state.done;
     this.state = fillFtsSlice(this.db, this.rows);
+    // An open range caught up: the bulk writer fills it and closes it (then start() again).
+    if (this.state && this.state.target === OPEN_TARGET && this.state.done === before) return false;
     const ms = performance.now() - t0;
     if (!this.fixedRows) {
       // Aim each slice at the budget, within bounds: a slow disk must not turn one slice into seconds.

@@ -136,6 +136,18 @@ export const MIGRATIONS: Migration[] = [
       createMessagesFts(db, ", prefix='2 3'");
     },
   },
+  {
+    version: 8,
+    name: 'full-text search: the triggers leave a range of rows to the background filler',
+    up(db) {
+      // Files that ran migration 7 before it built the index in the background have triggers that index
+      // every row: the history import's rows are indexed in batches now (ftsBuild.ts, OPEN_TARGET), which
+      // needs the guarded triggers and the progress table. Their index is complete: nothing to fill.
+      if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get()) return;
+      db.exec('CREATE TABLE IF NOT EXISTS fts_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), done INTEGER NOT NULL, target INTEGER NOT NULL);');
+      createFtsTriggers(db);
+    },
+  },
 ];
 
 /**
@@ -146,11 +158,22 @@ export const MIGRATIONS: Migration[] = [
  * corrupts it; inserting one the filler will index doubles it). Everything else is the triggers'.
  */
 function createMessagesFts(db: Db, options: string): void {
-  const notBackfilling = (row: string) => `WHEN NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${row}.rowid > done AND ${row}.rowid <= target)`;
   db.exec(`
     CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'${options});
     CREATE TABLE IF NOT EXISTS fts_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), done INTEGER NOT NULL, target INTEGER NOT NULL);
     DELETE FROM fts_backfill;
+  `);
+  createFtsTriggers(db);
+  db.exec('INSERT INTO fts_backfill (id, done, target) SELECT 1, 0, MAX(rowid) FROM messages HAVING MAX(rowid) IS NOT NULL;');
+}
+
+/** The triggers that keep messages_fts in step with messages, except for the filler's rows (above). */
+function createFtsTriggers(db: Db): void {
+  const notBackfilling = (row: string) => `WHEN NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${row}.rowid > done AND ${row}.rowid <= target)`;
+  db.exec(`
+    DROP TRIGGER IF EXISTS messages_ai;
+    DROP TRIGGER IF EXISTS messages_ad;
+    DROP TRIGGER IF EXISTS messages_au;
     CREATE TRIGGER messages_ai AFTER INSERT ON messages ${notBackfilling('new')} BEGIN
       INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
     END;
@@ -161,7 +184,6 @@ function createMessagesFts(db: Db, options: string): void {
       INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
       INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
     END;
-    INSERT INTO fts_backfill (id, done, target) SELECT 1, 0, MAX(rowid) FROM messages HAVING MAX(rowid) IS NOT NULL;
   `);
 }
 

@@ -6,7 +6,7 @@ import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { type Db, StoreLoadError } from './db';
 import { openDatabase, type DriverPreference } from './driver';
-import { FtsBuilder, type FtsBackfill } from './ftsBuild';
+import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
@@ -75,10 +75,14 @@ export function openStore(opts: OpenStoreOptions): Store {
   if (!ftsAvailable) log('warn', 'store: this SQLite has no FTS5; search falls back to a slower substring match');
   // Rows stored before the index existed (an upgrade) are indexed in slices after the open: one slice
   // now (a small store is complete on return), the rest on the clock.
+  // A range a bulk writer left open (killed mid-import) is bounded first: the filler goes on with it.
+  if (ftsAvailable) closeBacklog(db);
   const ftsBuilder = ftsAvailable
     ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
     : undefined;
   if (ftsBuilder?.step()) ftsBuilder.start();
+  /** Bulk writers (imports) running with the index deferred. */
+  let deferring = 0;
   const writer = new BatchedWriter(db, {
     clock: opts.clock,
     onError: e => log('error', `store: write failed: ${e.message}`),
@@ -118,6 +122,23 @@ export function openStore(opts: OpenStoreOptions): Store {
     driver: db.driver,
     ftsAvailable,
     searchIndexPercent: () => ftsBuilder?.percent,
+    deferSearchIndex() {
+      if (!ftsBuilder) return;
+      writer.flush();
+      if (deferring++ === 0) openBacklog(db);
+    },
+    fillSearchIndex(rows) {
+      if (!ftsBuilder) return false;
+      writer.flush();
+      return !!fillFtsSlice(db, rows) && hasRowsToIndex(db);
+    },
+    endDeferredSearchIndex() {
+      if (!ftsBuilder || deferring === 0) return;
+      writer.flush();
+      if (--deferring > 0) return;
+      closeBacklog(db);
+      ftsBuilder.start();
+    },
     loadRecentSessions(limit) {
       writer.flush();
       // Imported (history) and archived sessions stay out of the live list (SPEC §11); the WHERE is
@@ -313,3 +334,7 @@ function rowToOffset(r: Record<string, unknown>): SourceOffset {
   };
 }
 
+/** Rows after the indexed ones in the filler's range. */
+function hasRowsToIndex(db: Db): boolean {
+  return !!db.prepare('SELECT 1 AS x FROM fts_backfill b WHERE EXISTS (SELECT 1 FROM messages WHERE rowid > b.done AND rowid <= b.target)').get();
+}

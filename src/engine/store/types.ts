@@ -74,6 +74,16 @@ export interface Store {
    * upgrade): how much is indexed, 0–99; search then finds only the indexed rows. Undefined when complete.
    */
   searchIndexPercent(): number | undefined;
+  /**
+   * A bulk writer (the history import) starts: rows written from now on are left out of the search
+   * index until fillSearchIndex indexes them in batches (much cheaper than one trigger per row).
+   * Pair with endDeferredSearchIndex; a crash in between is repaired at the next open.
+   */
+  deferSearchIndex(): void;
+  /** Indexes up to `rows` of the rows left out; true while some are left. */
+  fillSearchIndex(rows: number): boolean;
+  /** The bulk writer is done: what is left is indexed in the background (slices on the clock). */
+  endDeferredSearchIndex(): void;
   loadRecentSessions(limit: number): Session[];
   getSession(id: string): Session | undefined;
   findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined;
