@@ -17,6 +17,7 @@ import { UsagePanel } from './vscode/usagePanel';
 import { HubQrPanel } from './vscode/hubQrPanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
+import { registerWorktreeBaseDocuments } from './vscode/worktreeCommands';
 import { SessionPanels } from './vscode/sessionPanels';
 import type { HistorySection } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const remoteSync = new RemoteSync(context.secrets, leaderRemotes, log);
   context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
+    registerWorktreeBaseDocuments(connection),
     ...registerCommands({
       connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
       installClaudeHooks: () => installHooks(context, readSettings(context)),

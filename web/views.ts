@@ -2,6 +2,7 @@
 // approval card and composer. Pure functions of the app's state to DOM.
 import type { ApprovalDecision, PendingApproval, Session } from '../src/engine/protocol';
 import type { ClientState } from '../src/engine/protocol/mirror/clientState';
+import { branchChip, worktreeDescription } from '../src/engine/protocol/worktreePolicy';
 import { CONFLICT_LABEL, GROUPS, OPEN_OTHER_SESSION_LABEL, TAKE_OVER_LABEL, approvalOffer, conflictSummary, conflictText, conflictsOf, hostDescription, hostLabel, isUnreachable, statusLabel, MODE_DESCRIPTIONS, MODE_LABELS, PROVIDER_LABELS, groupOf, needsAttention, readOnlyNotice, sendLabel, turnChangesSummary } from '../src/engine/protocol/uiPolicy';
 import { h, relativeTime } from './dom';
 import { pathLabel, renderMessage, type TranscriptActions } from './transcript';
@@ -55,13 +56,19 @@ export function headerView(conn: Connection, act: ViewActions, attention: number
     h('button', { class: 'ghost', type: 'button', onclick: () => act.logout() }, 'Sign out'));
 }
 
+/** The branch, marked as a worktree when the session runs in one (issue 18); nothing outside git. */
+function branchTag(s: Session): HTMLElement | null {
+  const chip = branchChip(s);
+  return chip ? h('span', { class: `branch${s.worktree ? ' worktree' : ''}`, title: worktreeDescription(s) ?? 'Git branch', 'data-branch': s.worktree?.branch ?? s.gitBranch ?? '' }, chip) : null;
+}
+
 function row(s: Session, selected: boolean, now: number): HTMLElement {
   const st = statusOf(s);
   return h('a', { class: `row${selected ? ' selected' : ''}${needsAttention(s) ? ' attention' : ''}`, href: `#/s/${encodeURIComponent(s.id)}`, 'data-session': s.id },
     h('span', { class: `dot ws-${st.cls}`, title: st.label }),
     h('span', { class: 'row-main' },
       h('span', { class: 'title' }, s.displayName || s.projectName || s.id),
-      h('span', { class: 'meta' }, hostChip(s), [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '))),
+      h('span', { class: 'meta' }, hostChip(s), [PROVIDER_LABELS[s.provider], s.projectName, s.mode === 'passive' ? MODE_LABELS.passive : null].filter(Boolean).join(' · '), branchTag(s))),
     h('span', { class: 'row-side' },
       // Conflict radar (issue 18): another live session edits the same files in this checkout.
       conflictsOf(s).length ? h('span', { class: 'badge conflict', title: conflictSummary(s) ?? '', 'data-conflict': s.id }, `⚠ ${CONFLICT_LABEL}`) : null,
@@ -166,7 +173,7 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
         h('h1', {}, s.displayName || s.id),
         h('div', { class: 'meta' },
           hostChip(s), h('span', { class: `dot ws-${st.cls}` }), st.label, ' · ', PROVIDER_LABELS[s.provider], ' · ', h('span', { title: MODE_DESCRIPTIONS[s.mode] }, MODE_LABELS[s.mode]),
-          s.model ? ` · ${s.model}` : '', ` · context ${fill}%`))),
+          s.model ? ` · ${s.model}` : '', ` · context ${fill}%`, branchTag(s)))),
     ...conflictsOf(s).map(c => h('div', { class: 'conflict-banner', role: 'alert', 'data-other-session': c.sessionId },
       h('span', {}, `⚠ ${conflictText(c, s.cwd)}`), ' ', h('a', { href: `#/s/${encodeURIComponent(c.sessionId)}` }, OPEN_OTHER_SESSION_LABEL))),
     h('div', { class: 'transcript', id: 'transcript' },

@@ -9,6 +9,7 @@
 //    approve / deny the approval id the user saw; for openSession a message id).
 // Without a session (palette, keybinding, view title) a command acts on the focused session panel,
 // or asks with a Quick Pick of the sessions it applies to.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
 import { ErrorCode } from '../engine/protocol/errorCodes';
@@ -22,6 +23,7 @@ import { needsAttention } from './sessionPresentation';
 import type { SessionPanels } from './sessionPanels';
 import { importSummaryText, importWithProgress } from './importHistory';
 import { askNewCodexSession } from './newSessionFlow';
+import { worktreeCommands } from './worktreeCommands';
 import { type SearchPick, showSearchPick } from './searchPick';
 import { pickApproval, pickSession } from './sessionPicker';
 import { confirmDelete, resumeClaudeInTerminal } from './historyActions';
@@ -77,6 +79,12 @@ export function sessionIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg || undefined;
   const node = arg as Partial<SessionNode | HistorySessionNode> | null | undefined;
   return node && typeof node === 'object' && (node.kind === 'session' || node.kind === 'historySession') && typeof node.id === 'string' ? node.id : undefined;
+}
+
+/** flightdeck.worktrees.folder: where new worktrees go (empty: the engine's default, beside the repository). */
+function worktreeParent(): { parentDir?: string } {
+  const dir = vscode.workspace.getConfiguration('flightdeck').get<string>('worktrees.folder')?.trim();
+  return dir ? { parentDir: dir.replace(/^~(?=$|[\\/])/, os.homedir()) } : {};
 }
 
 /** A string argument, or undefined for whatever else an entry point put in that position. */
@@ -187,6 +195,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   };
 
   return [
+    ...worktreeCommands({ connection, command, sessionOf: (arg, action, applies) => sessionOf(arg as SessionArg, action, applies) }),
     command('approve', (arg: unknown, approvalId?: unknown) => decide(arg, 'approved', approvalId)),
     command('deny', (arg: unknown, approvalId?: unknown) => decide(arg, 'denied', approvalId)),
 
@@ -353,10 +362,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         : await askNewCodexSession(folder, async host => {
           const answer = await client.request({ type: 'list_models', provider: 'codex', ...(host ? { host } : {}) });
           return answer.models;
-        }, ctx.log, await connectedRemotes());
+        }, ctx.log, await connectedRemotes(), { propose: (dir, p) => client.request({ type: 'propose_worktree', cwd: dir, prompt: p, ...worktreeParent() }) });
       if (!choice) return cancelled;
-      const { prompt: firstPrompt, ...rest } = choice;
-      const answer = await client.request({ type: 'create_session', provider: 'codex', ...rest, prompt: firstPrompt || undefined });
+      const { prompt: firstPrompt, worktree, ...rest } = choice as typeof choice & { worktree?: { branch: string } };
+      const answer = await client.request({
+        type: 'create_session', provider: 'codex', ...rest, prompt: firstPrompt || undefined, ...(worktree ? { worktree: { ...worktree, ...worktreeParent() } } : {}),
+      });
       const sessionId = answer.sessionId;
       if (sessionId) await openWhenListed(sessionId);
       return { ok: true, data: sessionId };

@@ -1,12 +1,23 @@
 // "New Codex Session": the steps the walkthrough promises, in one Quick Input flow — the folder
-// (workspace folders or Browse…), the autonomy, the model the app-server lists (model/list) and its
-// reasoning effort where it offers several, then the first prompt. Escape at any step cancels.
+// (workspace folders or Browse…), in that folder or in a new git worktree, the autonomy, the model the app-server lists (model/list) and its
+// reasoning effort where it offers several, then the first prompt (and for a worktree its branch,
+// proposed from the prompt and editable). Escape at any step cancels.
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Autonomy, ModelInfo } from '../engine/protocol';
 import { AUTONOMY_DESCRIPTIONS, AUTONOMY_LABELS } from '../engine/protocol/uiPolicy';
 
-export interface NewSessionChoice { cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string; host?: string }
+export interface NewSessionChoice {
+  cwd: string; autonomy: Autonomy; model?: string; effort?: string; prompt: string; host?: string;
+  /** Start in a new worktree on this new branch. */
+  worktree?: { branch: string };
+}
+
+/** What the flow asks the engine about worktrees: a branch and folder for a prompt (rejects outside git). */
+export interface WorktreeProposer {
+  propose(cwd: string, prompt?: string): Promise<{ branch: string; path: string; baseRef: string }>;
+}
 
 const TITLE = 'New Codex Session';
 const DEFAULT_AUTONOMY: Autonomy = 'autoEdit';
@@ -72,7 +83,7 @@ async function askAutonomy(totalSteps: number): Promise<Autonomy | undefined> {
   const items: Item<Autonomy>[] = (Object.keys(AUTONOMY_LABELS) as Autonomy[]).map(a => ({
     label: AUTONOMY_LABELS[a], description: a === DEFAULT_AUTONOMY ? 'default' : undefined, detail: AUTONOMY_DESCRIPTIONS[a], value: a,
   }));
-  return (await pickStep(2, totalSteps, 'What Codex may do without asking (changeable later in the panel)', items, items.find(i => i.value === DEFAULT_AUTONOMY)))?.value;
+  return (await pickStep(3, totalSteps, 'What Codex may do without asking (changeable later in the panel)', items, items.find(i => i.value === DEFAULT_AUTONOMY)))?.value;
 }
 
 /** The model, or null for "Codex's default" (when the list could not be read); undefined = cancelled. */
@@ -84,7 +95,7 @@ async function askModel(models: ModelInfo[], listError: string | undefined, tota
   if (items.length === 0) {
     items.push({ label: "Codex's default model", detail: listError ? `The model list is unavailable: ${listError}` : 'Codex lists no models.', value: null });
   }
-  const chosen = await pickStep(3, totalSteps, 'The model (changeable later in the panel)', items, items.find(i => i.value?.isDefault));
+  const chosen = await pickStep(4, totalSteps, 'The model (changeable later in the panel)', items, items.find(i => i.value?.isDefault));
   return chosen ? chosen.value : undefined;
 }
 
@@ -92,7 +103,7 @@ async function askEffort(model: ModelInfo, totalSteps: number): Promise<string |
   const items: Item<string>[] = (model.efforts ?? []).map(e => ({
     label: e.effort, description: e.effort === model.defaultEffort ? 'default' : undefined, detail: e.description ?? undefined, value: e.effort,
   }));
-  return (await pickStep(4, totalSteps, `Reasoning effort of ${model.displayName}`, items, items.find(i => i.value === model.defaultEffort)))?.value;
+  return (await pickStep(5, totalSteps, `Reasoning effort of ${model.displayName}`, items, items.find(i => i.value === model.defaultEffort)))?.value;
 }
 
 /**
@@ -101,13 +112,17 @@ async function askEffort(model: ModelInfo, totalSteps: number): Promise<string |
  */
 export async function askNewCodexSession(
   cwd: string | undefined, listModels: (host: string | null) => Promise<ModelInfo[]>, log: vscode.LogOutputChannel, hosts: readonly string[] = [],
+  worktrees?: WorktreeProposer,
 ): Promise<NewSessionChoice | undefined> {
-  const totalSteps = 5;
+  const totalSteps = 6;
   // With remote engines joined, first where: a remote's folder is typed, and its own models listed.
   const host = cwd === undefined && hosts.length ? await askHost(hosts) : null;
   if (host === undefined) return undefined;
   const folder = cwd ?? (host ? await askRemoteFolder(host) : await askFolder(totalSteps));
   if (!folder) return undefined;
+  // A worktree is offered on this machine's engine only (a remote's repository is not asked here).
+  const inWorktree = await askWhere(folder, host ? undefined : worktrees, log, totalSteps);
+  if (inWorktree === undefined) return undefined;
   const autonomy = await askAutonomy(totalSteps);
   if (!autonomy) return undefined;
   let models: ModelInfo[] = [];
@@ -129,5 +144,38 @@ export async function askNewCodexSession(
     ignoreFocusOut: true,
   });
   if (prompt === undefined) return undefined;
-  return { cwd: folder, autonomy, model: model?.id, effort, prompt, ...(host ? { host } : {}) };
+  if (!inWorktree || !worktrees) return { cwd: folder, autonomy, model: model?.id, effort, prompt, ...(host ? { host } : {}) };
+  const branch = await askBranch(folder, prompt, worktrees);
+  return branch ? { cwd: folder, autonomy, model: model?.id, effort, prompt, worktree: { branch } } : undefined;
+}
+
+/**
+ * In the folder, or in a new worktree: asked only when the folder is in git (the engine's proposal
+ * answers); true = a new worktree, undefined = cancelled.
+ */
+async function askWhere(folder: string, worktrees: WorktreeProposer | undefined, log: vscode.LogOutputChannel, totalSteps: number): Promise<boolean | undefined> {
+  if (!worktrees) return false;
+  let proposal: { path: string; baseRef: string };
+  try { proposal = await worktrees.propose(folder); } catch (e) {
+    log.info(`New Codex Session: no worktree offered for ${folder}: ${(e as Error).message}`);
+    return false;
+  }
+  const items: Item<boolean>[] = [
+    { label: '$(folder) In this folder', description: folder, value: false },
+    {
+      label: '$(git-branch) In a new worktree', description: `a new branch from ${proposal.baseRef}`,
+      detail: `git worktree add, beside the repository (${path.dirname(proposal.path)}); the branch is named from your prompt`, value: true,
+    },
+  ];
+  return (await pickStep(2, totalSteps, 'Where Codex works', items, items[0]))?.value;
+}
+
+/** The new branch: proposed from the prompt (unique in the repository), editable. */
+async function askBranch(folder: string, prompt: string, worktrees: WorktreeProposer): Promise<string | undefined> {
+  const proposal = await worktrees.propose(folder, prompt);
+  return vscode.window.showInputBox({
+    title: 'New Codex session in a new worktree', prompt: `The new branch (from ${proposal.baseRef}); its worktree goes to ${path.dirname(proposal.path)}`,
+    value: proposal.branch, ignoreFocusOut: true,
+    validateInput: v => (v.trim() ? (/[\s~^:?*[\\]|\.\.|@\{/.test(v.trim()) ? 'Not a valid branch name' : undefined) : 'A branch name is needed'),
+  });
 }

@@ -2,6 +2,7 @@
 // that menus match on. Plain functions over protocol data, so every view shows the same words.
 import type { Session } from '../engine/protocol';
 import { CONFLICT_LABEL, GROUPS, type GroupId, PROVIDER_LABELS, conflictsOf, groupOf, hostLabel, isDecidableHere, isUnreachable, needsAttention, statusLabel } from '../engine/protocol/uiPolicy';
+import { branchChip } from '../engine/protocol/worktreePolicy';
 
 export { GROUPS, type GroupId, PROVIDER_LABELS, groupOf, needsAttention };
 
@@ -25,11 +26,12 @@ export function relativeTime(isoTime: string, now: number): string {
 export function describeSession(s: Session, now: number): string {
   const host = hostLabel(s);
   const conflict = conflictsOf(s).length ? `${CONFLICT_LABEL.toLowerCase()} · ` : '';
-  return `${conflict}${host ? `${host} · ` : ''}${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}`;
+  const branch = s.worktree ? branchChip(s) : null;
+  return `${conflict}${host ? `${host} · ` : ''}${statusText(s)} · ${relativeTime(s.lastActivityAt, now)}${branch ? ` · ${branch}` : ''}`;
 }
 
 /**
- * session:<provider>:<mode>:<status>:<workStatus>; menus match it with regexes such as
+ * session:<provider>:<mode>[:worktree]:<status>:<workStatus>; menus match it with regexes such as
  * `viewItem =~ /:needsApproval$/` or `viewItem =~ /:active:/`. An approval that can only be answered
  * in the agent's terminal (no options) ends in `:needsApproval:inTerminal`, so the Approve / Deny
  * items (anchored at `:needsApproval$`) are not offered for it.
@@ -42,7 +44,8 @@ export function describeSession(s: Session, now: number): string {
  */
 export function contextValueOf(s: Session): string {
   if (isUnreachable(s)) return `remote:session:unreachable:${s.provider}:${s.mode}`;
-  const base = `${s.host ? 'remote:' : ''}session:${s.provider}:${s.mode}:${s.status}:${s.workStatus}`;
+  // A linked worktree adds `:worktree` after the mode (the worktree menus match `:worktree:`).
+  const base = `${s.host ? 'remote:' : ''}session:${s.provider}:${s.mode}${s.worktree ? ':worktree' : ''}:${s.status}:${s.workStatus}`;
   const head = s.pendingApproval ?? s.pendingApprovals[0];
   return s.workStatus === 'needsApproval' && head && !isDecidableHere(head) ? `${base}:inTerminal` : base;
 }

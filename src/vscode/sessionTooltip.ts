@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Session } from '../engine/protocol';
 import { MODE_LABELS } from '../engine/protocol/uiPolicy';
 import { AUTONOMY_LABELS, conflictText, conflictsOf, hostDescription } from '../engine/protocol/uiPolicy';
+import { branchOf, worktreeDescription } from '../engine/protocol/worktreePolicy';
 import { PROVIDER_LABELS, formatTokens, percent, statusText } from './sessionPresentation';
 
 export function sessionTooltip(s: Session): vscode.MarkdownString {
@@ -18,6 +19,8 @@ export function sessionTooltip(s: Session): vscode.MarkdownString {
   for (const c of conflictsOf(s)) row('$(warning) Conflict', conflictText(c, s.cwd));
   row('$(pulse) Status', s.status === 'ended' && s.endReason ? `ended (${s.endReason})` : statusText(s));
   row('$(folder) Folder', s.cwd);
+  row('$(git-branch) Branch', branchOf(s));
+  row('$(repo) Worktree', worktreeDescription(s));
   row('$(chip) Model', s.model);
   row('$(shield) Autonomy', s.autonomy ? AUTONOMY_LABELS[s.autonomy] : null);
   const t = s.tokenUsage;

@@ -35,6 +35,7 @@ export const ClientErrorCode = {
   notClaude: 'not_claude',
   alreadyDirect: 'already_direct',
   noFolder: 'no_folder',
+  noWorktree: 'no_worktree',
   /** A local action (a terminal, a file) asked for a session a remote engine owns. */
   onRemoteHost: 'on_remote_host',
   hubStopped: 'hub_stopped',

@@ -3,6 +3,7 @@
 import { html, nothing } from 'lit';
 import { MODE_DESCRIPTIONS, MODE_LABELS, UNREACHABLE_LABEL, hostDescription, hostLabel, isUnreachable } from '../../../src/engine/protocol/uiPolicy';
 import { ref } from 'lit/directives/ref.js';
+import { branchChip, worktreeDescription } from '../../../src/engine/protocol/worktreePolicy';
 import { AUTONOMY_LEVELS, PROVIDER_LABELS, WORK_STATUS_LABELS, formatPercent, formatTokens, rateLimitLabel } from '../format';
 import type { Autonomy, ModelInfo, Session } from '../types';
 
@@ -85,6 +86,12 @@ function hostTemplate(s: Session) {
   return host ? html`<span class="host ${isUnreachable(s) ? 'unreachable' : ''}" title=${hostDescription(s) ?? ''}>${host}</span>` : nothing;
 }
 
+/** The branch, and the worktree the session runs in (issue 18); nothing outside git. */
+function branchTemplate(s: Session) {
+  const chip = branchChip(s);
+  return chip ? html`<span class="branch ${s.worktree ? 'worktree' : ''}" title=${worktreeDescription(s) ?? 'Git branch of the session\'s folder'}>${chip}</span>` : nothing;
+}
+
 function statusTemplate(s: Session) {
   if (isUnreachable(s)) return html`<span class="status unreachable" title=${hostDescription(s) ?? ''}>${UNREACHABLE_LABEL}</span>`;
   if (s.status === 'ended') return html`<span class="status ended" title=${s.endReason ? `ended: ${s.endReason}` : 'ended'}>Ended</span>`;
@@ -124,6 +131,7 @@ export function headerTemplate(s: Session, editingName: boolean, actions: Header
       ${hostTemplate(s)}
       <span class="provider ${s.provider}">${PROVIDER_LABELS[s.provider]}</span>
       <span class="mode" title=${MODE_DESCRIPTIONS[s.mode]}>${MODE_LABELS[s.mode]}</span>
+      ${branchTemplate(s)}
       ${modelTemplate(s, models, blocked, actions)}
       <label class="autonomy" title=${blocked ? `Autonomy. ${blocked}` : 'Autonomy: what the agent may do without asking'}>
         <span class="muted">Autonomy</span>
