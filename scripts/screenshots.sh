@@ -50,7 +50,7 @@ VSCODE_HOST_SETTINGS="$tmp/settings.json" VSCODE_HOST_VIEW_TITLE=Flightdeck VSCO
   bash scripts/vscode-host.sh screenshot . "$out"
 echo "screenshots: $shots/sidebar.png and $out"
 if [ "$publish" = 1 ]; then
-  npx mocha --no-config --timeout 60000 out/test/integration/webview-ui.test.js out/test/integration/hub-web.test.js
+  npx mocha --no-config --timeout 120000 out/test/integration/webview-ui.test.js out/test/integration/hub-web.test.js out/test/integration/web-remotes.test.js
   for f in docs/screenshots/*.png; do
     [ -f "$shots/$(basename "$f")" ] || { echo "no new $(basename "$f") in $shots" >&2; exit 1; }
     cp "$shots/$(basename "$f")" "$f"

@@ -7,7 +7,7 @@ import {
 } from '../src/engine/protocol';
 import { h } from './dom';
 import { type Connection, headerView, listView, loginView, type QuestionDraft, sessionView, type ViewActions } from './views';
-import { attentionCount, buildAnswers } from '../src/engine/protocol/uiPolicy';
+import { attentionCount, buildAnswers, isUnreachable } from '../src/engine/protocol/uiPolicy';
 import { openSocket } from './wsTransport';
 import { HistoryBrowser } from './history';
 import { SearchBox } from './search';
@@ -23,6 +23,8 @@ export class App implements ViewActions {
   private conn: Connection = 'connecting';
   private loginError: string | null = null;
   private following: string | null = null;
+  /** The followed session's remote engine cannot be reached: subscribed once it is back (issue 20). */
+  private awaitingHost: string | null = null;
   private busy = new Set<string>();
   /** The answer being composed to the pending question of the followed session. */
   private draft: QuestionDraft = { picked: new Map(), text: new Map() };
@@ -201,6 +203,11 @@ export class App implements ViewActions {
       if (again.type === 'subscribe_list') this.call(again);
       else if (again.sessionId === this.following) this.subscribe(again.sessionId);
     }
+    const waiting = this.awaitingHost;
+    if (waiting && waiting === this.following) {
+      const listed = this.state.list.get(waiting);
+      if (listed && !isUnreachable(listed)) { this.awaitingHost = null; this.subscribe(waiting); }
+    }
     if (touched === 'list' || touched === this.following || m.type === 'session_delta') this.scheduleRender();
   }
 
@@ -218,8 +225,14 @@ export class App implements ViewActions {
 
   private subscribe(sessionId: string): void {
     const since = this.state.views.get(sessionId)?.revision ?? undefined;
+    // A remote session whose engine cannot be reached: shown from the list (as unreachable) until it is back.
+    const listed = this.state.list.get(sessionId);
+    if (listed && isUnreachable(listed)) { this.awaitingHost = sessionId; return; }
     this.call({ type: 'subscribe_session', sessionId, sinceRevision: since }, ok => {
-      if (!ok && this.following === sessionId) { this.following = null; location.hash = '#/'; }
+      if (ok || this.following !== sessionId) return;
+      const now = this.state.list.get(sessionId);
+      if (now && isUnreachable(now)) { this.awaitingHost = sessionId; return; }
+      this.following = null; location.hash = '#/';
     });
   }
 

@@ -158,7 +158,10 @@ export interface SessionViewInput {
 
 export function sessionView({ state, sessionId, busy, composer, draft, act }: SessionViewInput): HTMLElement {
   const view = state.views.get(sessionId);
-  const s = view?.session ?? state.list.get(sessionId);
+  const listed = state.list.get(sessionId);
+  const followed = view?.session ?? listed;
+  // The list says whether a remote's engine is reachable now (a view kept from before may not).
+  const s = followed && listed?.host && followed !== listed ? { ...followed, host: listed.host } : followed;
   if (!s) return h('main', { class: 'session' }, h('p', { class: 'muted pad' }, 'Loading session…'));
   const st = statusOf(s);
   const fill = Math.round(s.contextFill * 100);
@@ -178,7 +181,7 @@ export function sessionView({ state, sessionId, busy, composer, draft, act }: Se
       h('span', {}, `⚠ ${conflictText(c, s.cwd)}`), ' ', h('a', { href: `#/s/${encodeURIComponent(c.sessionId)}` }, OPEN_OTHER_SESSION_LABEL))),
     h('div', { class: 'transcript', id: 'transcript' },
       view?.hasMore ? h('button', { class: 'link older', type: 'button', onclick: () => act.loadOlder(s) }, 'Load older messages') : null,
-      messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : 'Loading…') : null,
+      messages.length === 0 ? h('p', { class: 'muted pad' }, view ? 'No messages yet.' : unreachable ? `The transcript is on ${s.host?.name}: it loads when that engine is reachable again.` : 'Loading…') : null,
       ...messages.map(m => renderMessage(m, act, { cwd: s.cwd, pendingApprovals: s.pendingApprovals })),
       s.workStatus === 'working' && s.status === 'active' && !unreachable ? h('div', { class: 'working muted' }, h('span', { class: 'spinner' }), 'Working…') : null),
     h('div', { class: 'dock' },
