@@ -437,6 +437,25 @@ describe('session webview in Chromium', function () {
     await page.screenshot({ path: screenshotPath('session-panel-review.png') });
   });
 
+  it('a conflict (radar, issue 18) shows a banner naming the other session and files; its button opens that session; it goes when cleared', async () => {
+    const p = await openPanel('dark', { width: 900, height: 520 });
+    const cwd = makeSession().cwd!;
+    await p.snapshot(makeSession(), [makeMessage(1, { kind: 'user', text: 'Add rate limiting to the API' }), makeMessage(2)]);
+    const { page } = p;
+    assert.equal(await page.$$eval('.banner.conflict', b => b.length), 0);
+    await p.delta({ conflicts: [{ sessionId: 'other-1', displayName: 'Refactor the auth middleware', files: [`${cwd}/src/limiter.ts`, `${cwd}/src/routes.ts`] }] });
+    await page.waitForSelector('.banner.conflict', WAIT);
+    assert.equal((await page.textContent('.banner.conflict span'))!.replace(/\s+/g, ' ').trim(),
+      '⚠ “Refactor the auth middleware” also edits src/limiter.ts, src/routes.ts in this checkout');
+    assert.equal(await page.getAttribute('.banner.conflict', 'role'), 'alert');
+    await page.screenshot({ path: screenshotPath('session-panel-conflict.png') });
+    await page.click('.banner.conflict button');
+    assert.deepEqual(await p.sentToHost('openSession'), { channel: 'host', type: 'openSession', sessionId: 'other-1' });
+    await p.delta({ conflicts: null });
+    await page.waitForSelector('.banner.conflict', { state: 'detached', ...WAIT });
+    assert.deepEqual(await p.cspViolations(), []);
+  });
+
   it('never executes script from agent text, event handlers or javascript: links', async () => {
     const p = await openPanel();
     const evil = 'Look: <img src=x onerror=window.__pwned=1> <script>window.__pwned=1</script> [x](javascript:window.__pwned=1) '
