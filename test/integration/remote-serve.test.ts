@@ -65,6 +65,9 @@ describe('remote engines: three real serve processes (issue 20)', function () {
     return new Promise(resolve => child.on('exit', code => resolve(code)));
   }
 
+  const aArgs = () => ['--remote', `bee=${b.url}`, '--remote', `cee=${c.url}`, '--remote', `bad=${b.url}`];
+  const aEnv = () => ({ FLIGHTDECK_REMOTE_CEE_TOKEN: c.token, FLIGHTDECK_REMOTE_BAD_TOKEN: 'x'.repeat(32) });
+
   before(async () => {
     router.on('say hello from C', () => ({ steps: [{ type: 'text', text: 'hello from C' }] }));
     router.on('make a file on B', req => (req.step === 0
@@ -79,9 +82,7 @@ describe('remote engines: three real serve processes (issue 20)', function () {
     const aDir = tmpDir('fd-remote-a-');
     fs.mkdirSync(path.join(aDir, 'data', 'remotes'), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(aDir, 'data', 'remotes', 'bee.token'), `${b.token}\n`, { mode: 0o600 });
-    a = await start('a', ['--remote', `bee=${b.url}`, '--remote', `cee=${c.url}`, '--remote', `bad=${b.url}`], {
-      FLIGHTDECK_REMOTE_CEE_TOKEN: c.token, FLIGHTDECK_REMOTE_BAD_TOKEN: 'x'.repeat(32),
-    }, { dir: aDir } as Machine);
+    a = await start('a', aArgs(), aEnv(), { dir: aDir } as Machine);
     machines.push(a);
     onA = await browser(a);
     onB = await browser(b);
@@ -206,5 +207,16 @@ describe('remote engines: three real serve processes (issue 20)', function () {
     const mine = view.messages.map(m => `${m.id}#${m.seq}`);
     const theirs = page.messages.filter(m => m.seq >= view.messages[0].seq).map(m => `${m.id}#${m.seq}`);
     assert.deepEqual(mine, theirs);
+  });
+
+  it('after a restart of A (kill -9), the same ids are listed again, names intact', async () => {
+    a.serve.child.kill('SIGKILL');
+    await a.serve.exited;
+    a.serve = (await start('a', aArgs(), aEnv(), a)).serve;
+    const again = await browser(a);
+    const d = await listed(again, s => s.id === `bee/${direct}`, 'B\'s session under the same id');
+    assert.equal(d.displayName, 'named on B');
+    const p = await listed(again, s => s.id === `cee/${passive}`, 'C\'s session under the same id');
+    assert.equal(p.displayName, 'C from A');
   });
 });

@@ -70,10 +70,23 @@ describe('remote engines: a remote that misbehaves', function () {
       assert.deepEqual(remotes.sessions().map(s => s.id), ['odd/own']);
       assert.equal(requests.filter(r => r === 'subscribe_list').length, 1, 'no relist for a session left out');
 
-      // Silent: no pong to a ping by the next one.
+      // A remote that never answers a request: the asking client gets `timeout`, and local events
+      // meanwhile go out at once (nothing on the local path waits for the remote).
+      const answers: string[] = [];
+      remotes.forward({ type: 'send_message', sessionId: 'odd/own', text: 'hello' }, m => answers.push(m.type === 'error' ? m.code : m.type));
+      await until(() => requests.includes('send_message'), wakeOnLog, 10_000, 'the forwarded request at the remote');
+      const seen: string[] = [];
+      const off = remotes.bus.subscribe(e => { if (e.type === 'session_created') seen.push(e.session.id); });
+      const local = t.engine.createSession({ provider: 'codex', mode: 'passive', cwd: '/here' });
+      off();
+      assert.deepEqual(seen, [local.id], 'the local event was published synchronously while the remote sat on a request');
+      assert.deepEqual(answers, []);
       t.clock.advance(30_000);
+      assert.deepEqual(answers, ['timeout']);
+
+      // Silent: no pong to the ping sent at 30 s by the next one, at 60 s.
       t.clock.advance(30_000);
-      await until(() => remotes.list()[0].state === 'unreachable', changed, 10_000, 'unreachable');
+      await until(() => remotes.list()[0].state === 'unreachable', changed, 3_000, 'unreachable').catch(e => { throw new Error(`${e.message}: ${JSON.stringify(remotes.list())} ${logs.join(' / ')}`); });
       assert.match(remotes.list()[0].lastError ?? '', /stopped answering pings/);
       assert.deepEqual(remotes.sessions().map(s => [s.id, s.host?.reachable, s.workStatus]), [['odd/own', false, 'idle']], 'unreachable, not shown working');
     } finally {
