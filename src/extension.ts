@@ -18,6 +18,7 @@ import { HubQrPanel } from './vscode/hubQrPanel';
 import { EngineConnection, EngineUnavailableError } from './vscode/engineConnection';
 import { DiffDocuments } from './vscode/diffDocuments';
 import { registerWorktreeBaseDocuments } from './vscode/worktreeCommands';
+import { ReviewComments } from './vscode/reviewComments';
 import { SessionPanels } from './vscode/sessionPanels';
 import type { HistorySection } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
@@ -50,6 +51,8 @@ export interface FlightdeckApi {
   readonly searchPick: SearchPick | undefined;
   readonly panels: SessionPanels;
   readonly diffs: DiffDocuments;
+  /** Review comments written in Flightdeck's diff editors, not sent yet (issue 18). */
+  readonly reviews: ReviewComments;
   readonly notifier: AttentionNotifier;
   /** One notification per new conflict (conflict radar, issue 18). */
   readonly conflictNotifier: ConflictNotifier;
@@ -78,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const tree = new SessionsTree(connection, context.extensionUri, log);
   const history = tree.history;
   const diffs = new DiffDocuments();
+  const reviews = new ReviewComments(diffs, id => tree.getSession(id)?.displayName ?? 'this session');
   const panels = new SessionPanels(context.extensionUri, connection, {
     openDiff: (sessionId, messageId, filePath) => vscode.commands.executeCommand('flightdeck.openDiff', sessionId, messageId, filePath),
   }, log, id => {
@@ -93,11 +97,11 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const settings = readSettings(context);
   // Remote engines (issue 20): the window that runs the engine joins what flightdeck.remotes lists.
   const remoteSync = new RemoteSync(context.secrets, leaderRemotes, log);
-  context.subscriptions.push(log, connection, tree, diffs, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, reviews, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     registerWorktreeBaseDocuments(connection),
     ...registerCommands({
-      connection, tree, panels, diffs, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
+      connection, tree, panels, diffs, reviews, log, showUsage: () => usage.show(), history, claudePath: () => readSettings(context).claudePath,
       installClaudeHooks: () => installHooks(context, readSettings(context)),
       startHub: () => ensureHub(context, log),
       hubAccess: async () => {
@@ -131,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, history, panels, diffs, notifier, conflictNotifier, statusBar, usage, hubQr,
+    connection, tree, history, panels, diffs, reviews, notifier, conflictNotifier, statusBar, usage, hubQr,
     get searchPick() { return lastSearchPick; },
     get hubUrl() { return hubs?.running?.httpUrl; },
     async ready() { await started; await connection.client(); },

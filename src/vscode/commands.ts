@@ -14,9 +14,10 @@ import * as vscode from 'vscode';
 import type { ApprovalDecision, FileChange, SearchHit, Session } from '../engine/protocol';
 import { ErrorCode } from '../engine/protocol/errorCodes';
 import { parseSearchInput } from '../engine/protocol/searchInput';
-import { TAKE_OVER_LABEL, approvalActions, hostLabel, remoteFilesNotice } from '../engine/protocol/uiPolicy';
+import { TAKE_OVER_AND_SEND_LABEL, TAKE_OVER_LABEL, approvalActions, canTakeOver, hostLabel, remoteFilesNotice } from '../engine/protocol/uiPolicy';
 import { engineModule, isErrorNamed } from './engineModule';
 import type { DiffDocuments } from './diffDocuments';
+import type { ReviewComments } from './reviewComments';
 import type { HubQrPanel } from './hubQrPanel';
 import { EngineUnavailableError, type EngineConnection } from './engineConnection';
 import { needsAttention } from './sessionPresentation';
@@ -40,6 +41,8 @@ export interface CommandContext {
   tree: SessionsTree;
   panels: SessionPanels;
   diffs: DiffDocuments;
+  /** Review comments written in those diffs, not sent yet. */
+  reviews: ReviewComments;
   log: vscode.LogOutputChannel;
   /** Writes Flightdeck's hooks into Claude Code's settings (a local file edit, not an engine request). */
   installClaudeHooks: () => { settingsFile: string; changed: boolean; hooks: number };
@@ -349,8 +352,36 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (typeof sessionId !== 'string' || typeof filePath !== 'string') throw new UsageError('Open a diff from a session panel\'s file change.');
       const found = await findChange(sessionId, text(messageId) ?? null, filePath);
       const session = tree.getSession(sessionId);
-      const { before, after, source } = await ctx.diffs.open(found.change, found.context, session?.cwd ?? null, found.context === 'proposed change', session ? hostLabel(session) : null);
+      const { before, after, source } = await ctx.diffs.open(found.change, found.context, session?.cwd ?? null, found.context === 'proposed change', session ? hostLabel(session) : null, sessionId);
       return { ok: true, data: { before: before.toString(), after: after.toString(), source } };
+    }),
+
+    // Issue 18: every unsent review comment of the session as one message. From a comment thread, a
+    // Flightdeck diff's title bar (its document), the palette (the active diff, else a pick), or an id.
+    command('sendReview', async (arg?: unknown) => {
+      let sessionId = ctx.reviews.sessionOf(arg);
+      if (!sessionId) {
+        const withDrafts = ctx.reviews.sessionsWithDrafts().map(id => tree.getSession(id)).filter((x): x is Session => !!x);
+        if (!withDrafts.length) return { ok: false, code: ErrorCode.nothingPending, message: 'No review comments to send: add comments on the lines of a session\'s diff first.' };
+        sessionId = withDrafts.length === 1 ? withDrafts[0].id : (await pickSession(withDrafts, 'Send the review comments to'))?.id;
+        if (!sessionId) return cancelled;
+      }
+      const s = requireListed(sessionId);
+      const comments = ctx.reviews.drafts(s.id);
+      if (!comments.length) return { ok: false, code: ErrorCode.nothingPending, message: `No review comments for "${s.displayName}" to send.` };
+      const client = await connection.client();
+      const n = `${comments.length} review comment${comments.length === 1 ? '' : 's'}`;
+      if (canTakeOver(s)) {
+        // A watched session: only Flightdeck-driven ones take messages; taking it over is the user's call.
+        const choice = await vscode.window.showWarningMessage(
+          `"${s.displayName}" runs outside Flightdeck, which only watches it. Take it over (Flightdeck drives it from now on) and send the ${n}?`,
+          { modal: true }, TAKE_OVER_AND_SEND_LABEL);
+        if (choice !== TAKE_OVER_AND_SEND_LABEL) return cancelled;
+        await client.request({ type: 'takeover_session', sessionId: s.id });
+      }
+      await client.request({ type: 'send_review', sessionId: s.id, comments });
+      ctx.reviews.clear(s.id);
+      return { ok: true, message: `Sent ${n} to "${s.displayName}".`, data: { sessionId: s.id, comments } };
     }),
 
     // The view title passes its focused row and the palette nothing: both ask every step. A caller

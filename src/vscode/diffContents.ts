@@ -41,6 +41,30 @@ export function diffSides(change: FileChange): DiffSides {
   return { before: joinLines(before), after: change.kind === 'delete' ? '' : joinLines(after), partial: !whole };
 }
 
+/**
+ * For sides made from the diff's hunks (diffSides): the file's line number (1-based) of every line of
+ * each side, null for a gap marker; null when the diff has no hunks (the sides are the whole text).
+ * A review comment on such a side names the line of the file, not of the shown text.
+ */
+export function hunkLineNumbers(change: FileChange): { before: (number | null)[]; after: (number | null)[] } | null {
+  const hunks = safeParse(change.diff)?.hunks ?? [];
+  if (hunks.length === 0) return null;
+  const before: (number | null)[] = [];
+  const after: (number | null)[] = [];
+  let oldNext = 1;
+  for (const h of hunks) {
+    if (h.oldStart > oldNext) { before.push(null); after.push(null); }
+    let oldLine = h.oldStart, newLine = h.newStart;
+    for (const line of h.lines) {
+      if (line.startsWith(' ')) { before.push(oldLine++); after.push(newLine++); }
+      else if (line.startsWith('-')) before.push(oldLine++);
+      else if (line.startsWith('+')) after.push(newLine++);
+    }
+    oldNext = h.oldStart + h.oldLines;
+  }
+  return { before, after };
+}
+
 function safeParse(text: string): ReturnType<typeof parsePatch>[number] | undefined {
   try { return parsePatch(text)[0]; } catch { return undefined; }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { GAP_MARKER, diffSides, fileSides } from '../../src/vscode/diffContents';
+import { GAP_MARKER, diffSides, fileSides, hunkLineNumbers } from '../../src/vscode/diffContents';
 
 describe('diff editor contents from a unified diff', () => {
   it('an added file is its whole content after, nothing before', () => {
@@ -13,6 +13,18 @@ describe('diff editor contents from a unified diff', () => {
     assert.equal(s.before, `${GAP_MARKER}\na\nb\n${GAP_MARKER}\nz\n`);
     assert.equal(s.after, `${GAP_MARKER}\na\nB\n${GAP_MARKER}\nz\ny\n`);
     assert.equal(s.partial, true);
+  });
+
+  it('sides from the hunks: each shown line maps to its line in the file (a review comment names that line)', () => {
+    const diff = '--- a/x\n+++ b/x\n@@ -2,2 +2,2 @@\n a\n-b\n+B\n@@ -10,1 +10,2 @@\n z\n+y\n';
+    const change = { path: 'x', kind: 'update' as const, diff };
+    const lines = hunkLineNumbers(change)!;
+    // before: gap, a(2), b(3), gap, z(10); after: gap, a(2), B(3), gap, z(10), y(11) — as diffSides shows them.
+    assert.deepEqual(lines, { before: [null, 2, 3, null, 10], after: [null, 2, 3, null, 10, 11] });
+    const s = diffSides(change);
+    assert.equal(s.before.split('\n').length - 1, lines.before.length);
+    assert.equal(s.after.split('\n').length - 1, lines.after.length);
+    assert.equal(hunkLineNumbers({ path: 'x', kind: 'add', diff: 'just text' }), null, 'no hunks: the sides are whole');
   });
 
   it('a deleted file: the removed lines before, nothing after', () => {
