@@ -183,6 +183,29 @@ describe('hub web client (headless Chromium)', function () {
     }
   });
 
+  it('shows the branch and worktree of a session in a git worktree, in its row and its view', async () => {
+    await freshRig();
+    const wt = '/home/dev/api-worktrees/add-pagination';
+    const s = rig.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'thread-wt', cwd: wt, firstPrompt: 'Add pagination' });
+    rig.engine.apply(s.id, { type: 'metadata', gitBranch: 'add-pagination', worktree: { path: wt, mainRepoPath: '/home/dev/api', branch: 'add-pagination', baseRef: 'main', createdByFlightdeck: true } });
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${rig.hub.httpUrl}#token=${rig.token}`);
+      const chip = `.row[data-session="${s.id}"] .branch.worktree`;
+      await page.waitForSelector(chip, { timeout: 10_000 });
+      assert.equal((await page.textContent(chip))?.trim(), '⎇ add-pagination · worktree');
+      assert.match(await page.getAttribute(chip, 'title') ?? '', /^Worktree \/home\/dev\/api-worktrees\/add-pagination of \/home\/dev\/api \(branch add-pagination, from main\)/);
+      await page.click(`.row[data-session="${s.id}"]`);
+      await page.waitForSelector('.session-head .branch.worktree', { timeout: 10_000 });
+      // Removed (the engine clears worktree): the branch alone, live.
+      rig.engine.apply(s.id, { type: 'metadata', worktree: null });
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('.session-head .branch')?.textContent?.trim() === '⎇ add-pagination', undefined, { timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows a watched (passive) session read-only with Take Over, and every server error to the user', async () => {
     await freshRig();
     const { engine } = rig;

@@ -259,6 +259,29 @@ describe('session webview in Chromium', function () {
     assert.equal((await p.sent('takeover_session')).sessionId, SESSION_ID);
   });
 
+  it('the header shows the branch and the worktree a session runs in (screenshot)', async () => {
+    const p = await openPanel('dark', { width: 1000, height: 520 });
+    const wt = '/work/acme-api-worktrees/add-rate-limiting-to-the-login-endpoint';
+    await p.snapshot(makeSession({
+      cwd: wt, projectName: 'add-rate-limiting-to-the-login-endpoint', gitBranch: 'add-rate-limiting-to-the-login-endpoint',
+      worktree: { path: wt, mainRepoPath: '/work/acme-api', branch: 'add-rate-limiting-to-the-login-endpoint', baseRef: 'main', createdByFlightdeck: true },
+    }), [makeMessage(1)]);
+    const { page } = p;
+    await page.waitForSelector('.session-header .branch.worktree', WAIT);
+    assert.equal(await page.$eval('.branch.worktree', e => e.textContent!.trim()), '⎇ add-rate-limiting-to-the-login-endpoint · worktree');
+    assert.equal(await page.$eval('.branch.worktree', e => e.getAttribute('title')!),
+      `Worktree ${wt} of /work/acme-api (branch add-rate-limiting-to-the-login-endpoint, from main), created by Flightdeck`);
+    // Outside a worktree the branch alone; removed (worktree cleared), the chip follows the delta.
+    await p.delta({ worktree: null });
+    await page.waitForFunction(() => document.querySelector('.session-header .branch')?.textContent?.trim() === '⎇ add-rate-limiting-to-the-login-endpoint', undefined, WAIT);
+    assert.equal(await page.$$eval('.branch.worktree', els => els.length), 0);
+    await p.delta({ worktree: { path: wt, mainRepoPath: '/work/acme-api', branch: 'add-rate-limiting-to-the-login-endpoint', baseRef: 'main', createdByFlightdeck: true } });
+    await page.waitForSelector('.session-header .branch.worktree', WAIT);
+    // The README shows this header (docs/screenshots/, copied by `npm run screenshots`).
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: screenshotPath('worktree-session.png'), clip: { x: 0, y: 0, width: 1000, height: 124 } });
+  });
+
   it('a passive approval offers no decision: it says the terminal waits, with Take over', async () => {
     const p = await openPanel();
     const approval = makeApproval({ approvalId: 'call_9', version: 0, options: [] });
