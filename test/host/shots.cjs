@@ -212,6 +212,13 @@ module.exports = async ({ page, shot, log, webview }) => {
     await quickInput.filter({ hasText: 'New Codex Session' }).waitFor();
     await quickRow('Browse').waitFor();
     await page.keyboard.press('Enter'); // the workspace folder
+    // A folder in git (this checkout) is offered "In a new worktree" too: stay in the folder (the
+    // default), never making worktrees of the repository under test.
+    await quickRow('In a new worktree').or(quickRow('Full Access')).first().waitFor();
+    if (await quickRow('In a new worktree').isVisible()) {
+      if (!await quickRow('In this folder').isVisible()) throw new Error('the where step offers no "In this folder"');
+      await page.keyboard.press('Enter');
+    }
     await quickRow('Full Access').waitFor();
     await quickRow('Auto Edit').waitFor();
     await page.keyboard.press('Enter'); // Auto Edit, the default
