@@ -2,7 +2,8 @@
 // scripts/screenshots.sh through vscode-host.sh's screenshot hook against the seeded demo data.
 // Checks: a session opens from the tree, its transcript shows the seeded items, "Open diff" opens
 // VS Code's diff editor, clicking Approve on the card reaches the engine (the test-only recording
-// provider writes $FLIGHTDECK_TEST_DECISIONS) and the card goes, and HTML in agent text never runs.
+// provider writes $FLIGHTDECK_TEST_DECISIONS) and the card goes, and HTML in agent text never runs;
+// last, a conflict between two sessions (radar) warns in the tree, the panel and one notification.
 // Results go to $FLIGHTDECK_UI_RESULTS ({ passed, failed, failures }) for scripts/test-host.sh.
 // Screenshots: $FLIGHTDECK_SHOT_FILE (docs/screenshots/sidebar.png) and vscode-*.png next to it.
 const fs = require('node:fs');
@@ -299,6 +300,22 @@ module.exports = async ({ page, shot, log, webview }) => {
     await usage().waitFor();
     await save(path.join(docsDir, 'vscode-usage-light.png'));
     await setTheme('Dark Modern');
+  });
+
+  await check('a conflict (radar): the tree row warns, the panel shows the banner, one notification names the other session', async () => {
+    fs.writeFileSync(`${decisionsFile}.conflict`, 'go\n');
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Add request logging' }).first();
+    await row.locator('.codicon-warning').waitFor({ timeout: 30000 });
+    await sidebar.locator('.monaco-list-row', { hasText: 'Refactor the auth middleware' }).first().locator('.codicon-warning').waitFor();
+    await row.click();
+    await webview().locator('.banner.conflict', { hasText: '“Refactor the auth middleware” also edits src/server.ts' }).waitFor();
+    // The toast may have timed out into the notification center by now: show the center, where it stays.
+    await runCommand('Notifications: Show Notifications');
+    const entry = page.locator('.notifications-center .notification-list-item', { hasText: 'also edits src/server.ts' });
+    await entry.first().waitFor();
+    await entry.first().getByText('Open Other Session').waitFor();
+    if (await entry.count() !== 1) throw new Error(`expected one conflict notification, found ${await entry.count()}`);
+    await save(path.join(docsDir, 'vscode-conflict.png'));
   });
 
   fs.writeFileSync(resultsFile, JSON.stringify(results));
