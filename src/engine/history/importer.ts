@@ -68,7 +68,7 @@ export const IMPORT_DEFAULTS = {
   commitItems: 2_000,
   progressEveryMs: 250,
   /** Bytes per read call: the lines of one call are held in memory at once. */
-  readBytes: 2 * 1024 * 1024,
+  readBytes: 1024 * 1024,
   /** Items stored before the search index catches up with them (in slices, between files). */
   indexEvery: 5_000,
 } as const;
