@@ -24,6 +24,7 @@ import type { HistorySection } from './vscode/historyTree';
 import { SessionsTree } from './vscode/sessionsTree';
 import { registerWalkthrough } from './vscode/walkthrough';
 import { type RemoteStatus, RemoteSync, type RemoteTarget } from './vscode/remoteEngines';
+import { RemoteStatusBar } from './vscode/remoteStatusBar';
 import { engineModule, isErrorNamed } from './vscode/engineModule';
 import type { DriverPreference } from './engine/store/driver';
 
@@ -57,6 +58,8 @@ export interface FlightdeckApi {
   /** One notification per new conflict (conflict radar, issue 18). */
   readonly conflictNotifier: ConflictNotifier;
   readonly statusBar: AttentionStatusBar;
+  /** The remote engines' states in the status bar (issue 20). */
+  readonly remoteStatus: RemoteStatusBar;
   readonly usage: UsagePanel;
   /** The WebSocket hub's http URL while it runs in this window (flightdeck.hub.* start and stop it). */
   readonly hubUrl: string | undefined;
@@ -94,10 +97,11 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   const notifier = new AttentionNotifier(tree, panels);
   const conflictNotifier = new ConflictNotifier(tree);
   const statusBar = new AttentionStatusBar(tree);
+  const remoteStatus = new RemoteStatusBar(connection, log);
   const settings = readSettings(context);
   // Remote engines (issue 20): the window that runs the engine joins what flightdeck.remotes lists.
   const remoteSync = new RemoteSync(context.secrets, leaderRemotes, log);
-  context.subscriptions.push(log, connection, tree, diffs, reviews, panels, usage, hubQr, notifier, conflictNotifier, statusBar,
+  context.subscriptions.push(log, connection, tree, diffs, reviews, panels, usage, hubQr, notifier, conflictNotifier, statusBar, remoteStatus,
     tree.onDidChangeSession(({ after }) => { if (after) panels.retitle(after.id); }),
     registerWorktreeBaseDocuments(connection),
     ...registerCommands({
@@ -112,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
       hubQr,
       remotes: {
         secrets: context.secrets, problems: () => remoteSync.problems, sync: () => remoteSync.sync(),
-        status: () => remoteStatus(connection),
+        status: () => remoteStates(connection),
       },
     }),
     context.secrets.onDidChange(e => { if (e.key.startsWith('flightdeck.remote.')) void remoteSync.sync(); }),
@@ -135,7 +139,7 @@ export function activate(context: vscode.ExtensionContext): FlightdeckApi {
   return {
     get runtime() { return runtime; },
     get client() { return connection.current; },
-    connection, tree, history, panels, diffs, reviews, notifier, conflictNotifier, statusBar, usage, hubQr,
+    connection, tree, history, panels, diffs, reviews, notifier, conflictNotifier, statusBar, remoteStatus, usage, hubQr,
     get searchPick() { return lastSearchPick; },
     get hubUrl() { return hubs?.running?.httpUrl; },
     async ready() { await started; await connection.client(); },
@@ -247,7 +251,7 @@ function leaderRemotes(): RemoteTarget | undefined {
 }
 
 /** The remotes' states as the engine that runs (here or in another window) reports them (list_remotes). */
-async function remoteStatus(connection: EngineConnection): Promise<RemoteStatus[] | undefined> {
+async function remoteStates(connection: EngineConnection): Promise<RemoteStatus[] | undefined> {
   const answer = await (await connection.client()).request({ type: 'list_remotes' });
   return answer.remotes;
 }

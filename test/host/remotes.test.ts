@@ -103,6 +103,18 @@ suite('remote engines', () => {
     assert.strictEqual(await vscode.env.clipboard.readText(), '/srv/app');
   });
 
+  test('a wrong token: Show Remote Engines says unauthorized, with the error; the other remote is unaffected', async () => {
+    const o = await run('addRemoteEngine', 'wrongbox', url, 'w'.repeat(32));
+    assert.ok(o.ok, JSON.stringify(o));
+    const refused = await waitFor('wrongbox unauthorized', async () => (await remoteStates()).find(r => r.name === 'wrongbox' && r.state === 'unauthorized'), 20_000);
+    assert.ok(refused.lastError, 'the state carries the reason');
+    await waitFor('the status bar names the refused remote', () => /wrongbox: unauthorized/.test(api.remoteStatus.tooltip) ? true : undefined);
+    assert.ok((await remoteStates()).find(r => r.name === 'devbox' && r.state === 'connected'), 'devbox stays connected');
+    assert.strictEqual(remoteRows().length, 2);
+    assert.ok((await run('removeRemoteEngine', 'wrongbox')).ok);
+    await waitFor('wrongbox gone', async () => !(await remoteStates()).some(r => r.name === 'wrongbox'));
+  });
+
   test('kill -9 of the remote: its live sessions turn unreachable (not ended, not working, not counted), the state says why', async () => {
     const before = api.tree.attentionCount;
     serve!.child.kill('SIGKILL');
