@@ -266,4 +266,27 @@ describe('remote engines (one process, real hubs)', function () {
     assert.deepEqual(back.received.filter(m => m.type === 'message_appended').map(m => m.type === 'message_appended' && m.message.id), [`${sb.id}:while-away-1`, `${sb.id}:while-away-2`]);
     assert.equal(back.state.views.get(id)!.revision, b.engine.getSession(sb.id)!.revision);
   });
+
+  it('after a restart of the joining engine, a remote that cannot be reached shows its last known sessions as unreachable until it answers', async () => {
+    const b = await node('b');
+    const a = await node('a');
+    const kept = passiveSession(b, '/work/kept');
+    const gone = passiveSession(b, '/work/gone');
+    a.remotes.add({ name: 'box', url: b.hub.url, token: b.token });
+    await waitRemote(a, 'box', r => r.state === 'connected' && r.sessions === 2, 'connected');
+    // A stops (its remotes keep their last list), B goes away and changes while nobody looks.
+    a.remotes.stop();
+    const port = b.hub.port;
+    await b.hub.close();
+    b.engine.apply(gone.id, { type: 'ended', reason: 'user' });
+    b.engine.deleteSession(gone.id);
+    const again = new RemoteEngines({ engine: a.engine, replay: a.replay, clock: a.clock, log: () => {}, version: 't' });
+    a.remotes = again;
+    again.add({ name: 'box', url: `ws://127.0.0.1:${port}/ws`, token: b.token });
+    assert.deepEqual(again.sessions().map(s => [s.id, s.host?.reachable]).sort(), [[`box/${gone.id}`, false], [`box/${kept.id}`, false]]);
+    assert.equal(a.store.getSession(`box/${kept.id}`), undefined, 'never stored as a session of this engine');
+    b.hub = await startHub({ engine: b.engine, replay: b.replay, remotes: b.remotes, port, token: b.token, version: 't', log: () => {} });
+    await until(() => again.list()[0].state === 'connected' || (a.clock.advance(1_000), false), w => { const t = setInterval(w, 20); return () => clearInterval(t); }, 10_000, 'reconnected');
+    assert.deepEqual(again.sessions().map(s => [s.id, s.host?.reachable]), [[`box/${kept.id}`, true]]);
+  });
 });

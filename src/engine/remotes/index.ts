@@ -7,7 +7,7 @@
 // (the engine's own plus one per mirrored list change, so each event is still the previous + 1).
 // `bus` carries both; an engine that joins this one (hello.peer) listens to the engine's own bus
 // and never gets what this engine mirrors (no re-export, no loops).
-import { ErrorCode, type ClientMessage, type RemoteEngineInfo, type ServerMessage, type Session } from '../protocol';
+import { ErrorCode, type ClientMessage, type RemoteEngineInfo, Session, type ServerMessage } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { EventBus, type EngineEvent } from '../sessions/bus';
@@ -71,6 +71,7 @@ export class RemoteEngines {
     checkRemoteSpec(spec);
     if (this.links.has(spec.name)) this.remove(spec.name);
     const link = new RemoteLink({
+      cached: this.loadCache(spec.name),
       name: spec.name, url: spec.url, token: spec.token, clock: this.opts.clock, log: this.opts.log, version: this.opts.version,
       backoff: this.opts.backoff, requestTimeoutMs: this.opts.requestTimeoutMs,
       sink: {
@@ -79,6 +80,7 @@ export class RemoteEngines {
         record: e => this.opts.replay.record(e),
         dropReplay: id => this.opts.replay.drop(id),
         stateChanged: () => this.changed(),
+        saveCache: sessions => this.opts.engine.store.setKv(cacheKey(spec.name), JSON.stringify(sessions)),
       },
     });
     this.links.set(spec.name, link);
@@ -93,6 +95,7 @@ export class RemoteEngines {
     if (!link) return false;
     this.links.delete(name);
     link.stop();
+    this.opts.engine.store.setKv(cacheKey(name), '[]');
     for (const s of link.takeShown()) {
       this.opts.replay.drop(s.id);
       this.mirroredChanges++;
@@ -161,8 +164,21 @@ export class RemoteEngines {
 
   stop(): void {
     this.unsubscribe();
-    for (const l of this.links.values()) l.stop();
+    for (const l of this.links.values()) { l.saveCache(); l.stop(); }
     this.links.clear();
+  }
+
+  /**
+   * The remote's list as last seen, shown (unreachable) until it answers. Kept in the kv table, never
+   * as sessions: the store and the engine never take them for local ones. Checked like the wire.
+   */
+  private loadCache(name: string): Session[] {
+    let raw: unknown;
+    try { raw = JSON.parse(this.opts.engine.store.getKv(cacheKey(name)) ?? '[]'); } catch { return []; }
+    if (!Array.isArray(raw)) return [];
+    const out: Session[] = [];
+    for (const s of raw) { const p = Session.safeParse(s); if (p.success) out.push(p.data); }
+    return out;
   }
 
   private changed(): void {
@@ -171,6 +187,8 @@ export class RemoteEngines {
     }
   }
 }
+
+function cacheKey(name: string): string { return `remotes.${name}.sessions`; }
 
 /** A remote's answer with its ids moved into the host's space. */
 function mapAnswer(host: string, m: ServerMessage): ServerMessage {

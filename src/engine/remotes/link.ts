@@ -25,6 +25,8 @@ export interface LinkSink {
   record(e: SessionEvent): void;
   dropReplay(sessionId: string): void;
   stateChanged(): void;
+  /** Keeps the remote's list (its own form) so a restart can show it, as unreachable, before the remote answers. */
+  saveCache(sessions: Session[]): void;
 }
 
 export interface LinkOptions {
@@ -38,6 +40,8 @@ export interface LinkOptions {
   backoff?: BackoffPolicy;
   /** A forwarded request with no answer within this long fails with `timeout`. */
   requestTimeoutMs?: number;
+  /** The remote's list as last saved (saveCache): shown as unreachable until the remote answers. */
+  cached?: Session[];
   /** The link pings the remote this often; no pong by the next ping means the path is dead (a dropped tunnel sends no close). */
   pingIntervalMs?: number;
 }
@@ -46,6 +50,8 @@ export interface LinkOptions {
 const MAX_SEND_QUEUE_BYTES = 4 * 1024 * 1024;
 const MAX_PENDING_REQUESTS = 1_000;
 const MAX_REMOTE_FRAME = 64 * 1024 * 1024;
+/** At most this many of a remote's sessions are kept for the next start. */
+const CACHED_SESSIONS = 500;
 const COMPANION_TYPES = new Set(['approval_requested', 'tokens_updated', 'session_ended']);
 
 type Pending = { deliver: (m: ServerMessage) => void; timer: TimerHandle };
@@ -92,7 +98,22 @@ export class RemoteLink {
     return this._state === 'connected' && f?.complete ? f.revision : null;
   }
 
-  start(): void { this.connect(); }
+  start(): void {
+    for (const s of this.opts.cached ?? []) {
+      if (!ownSession(s) || this.remote.has(s.id)) continue;
+      this.remote.set(s.id, s);
+      const shown = unreachableView(mapSession(this.name, false, s));
+      this.shown.set(s.id, shown);
+      this.opts.sink.publish({ type: 'session_created', listRevision: this.opts.sink.nextListRevision(), session: shown });
+    }
+    this.connect();
+  }
+
+  /** Saves the remote's list as last known, newest first and bounded. */
+  saveCache(): void {
+    const all = [...this.remote.values()].sort((x, y) => y.lastActivityAt.localeCompare(x.lastActivityAt)).slice(0, CACHED_SESSIONS);
+    this.opts.sink.saveCache(all);
+  }
 
   /** Closes the link; its sessions leave the list (the caller publishes that). */
   stop(): void {
@@ -199,6 +220,7 @@ export class RemoteLink {
     this.listRequested = false;
     this.failPending(`the connection to the remote engine "${this.name}" was lost`);
     this.markUnreachable();
+    if (this.remote.size) this.saveCache();
     if (this._state !== state) this.opts.log(state === 'unauthorized' ? 'warn' : 'info', `remote ${this.name}: ${state}: ${why}`);
     this.setState(state);
     if (this.stopped) return;
@@ -279,6 +301,7 @@ export class RemoteLink {
     for (const id of [...this.remote.keys()]) if (!next.has(id)) this.removeShown(id);
     for (const s of next.values()) this.upsert(s);
     this.backoff.reset();
+    this.saveCache();
     const wasConnected = this._state === 'connected';
     this.setState('connected');
     if (!wasConnected) this.opts.log('info', `remote ${this.name}: connected, ${next.size} sessions`);
@@ -438,7 +461,7 @@ export class RemoteLink {
   /** The remote cannot be reached: every session says so, and none shows as working (nothing is known). */
   private markUnreachable(): void {
     for (const [id, before] of this.shown) {
-      const after = { ...before, host: { name: this.name, reachable: false }, ...(before.workStatus === 'working' ? { workStatus: 'idle' as const } : {}) };
+      const after = unreachableView(before);
       this.shown.set(id, after);
       const changes = diff(before, after);
       if (changes) this.opts.sink.publish({ type: 'session_delta', sessionId: after.id, revision: after.revision, listRevision: this.opts.sink.nextListRevision(), changes });
@@ -448,6 +471,11 @@ export class RemoteLink {
   private shownOf(s: Session): Session {
     return mapSession(this.name, this.ws !== null && this.remoteListRevision !== null, s);
   }
+}
+
+/** A session of a remote that cannot be reached: said so, and not shown working (nothing is known). */
+function unreachableView(s: Session): Session {
+  return { ...s, host: { name: s.host?.name ?? '', reachable: false }, ...(s.workStatus === 'working' ? { workStatus: 'idle' as const } : {}) };
 }
 
 /** A session the remote owns itself: no host, and an id without the host separator. */
