@@ -283,7 +283,7 @@ describe('remote engines (one process, real hubs)', function () {
     const again = new RemoteEngines({ engine: a.engine, replay: a.replay, clock: a.clock, log: () => {}, version: 't' });
     a.remotes = again;
     again.add({ name: 'box', url: `ws://127.0.0.1:${port}/ws`, token: b.token });
-    assert.deepEqual(again.sessions().map(s => [s.id, s.host?.reachable]).sort(), [[`box/${gone.id}`, false], [`box/${kept.id}`, false]]);
+    assert.deepEqual(again.sessions().map(s => [s.id, s.host?.reachable]).sort(), [[`box/${gone.id}`, false], [`box/${kept.id}`, false]].sort());
     assert.equal(a.store.getSession(`box/${kept.id}`), undefined, 'never stored as a session of this engine');
     b.hub = await startHub({ engine: b.engine, replay: b.replay, remotes: b.remotes, port, token: b.token, version: 't', log: () => {} });
     await until(() => again.list()[0].state === 'connected' || (a.clock.advance(1_000), false), w => { const t = setInterval(w, 20); return () => clearInterval(t); }, 10_000, 'reconnected');
