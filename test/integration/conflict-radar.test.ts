@@ -9,11 +9,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import type { ServerMessage, SessionConflict } from '../../src/engine/protocol';
+import { type ClaudeSandbox, makeClaudeSandbox, REPO_ROOT, runClaude } from '../fixtures/claudeEnv';
 import { type CodexHome, makeCodexHome } from '../fixtures/codexHome';
+import { type FakeAnthropic, startFakeAnthropic } from '../fixtures/fakeAnthropic';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServeForCodex } from '../helpers/serveProcess';
+import { type ServeProcess, startServe, startServeForCodex } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
-import type { TestWsClient } from '../helpers/wsClient';
+import { connectWs, type TestWsClient } from '../helpers/wsClient';
 
 // Browser globals of callbacks that run inside Chromium (page.evaluate); the root tsconfig has no DOM lib.
 declare const document: any, window: any, MutationObserver: any;
@@ -137,5 +139,93 @@ describe('conflict radar: two real Codex sessions in one checkout, every client 
     await c.waitFor(() => conflictsSeen(a).conflicts.length === 0 && conflictsSeen(b).conflicts.length === 0, 'the warning cleared after the commit', 15_000);
     await page.waitForFunction(({ a, b }) => window.fdGone[a] && window.fdGone[b], { a, b }, { timeout: 10_000 });
     await context.close();
+  });
+});
+
+describe('conflict radar: a real Claude Code Write and a real Codex patch on one file', function () {
+  this.timeout(120_000);
+  const router = promptRouter();
+  let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
+  let home: CodexHome;
+  let sandbox: ClaudeSandbox;
+  let serve: ServeProcess | undefined;
+  let client: TestWsClient | undefined;
+  let release: () => void = () => {};
+  const arrivals = new Map<ServerMessage, number>();
+
+  before(async () => {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'hook.js'))) throw new Error('dist/hook.js missing: run `node esbuild.mjs` first');
+    sandbox = makeClaudeSandbox('fd-radar-claude-');
+    const repo = sandbox.project;
+    git(repo, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(repo, 'shared.txt'), 'line1\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'init');
+    router.on('edit as codex', req => (req.step === 0 ? { steps: [{ type: 'patch', patch: patch('from codex') }] } : { steps: [{ type: 'text', text: 'codex done' }] }));
+    openai = await startFakeOpenAI(router.handler);
+    home = makeCodexHome(openai.port);
+    // Claude writes the file, then its next reply is held open: the session stays live meanwhile.
+    const held = new Promise<void>(r => { release = r; });
+    anthropic = await startFakeAnthropic([
+      { blocks: [{ type: 'text', text: 'Writing it.' }, { type: 'tool_use', name: 'Write', input: { file_path: path.join(repo, 'shared.txt'), content: 'line1\nfrom claude\n' } }], usage: { input: 300, output: 20 } },
+      { blocks: [{ type: 'text', text: 'Done writing the file.' }], pause: { afterText: 'Done', until: held }, usage: { input: 400, output: 5 } },
+    ]);
+    serve = startServe(['--port', '0', '--data-dir', sandbox.dataDir, '--codex-home', home.dir, '--claude-home', sandbox.claudeHome, '--install-claude-hooks'],
+      { ...home.env, HOME: sandbox.home, FLIGHTDECK_LEADER_DIR: path.join(sandbox.root, 'run') });
+    const m = await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
+    client = await connectWs(m[1], fs.readFileSync(path.join(sandbox.dataDir, 'token'), 'utf8').trim());
+    client.ws.on('message', () => { const last = client!.received[client!.received.length - 1]; if (last) arrivals.set(last, Date.now()); });
+  });
+  after(async () => {
+    release();
+    client?.close();
+    serve?.child.kill('SIGKILL');
+    await openai?.close();
+    await anthropic?.close();
+    home?.cleanup();
+    sandbox?.cleanup();
+  });
+
+  const conflictsOf = (sessionId: string) => {
+    let out: { conflicts: SessionConflict[]; at: number } = { conflicts: [], at: 0 };
+    for (const m of client!.received) if (m.type === 'session_delta' && m.sessionId === sessionId && m.changes.conflicts !== undefined) out = { conflicts: m.changes.conflicts ?? [], at: arrivals.get(m)! };
+    return out;
+  };
+
+  it('both are warned within a second of the Write; the warning goes when the Claude session ends', async () => {
+    const c = client!;
+    await c.request({ type: 'subscribe_list' });
+    const file = path.join(sandbox.project, 'shared.txt');
+    const created = await c.request({ type: 'create_session', provider: 'codex', cwd: sandbox.project, autonomy: 'fullAuto' });
+    const codexId = (created as { sessionId: string }).sessionId;
+    await c.request({ type: 'send_message', sessionId: codexId, text: 'edit as codex' });
+    await waitFor(() => /from codex/.test(fs.readFileSync(file, 'utf8')), 'the Codex edit on disk', 60_000);
+
+    const run = runClaude(['-p', 'write the shared file', '--permission-mode', 'acceptEdits'], sandbox, anthropic.url, 90_000);
+    try {
+      await waitFor(() => /from claude/.test(fs.readFileSync(file, 'utf8')), 'the Claude Write on disk', 60_000);
+      const writtenAt = fs.statSync(file).mtimeMs;
+      await c.waitFor(() => conflictsOf(codexId).conflicts.length > 0, 'the Codex session warned', 10_000);
+      const [other] = conflictsOf(codexId).conflicts;
+      const claudeId = other.sessionId;
+      assert.deepEqual(other.files, [file]);
+      assert.equal(other.displayName, 'write the shared file');
+      await c.waitFor(() => conflictsOf(claudeId).conflicts.length > 0, 'the Claude session warned', 10_000);
+      assert.deepEqual(conflictsOf(claudeId).conflicts.map(x => [x.sessionId, x.files]), [[codexId, [file]]]);
+      for (const id of [codexId, claudeId]) {
+        const lag = conflictsOf(id).at - writtenAt;
+        assert.ok(lag <= 1000, `warning on ${id} ${Math.round(lag)} ms after the Write`);
+      }
+      if (process.env.FD_TEST_LOG) console.log(`claude lags (ms): ${[codexId, claudeId].map(id => Math.round(conflictsOf(id).at - writtenAt))}`);
+      release();
+      const r = await run;
+      assert.equal(r.code, 0, `claude failed: ${r.stderr}`);
+      await c.waitFor(m => m.type === 'session_ended' && m.sessionId === claudeId, 'the Claude session to end', 30_000);
+      await c.waitFor(() => conflictsOf(codexId).conflicts.length === 0, 'the warning gone with the Claude session', 10_000);
+    } finally {
+      release();
+      await run.catch(() => {});
+    }
   });
 });
