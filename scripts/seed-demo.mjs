@@ -68,7 +68,13 @@ engine.apply(dash.id, {
 
 // 3. Codex, renamed by the user, waiting for the next prompt.
 minutesAgo(14);
-const orders = engine.createSession({ provider: 'codex', mode: 'direct', cwd: `${home}/storefront-api`, model: 'gpt-5-codex', autonomy: 'fullAuto' });
+// It runs in a git worktree Flightdeck made for it (issue 18): branch and worktree in the row and header.
+const ordersWorktree = `${home}/storefront-api-worktrees/orders-status-enum`;
+const orders = engine.createSession({ provider: 'codex', mode: 'direct', cwd: ordersWorktree, model: 'gpt-5-codex', autonomy: 'fullAuto' });
+engine.apply(orders.id, {
+  type: 'metadata', gitBranch: 'orders-status-enum',
+  worktree: { path: ordersWorktree, mainRepoPath: `${home}/storefront-api`, branch: 'orders-status-enum', baseRef: 'main', createdByFlightdeck: true },
+});
 say(orders.id, 'user', 'Write a migration that turns orders.status into a Postgres enum and backfills it');
 engine.apply(orders.id, { type: 'turnTokens', input: 22_000, output: 3_900, cached: 9_000 });
 minutesAgo(12);

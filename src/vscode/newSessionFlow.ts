@@ -34,6 +34,8 @@ function pickStep<T>(step: number, totalSteps: number, placeholder: string, item
     pick.placeholder = placeholder;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
+    // A multi-step flow: a panel finishing its load (or the engine's answer arriving) must not close it; Escape does.
+    pick.ignoreFocusOut = true;
     pick.items = items;
     if (active) pick.activeItems = [active];
     let chosen: Item<T> | undefined;

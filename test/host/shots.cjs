@@ -263,6 +263,18 @@ module.exports = async ({ page, shot, log, webview }) => {
     await waitRecorded('the approval of demo-ap2', e => e.approvalId === 'demo-ap2' && e.decision === 'approved');
   });
 
+  await check('a session in a git worktree shows its branch and worktree in its row and its panel header', async () => {
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Orders status enum migration' }).first();
+    await row.locator('.label-description', { hasText: '⎇ orders-status-enum · worktree' }).waitFor();
+    await row.click();
+    await webview().locator('.session-name', { hasText: 'Orders status enum migration' }).waitFor();
+    const chip = webview().locator('.session-header .branch.worktree');
+    await chip.waitFor();
+    const text = (await chip.textContent()).trim();
+    if (text !== '⎇ orders-status-enum · worktree') throw new Error(`header chip: ${text}`);
+    await save(path.join(docsDir, 'vscode-worktree.png'));
+  });
+
   await check('History (the last node of the Sessions tree) expands project, then day, by clicks; a past session opens scrolled to the end', async () => {
     await sidebar.locator('.monaco-list-row[aria-level="1"]', { hasText: 'History' }).first().click();
     const project = sidebar.locator('.monaco-list-row[aria-level="2"]', { hasText: 'docs-site' }).first();

@@ -277,7 +277,7 @@ describe('session webview in Chromium', function () {
     assert.equal(await page.$$eval('.branch.worktree', els => els.length), 0);
     await p.delta({ worktree: { path: wt, mainRepoPath: '/work/acme-api', branch: 'add-rate-limiting-to-the-login-endpoint', baseRef: 'main', createdByFlightdeck: true } });
     await page.waitForSelector('.session-header .branch.worktree', WAIT);
-    // The README shows this header (docs/screenshots/, copied by `npm run screenshots`).
+    // A picture of the header alone (the README shows the workbench one, vscode-worktree.png, from test/host/shots.cjs).
     await page.evaluate(() => document.fonts.ready);
     await page.screenshot({ path: screenshotPath('worktree-session.png'), clip: { x: 0, y: 0, width: 1000, height: 124 } });
   });
