@@ -33,6 +33,11 @@ exports.register = engine => {
       if (req.prompt) engine.appendMessage(s.id, { id: `${s.id}-prompt`, kind: 'user', text: req.prompt, createdAt: new Date().toISOString() });
       return engine.requireSession(s.id);
     },
+    // A message (a review sent with Send to Agent): recorded, and echoed back as its user item, as Codex does.
+    async sendMessage(session, text) {
+      record({ send: { sessionId: session.id, text } });
+      engine.appendMessage(session.id, { id: `${session.id}-sent-${Date.now()}`, kind: 'user', text, createdAt: new Date().toISOString() });
+    },
     async updateConfig(session, change) {
       record({ config: change });
       engine.apply(session.id, { type: 'metadata', ...(change.model ? { model: change.model } : {}), ...(change.effort ? { reasoningEffort: change.effort } : {}) });
@@ -41,7 +46,7 @@ exports.register = engine => {
   // First in line for decisions (the real providers registered at start would claim the seeded
   // sessions and try to reach agent processes that do not exist); every other operation still
   // goes to them, since this controller implements only decisions, Codex creation,
-  // its model list and config changes.
+  // its model list, messages and config changes.
   const unregister = engine.registerProvider(controller);
   engine.controllers.unshift(engine.controllers.pop());
   return unregister;

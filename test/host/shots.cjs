@@ -2,8 +2,9 @@
 // scripts/screenshots.sh through vscode-host.sh's screenshot hook against the seeded demo data.
 // Checks: a session opens from the tree, its transcript shows the seeded items, "Open diff" opens
 // VS Code's diff editor, clicking Approve on the card reaches the engine (the test-only recording
-// provider writes $FLIGHTDECK_TEST_DECISIONS) and the card goes, and HTML in agent text never runs;
-// last, a conflict between two sessions (radar) warns in the tree, the panel and one notification.
+// provider writes $FLIGHTDECK_TEST_DECISIONS) and the card goes, HTML in agent text never runs, a review
+// comment typed in the diff editor reaches the agent with Send to Agent (issue 18); last, a conflict
+// between two sessions (radar) warns in the tree, the panel and one notification.
 // Results go to $FLIGHTDECK_UI_RESULTS ({ passed, failed, failures }) for scripts/test-host.sh.
 // Screenshots: $FLIGHTDECK_SHOT_FILE (docs/screenshots/sidebar.png) and vscode-*.png next to it.
 const fs = require('node:fs');
@@ -312,6 +313,39 @@ module.exports = async ({ page, shot, log, webview }) => {
     await usage().waitFor();
     await save(path.join(docsDir, 'vscode-usage-light.png'));
     await setTheme('Dark Modern');
+  });
+
+  await check('a review comment typed in the diff editor goes to the agent with Send to Agent, and the panel shows the review', async () => {
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'Add rate limiting' }).first();
+    for (let attempt = 1; ; attempt++) {
+      // a click that lands while the tree re-renders selects the row without opening it: click again
+      await row.click();
+      try { await webview().locator('.session-name', { hasText: 'Add rate limiting' }).waitFor({ timeout: 10000 }); break; } catch (e) { if (attempt === 3) throw e; }
+    }
+    await openDiff('server.ts');
+    // As a user: the cursor on the changed line, then Comments: Add Comment on Current Selection (F1).
+    const line = page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: 'apiKeyLimiter, v1Router' }).first();
+    await line.click();
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Add Comment on Current Selection');
+    await quickRow('Add Comment on Current Selection').waitFor();
+    await page.keyboard.press('Enter');
+    const widget = page.locator('.review-widget').first();
+    await widget.locator('.comment-form .monaco-editor').first().waitFor();
+    await widget.locator('.comment-form .monaco-editor').first().click();
+    await page.keyboard.type('Only /v1 is limited here: the /health route should stay open.');
+    await widget.getByRole('button', { name: 'Add Comment' }).first().click();
+    await widget.locator('.review-comment', { hasText: 'should stay open' }).first().waitFor();
+    await save(path.join(docsDir, 'vscode-review-comment.png'));
+    await page.locator('.editor-actions a.action-label[aria-label^="Send to Agent"]').first().click();
+    const sent = await waitRecorded('the review message', e => e.send && e.send.text.includes('should stay open'));
+    if (!sent.send.text.includes('- src/server.ts:17 — Only /v1 is limited here')) throw new Error(`the message names no file:line: ${sent.send.text}`);
+    await widget.waitFor({ state: 'detached', timeout: 10000 });
+    await closeDiff();
+    const card = webview().locator('.review-card', { hasText: 'src/server.ts:17' });
+    await card.waitFor({ timeout: 15000 });
+    const head = await card.locator('.review-head').textContent();
+    if (head !== 'Review · 1 comment') throw new Error(`review card head: ${head}`);
   });
 
   await check('a conflict (radar): the tree row warns, the panel shows the banner, one notification names the other session', async () => {
