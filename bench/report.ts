@@ -91,9 +91,7 @@ export function mergeReport(previous: string, r: ReportInput, replaces: { groups
   const between = old.slice(tableEnd, old.indexOf('## Details'));
   return [
     ...freshHeader.filter(l => !l.startsWith('- Date:')),
-    `- Date: ${r.startedAt.toISOString()} for the ${[...new Set(r.rows.map(x => x.group))].join(', ')} rows; ${
-      // A file merged before already says which rows come from which run: kept as it is, after this run's.
-      / for the .* rows; /.test(oldDate) ? oldDate.replace(/\.$/, '') : `the other rows are from the run of ${oldDate}`}.`,
+    `- Date: ${r.startedAt.toISOString()} for the ${[...new Set(r.rows.map(x => x.group))].join(', ')} rows; ${earlierRuns(oldDate, groups)}.`,
     '',
     '| Area | Figure | Median | Floor (same run) | Goal | Result |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -108,4 +106,15 @@ export function mergeReport(previous: string, r: ReportInput, replaces: { groups
     ...keep(section(old, '## What is measured')), ...r.notes.filter(n => measuredWords.has(firstWord(n))).map(n => `- ${n}`),
     '',
   ].join('\n');
+}
+
+/**
+ * The date line's earlier runs, after a merge: a file merged before already says which rows come from
+ * which run (kept, less the runs whose rows this run replaced); a whole-bench file has one date.
+ */
+function earlierRuns(oldDate: string, groups: Set<string>): string {
+  if (!/ for the .* rows; /.test(oldDate)) return `the other rows are from the run of ${oldDate}`;
+  return oldDate.replace(/\.$/, '').split('; ')
+    .filter(part => { const m = / for the (.*) rows$/.exec(part); return !m || !m[1].split(', ').every(g => groups.has(g)); })
+    .join('; ');
 }
