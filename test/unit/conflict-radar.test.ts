@@ -102,6 +102,16 @@ describe('conflict radar', () => {
     assert.deepEqual(conflictsOf(c).map(x => x.sessionId), [b.id], 'B (59 minutes ago) conflicts, A (two hours ago) does not');
   });
 
+  it('a touch counts at the time of its item: an edit read back from two hours ago starts no conflict', async () => {
+    const a = session('A');
+    const b = session('B');
+    fs.appendFileSync(path.join(repo, 'app.ts'), 'old\n');
+    t.engine.appendMessage(a.id, { id: 'old-edit', kind: 'fileChange', text: 'apply_patch', status: 'completed', changes: [{ path: path.join(repo, 'app.ts'), kind: 'update', diff: '' }], createdAt: iso(t.clock.now() - 2 * RADAR_WINDOW_MS) });
+    claudeEdit(b, 'app.ts');
+    await radar.settled();
+    assert.deepEqual(conflictsOf(b), []);
+  });
+
   it('clears when one of the two sessions ends; an ended session starts none', async () => {
     const a = session('A');
     const b = session('B');

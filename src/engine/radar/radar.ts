@@ -101,7 +101,9 @@ export class ConflictRadar {
       if (this.open.size >= OPEN_ITEMS_MAX) this.open.delete(this.open.keys().next().value!);
       this.open.set(m.id, { sessionId, kind: m.kind, toolName: m.toolName, files: new Set(files) });
     } else if ((m.status ?? 'completed') === 'completed' && files.length) {
-      this.touched(sessionId, files);
+      // When the item happened (a rollout re-read at startup is not an edit made now), never later than now.
+      const at = Date.parse(m.createdAt);
+      this.touched(sessionId, files, Number.isFinite(at) ? Math.min(at, this.clock.now()) : undefined);
     }
   }
 
@@ -118,8 +120,10 @@ export class ConflictRadar {
     if (patch.status === 'completed' && item.files.size) this.touched(sessionId, [...item.files]);
   }
 
-  private touched(sessionId: string, files: string[]): void {
-    const at = this.clock.now();
+  private touched(sessionId: string, files: string[], when?: number): void {
+    const at = when ?? this.clock.now();
+    // Imported and ended sessions touch nothing: skip them before any work is queued (ingest speed).
+    if (this.engine.getSession(sessionId)?.status !== 'active') return;
     void this.enqueue(async () => {
       const s = this.engine.getSession(sessionId);
       if (!s || s.status !== 'active') return;
