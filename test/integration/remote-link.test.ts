@@ -48,6 +48,8 @@ async function startNode(name: string): Promise<Node> {
   const decided: string[] = [];
   // A provider that carries out decisions and renames (the serve tests use the real Codex app-server).
   engine.registerProvider({
+    provider: 'codex',
+    listModels: async () => [{ id: `model-of-${name}`, displayName: name }],
     handles: () => true,
     decideApproval: async (s, a, d) => { decided.push(`${s.id}:${a.approvalId}:${d}`); },
     sendMessage: async (s, text) => { engine.appendMessage(s.id, { id: `${s.id}:u:${text}`, kind: 'user', text, createdAt: new Date(clock.now()).toISOString() }); },
@@ -155,6 +157,11 @@ describe('remote engines (one process, real hubs)', function () {
     // The remotes and their state, for the clients that show hosts; an engine joining A is told of none.
     const remotes = await c.request({ type: 'list_remotes' });
     assert.deepEqual(remotes.type === 'remotes_list' && remotes.remotes.map(r => [r.name, r.url, r.state, r.sessions]), [['box', b.hub.url, 'connected', 1]]);
+    // The models of a chosen host (for creating a session there), and this engine's own.
+    const theirs = await c.request({ type: 'list_models', provider: 'codex', host: 'box' });
+    assert.deepEqual(theirs.type === 'models_list' && theirs.models.map(m => m.id), ['model-of-b']);
+    const ours = await c.request({ type: 'list_models', provider: 'codex' });
+    assert.deepEqual(ours.type === 'models_list' && ours.models.map(m => m.id), ['model-of-a']);
     // A session of a host not joined fails clearly.
     const none = await c.request({ type: 'subscribe_session', sessionId: 'nobox/x' });
     assert.equal(none.type === 'error' && none.code, 'not_found');
