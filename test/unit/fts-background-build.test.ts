@@ -7,6 +7,9 @@ import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
+import { ClientConnection, attachReplay } from '../../src/engine/clients/connection';
+import type { ServerMessage } from '../../src/engine/protocol';
+import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
@@ -201,6 +204,36 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     assert.equal(store.search('zebra', 10_000).length, 5000);
     store.close();
     assertEqualsFreshBuild(file, ['zebra', 'deploy', 'pa*']);
+  });
+
+  it('a client searching while the index is built is told so (search_results.indexing), and no longer once it is complete', async () => {
+    const file = path.join(tmpDir(), 'v6-client.db');
+    writeVersion6File(file);
+    const clock = new FakeClock();
+    const store = openStore({ file, clock, driver: TEST_DRIVER, ftsSliceRows: 1000 });
+    const engine = new SessionEngine({ store, clock, openFiles: () => null });
+    engine.start();
+    const ask = async (requestId: string) => {
+      const sent: ServerMessage[] = [];
+      const conn = new ClientConnection({ engine, replay: attachReplay(engine), serverVersion: 't', send: m => sent.push(m) });
+      await conn.handle({ type: 'search', query: 'deploy', requestId });
+      conn.close();
+      const answer = sent.find(m => 'requestId' in m && m.requestId === requestId);
+      assert.ok(answer && answer.type === 'search_results', JSON.stringify(answer));
+      return answer;
+    };
+    try {
+      const during = await ask('r1');
+      assert.deepEqual(during.indexing, { percent: 2 });
+      assert.ok(during.results.length > 0, 'the indexed part answers');
+      runToCompletion(store, clock);
+      const after = await ask('r2');
+      assert.equal(after.indexing, undefined);
+      assert.equal(after.results.length, 50);
+    } finally {
+      engine.stop();
+      store.close();
+    }
   });
 
   it('a new store has nothing to build', () => {
