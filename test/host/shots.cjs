@@ -348,6 +348,37 @@ module.exports = async ({ page, shot, log, webview }) => {
     if (head !== 'Review · 1 comment') throw new Error(`review card head: ${head}`);
   });
 
+  await check('New Codex Session in a new worktree: the where step, the branch proposed from the prompt, git worktree add, the session starts there', async () => {
+    fs.writeFileSync(`${decisionsFile}.worktree`, 'go\n');
+    await quickRow('In a new worktree').waitFor({ timeout: 30000 });
+    const repo = fs.readFileSync(`${decisionsFile}.worktree-repo`, 'utf8');
+    await quickRow('In a new worktree').click();
+    await quickRow('Auto Edit').waitFor();
+    await page.keyboard.press('Enter');
+    await quickRow('GPT-5 mini').waitFor();
+    await page.keyboard.press('Enter');
+    await quickRow('Thinks longer').waitFor();
+    await page.keyboard.press('Enter');
+    await quickInput.locator('.quick-input-title', { hasText: 'New Codex session in' }).waitFor();
+    await quickInput.locator('input').fill('Fix the login redirect');
+    await page.keyboard.press('Enter');
+    await quickInput.locator('.quick-input-title', { hasText: 'in a new worktree' }).waitFor();
+    const input = quickInput.locator('input');
+    const deadline = Date.now() + 10000;
+    while ((await input.inputValue()) !== 'fix-the-login-redirect') {
+      if (Date.now() > deadline) throw new Error(`proposed branch: ${await input.inputValue()}`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await page.keyboard.press('Enter');
+    const wt = path.join(path.dirname(repo), 'acme-web-worktrees', 'fix-the-login-redirect');
+    const created = await waitRecorded('the create_session in the worktree', e => e.create && e.create.cwd === wt);
+    if (created.create.prompt !== 'Fix the login redirect') throw new Error(`create: ${JSON.stringify(created.create)}`);
+    if (!fs.existsSync(path.join(wt, 'README.md'))) throw new Error(`no worktree checked out at ${wt}`);
+    const head = fs.readFileSync(path.join(repo, '.git', 'worktrees', 'fix-the-login-redirect', 'HEAD'), 'utf8').trim();
+    if (head !== 'ref: refs/heads/fix-the-login-redirect') throw new Error(`worktree HEAD: ${head}`);
+    await webview().locator('.session-header .branch.worktree', { hasText: 'fix-the-login-redirect' }).waitFor();
+  });
+
   await check('a conflict (radar): the tree row warns, the panel shows the banner, one notification names the other session', async () => {
     fs.writeFileSync(`${decisionsFile}.conflict`, 'go\n');
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Add request logging' }).first();

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { SessionEngine } from '../../src/engine/sessions/engine';
 import { activateFlightdeck } from './helpers';
 
@@ -30,7 +31,29 @@ export async function run(): Promise<void> {
     clearInterval(poll);
     makeConflict(engine);
   }, 200);
+  // New Codex Session in a new worktree (issue 18): when the driver asks (<decisions>.worktree), the
+  // flow starts on a fresh repository of its own (never the checkout under test); its path goes to
+  // <decisions>.worktree-repo for the driver to check.
+  const worktreePoll = setInterval(() => {
+    if (!fs.existsSync(`${decisions}.worktree`)) return;
+    clearInterval(worktreePoll);
+    const repo = makeRepo('acme-web');
+    fs.writeFileSync(`${decisions}.worktree-repo`, repo);
+    void vscode.commands.executeCommand('flightdeck.newCodexSession', repo);
+  }, 200);
   await new Promise<never>(() => { /* until the driver stops code-server */ });
+}
+
+/** A git repository with one commit on main, in a fresh temp folder. */
+function makeRepo(name: string): string {
+  const repo = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'flightdeck-shots-'))), name);
+  fs.mkdirSync(repo);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.com', ...args], { cwd: repo });
+  git('init', '-q', '-b', 'main');
+  fs.writeFileSync(path.join(repo, 'README.md'), '# acme\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'init');
+  return repo;
 }
 
 /** Two live sessions edit one file of a git checkout: the engine's own radar does the rest. */
