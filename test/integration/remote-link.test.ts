@@ -185,6 +185,8 @@ describe('remote engines (one process, real hubs)', function () {
     await peer.request({ type: 'hello', protocolVersion: 1, peer: true });
     const peerRemotes = await peer.request({ type: 'list_remotes' });
     assert.deepEqual(peerRemotes.type === 'remotes_list' && peerRemotes.remotes, []);
+    const elsewhere = await peer.request({ type: 'create_session', provider: 'codex', cwd: '/tmp', host: 'cc' });
+    assert.equal(elsewhere.type === 'error' && elsewhere.code, 'not_found', 'a peer cannot reach the hub\'s remotes, nor get a local session instead');
     const peerList = await peer.request({ type: 'subscribe_list' });
     assert.deepEqual(peerList.type === 'sessions_list' && peerList.sessions.map(s => s.id), [sb.id]);
     // B's own browser sees both hosts; A sees B's own session only.

@@ -88,6 +88,10 @@ export class ClientConnection {
     const msg = parsed.value;
     try {
       if (this.forwardToRemote(msg)) return;
+      // A host this client cannot reach through here (a peer engine, or no remotes): never done locally instead.
+      if ((msg.type === 'create_session' || msg.type === 'list_models') && msg.host !== undefined) {
+        throw EngineError.notFound(`remote engine "${msg.host}"`);
+      }
       await this.dispatch(msg);
     } catch (e) {
       const code = errorCode(e);
