@@ -93,7 +93,10 @@ suite('remote engines', () => {
   });
 
   test('a remote session\'s diff never reads this machine\'s file at the same path; local-file commands refuse', async () => {
-    const s = api.tree.getSession(remoteRows().find(r => r.group === 'Needs attention')!.id)!;
+    // Waited for, not read once: on a loaded machine a run of other suites first left the row briefly
+    // outside the tree (undefined here) while the link re-listed the remote's sessions.
+    const row = await waitFor('the devbox approval row', () => remoteRows().find(r => r.group === 'Needs attention'), 20_000);
+    const s = api.tree.getSession(row.id)!;
     const o = await run('openDiff', s.id, null, sameLocalPath);
     assert.ok(o.ok, JSON.stringify(o));
     assert.strictEqual((o as { data: { source: string } }).data.source, 'hunks', 'the diff alone: the local file was not read');
