@@ -68,6 +68,25 @@ describe('one client mirror for the web client, the panel and the tree', () => {
     assert.deepEqual([c.panelResyncs, c.treeResyncs], [[], []]);
   });
 
+  it('a remote engine gone: the joining engine\'s reachability delta at the held revision reaches the open session in every client', () => {
+    const c = clients();
+    for (const m of stream) c.feed(m);
+    const host = { name: 'devbox', reachable: false };
+    // The owner's revision cannot move while it is unreachable: the delta restates revision 7.
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 6, changes: { host, workStatus: 'idle' } });
+    assert.deepEqual(c.panel.session!.host, host, 'the open panel says unreachable');
+    assert.equal(c.panel.session!.workStatus, 'idle');
+    assert.deepEqual(c.web.views.get('a')!.session!.host, host, 'the web client\'s open session too');
+    assert.deepEqual(c.tree.sessions.get('a')!.host, host);
+    // Back: the same restatement with reachable true.
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 7, changes: { host: { name: 'devbox', reachable: true } } });
+    assert.equal(c.panel.session!.host!.reachable, true);
+    // A same-revision delta without host is still a duplicate.
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 8, changes: { cwd: '/stale' } });
+    assert.equal(c.panel.session!.cwd, '/w/a');
+    assert.deepEqual([c.panelResyncs, c.treeResyncs], [[], []]);
+  });
+
   it('a revision gap makes every client ask again, from the revision it holds, once', () => {
     const c = clients();
     for (const m of stream) c.feed(m);

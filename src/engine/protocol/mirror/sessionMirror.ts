@@ -25,6 +25,15 @@ export interface StateChange {
 /** Events that follow a session_delta with the same revision (see the header comment). */
 const COMPANION_TYPES = new Set(['approval_requested', 'tokens_updated', 'session_ended']);
 
+/**
+ * A remote session's reachability is the joining engine's word, not the owner's: it comes as a
+ * session_delta carrying `host` at the revision the client already holds (the owner's revision
+ * cannot move while it is unreachable). The owner's own deltas never carry `host` (remotes/ids.ts).
+ */
+function isReachabilityDelta(m: ServerMessage): boolean {
+  return m.type === 'session_delta' && m.changes.host !== undefined;
+}
+
 function noChange(): StateChange {
   return { session: false, reset: false, structure: false, updated: [], resubscribe: null };
 }
@@ -89,7 +98,7 @@ export class SessionMirror {
     // Before the first snapshot there is nothing to apply an event to; the snapshot will include it.
     if (this._revision === null || !this._session) return noChange();
     const expected = this._revision + 1;
-    const sameRevisionCompanion = m.revision === this._revision && COMPANION_TYPES.has(m.type);
+    const sameRevisionCompanion = m.revision === this._revision && (COMPANION_TYPES.has(m.type) || isReachabilityDelta(m));
     if (m.revision > expected) {
       return this.requestResync(`missed revisions ${expected}..${m.revision - 1}`);
     }
