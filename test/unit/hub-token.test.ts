@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailureLimiter, tokenMatches } from '../../src/engine/hub/auth';
-import { isWellFormedToken, loadOrCreateToken, rotateToken, tokenPath } from '../../src/engine/hub/token';
+import { generateToken, isWellFormedToken, loadOrCreateToken, rotateToken, tokenPath } from '../../src/engine/hub/token';
 
 describe('hub token file (headless)', () => {
   let dir: string;
@@ -17,6 +17,14 @@ describe('hub token file (headless)', () => {
     assert.ok(isWellFormedToken(t));
     assert.equal(fs.statSync(tokenPath(sub)).mode & 0o777, 0o600);
     assert.equal(loadOrCreateToken(sub), t);
+  });
+
+  it('a generated token never starts with "-", so `--token <token>` is never read as an option', () => {
+    // One in 64 base64url strings starts with '-': 2,000 draws without one are certain only with the rule.
+    for (let i = 0; i < 2000; i++) {
+      const t = generateToken();
+      assert.ok(isWellFormedToken(t) && !t.startsWith('-'), t);
+    }
   });
 
   it('rotation writes a different token, still 0600', () => {

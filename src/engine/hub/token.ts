@@ -6,9 +6,16 @@ import * as path from 'node:path';
 
 export const TOKEN_FILE = 'token';
 
-/** 32 random bytes, base64url: only RFC 7230 token characters, so it also fits in a subprotocol. */
+/**
+ * 32 random bytes, base64url: only RFC 7230 token characters, so it also fits in a subprotocol.
+ * Never starting with '-': such a token given as `--token <token>` reads as an option (Node's
+ * parseArgs refuses it as ambiguous; one in 64 tokens did, and a CI run failed on it).
+ */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 /** A valid token: what generateToken makes (and what a browser can carry as `bearer.<token>`). */
