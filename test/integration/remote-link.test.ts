@@ -244,6 +244,7 @@ describe('remote engines (one process, real hubs)', function () {
     await waitRemote(a, 'box', r => r.state === 'unreachable', 'unreachable');
     const shown = await listed(c, id, s => s.host?.reachable === false, 'shown unreachable');
     assert.equal(shown.status, 'active', 'unreachable is not ended');
+    assert.equal(c.state.views.get(id)!.session!.host?.reachable, false, 'the open session view (panel, web page) says unreachable too');
     const refused = await c.request({ type: 'send_message', sessionId: id, text: 'hi' });
     assert.equal(refused.type === 'error' && refused.code, 'unreachable');
 
@@ -254,6 +255,7 @@ describe('remote engines (one process, real hubs)', function () {
     a.clock.advance(1_000); // the first retry
     await waitRemote(a, 'box', r => r.state === 'connected', 'reconnected');
     await listed(c, id, s => s.host?.reachable === true, 'reachable again');
+    await until(() => c.state.views.get(id)!.session!.host?.reachable === true || undefined, w => { const t = setInterval(w, 5); return () => clearInterval(t); }, 10_000, 'the open view reachable again');
     append(b, sb, 'after');
     await c.waitFor(m => m.type === 'message_appended' && m.message.id === `${sb.id}:after`);
     const got = c.received.filter((m): m is Extract<ServerMessage, { type: 'message_appended' }> => m.type === 'message_appended').map(m => `${m.message.id}#${m.message.seq}`);

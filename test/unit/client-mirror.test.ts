@@ -75,14 +75,24 @@ describe('one client mirror for the web client, the panel and the tree', () => {
     // The owner's revision cannot move while it is unreachable: the delta restates revision 7.
     c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 6, changes: { host, workStatus: 'idle' } });
     assert.deepEqual(c.panel.session!.host, host, 'the open panel says unreachable');
-    assert.equal(c.panel.session!.workStatus, 'idle');
+    assert.equal(c.panel.session!.workStatus, 'needsApproval', 'the owner\'s state is not rewritten (the UI policy hides decisions while unreachable)');
     assert.deepEqual(c.web.views.get('a')!.session!.host, host, 'the web client\'s open session too');
     assert.deepEqual(c.tree.sessions.get('a')!.host, host);
     // Back: the same restatement with reachable true.
     c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 7, changes: { host: { name: 'devbox', reachable: true } } });
     assert.equal(c.panel.session!.host!.reachable, true);
+    // Restated from an older copy (the list's), it still changes only host: the revision stays.
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 5, listRevision: 8, changes: { host, cwd: '/stale' } });
+    assert.equal(c.panel.session!.host!.reachable, false);
+    assert.equal(c.panel.session!.cwd, '/w/a');
+    assert.equal(c.panel.session!.revision, 7);
+    // Back, restated from a copy ahead of the view (the missed events are still to come): host only, no resync.
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 9, listRevision: 9, changes: { host: { name: 'devbox', reachable: true }, workStatus: 'working' } });
+    assert.equal(c.panel.session!.host!.reachable, true);
+    assert.equal(c.panel.session!.revision, 7);
+    assert.equal(c.panel.session!.workStatus, 'needsApproval');
     // A same-revision delta without host is still a duplicate.
-    c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 8, changes: { cwd: '/stale' } });
+    c.feed({ type: 'session_delta', sessionId: 'a', revision: 7, listRevision: 10, changes: { cwd: '/stale' } });
     assert.equal(c.panel.session!.cwd, '/w/a');
     assert.deepEqual([c.panelResyncs, c.treeResyncs], [[], []]);
   });

@@ -25,14 +25,14 @@ export interface StateChange {
 /** Events that follow a session_delta with the same revision (see the header comment). */
 const COMPANION_TYPES = new Set(['approval_requested', 'tokens_updated', 'session_ended']);
 
-/**
- * A remote session's reachability is the joining engine's word, not the owner's: it comes as a
- * session_delta carrying `host` at the revision the client already holds (the owner's revision
- * cannot move while it is unreachable). The owner's own deltas never carry `host` (remotes/ids.ts).
+/*
+ * A remote session's reachability is the joining engine's word, not the owner's: a session_delta
+ * carrying `host` restates the list's copy of the session at whatever revision that copy has (older
+ * than the view's while the remote is away, newer than it right after the remote is back, before
+ * the replay of what was missed arrives). It changes only `host`, never the revision: the owner's
+ * events still bring everything else, in order. The owner's own deltas never carry `host`
+ * (remotes/ids.ts mapChanges).
  */
-function isReachabilityDelta(m: ServerMessage): boolean {
-  return m.type === 'session_delta' && m.changes.host !== undefined;
-}
 
 function noChange(): StateChange {
   return { session: false, reset: false, structure: false, updated: [], resubscribe: null };
@@ -98,7 +98,12 @@ export class SessionMirror {
     // Before the first snapshot there is nothing to apply an event to; the snapshot will include it.
     if (this._revision === null || !this._session) return noChange();
     const expected = this._revision + 1;
-    const sameRevisionCompanion = m.revision === this._revision && (COMPANION_TYPES.has(m.type) || isReachabilityDelta(m));
+    if (m.type === 'session_delta' && m.changes.host) {
+      // Reachability only: the owner's state and revision stay as they are (see the note above noChange).
+      this._session = { ...this._session, host: m.changes.host };
+      return { ...noChange(), session: true };
+    }
+    const sameRevisionCompanion = m.revision === this._revision && COMPANION_TYPES.has(m.type);
     if (m.revision > expected) {
       return this.requestResync(`missed revisions ${expected}..${m.revision - 1}`);
     }
