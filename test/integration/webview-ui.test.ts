@@ -282,6 +282,25 @@ describe('session webview in Chromium', function () {
     await page.screenshot({ path: screenshotPath('worktree-session.png'), clip: { x: 0, y: 0, width: 1000, height: 124 } });
   });
 
+  it('a remote session opened while its engine cannot be reached says so, and loads once the list says the engine is back', async () => {
+    const p = await openPanel();
+    const first = await p.sent('subscribe_session');
+    await p.deliver({ type: 'error', requestId: first.requestId, code: 'unreachable', message: 'the remote engine "devbox" is not reachable now' });
+    const { page } = p;
+    await page.waitForSelector('.banner.unreachable', WAIT);
+    assert.equal(await page.$eval('.banner.unreachable', e => e.textContent!.trim()), 'The remote engine "devbox" is not reachable now: its transcript loads here when that engine is reachable again.');
+    assert.equal(await page.$eval('.session-name', e => e.textContent!.trim()), 'Session on an engine that cannot be reached', 'not "Loading session…" forever');
+    assert.equal(await page.$('.banner.error'), null, 'not shown as a failure');
+    // The list's reachability delta (posted to the page before any snapshot): subscribed again, in full.
+    const host = { name: 'devbox', reachable: true };
+    await p.deliver({ type: 'session_delta', sessionId: SESSION_ID, revision: 3, listRevision: 9, changes: { host } });
+    const again = await p.sent('subscribe_session', 2);
+    assert.equal(again.sinceRevision, undefined, 'a full snapshot: nothing of the transcript is held');
+    await p.deliver({ type: 'session_snapshot', requestId: again.requestId, revision: 3, session: makeSession({ host, revision: 3 }), messages: [makeMessage(1)], hasMore: false });
+    await page.waitForSelector('.session-header .name-button', WAIT);
+    assert.equal(await page.$('.banner.unreachable'), null);
+  });
+
   it('a passive approval offers no decision: it says the terminal waits, with Take over', async () => {
     const p = await openPanel();
     const approval = makeApproval({ approvalId: 'call_9', version: 0, options: [] });

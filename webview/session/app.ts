@@ -2,7 +2,7 @@
 // virtualized transcript and the dock (changes, question, approval, composer), and turns clicks and
 // keys into protocol requests. The engine decides everything; the page only asks and redraws.
 import { html, nothing, render } from 'lit';
-import { ProtocolClient, type ClientRequest, type Transport } from '../../src/engine/protocol/client';
+import { ProtocolClient, ProtocolError, type ClientRequest, type Transport } from '../../src/engine/protocol/client';
 import type { ServerMessage } from '../../src/engine/protocol/messages';
 import { ComposerHistory } from './composerHistory';
 import { type HostPort, type HostRequest, onRevealRequest } from './hostBridge';
@@ -10,7 +10,8 @@ import { isOpenableLink } from './markdown';
 import { SessionState } from './sessionState';
 import type { ApprovalDecision, Autonomy, FileChange, Message, ModelInfo, Session } from './types';
 import { VirtualList } from './virtualList';
-import { OPEN_OTHER_SESSION_LABEL, approvalActions, approvalOffer, conflictText, conflictsOf } from '../../src/engine/protocol/uiPolicy';
+import { OPEN_OTHER_SESSION_LABEL, UNREACHABLE_SESSION_TITLE, approvalActions, approvalOffer, conflictText, conflictsOf, unreachableTranscriptText } from '../../src/engine/protocol/uiPolicy';
+import { ErrorCode } from '../../src/engine/protocol/errorCodes';
 import { approvalTemplate, decisionForKey } from './views/approvalCard';
 import { changesTemplate } from './views/changesView';
 import { composerTemplate } from './views/composer';
@@ -50,6 +51,11 @@ export class SessionApp {
   private approvalItems = new Set<string>();
   private sentQuestionId: string | null = null;
   private loadingOlder = false;
+  /**
+   * Set while this remote session's engine cannot be reached (issue 20): why, from the refused
+   * subscribe. The page subscribes again once the list says the engine is back.
+   */
+  private awaitingHost: string | null = null;
   private opened = false;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly saved: SavedState | undefined;
@@ -117,6 +123,12 @@ export class SessionApp {
   // ---- server → page ---------------------------------------------------------------------
 
   private onServerMessage(m: ServerMessage): void {
+    // The list's word that this session's engine is reachable again (it comes before any snapshot).
+    if (this.awaitingHost && m.type === 'session_delta' && m.sessionId === this.sessionId && m.changes.host?.reachable === true) {
+      this.awaitingHost = null;
+      this.subscribe();
+      this.renderChrome();
+    }
     // Errors answering our own requests are shown by the request's catch; others here.
     if (m.type === 'error' && !m.requestId) this.showError(m.message);
     if (m.type === 'messages_page' && m.sessionId === this.sessionId) this.loadingOlder = false;
@@ -170,7 +182,15 @@ export class SessionApp {
 
   private subscribe(sinceRevision?: number): void {
     const fields = sinceRevision === undefined ? { sessionId: this.sessionId } : { sessionId: this.sessionId, sinceRevision };
-    this.request({ type: 'subscribe_session', ...fields });
+    this.client.request({ type: 'subscribe_session', ...fields }).catch((e: Error) => {
+      // A remote session whose engine is away: said where the transcript is, not shown as a failure.
+      if (e instanceof ProtocolError && e.code === ErrorCode.unreachable) {
+        this.awaitingHost = e.message;
+        this.renderChrome();
+        return;
+      }
+      this.showError(`subscribe session failed: ${e.message}`);
+    });
   }
 
   // ---- page → engine / host ---------------------------------------------------------------
@@ -339,7 +359,7 @@ export class SessionApp {
       setModel: model => this.setModel(model),
       setEffort: effort => this.setEffort(effort),
       loadModels: () => this.loadModels(),
-    }, this.models) : html`<div class="header-top"><h1 class="session-name muted">Loading session…</h1></div>`, this.headerEl);
+    }, this.models) : html`<div class="header-top"><h1 class="session-name muted">${this.awaitingHost ? UNREACHABLE_SESSION_TITLE : 'Loading session…'}</h1></div>`, this.headerEl);
 
     // Conflict radar (issue 18): another live session edits the same files in this checkout.
     render(html`${s ? conflictsOf(s).map(c => html`<div class="banner warning conflict" role="alert" data-other-session=${c.sessionId}>
@@ -347,6 +367,7 @@ export class SessionApp {
         <button class="link-button" @click=${() => this.postHost({ channel: 'host', type: 'openSession', sessionId: c.sessionId })}>${OPEN_OTHER_SESSION_LABEL}</button></div>`) : nothing}
       ${this.errors.map(err => html`<div class="banner error" role="alert"><span>${err.text}</span>
         <button class="link-button" title="Dismiss" @click=${() => this.dismissError(err.id)}>Dismiss</button></div>`)}
+      ${this.awaitingHost ? html`<div class="banner info unreachable" role="status">${unreachableTranscriptText(this.awaitingHost)}</div>` : nothing}
       ${this.loadingOlder ? html`<div class="banner info" role="status">Loading earlier messages…</div>` : nothing}`, this.bannerEl);
 
     if (!s) { render(nothing, this.dockEl); return; }

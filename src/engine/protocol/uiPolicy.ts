@@ -155,6 +155,15 @@ export const ENDED_LABEL = 'Ended';
 /** What a session of a remote engine that cannot be reached says instead of its work status. */
 export const UNREACHABLE_LABEL = 'Unreachable';
 
+/** The panel's title for a remote session opened while its engine cannot be reached (nothing loaded yet). */
+export const UNREACHABLE_SESSION_TITLE = 'Session on an engine that cannot be reached';
+
+/** Where the transcript of such a session is, after why it cannot be loaded now (the engine's error). */
+export function unreachableTranscriptText(why: string): string {
+  const reason = why.charAt(0).toUpperCase() + why.slice(1);
+  return `${reason}: its transcript loads here when that engine is reachable again.`;
+}
+
 /** A session another engine owns (session.host set): its files and processes are on that machine. */
 export function isRemote(s: Pick<Session, 'host'>): boolean {
   return !!s.host;
