@@ -135,9 +135,12 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     for (;;) {
       const t0 = performance.now();
       const more = o.store.fillSearchIndex(indexRows);
-      // Each slice about sliceMs long, so live sessions keep their latency.
+      // Each slice about sliceMs long, so live sessions keep their latency. Only a full batch says
+      // what indexRows rows cost: the last one of a catch-up holds the few rows left and is cheap, and
+      // scaling on it (×4) made the next catch-up's first slice run 40–90 ms (live-delta p99 spikes).
+      // Growth is gentle for the same reason: the cost per row varies with the items' text.
       const took = performance.now() - t0;
-      indexRows = Math.max(200, Math.min(50_000, Math.round(indexRows * Math.min(4, Math.max(0.25, sliceMs / Math.max(took, 0.1))))));
+      if (more) indexRows = Math.max(200, Math.min(50_000, Math.round(indexRows * Math.min(1.5, Math.max(0.25, sliceMs / Math.max(took, 0.1))))));
       if (!more) break;
       await maybeYield();
     }
