@@ -47,8 +47,15 @@ suite('conflict radar', () => {
     const b = engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: 'radar-host-b', cwd: repo, firstPrompt: 'radar refactor the limiter' });
     const shownBefore = api.conflictNotifier.shown.length;
     edit(a.id, 1);
+    // "Within a second" (issue 18) in this client too: from the second session's edit to the warning
+    // on both rows and to the notification (probes every 50 ms).
+    const t0 = Date.now();
     edit(b.id, 2);
     await waitFor('both rows in conflict', () => api.tree.getSession(a.id)?.conflicts?.length && api.tree.getSession(b.id)?.conflicts?.length);
+    const rowsLag = Date.now() - t0;
+    await waitFor('the notification', () => api.conflictNotifier.shown.length > shownBefore);
+    const notifyLag = Date.now() - t0;
+    assert.ok(rowsLag <= 1000 && notifyLag <= 1000, `warning on both rows ${rowsLag} ms and the notification ${notifyLag} ms after the edit`);
 
     const row = item(a.id);
     assert.ok(row.iconPath instanceof vscode.ThemeIcon && row.iconPath.id === 'warning', 'a warning icon');
