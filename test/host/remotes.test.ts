@@ -24,6 +24,7 @@ suite('remote engines', () => {
   let token: string;
   /** A file on THIS machine at the path the remote session changed (on the remote machine). */
   let sameLocalPath: string;
+  let runDir: string | undefined;
 
   const run = (id: string, ...args: unknown[]) => vscode.commands.executeCommand<Outcome>(`flightdeck.${id}`, ...args);
   const rows = () => {
@@ -53,8 +54,11 @@ suite('remote engines', () => {
     for (const d of ['codex-home', 'claude-home']) fs.mkdirSync(path.join(dir, d));
     // The real engine seeds the dev box's data folder (a child process: not this extension host's engine).
     execFileSync(process.execPath, [path.join(__dirname, '..', 'helpers', 'seedHost.js'), path.join(dir, 'data'), 'devbox', sameLocalPath]);
+    // The leader socket's folder is short and under /tmp: the host's own temp folder (inside the
+    // checkout's .cache/) can make the socket path longer than the 107 bytes a Unix socket allows.
+    runDir = fs.mkdtempSync('/tmp/fd-rh-');
     serve = startServe(['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', path.join(dir, 'codex-home'), '--claude-home', path.join(dir, 'claude-home')],
-      { FLIGHTDECK_LEADER_DIR: path.join(dir, 'run'), FLIGHTDECK_DATA_DIR: path.join(dir, 'data'), CODEX_HOME: path.join(dir, 'codex-home'), CLAUDE_CONFIG_DIR: path.join(dir, 'claude-home') });
+      { FLIGHTDECK_LEADER_DIR: path.join(runDir, 'run'), FLIGHTDECK_DATA_DIR: path.join(dir, 'data'), CODEX_HOME: path.join(dir, 'codex-home'), CLAUDE_CONFIG_DIR: path.join(dir, 'claude-home') });
     url = (await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/, 30_000))[1];
     token = fs.readFileSync(path.join(dir, 'data', 'token'), 'utf8').trim();
   });
@@ -62,6 +66,7 @@ suite('remote engines', () => {
   suiteTeardown(async () => {
     await run('removeRemoteEngine', 'devbox');
     serve?.child.kill('SIGKILL');
+    if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
   });
 
   test('Add Remote Engine: the setting holds name and URL, never the token; the engine joins it', async () => {

@@ -20,6 +20,9 @@ export function defaultLeaderDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(os.homedir(), '.flightdeck', 'run');
 }
 
+/** sockaddr_un's sun_path is 108 bytes on Linux, including the terminating NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
 export function socketPathFor(leaderDir: string): string {
   if (process.platform === 'win32') {
     return `\\\\.\\pipe\\flightdeck-${createHash('sha256').update(leaderDir).digest('hex').slice(0, 16)}`;
@@ -70,9 +73,14 @@ async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T | 
  * when another live process holds the socket (attach to it instead).
  */
 export async function tryBecomeLeader(leaderDir: string, server: net.Server): Promise<boolean> {
+  const socketPath = socketPathFor(leaderDir);
+  // A Unix socket's path holds at most 107 bytes; a longer one is bound cut short, somewhere else
+  // (the engine then failed with "ENOENT, chmod …/engine.sock"). Said plainly instead.
+  if (process.platform !== 'win32' && Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(`the leader folder's socket path is ${Buffer.byteLength(socketPath)} bytes, over the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows: set FLIGHTDECK_LEADER_DIR to a shorter folder (${socketPath})`);
+  }
   fs.mkdirSync(leaderDir, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') fs.chmodSync(leaderDir, 0o700);
-  const socketPath = socketPathFor(leaderDir);
   if (await probe(socketPath)) return false;
   const won = await withLock(path.join(leaderDir, 'election.lock'), async () => {
     if (await probe(socketPath)) return false;
