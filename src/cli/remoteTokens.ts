@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkRemoteSpec, validRemoteName } from '../engine/remotes';
+import { readTokenLine } from './tokenSource';
 
 export interface RemoteArg { name: string; url: string }
 
@@ -39,7 +40,7 @@ export function remoteToken(name: string, dataDir: string, env: NodeJS.ProcessEn
   if ((st.mode & 0o077) !== 0) {
     throw new Error(`remote ${name}: ${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 ${file}`);
   }
-  return fs.readFileSync(file, 'utf8').split(/\r?\n/)[0].trim();
+  return readTokenLine(file);
 }
 
 /** Every --remote with its token, checked (name, ws:// or wss:// URL, token) before the engine starts. */

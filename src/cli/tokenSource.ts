@@ -4,6 +4,7 @@
 // old scripts, with a warning), else the data dir's own token file (created 0600 on first use).
 import * as fs from 'node:fs';
 import { isWellFormedToken } from '../engine/hub/token';
+import { openRegularFile } from '../engine/platform/regularFile';
 
 export const TOKEN_ENV = 'FLIGHTDECK_TOKEN';
 
@@ -13,7 +14,7 @@ export function chooseToken(o: { tokenFile?: string; tokenArg?: string; env: Nod
   if (o.tokenFile) {
     const st = fs.statSync(o.tokenFile);
     if (!st.isFile()) throw new Error(`--token-file ${o.tokenFile} is not a regular file`);
-    const token = fs.readFileSync(o.tokenFile, 'utf8').split(/\r?\n/)[0].trim();
+    const token = readTokenLine(o.tokenFile);
     if (!isWellFormedToken(token)) throw new Error(`--token-file ${o.tokenFile}: the first line is not a token (20-200 characters of A-Z a-z 0-9 - _)`);
     const warning = (st.mode & 0o077) !== 0 ? `--token-file ${o.tokenFile} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it` : undefined;
     return { token, source: 'file', warning };
@@ -30,4 +31,13 @@ export function chooseToken(o: { tokenFile?: string; tokenArg?: string; env: Nod
     };
   }
   return { source: 'data-dir' };
+}
+
+/**
+ * The first line of a token file (--token-file, a remote's token file), opened through
+ * openRegularFile: a FIFO swapped in after the caller's stat never blocks the read.
+ */
+export function readTokenLine(file: string): string {
+  const fd = openRegularFile(file);
+  try { return fs.readFileSync(fd, 'utf8').split(/\r?\n/)[0].trim(); } finally { fs.closeSync(fd); }
 }
