@@ -21,13 +21,15 @@ describe(`store [${TEST_DRIVER}]`, () => {
     store.close();
   });
 
-  it('sets WAL, busy_timeout 5000 and foreign keys', () => {
+  it('sets WAL, busy_timeout 5000, foreign keys and temporary storage in memory', () => {
     const file = path.join(tmpDir(), 'a.db');
     const db = openTestDb(file);
     configureConnection(db);
     assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
     assert.equal(db.prepare('PRAGMA busy_timeout').get()?.timeout, 5000);
     assert.equal(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
+    // 2 = MEMORY: statement journals of import transactions never become files in /var/tmp.
+    assert.equal(db.prepare('PRAGMA temp_store').get()?.temp_store, 2);
     db.close();
   });
 
