@@ -23,6 +23,12 @@ export class BatchedWriter {
   readonly flushEvery: number;
   readonly flushAfterMs: number;
   flushes = 0;
+  /**
+   * Set while the caller holds a transaction (Store.atomic): a flush then runs the commands in it,
+   * with no nested SAVEPOINT per flush, and a failing command throws to the caller, whose rollback
+   * drops the whole unit (an import slice's items with their offset).
+   */
+  direct = false;
 
   constructor(private db: Db, private opts: WriterOptions) {
     this.maxQueue = opts.maxQueue ?? 1000;
@@ -51,6 +57,12 @@ export class BatchedWriter {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    if (this.direct) {
+      for (const cmd of batch) cmd(this.db);
+      this.flushes++;
+      this.opts.onFlush?.(batch.length);
+      return;
+    }
     try {
       this.db.transaction(() => { for (const cmd of batch) cmd(this.db); });
       this.flushes++;
