@@ -28,6 +28,8 @@ const builds = [
   // Banner and footer mark when the host began and finished evaluating the bundle (activationMarks, for the activation bench).
   ['src/extension.ts', { ...node, outfile: 'dist/extension.js', plugins: [lazyEngine], metafile: true, banner: { js: '"use strict";\nvar __flightdeckEvalStart = performance.now();' }, footer: { js: 'var __flightdeckEvalEnd = performance.now();' } }],
   ['src/engineBundle.ts', { ...node, outfile: 'dist/engine.js' }],
+  // The history import's thread (src/engine/history/workerImport.ts loads it from next to engine.js / cli.js).
+  ['src/engine/history/importWorker.ts', { ...node, outfile: 'dist/importWorker.js' }],
   ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang }],
   ['src/cli/hook.ts', { ...node, outfile: 'dist/hook.js', banner: shebang }],
   ['bench/main.ts', { ...node, outfile: 'dist/bench.js' }],

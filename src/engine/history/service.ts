@@ -6,6 +6,7 @@ import type { HistoryController, SessionEngine } from '../sessions/engine';
 import type { LogFn } from '../platform/log';
 import type { Store } from '../store/types';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
+import { type WorkerImport, canImportInWorker, startWorkerImport } from './workerImport';
 
 export interface HistoryServiceOptions {
   engine: SessionEngine;
@@ -15,6 +16,8 @@ export interface HistoryServiceOptions {
   claudeHome: string | null;
   /** Codex rollouts this recent are the live watcher's (it seeds them at start). */
   skipRecentMs: number;
+  /** Import on a thread of its own when the store is a file (default true; false: in slices on this thread). */
+  ownThread?: boolean;
 }
 
 export interface HistoryService extends HistoryController {
@@ -28,9 +31,13 @@ export interface HistoryService extends HistoryController {
 /** Set when an import ran to its end: later starts leave new files to the live rules (and to on-demand imports). */
 export const IMPORTED_KV = 'history.importCompletedAt';
 
+/** How long stop() waits for a cancelled import thread before ending it. */
+const STOP_GRACE_MS = 5_000;
+
 export function createHistoryService(o: HistoryServiceOptions): HistoryService {
   let run: Promise<ImportSummary> | null = null;
   let abort: AbortController | null = null;
+  let worker: WorkerImport | null = null;
   let last: ImportProgressMessage = { phase: 'done', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0, mbPerSec: 0 };
   let stopped = false;
 
@@ -47,12 +54,14 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
     run = (async () => {
       // Let the caller (engine start, a request) finish first: the import is background work.
       await new Promise<void>(r => setImmediate(r));
-      const summary = await importHistory({
-        store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
-        isLoaded: (provider, id) => !!o.engine.findLoaded(provider, id),
-        signal: ac.signal,
-        onProgress: p => { if (p.phase !== 'done') publish(p); },
-      });
+      const onProgress = (p: ImportProgress) => { if (p.phase !== 'done') publish(p); };
+      const summary = o.ownThread !== false && canImportInWorker(o.store)
+        ? await inWorker(ac.signal, onProgress)
+        : await importHistory({
+          store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
+          isLoaded: (provider, id) => !!o.engine.findLoaded(provider, id),
+          signal: ac.signal, onProgress,
+        });
       if (!summary.cancelled) o.store.setKv(IMPORTED_KV, new Date().toISOString());
       const { counts, cancelled, ...progress } = summary;
       publish(progress, { counts: { ...counts }, cancelled });
@@ -60,6 +69,33 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
     })();
     run.catch(e => o.log('error', `history: import failed: ${(e as Error)?.stack ?? e}`)).finally(() => { run = null; abort = null; });
     return last;
+  }
+
+  /** The import on its own thread; the sessions the engine picks up meanwhile are passed on as they come. */
+  async function inWorker(signal: AbortSignal, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+    const w = startWorkerImport({
+      store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
+      loaded: o.engine.loadedProviderKeys(), onProgress,
+    });
+    worker = w;
+    const unsubscribe = o.engine.bus.subscribe(m => {
+      const s = m.type === 'session_created' ? m.session : m.type === 'session_delta' ? m.changes : null;
+      if (s?.providerSessionId) {
+        const provider = s.provider ?? o.engine.findSession(m.type === 'session_delta' ? m.sessionId : s.id!)?.provider;
+        if (provider) w.loaded(provider, s.providerSessionId);
+      }
+    });
+    const onAbort = () => w.cancel();
+    signal.addEventListener('abort', onAbort);
+    try {
+      return await w.summary;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
+      worker = null;
+      // Rows the import wrote and a cancel left unindexed: the engine's store goes on indexing them.
+      o.store.resumeSearchIndex();
+    }
   }
 
   return {
@@ -78,7 +114,11 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
     async stop() {
       stopped = true;
       abort?.abort();
+      // A cancelled import stops at its next commit (one slice); a thread that does not is ended.
+      const w = worker;
+      const timer = w ? setTimeout(() => { void w.terminate(); }, STOP_GRACE_MS) : null;
       await run?.catch(() => undefined);
+      if (timer) clearTimeout(timer);
     },
   };
 }

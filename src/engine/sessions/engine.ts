@@ -171,6 +171,10 @@ export class SessionEngine {
     if (!stored) return undefined;
     return this.promote(this.dormant.get(stored.id) ?? stored);
   }
+  /** `<provider>:<provider session id>` of every session in memory (what findLoaded finds). */
+  loadedProviderKeys(): string[] {
+    return [...this.byProviderId.keys()];
+  }
   /** The session of this provider id if it is in memory (live or restored), without a store lookup. */
   findLoaded(provider: Provider, providerSessionId: string): Session | undefined {
     const id = this.byProviderId.get(`${provider}:${providerSessionId}`);

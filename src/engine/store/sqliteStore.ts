@@ -14,6 +14,7 @@ import { usageBuckets } from './usage';
 import type { ImportBatch, SourceOffset, Store, TokenUsageRecord } from './types';
 import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
+import { bulkSide, createWriteGateBuffer, engineSide } from './writeGate';
 
 export interface OpenStoreOptions {
   /** Path of the database file (':memory:' for tests that need no file). */
@@ -29,6 +30,12 @@ export interface OpenStoreOptions {
   ftsSliceRows?: number;
   /** After each slice of that build, with what is left (undefined: complete). */
   onFtsSlice?: (left: FtsBackfill | undefined) => void;
+  /**
+   * This connection is a bulk writer on another thread (the history import's worker), beside the
+   * engine's store that made this buffer (Store.writeGate): its transactions give way to the engine's
+   * (writeGate.ts), and the background index build is left to the engine's store.
+   */
+  bulkWriterGate?: SharedArrayBuffer;
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
@@ -71,7 +78,10 @@ export function openStore(opts: OpenStoreOptions): Store {
       throw new StoreLoadError(`Flightdeck cannot open its database at ${opts.file}: ${(e as Error).message}`, e);
     }
   }
-  const db = opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log });
+  const bulk = !!opts.bulkWriterGate;
+  const gateBuffer = opts.bulkWriterGate ?? createWriteGateBuffer();
+  const db = gated(opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log }),
+    bulk ? bulkSide(gateBuffer) : engineSide(gateBuffer));
   configureConnection(db);
   if (onDisk) tightenDbFiles(opts.file);
   const applied = migrate(db);
@@ -85,7 +95,7 @@ export function openStore(opts: OpenStoreOptions): Store {
   const ftsBuilder = ftsAvailable
     ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
     : undefined;
-  if (ftsBuilder?.step()) ftsBuilder.start();
+  if (!bulk && ftsBuilder?.step()) ftsBuilder.start();
   /** Bulk writers (imports) running with the index deferred. */
   let deferring = 0;
   const writer = new BatchedWriter(db, {
@@ -142,8 +152,13 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.flush();
       if (--deferring > 0) return;
       closeBacklog(db);
-      ftsBuilder.start();
+      if (!bulk) ftsBuilder.start();
     },
+    resumeSearchIndex() {
+      if (!bulk) ftsBuilder?.start();
+    },
+    file: onDisk ? path.resolve(opts.file) : null,
+    writeGate: gateBuffer,
     loadRecentSessions(limit) {
       writer.flush();
       // Imported (history) and archived sessions stay out of the live list (SPEC §11); the WHERE is
@@ -348,4 +363,16 @@ function rowToOffset(r: Record<string, unknown>): SourceOffset {
 /** Rows after the indexed ones in the filler's range. */
 function hasRowsToIndex(db: Db): boolean {
   return !!db.prepare('SELECT 1 AS x FROM fts_backfill b WHERE EXISTS (SELECT 1 FROM messages WHERE rowid > b.done AND rowid <= b.target)').get();
+}
+
+/** The connection with every transaction passed through its side of the write gate (writeGate.ts). */
+function gated(db: Db, side: { enter(): void; leave(): void }): Db {
+  return {
+    driver: db.driver, path: db.path,
+    exec: sql => db.exec(sql), prepare: sql => db.prepare(sql), close: () => db.close(),
+    transaction(fn) {
+      side.enter();
+      try { return db.transaction(fn); } finally { side.leave(); }
+    },
+  };
 }

@@ -69,6 +69,12 @@ export interface ImportBatch {
 export interface Store {
   readonly driver: string;
   readonly ftsAvailable: boolean;
+  /** The database file (absolute), or null for an in-memory store. */
+  readonly file: string | null;
+  /** The flags a bulk writer on another thread opens its own store with (OpenStoreOptions.bulkWriterGate). */
+  readonly writeGate: SharedArrayBuffer;
+  /** Goes on with the background search-index build (after a bulk writer on another connection ended). */
+  resumeSearchIndex(): void;
   /**
    * While the search index of rows stored before it existed is built in the background (after an
    * upgrade): how much is indexed, 0–99; search then finds only the indexed rows. Undefined when complete.

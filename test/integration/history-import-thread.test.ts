@@ -1,0 +1,132 @@
+// The engine's history import runs on a thread of its own (history/workerImport.ts, issue 14: live
+// sessions keep their latency while it runs), over a generated corpus of many short sessions, into a
+// real SQLite file: rows keep landing while the engine's thread is blocked, the engine's own writes
+// go through meanwhile, a stop mid-import loses nothing and the next import ends equal to an
+// uninterrupted one, and sessions the engine holds are left to the live rules.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ensureCorpus, type Corpus } from '../../bench/corpus';
+import { importHistory } from '../../src/engine/history/importer';
+import { type HistoryService, createHistoryService } from '../../src/engine/history/service';
+import { canImportInWorker } from '../../src/engine/history/workerImport';
+import { FakeClock } from '../../src/engine/platform/clock';
+import type { ImportProgressMessage } from '../../src/engine/protocol/messages';
+import { SessionEngine } from '../../src/engine/sessions/engine';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import type { Store } from '../../src/engine/store/types';
+import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+interface Engine { store: Store; engine: SessionEngine; history: HistoryService; progress: ImportProgressMessage[]; logs: string[]; file: string }
+
+function startEngine(dataDir: string, c: Corpus): Engine {
+  const file = path.join(dataDir, 'flightdeck.db');
+  const clock = new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
+  const store = openStore({ file, clock, driver: TEST_DRIVER });
+  const engine = new SessionEngine({ store, clock });
+  engine.start();
+  const logs: string[] = [];
+  const history = createHistoryService({ engine, store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: c.codexHome, claudeHome: c.claudeHome, skipRecentMs: 0 });
+  engine.setHistory(history);
+  const progress: ImportProgressMessage[] = [];
+  engine.bus.subscribe(m => { if (m.type === 'import_progress') progress.push(m.progress); });
+  return { store, engine, history, progress, logs, file };
+}
+
+async function stopEngine(e: Engine): Promise<void> {
+  await e.history.stop();
+  e.engine.stop();
+  e.store.close();
+}
+
+/** Committed rows, read through a connection of its own (what another reader of the file sees). */
+function committed(file: string): { messages: number; sessions: number } {
+  const db = openTestDb(file);
+  try {
+    return {
+      messages: Number(db.prepare('SELECT COUNT(*) AS n FROM messages').get()?.n),
+      sessions: Number(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()?.n),
+    };
+  } finally { db.close(); }
+}
+
+/** Waits, yielding to the event loop, until an import_progress matches. */
+async function progressWhere(e: Engine, pred: (p: ImportProgressMessage) => boolean): Promise<ImportProgressMessage> {
+  for (let i = 0; i < 6_000; i++) {
+    const p = e.progress.find(pred);
+    if (p) return p;
+    await new Promise(r => setTimeout(r, 10));
+  }
+  throw new Error(`no such import_progress; got ${JSON.stringify(e.progress.slice(-3))}`);
+}
+
+describe('history import on its own thread (issue 14)', function () {
+  this.timeout(120_000);
+  let corpus: Corpus;
+  before(() => { corpus = ensureCorpus(tmpDir('fd-import-thread-'), 24 * 1024 * 1024, () => {}, 'short'); });
+  after(cleanupTmpDirs);
+
+  it('keeps committing rows while the engine\'s thread is blocked, and the engine\'s own writes go through meanwhile', async () => {
+    const e = startEngine(tmpDir(), corpus);
+    assert.ok(canImportInWorker(e.store), 'the worker file is built next to the service');
+    e.history.start();
+    await progressWhere(e, p => p.phase === 'importing' && p.filesDone > 0);
+    // Block this thread (no event loop turn) until another connection sees more committed rows: an
+    // import on this thread could not make any.
+    const before = committed(e.file).messages;
+    let after = before;
+    const until = Date.now() + 60_000;
+    while (after === before && Date.now() < until) after = committed(e.file).messages;
+    assert.ok(after > before, `rows landed while the engine's thread was blocked (${before} → ${after})`);
+    // The engine writes a live session while the import runs: it is committed, not starved.
+    const live = e.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'live-during-import' });
+    e.store.flush();
+    assert.ok(e.store.getSession(live.id), 'the engine\'s write went through during the import');
+    const summary = await e.history.current!;
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.filesDone, corpus.codexFiles.length + corpus.claudeFiles.length);
+    assert.ok(e.logs.some(l => l.startsWith('info history: import done')), e.logs.slice(-3).join('\n'));
+    assert.equal(e.store.searchIndexPercent(), undefined, 'the search index is complete');
+    assert.ok(e.store.search('the', 5).length > 0, 'imported items are found by search');
+    await stopEngine(e);
+  });
+
+  it('a stop mid-import loses nothing: the next import ends equal to an uninterrupted one', async () => {
+    const reference = path.join(tmpDir(), 'ref.db');
+    const ref = openStore({ file: reference, clock: new FakeClock(Date.parse('2026-12-04T12:00:00.000Z')), driver: TEST_DRIVER });
+    await importHistory({ store: ref, log: () => {}, codexHome: corpus.codexHome, claudeHome: corpus.claudeHome });
+    ref.close();
+
+    const dataDir = tmpDir();
+    const first = startEngine(dataDir, corpus);
+    first.history.start();
+    await progressWhere(first, p => p.phase === 'importing' && p.filesDone >= 3);
+    await stopEngine(first);
+    const partial = committed(first.file);
+    const whole = committed(reference);
+    assert.ok(partial.messages < whole.messages, `stopped before the end (${partial.messages} of ${whole.messages})`);
+
+    const second = startEngine(dataDir, corpus);
+    second.history.start();
+    const summary = await second.history.current!;
+    assert.equal(summary.cancelled, false);
+    await stopEngine(second);
+    const ids = (file: string) => {
+      const db = openTestDb(file);
+      try { return db.prepare('SELECT id, session_id, seq, text FROM messages ORDER BY id').all(); } finally { db.close(); }
+    };
+    assert.deepEqual(ids(first.file), ids(reference), 'the same items, ids and order as an uninterrupted import');
+  });
+
+  it('leaves the files of sessions the engine holds to the live rules', async () => {
+    const e = startEngine(tmpDir(), corpus);
+    // A corpus transcript's session, held by the engine before the import starts.
+    const sid = path.basename(corpus.claudeFiles[0], '.jsonl');
+    const live = e.engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: sid });
+    e.history.start();
+    const summary = await e.history.current!;
+    assert.equal(summary.counts.live, 1);
+    assert.equal(e.store.countMessages(live.id), 0, 'the live session got nothing from the import');
+    await stopEngine(e);
+  });
+});
