@@ -4,7 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FakeClock } from '../../src/engine/platform/clock';
+import { openStore } from '../../src/engine/store/sqliteStore';
 import { createWriteGateBuffer, engineSide } from '../../src/engine/store/writeGate';
+import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 const GATE_MODULE = path.join(__dirname, '..', '..', 'src', 'engine', 'store', 'writeGate.js');
 
@@ -69,5 +73,46 @@ describe('write gate between the engine and a bulk writer thread', () => {
     engine.leave();
     assert.ok(performance.now() - t0 >= 25, 'it waited for the bulk writer');
     assert.equal(Atomics.load(new Int32Array(gate), 0), 0, 'the announcement is withdrawn');
+  });
+
+  it('the store\'s batched writes wait for a bulk transaction without blocking, announced, and go in right after it', () => {
+    after(cleanupTmpDirs);
+    const file = path.join(tmpDir(), 'gate.db');
+    const clock = new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
+    const store = openStore({ file, clock, driver: TEST_DRIVER });
+    const flags = new Int32Array(store.writeGate);
+    Atomics.store(flags, 1, 1); // a bulk writer is inside a transaction
+    const other = openTestDb(file);
+    const count = () => Number(other.prepare('SELECT COUNT(*) AS n FROM kv').get()?.n);
+    const t0 = performance.now();
+    for (let i = 0; i < 60; i++) store.setKv(`k${i}`, 'v'); // past the 50 that flush at once
+    assert.ok(performance.now() - t0 < 1_000, 'enqueueing did not wait for the bulk writer');
+    assert.equal(count(), 0, 'nothing written while the bulk transaction runs');
+    assert.equal(Atomics.load(flags, 0), 1, 'the engine is announced, so the bulk writer steps back after its slice');
+    clock.advance(2);
+    assert.equal(count(), 0, 'still waiting: the bulk writer has not left');
+    Atomics.store(flags, 1, 0); // it left
+    clock.advance(2);
+    assert.equal(count(), 60, 'written at the next try');
+    assert.equal(Atomics.load(flags, 0), 0, 'the announcement is withdrawn');
+    other.close();
+    store.close();
+  });
+
+  it('an announcement that no write follows is taken back', () => {
+    const gate = createWriteGateBuffer();
+    const flags = new Int32Array(gate);
+    Atomics.store(flags, 1, 1);
+    const engine = engineSide(gate);
+    assert.equal(engine.ready(), false, 'a bulk transaction runs');
+    assert.equal(engine.ready(), false);
+    assert.equal(Atomics.load(flags, 0), 1, 'announced once');
+    engine.withdraw();
+    assert.equal(Atomics.load(flags, 0), 0, 'withdrawn');
+    Atomics.store(flags, 1, 0);
+    assert.equal(engine.ready(), true);
+    engine.enter();
+    engine.leave();
+    assert.equal(Atomics.load(flags, 0), 0, 'enter after ready announces no second time');
   });
 });

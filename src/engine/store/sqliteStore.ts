@@ -80,8 +80,9 @@ export function openStore(opts: OpenStoreOptions): Store {
   }
   const bulk = !!opts.bulkWriterGate;
   const gateBuffer = opts.bulkWriterGate ?? createWriteGateBuffer();
+  const gate = bulk ? undefined : engineSide(gateBuffer);
   const db = gated(opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log }),
-    bulk ? bulkSide(gateBuffer) : engineSide(gateBuffer));
+    gate ?? bulkSide(gateBuffer));
   configureConnection(db);
   if (onDisk) tightenDbFiles(opts.file);
   const applied = migrate(db);
@@ -102,6 +103,8 @@ export function openStore(opts: OpenStoreOptions): Store {
     clock: opts.clock,
     onError: e => log('error', `store: write failed: ${e.message}`),
     onFlush: opts.onFlush,
+    ready: gate ? () => gate.ready() : undefined,
+    idle: gate ? () => gate.withdraw() : undefined,
   });
 
   const queuedSessions = new Map<string, Session>();

@@ -28,14 +28,42 @@ export interface WriteGateSide {
   leave(): void;
 }
 
+export interface EngineGateSide extends WriteGateSide {
+  /**
+   * Whether enter() would go ahead now. Either way the engine stays announced until its next
+   * enter/leave, so a bulk writer steps back after the slice it is in: a write that can wait (the
+   * batched writer's timer) comes back in a moment instead of blocking the event loop.
+   */
+  ready(): boolean;
+  /** Takes back an announcement of ready() that no write followed (nothing left to write). */
+  withdraw(): void;
+}
+
 /** The engine's side: waits for a bulk transaction under way to end, never for more than `maxWaitMs`. */
-export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): WriteGateSide {
+export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): EngineGateSide {
   const flags = new Int32Array(buffer);
   let depth = 0;
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    Atomics.add(flags, WANTED, 1);
+    announced = true;
+  };
   return {
+    ready() {
+      if (depth > 0) return true;
+      announce();
+      return Atomics.load(flags, BULK_IN_TRANSACTION) === 0;
+    },
+    withdraw() {
+      if (depth > 0 || !announced) return;
+      announced = false;
+      Atomics.sub(flags, WANTED, 1);
+      Atomics.notify(flags, WANTED);
+    },
     enter() {
       if (depth++ > 0) return;
-      Atomics.add(flags, WANTED, 1);
+      announce();
       // After maxWaitMs (a bulk writer stuck in a long statement) SQLite's busy_timeout takes over.
       const until = performance.now() + maxWaitMs;
       while (Atomics.load(flags, BULK_IN_TRANSACTION) === 1) {
@@ -46,6 +74,7 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): WriteG
     },
     leave() {
       if (--depth > 0) return;
+      announced = false;
       Atomics.sub(flags, WANTED, 1);
       Atomics.notify(flags, WANTED);
     },

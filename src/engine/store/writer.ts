@@ -14,6 +14,14 @@ export interface WriterOptions {
   onError?: (e: Error) => void;
   /** Called after each committed flush with the number of commands it carried. */
   onFlush?: (count: number) => void;
+  /**
+   * Whether a flush that can wait would write without waiting (another thread's bulk transaction, see
+   * writeGate.ts); when not, it is tried again after `retryMs` rather than block the event loop.
+   */
+  ready?: () => boolean;
+  /** Nothing is left to write after a `ready` that said no: take its announcement back. */
+  idle?: () => void;
+  retryMs?: number;
 }
 
 export class BatchedWriter {
@@ -46,15 +54,22 @@ export class BatchedWriter {
       if (this.queue.length >= this.maxQueue) throw new Error(`write queue full (${this.maxQueue} commands): the database is not accepting writes`);
     }
     this.queue.push(cmd);
-    if (this.queue.length >= this.flushEvery) this.flush();
-    else if (!this.timer) this.timer = this.opts.clock.setTimeout(() => { this.timer = null; this.flush(); }, this.flushAfterMs);
+    if (this.queue.length >= this.flushEvery) this.flushSoon();
+    else if (!this.timer) this.timer = this.opts.clock.setTimeout(() => { this.timer = null; this.flushSoon(); }, this.flushAfterMs);
+  }
+
+  /** A flush nobody waits for: now, or in a moment when a bulk writer holds the database. */
+  private flushSoon(): void {
+    if (!this.opts.ready || this.opts.ready()) { this.flush(); return; }
+    this.timer?.cancel();
+    this.timer = this.opts.clock.setTimeout(() => { this.timer = null; this.flushSoon(); }, this.opts.retryMs ?? 2);
   }
 
   /** Writes everything queued in one transaction. On failure the commands stay queued for the next try. */
   flush(): void {
     this.timer?.cancel();
     this.timer = null;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) { this.opts.idle?.(); return; }
     const batch = this.queue;
     this.queue = [];
     if (this.direct) {
@@ -90,6 +105,7 @@ export class BatchedWriter {
     this.timer?.cancel();
     this.timer = null;
     this.queue = [];
+    this.opts.idle?.();
   }
 
   close(): void { this.flush(); this.timer?.cancel(); this.timer = null; }
