@@ -4,6 +4,7 @@
 // go through meanwhile, a stop mid-import loses nothing and the next import ends equal to an
 // uninterrupted one, and sessions the engine holds are left to the live rules.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCorpus, type Corpus } from '../../bench/corpus';
 import { importHistory } from '../../src/engine/history/importer';
@@ -19,14 +20,14 @@ import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 interface Engine { store: Store; engine: SessionEngine; history: HistoryService; progress: ImportProgressMessage[]; logs: string[]; file: string }
 
-function startEngine(dataDir: string, c: Corpus): Engine {
+function startEngine(dataDir: string, c: Corpus, workerFile?: string): Engine {
   const file = path.join(dataDir, 'flightdeck.db');
   const clock = new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
   const store = openStore({ file, clock, driver: TEST_DRIVER });
   const engine = new SessionEngine({ store, clock });
   engine.start();
   const logs: string[] = [];
-  const history = createHistoryService({ engine, store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: c.codexHome, claudeHome: c.claudeHome, skipRecentMs: 0 });
+  const history = createHistoryService({ engine, store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: c.codexHome, claudeHome: c.claudeHome, skipRecentMs: 0, workerFile });
   engine.setHistory(history);
   const progress: ImportProgressMessage[] = [];
   engine.bus.subscribe(m => { if (m.type === 'import_progress') progress.push(m.progress); });
@@ -127,6 +128,20 @@ describe('history import on its own thread (issue 14)', function () {
     const summary = await e.history.current!;
     assert.equal(summary.counts.live, 1);
     assert.equal(e.store.countMessages(live.id), 0, 'the live session got nothing from the import');
+    await stopEngine(e);
+  });
+
+  it('a thread that cannot run: the import goes on on the engine\'s thread, logged', async () => {
+    const dir = tmpDir();
+    const broken = path.join(dir, 'broken-worker.js');
+    fs.writeFileSync(broken, "throw new Error('no SQLite driver in this thread');\n");
+    const e = startEngine(dir, corpus, broken);
+    e.history.start();
+    const summary = await e.history.current!;
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.filesDone, corpus.codexFiles.length + corpus.claudeFiles.length);
+    assert.ok(e.logs.some(l => l.startsWith('warn history: the import thread failed (') && l.includes('no SQLite driver in this thread')), e.logs.join('\n'));
+    assert.ok(committed(e.file).messages > 0);
     await stopEngine(e);
   });
 });

@@ -18,6 +18,8 @@ export interface HistoryServiceOptions {
   skipRecentMs: number;
   /** Import on a thread of its own when the store is a file (default true; false: in slices on this thread). */
   ownThread?: boolean;
+  /** The thread's script (tests: one that fails); default IMPORT_WORKER_FILE. */
+  workerFile?: string;
 }
 
 export interface HistoryService extends HistoryController {
@@ -55,13 +57,24 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
       // Let the caller (engine start, a request) finish first: the import is background work.
       await new Promise<void>(r => setImmediate(r));
       const onProgress = (p: ImportProgress) => { if (p.phase !== 'done') publish(p); };
-      const summary = o.ownThread !== false && canImportInWorker(o.store)
-        ? await inWorker(ac.signal, onProgress)
-        : await importHistory({
-          store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
-          isLoaded: (provider, id) => !!o.engine.findLoaded(provider, id),
-          signal: ac.signal, onProgress,
-        });
+      const here = () => importHistory({
+        store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
+        isLoaded: (provider, id) => !!o.engine.findLoaded(provider, id),
+        signal: ac.signal, onProgress,
+      });
+      let summary: ImportSummary;
+      if (o.ownThread !== false && canImportInWorker(o.store, o.workerFile)) {
+        try {
+          summary = await inWorker(ac.signal, onProgress);
+        } catch (e) {
+          // The thread could not run (its SQLite driver did not load there, it ran out of memory):
+          // the import goes on here, from its last commit.
+          o.log('warn', `history: the import thread failed (${(e as Error)?.message?.split('\n')[0] ?? e}); importing on the engine's thread`);
+          summary = await here();
+        }
+      } else {
+        summary = await here();
+      }
       if (!summary.cancelled) o.store.setKv(IMPORTED_KV, new Date().toISOString());
       const { counts, cancelled, ...progress } = summary;
       publish(progress, { counts: { ...counts }, cancelled });
@@ -75,7 +88,7 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
   async function inWorker(signal: AbortSignal, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
     const w = startWorkerImport({
       store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
-      loaded: o.engine.loadedProviderKeys(), onProgress,
+      loaded: o.engine.loadedProviderKeys(), onProgress, workerFile: o.workerFile,
     });
     worker = w;
     const unsubscribe = o.engine.bus.subscribe(m => {

@@ -24,6 +24,7 @@ export interface WorkerImportOptions {
   /** `<provider>:<provider session id>` of every session the engine holds now. */
   loaded: string[];
   onProgress(p: ImportProgress): void;
+  workerFile?: string;
 }
 
 export interface WorkerImport {
@@ -35,8 +36,8 @@ export interface WorkerImport {
   terminate(): Promise<void>;
 }
 
-export function canImportInWorker(store: Store): boolean {
-  return !!store.file && fs.existsSync(IMPORT_WORKER_FILE);
+export function canImportInWorker(store: Store, workerFile = IMPORT_WORKER_FILE): boolean {
+  return !!store.file && fs.existsSync(workerFile);
 }
 
 export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
@@ -46,7 +47,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   };
   // A small young generation: the import's garbage is short-lived line strings, and the default
   // semi-spaces (16 MiB each) added ~20 MiB to the peak for no speed (docs/benchmarks.md).
-  const worker = new Worker(IMPORT_WORKER_FILE, { workerData: data, name: 'flightdeck-history-import', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(o.workerFile ?? IMPORT_WORKER_FILE, { workerData: data, name: 'flightdeck-history-import', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
   const summary = new Promise<ImportSummary>((resolve, reject) => {
     let settled = false;
