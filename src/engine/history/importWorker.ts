@@ -4,6 +4,7 @@
 // the engine waits for at most one import slice. Messages: see workerImport.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../platform/clock';
+import { lowerThisThreadPriority } from '../platform/threadPriority';
 import type { LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { openStore } from '../store/sqliteStore';
@@ -32,6 +33,9 @@ if (parentPort) void run(parentPort, workerData as ImportWorkerData);
 async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): Promise<void> {
   const post = (m: FromImportWorker) => port.postMessage(m);
   const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
+  // Live sessions first: on a busy machine the scheduler runs the engine's thread before this one.
+  const tid = lowerThisThreadPriority();
+  log('debug', tid ? `history: import thread ${tid} runs at a lower priority` : 'history: import thread at normal priority (per-thread priority is Linux only)');
   const loaded = new Set(d.loaded);
   const abort = new AbortController();
   port.on('message', (m: ToImportWorker) => {
