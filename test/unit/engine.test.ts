@@ -33,6 +33,18 @@ describe(`session engine [${TEST_DRIVER}]`, () => {
     assert.equal(t.engine.findByProviderId('codex', 'x'), undefined);
   });
 
+  it('tells listeners each provider id it comes to hold, once (the history import thread leaves those files alone)', () => {
+    const keys: string[] = [];
+    const off = t.engine.onProviderIdLoaded(k => keys.push(k));
+    t.engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: 'x' });
+    t.engine.createSession({ provider: 'claude', mode: 'passive', providerSessionId: 'x' });
+    t.engine.createSession({ provider: 'codex', mode: 'direct', cwd: '/p' });
+    off();
+    t.engine.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'later' });
+    assert.deepEqual(keys, ['claude:x']);
+    assert.ok(t.engine.loadedProviderKeys().includes('codex:later'));
+  });
+
   it('message events carry increasing revisions; a user message names the session', () => {
     const s = t.engine.createSession({ provider: 'codex', mode: 'direct', cwd: '/p' });
     t.engine.appendMessage(s.id, { id: 'm1', kind: 'user', text: 'hello world', createdAt: iso(t.clock.now()) });

@@ -91,13 +91,7 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
       loaded: o.engine.loadedProviderKeys(), onProgress, workerFile: o.workerFile,
     });
     worker = w;
-    const unsubscribe = o.engine.bus.subscribe(m => {
-      const s = m.type === 'session_created' ? m.session : m.type === 'session_delta' ? m.changes : null;
-      if (s?.providerSessionId) {
-        const provider = s.provider ?? o.engine.findSession(m.type === 'session_delta' ? m.sessionId : s.id!)?.provider;
-        if (provider) w.loaded(provider, s.providerSessionId);
-      }
-    });
+    const unsubscribe = o.engine.onProviderIdLoaded(key => w.loaded(key));
     const onAbort = () => w.cancel();
     signal.addEventListener('abort', onAbort);
     try {

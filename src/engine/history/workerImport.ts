@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Provider } from '../protocol';
 import type { LogFn } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import type { Store } from '../store/types';
@@ -30,8 +29,8 @@ export interface WorkerImportOptions {
 export interface WorkerImport {
   readonly summary: Promise<ImportSummary>;
   cancel(): void;
-  /** The engine now holds this session: its file is the live rules' (checked at the worker's next commit). */
-  loaded(provider: Provider, providerSessionId: string): void;
+  /** The engine now holds this session (`<provider>:<provider session id>`): its file is the live rules' (checked at the worker's next commit). */
+  loaded(key: string): void;
   /** Ends the thread at once (engine stop after a cancel that did not finish in time). */
   terminate(): Promise<void>;
 }
@@ -63,7 +62,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   return {
     summary,
     cancel: () => send({ type: 'cancel' }),
-    loaded: (provider, id) => send({ type: 'loaded', key: `${provider}:${id}` }),
+    loaded: key => send({ type: 'loaded', key }),
     terminate: async () => { await worker.terminate(); },
   };
 }

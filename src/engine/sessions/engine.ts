@@ -71,6 +71,8 @@ export class SessionEngine {
    */
   private dormant = new Map<string, Session>();
   private byProviderId = new Map<string, string>();
+  /** Told each `<provider>:<provider session id>` as it joins byProviderId (the history import's thread). */
+  private providerIdListeners = new Set<(key: string) => void>();
   private nextSeq = new Map<string, number>();
   /** Message ids written this run, per session, so a re-read line updates instead of duplicating. */
   private recentIds = new Map<string, Set<string>>();
@@ -174,6 +176,11 @@ export class SessionEngine {
   /** `<provider>:<provider session id>` of every session in memory (what findLoaded finds). */
   loadedProviderKeys(): string[] {
     return [...this.byProviderId.keys()];
+  }
+  /** Calls `l` with each provider key findLoaded comes to know from now on; returns the unsubscribe. */
+  onProviderIdLoaded(l: (key: string) => void): () => void {
+    this.providerIdListeners.add(l);
+    return () => { this.providerIdListeners.delete(l); };
   }
   /** The session of this provider id if it is in memory (live or restored), without a store lookup. */
   findLoaded(provider: Provider, providerSessionId: string): Session | undefined {
@@ -534,12 +541,19 @@ export class SessionEngine {
 
   private index(s: Session): void {
     this.sessions.set(s.id, s);
-    if (s.providerSessionId) this.byProviderId.set(`${s.provider}:${s.providerSessionId}`, s.id);
+    if (s.providerSessionId) this.indexProviderId(s);
   }
 
   private reindexProviderId(before: Session, after: Session): void {
     if (before.providerSessionId) this.byProviderId.delete(`${before.provider}:${before.providerSessionId}`);
-    if (after.providerSessionId) this.byProviderId.set(`${after.provider}:${after.providerSessionId}`, after.id);
+    if (after.providerSessionId) this.indexProviderId(after);
+  }
+
+  private indexProviderId(s: Session): void {
+    const key = `${s.provider}:${s.providerSessionId}`;
+    if (this.byProviderId.get(key) === s.id) return;
+    this.byProviderId.set(key, s.id);
+    for (const l of this.providerIdListeners) l(key);
   }
 
   private bumpList(): void {
