@@ -30,7 +30,7 @@ bulk.leave();
 bulk.enter();
 Atomics.store(log, 3, Atomics.add(log, 0, 1));
 bulk.leave();
-parentPort.postMessage({ waits: bulk.waits });
+parentPort.postMessage('done');
 `;
 
 describe('write gate between the engine and a bulk writer thread', () => {
@@ -61,7 +61,7 @@ describe('write gate between the engine and a bulk writer thread', () => {
     const [, bulkSaw, bulkLeft, bulkAgain] = [...order];
     assert.ok(bulkSaw < bulkLeft && bulkLeft < engineIn, `the engine entered after the bulk writer left (${bulkLeft} < ${engineIn})`);
     assert.ok(engineOut < bulkAgain, `the bulk writer entered again only after the engine left (${engineOut} < ${bulkAgain})`);
-    assert.ok((messages[1] as { waits: number }).waits >= 0);
+    assert.deepEqual(messages, ['in', 'done']);
   });
 
   it('the engine waits no longer than its bound for a bulk writer that never leaves', () => {

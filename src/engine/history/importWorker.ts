@@ -8,7 +8,7 @@ import { lowerThisThreadPriority } from '../platform/threadPriority';
 import type { LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { openStore } from '../store/sqliteStore';
-import { importHistory } from './importer';
+import { type ImportProgress, type ImportSummary, importHistory } from './importer';
 
 export interface ImportWorkerData {
   file: string;
@@ -23,9 +23,9 @@ export interface ImportWorkerData {
 
 export type ToImportWorker = { type: 'cancel' } | { type: 'loaded'; key: string };
 export type FromImportWorker =
-  | { type: 'progress'; progress: import('./importer').ImportProgress }
+  | { type: 'progress'; progress: ImportProgress }
   | { type: 'log'; level: LogLevel; message: string }
-  | { type: 'done'; summary: import('./importer').ImportSummary }
+  | { type: 'done'; summary: ImportSummary }
   | { type: 'failed'; error: string };
 
 if (parentPort) void run(parentPort, workerData as ImportWorkerData);

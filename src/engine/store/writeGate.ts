@@ -49,6 +49,11 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Engine
     Atomics.add(flags, WANTED, 1);
     announced = true;
   };
+  const unannounce = () => {
+    announced = false;
+    Atomics.sub(flags, WANTED, 1);
+    Atomics.notify(flags, WANTED);
+  };
   return {
     ready() {
       if (depth > 0) return true;
@@ -57,9 +62,7 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Engine
     },
     withdraw() {
       if (depth > 0 || !announced) return;
-      announced = false;
-      Atomics.sub(flags, WANTED, 1);
-      Atomics.notify(flags, WANTED);
+      unannounce();
     },
     enter() {
       if (depth++ > 0) return;
@@ -74,24 +77,20 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Engine
     },
     leave() {
       if (--depth > 0) return;
-      announced = false;
-      Atomics.sub(flags, WANTED, 1);
-      Atomics.notify(flags, WANTED);
+      unannounce();
     },
   };
 }
 
 /** The bulk writer's side (a worker thread: Atomics.wait blocks only it). */
-export function bulkSide(buffer: SharedArrayBuffer): WriteGateSide & { readonly waits: number } {
+export function bulkSide(buffer: SharedArrayBuffer): WriteGateSide {
   const flags = new Int32Array(buffer);
   let depth = 0;
-  let waits = 0;
   const release = () => {
     Atomics.store(flags, BULK_IN_TRANSACTION, 0);
     Atomics.notify(flags, BULK_IN_TRANSACTION);
   };
   return {
-    get waits() { return waits; },
     enter() {
       if (depth++ > 0) return;
       for (;;) {
@@ -101,7 +100,6 @@ export function bulkSide(buffer: SharedArrayBuffer): WriteGateSide & { readonly 
         // The engine is about to write: step back until it is done (rechecked every 100 ms in case a
         // notify is missed between the load and the wait).
         release();
-        waits++;
         Atomics.wait(flags, WANTED, wanted, 100);
       }
     },
