@@ -143,6 +143,10 @@ suite('history view and search', () => {
     assert.ok(vscode.window.terminals.some(t => t.name === data.terminal));
     const refused = await run('resumeInTerminal', 'hist-cx-1');
     assert.ok(!refused.ok && refused.code === 'not_claude');
+    // The terminal took the focus (terminal.show()); closed, it cannot take it later from the next
+    // test's search pick, which a quick pick answers by hiding (and dropping its pending search).
+    for (const t of vscode.window.terminals) if (t.name === data.terminal) t.dispose();
+    await waitFor('the terminal closed', () => !vscode.window.terminals.some(t => t.name === data.terminal));
   });
 
   test('search pick: grouped by session with agent, project and time; typing searches again; a hit opens its session', async () => {
