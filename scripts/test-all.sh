@@ -71,6 +71,17 @@ rc=${PIPESTATUS[0]}
 count_mocha "$LOGS/package.log" package
 if [ "$rc" != 0 ] && ! grep -Eq '^ +[0-9]+ failing' "$LOGS/package.log"; then broken+=("packaging test exited $rc"); fi
 
+# CI keeps only the end of this output: name what failed here, next to the total, so a red run says
+# which test it was without the full log.
+if [ "$failed" != 0 ] || [ "${#broken[@]}" != 0 ]; then
+  echo "== what failed (full logs in $LOGS)"
+  for log in mocha node-sqlite host package; do
+    [ -f "$LOGS/$log.log" ] || continue
+    # mocha's failure reports: from "N failing" on, each numbered title with its first error lines
+    awk -v suite="$log" '/^ +[0-9]+ failing/ { on = 1 } on && /^ +[0-9]+\) / { n = 0 } on { if (n++ < 12) print suite ": " $0 }' "$LOGS/$log.log" | head -150
+    grep -E '\[driver\] FAILED: ' "$LOGS/$log.log" | cut -c1-400 | head -20 | sed "s/^/$log: /"
+  done
+fi
 for b in "${broken[@]}"; do echo "== suite error: $b"; failed=$((failed + 1)); done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
