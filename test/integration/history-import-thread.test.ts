@@ -119,6 +119,18 @@ describe('history import on its own thread (issue 14)', function () {
     assert.deepEqual(ids(first.file), ids(reference), 'the same items, ids and order as an uninterrupted import');
   });
 
+  it('a stop right after the start (before the thread is up) cancels the import, not lets it run to its end', async () => {
+    const e = startEngine(tmpDir(), corpus);
+    e.history.start();
+    const run = e.history.current!;
+    await e.history.stop();
+    const summary = await run;
+    assert.equal(summary.cancelled, true, 'the import was cancelled');
+    assert.ok(summary.filesDone < corpus.codexFiles.length + corpus.claudeFiles.length, `stopped early (${summary.filesDone} files)`);
+    e.engine.stop();
+    e.store.close();
+  });
+
   it('leaves the files of sessions the engine holds to the live rules', async () => {
     const e = startEngine(tmpDir(), corpus);
     // A corpus transcript's session, held by the engine before the import starts.

@@ -93,6 +93,8 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
     worker = w;
     const unsubscribe = o.engine.onProviderIdLoaded(key => w.loaded(key));
     const onAbort = () => w.cancel();
+    // A stop between start() and here aborted already: an abort listener added now would never fire.
+    if (signal.aborted) w.cancel();
     signal.addEventListener('abort', onAbort);
     try {
       return await w.summary;
