@@ -13,6 +13,8 @@ describe('one engine per machine: leader election', function () {
   const runtimes: Runtime[] = [];
   let dir: string;
   const env = () => ({ FLIGHTDECK_LEADER_DIR: path.join(dir, 'run'), HOME: dir });
+  // The in-process runtime's watchers and history import read these, never the real ~/.codex and ~/.claude.
+  const homes = () => ({ codexHome: path.join(dir, 'codex'), claudeHome: path.join(dir, 'claude') });
   const args = () => ['--port', '0', '--data-dir', path.join(dir, 'data'), '--codex-home', path.join(dir, 'codex'), '--claude-home', path.join(dir, 'claude')];
 
   beforeEach(() => { dir = tmpDir('fd-leader-'); });
@@ -47,7 +49,7 @@ describe('one engine per machine: leader election', function () {
     const a = startServe(args(), env());
     procs.push(a);
     await a.waitForLine(/serving/);
-    const rt = await startRuntime({ dataDir: path.join(dir, 'data'), version: 'test', log: quiet, leaderDir: path.join(dir, 'run') });
+    const rt = await startRuntime({ dataDir: path.join(dir, 'data'), version: 'test', log: quiet, leaderDir: path.join(dir, 'run'), ...homes() });
     runtimes.push(rt);
     assert.equal(rt.role, 'follower');
     assert.equal(rt.engine, undefined, 'a follower opens no database');
@@ -72,7 +74,7 @@ describe('one engine per machine: leader election', function () {
     a.child.kill('SIGKILL');
     await a.exited;
     assert.ok(fs.existsSync(path.join(dir, 'run', 'engine.sock')), 'the dead leader left its socket file');
-    const rt = await startRuntime({ dataDir: path.join(dir, 'data'), version: 'test', log: quiet, leaderDir: path.join(dir, 'run') });
+    const rt = await startRuntime({ dataDir: path.join(dir, 'data'), version: 'test', log: quiet, leaderDir: path.join(dir, 'run'), ...homes() });
     runtimes.push(rt);
     assert.equal(rt.role, 'leader');
     assert.equal(fs.statSync(path.join(dir, 'run')).mode & 0o777, 0o700, 'only this user can reach the socket');
