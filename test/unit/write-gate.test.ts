@@ -34,6 +34,7 @@ parentPort.postMessage('done');
 `;
 
 describe('write gate between the engine and a bulk writer thread', () => {
+  after(cleanupTmpDirs);
   it('the engine waits for the bulk transaction under way; the bulk writer waits for the engine', async () => {
     const gate = createWriteGateBuffer();
     const log = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
@@ -76,7 +77,6 @@ describe('write gate between the engine and a bulk writer thread', () => {
   });
 
   it('the store\'s batched writes wait for a bulk transaction without blocking, announced, and go in right after it', () => {
-    after(cleanupTmpDirs);
     const file = path.join(tmpDir(), 'gate.db');
     const clock = new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
     const store = openStore({ file, clock, driver: TEST_DRIVER });
