@@ -1,15 +1,18 @@
 // History import benchmark bodies, each run in its own child process (so peak RSS is its own):
 // - floor: read every .jsonl file of the chosen agent(s) and JSON.parse each line, nothing else;
-// - import: importHistory (the `flightdeck import` path) over the same files into a fresh store with
-//   FTS, until its last commit; peak RSS from process.resourceUsage().maxRSS of that process.
+// - import: the import as the engine and `flightdeck import` run it — on its own thread with its bounded
+//   heap (history/workerImport.ts) — over the same files into a fresh store with FTS, until its last
+//   commit; peak RSS from process.resourceUsage().maxRSS of that process (both threads).
 // Knobs for profiling by hand (none is set by `npm run bench`): FD_BENCH_SQLPROF=1 prints time per SQL
 // statement; FD_BENCH_PRAGMA / FD_BENCH_NOFTS run SQL on the fresh store first (e.g. a cache size, or
 // DROP TRIGGER messages_ai to see the import without FTS); FD_BENCH_SLICE_MS sets the import's slice;
-// FD_BENCH_KEEP=<file> keeps a copy of the imported database.
+// FD_BENCH_KEEP=<file> keeps a copy of the imported database; FD_BENCH_INLINE=1 (implied by the knobs
+// above) imports on the main thread, e.g. for --cpu-prof.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { importHistory } from '../src/engine/history/importer';
+import { importOnThread } from '../src/engine/history/workerImport';
 import { systemClock } from '../src/engine/platform/clock';
 import type { Db } from '../src/engine/store/db';
 import { openDatabase } from '../src/engine/store/driver';
@@ -74,13 +77,14 @@ export async function importRun(c: Corpus, which: ImportWhich): Promise<ImportRu
   if (process.env.FD_BENCH_NOFTS) { const d = openDatabase(path.join(dir, 'flightdeck.db')); d.exec(process.env.FD_BENCH_NOFTS); d.close(); }
   if (!store.ftsAvailable) throw new Error('this SQLite has no FTS5: the import benchmark measures FTS indexing');
   try {
+    const homes = { codexHome: which === 'claude' ? null : c.codexHome, claudeHome: which === 'codex' ? null : c.claudeHome };
+    // The knobs that act on this thread's connection or slices need the import on this thread.
+    const inline = !!(process.env.FD_BENCH_INLINE || process.env.FD_BENCH_SQLPROF || process.env.FD_BENCH_PRAGMA || process.env.FD_BENCH_SLICE_MS);
     const t0 = now();
-    const s = await importHistory({
-      store, log: () => {},
-      codexHome: which === 'claude' ? null : c.codexHome,
-      claudeHome: which === 'codex' ? null : c.claudeHome,
+    const s = inline ? await importHistory({
+      store, log: () => {}, ...homes,
       ...(process.env.FD_BENCH_SLICE_MS ? { sliceMs: Number(process.env.FD_BENCH_SLICE_MS), commitItems: 1e9 } : {}),
-    });
+    }) : await importOnThread({ store, log: () => {}, ...homes, skipRecentMs: 0, loaded: [], onProgress: () => {} });
     store.flush();
     const elapsed = ms(t0);
     if (process.env.FD_BENCH_KEEP) fs.copyFileSync(path.join(dir, 'flightdeck.db'), process.env.FD_BENCH_KEEP);

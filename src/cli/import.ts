@@ -1,12 +1,13 @@
 // `flightdeck import`: the history import (SPEC §11) from the command line, with a progress line and
 // a summary. When an engine already runs on the same data folder it is asked to import (one writer
-// per database); otherwise the import runs here, straight into the store, and can be stopped
-// (Ctrl-C, or a kill) and run again: it goes on from where it stopped.
+// per database); otherwise the import runs here, on a thread of its own as in the engine, and can be
+// stopped (Ctrl-C, or a kill) and run again: it goes on from where it stopped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultCodexHome } from '../engine/codex/rollout/watcher';
 import { defaultClaudeHome } from '../engine/claude/installer';
 import { type ImportProgress, type ImportSummary, describeSummary, importHistory } from '../engine/history/importer';
+import { canImportInWorker, importOnThread } from '../engine/history/workerImport';
 import { defaultLeaderDir, socketPathFor } from '../engine/leader/election';
 import { connectFollower } from '../engine/leader/socketTransport';
 import { ProtocolClient } from '../engine/protocol/client';
@@ -41,10 +42,21 @@ export async function runImport(o: ImportCliOptions): Promise<number> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = openStore({ file: path.join(dataDir, DB_FILE), clock: systemClock, log: o.log });
   try {
-    const summary = await importHistory({
-      store, log: o.log, codexHome: o.codexHome ?? defaultCodexHome(), claudeHome: o.claudeHome ?? defaultClaudeHome(),
-      signal: o.signal, onProgress: show,
-    });
+    const homes = { codexHome: o.codexHome ?? defaultCodexHome(), claudeHome: o.claudeHome ?? defaultClaudeHome() };
+    const here = () => importHistory({ store, log: o.log, ...homes, signal: o.signal, onProgress: show });
+    let summary: ImportSummary;
+    if (canImportInWorker(store)) {
+      // The engine's way (history/workerImport.ts): the thread's heap is bounded, so this process's
+      // memory stays small however much history there is.
+      try {
+        summary = await importOnThread({ store, log: o.log, ...homes, skipRecentMs: 0, loaded: [], onProgress: show, signal: o.signal });
+      } catch (e) {
+        o.log('warn', `import: the import thread failed (${(e as Error)?.message?.split('\n')[0] ?? e}); importing on the main thread`);
+        summary = await here();
+      }
+    } else {
+      summary = await here();
+    }
     o.out.write(`flightdeck: import ${summary.cancelled ? 'cancelled' : 'done'}: ${describeSummary(summary)}\n`);
     return 0;
   } finally {

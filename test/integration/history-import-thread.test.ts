@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ensureCorpus, type Corpus } from '../../bench/corpus';
 import { importHistory } from '../../src/engine/history/importer';
 import { type HistoryService, createHistoryService } from '../../src/engine/history/service';
-import { canImportInWorker } from '../../src/engine/history/workerImport';
+import { canImportInWorker, importOnThread } from '../../src/engine/history/workerImport';
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { ImportProgressMessage } from '../../src/engine/protocol/messages';
 import { SessionEngine } from '../../src/engine/sessions/engine';
@@ -17,6 +17,9 @@ import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+/** An old generation too small for a 7 MB line (the thread runs out, then goes on uncapped). */
+const OUT_OF_HEAP_MB = 16;
 
 interface Engine { store: Store; engine: SessionEngine; history: HistoryService; progress: ImportProgressMessage[]; logs: string[]; file: string }
 
@@ -141,6 +144,43 @@ describe('history import on its own thread (issue 14)', function () {
     assert.equal(summary.counts.live, 1);
     assert.equal(e.store.countMessages(live.id), 0, 'the live session got nothing from the import');
     await stopEngine(e);
+  });
+
+  it('a thread that runs out of its bounded heap is started again without the bound, and imports everything', async () => {
+    // A transcript that ends in a 7 MB prompt (under the 8 MiB line cap): its line, parsed and stored,
+    // needs more than the capped heap.
+    const claudeHome = path.join(tmpDir(), 'claude');
+    const lines = fs.readFileSync(corpus.claudeFiles[0], 'utf8').split('\n').filter(Boolean);
+    const prompt = JSON.parse(lines.find(l => l.includes('"type":"user"'))!);
+    prompt.uuid = '00000000-0000-4000-8000-00000000b16b';
+    prompt.message.content = 'enormous '.repeat(7_000_000 / 9);
+    fs.mkdirSync(path.join(claudeHome, 'projects', '-home-dev-big'), { recursive: true });
+    fs.writeFileSync(path.join(claudeHome, 'projects', '-home-dev-big', path.basename(corpus.claudeFiles[0])), [...lines, JSON.stringify(prompt), ''].join('\n'));
+    const importInto = async (file: string, oldGenerationMb?: number) => {
+      const store = openStore({ file, clock: new FakeClock(Date.parse('2026-12-04T12:00:00.000Z')), driver: TEST_DRIVER });
+      try {
+        return await importOnThread({
+          store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: null, claudeHome, skipRecentMs: 0, loaded: [], oldGenerationMb,
+          onProgress: () => {},
+        });
+      } finally { store.close(); }
+    };
+    const logs: string[] = [];
+    const reference = path.join(tmpDir(), 'ref.db');
+    await importInto(reference, 1024);
+    assert.ok(!logs.some(l => l.includes('needed more than')), 'a heap of 1 GiB is enough');
+    logs.length = 0;
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const summary = await importInto(file, OUT_OF_HEAP_MB);
+    assert.ok(logs.some(l => l.startsWith(`info history: the import thread needed more than its ${OUT_OF_HEAP_MB} MiB heap`)), logs.join('\n'));
+    assert.equal(summary.cancelled, false);
+    const ids = (f: string) => {
+      const db = openTestDb(f);
+      try { return db.prepare('SELECT id, session_id, seq, length(text) AS n FROM messages ORDER BY id').all(); } finally { db.close(); }
+    };
+    const stored = ids(file);
+    assert.ok(stored.some(r => Number(r.n) >= 7_000_000 - 9), 'the enormous prompt is stored');
+    assert.deepEqual(stored, ids(reference), 'the same items as an import that never ran out');
   });
 
   it('a thread that cannot run: the import goes on on the engine\'s thread, logged', async () => {

@@ -6,7 +6,7 @@ import type { HistoryController, SessionEngine } from '../sessions/engine';
 import type { LogFn } from '../platform/log';
 import type { Store } from '../store/types';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
-import { type WorkerImport, canImportInWorker, startWorkerImport } from './workerImport';
+import { type WorkerImport, canImportInWorker, importOnThread } from './workerImport';
 
 export interface HistoryServiceOptions {
   engine: SessionEngine;
@@ -86,20 +86,14 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
 
   /** The import on its own thread; the sessions the engine picks up meanwhile are passed on as they come. */
   async function inWorker(signal: AbortSignal, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
-    const w = startWorkerImport({
-      store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
-      loaded: o.engine.loadedProviderKeys(), onProgress, workerFile: o.workerFile,
-    });
-    worker = w;
-    const unsubscribe = o.engine.onProviderIdLoaded(key => w.loaded(key));
-    const onAbort = () => w.cancel();
-    // A stop between start() and here aborted already: an abort listener added now would never fire.
-    if (signal.aborted) w.cancel();
-    signal.addEventListener('abort', onAbort);
+    let unsubscribe = () => {};
     try {
-      return await w.summary;
+      return await importOnThread({
+        store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
+        loaded: o.engine.loadedProviderKeys(), onProgress, workerFile: o.workerFile, signal,
+        onStart: w => { worker = w; unsubscribe = o.engine.onProviderIdLoaded(key => w.loaded(key)); },
+      });
     } finally {
-      signal.removeEventListener('abort', onAbort);
       unsubscribe();
       worker = null;
       // Rows the import wrote and a cancel left unindexed: the engine's store goes on indexing them.

@@ -14,6 +14,17 @@ import type { FromImportWorker, ImportWorkerData, ToImportWorker } from './impor
 /** Next to this file: dist/importWorker.js in the bundles, out/src/engine/history/importWorker.js in tests. */
 export const IMPORT_WORKER_FILE = path.join(__dirname, 'importWorker.js');
 
+/**
+ * The thread's heap. Its live data is small (one read of 1 MiB, one slice's items, the files' offsets:
+ * ~20 MiB at 1 GB of history), but V8 lets the old generation fill with promoted garbage before it
+ * collects: uncapped, the 1 GB import peaked at 73 MiB of old space (190 MiB RSS); capped, V8 collects
+ * sooner at no measurable cost in time (docs/benchmarks.md). A thread that needs more (lines near the
+ * 8 MiB cap, tens of thousands of files) runs out of this heap and is started again without the cap,
+ * from its last commit. The young generation is small for the same reason: the garbage is short-lived
+ * line strings, and the default semi-spaces (16 MiB each) added ~20 MiB to the peak for no speed.
+ */
+export const IMPORT_THREAD_HEAP = { youngMb: 8, oldMb: 48 } as const;
+
 export interface WorkerImportOptions {
   store: Store;
   log: LogFn;
@@ -24,6 +35,8 @@ export interface WorkerImportOptions {
   loaded: string[];
   onProgress(p: ImportProgress): void;
   workerFile?: string;
+  /** The first thread's old-generation cap (tests); default IMPORT_THREAD_HEAP.oldMb. */
+  oldGenerationMb?: number;
 }
 
 export interface WorkerImport {
@@ -40,15 +53,21 @@ export function canImportInWorker(store: Store, workerFile = IMPORT_WORKER_FILE)
 }
 
 export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
-  const data: ImportWorkerData = {
-    file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate,
-    codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs, loaded: o.loaded,
-  };
-  // A small young generation: the import's garbage is short-lived line strings, and the default
-  // semi-spaces (16 MiB each) added ~20 MiB to the peak for no speed (docs/benchmarks.md).
-  const worker = new Worker(o.workerFile ?? IMPORT_WORKER_FILE, { workerData: data, name: 'flightdeck-history-import', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const loaded = new Set(o.loaded);
+  let cancelled = false;
+  let worker: Worker;
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
-  const summary = new Promise<ImportSummary>((resolve, reject) => {
+  /** One thread until its summary; `oldMb` undefined: no cap on its old generation. */
+  const run = (oldMb: number | undefined) => new Promise<ImportSummary>((resolve, reject) => {
+    const data: ImportWorkerData = {
+      file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate,
+      codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs, loaded: [...loaded],
+    };
+    worker = new Worker(o.workerFile ?? IMPORT_WORKER_FILE, {
+      workerData: data, name: 'flightdeck-history-import',
+      resourceLimits: { maxYoungGenerationSizeMb: IMPORT_THREAD_HEAP.youngMb, ...(oldMb ? { maxOldGenerationSizeMb: oldMb } : {}) },
+    });
+    if (cancelled) send({ type: 'cancel' });
     let settled = false;
     worker.on('message', (m: FromImportWorker) => {
       if (m.type === 'progress') o.onProgress(m.progress);
@@ -59,10 +78,30 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
     worker.on('error', e => { if (!settled) { settled = true; reject(e); } });
     worker.on('exit', code => { if (!settled) { settled = true; reject(new Error(`the history import thread ended (exit code ${code}) before its summary`)); } });
   });
+  const cap = o.oldGenerationMb ?? IMPORT_THREAD_HEAP.oldMb;
+  const summary = run(cap).catch(e => {
+    if ((e as NodeJS.ErrnoException)?.code !== 'ERR_WORKER_OUT_OF_MEMORY' || cancelled) throw e;
+    o.log('info', `history: the import thread needed more than its ${cap} MiB heap; going on from its last commit without that bound`);
+    return run(undefined);
+  });
   return {
     summary,
-    cancel: () => send({ type: 'cancel' }),
-    loaded: key => send({ type: 'loaded', key }),
+    cancel: () => { cancelled = true; send({ type: 'cancel' }); },
+    loaded: key => { loaded.add(key); send({ type: 'loaded', key }); },
     terminate: async () => { await worker.terminate(); },
   };
+}
+
+/** The import on its own thread until its summary; `signal` cancels it (also one that aborted before the start). */
+export async function importOnThread(o: WorkerImportOptions & { signal?: AbortSignal; onStart?(w: WorkerImport): void }): Promise<ImportSummary> {
+  const w = startWorkerImport(o);
+  o.onStart?.(w);
+  const onAbort = () => w.cancel();
+  if (o.signal?.aborted) w.cancel();
+  o.signal?.addEventListener('abort', onAbort);
+  try {
+    return await w.summary;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
 }
