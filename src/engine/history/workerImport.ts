@@ -18,12 +18,13 @@ export const IMPORT_WORKER_FILE = path.join(__dirname, 'importWorker.js');
  * The thread's heap. Its live data is small (one read of 1 MiB, one slice's items, the files' offsets:
  * ~20 MiB at 1 GB of history), but V8 lets the old generation fill with promoted garbage before it
  * collects: uncapped, the 1 GB import peaked at 73 MiB of old space (190 MiB RSS); capped, V8 collects
- * sooner at no measurable cost in time (docs/benchmarks.md). A thread that needs more (lines near the
- * 8 MiB cap, tens of thousands of files) runs out of this heap and is started again without the cap,
- * from its last commit. The young generation is small for the same reason: the garbage is short-lived
- * line strings, and the default semi-spaces (16 MiB each) added ~20 MiB to the peak for no speed.
+ * sooner for ~2 % more time (1 GB of few large messages: 153 MiB RSS at 48 MiB, 147 at 32). A thread
+ * that needs more (lines near the 8 MiB cap, tens of thousands of files) runs out of this heap and is
+ * started again without the cap, from its last commit. The young generation is small for the same
+ * reason: the garbage is short-lived line strings, and the default semi-spaces (16 MiB each) added
+ * ~20 MiB to the peak for no speed.
  */
-export const IMPORT_THREAD_HEAP = { youngMb: 8, oldMb: 48 } as const;
+export const IMPORT_THREAD_HEAP = { youngMb: 8, oldMb: 32 } as const;
 
 export interface WorkerImportOptions {
   store: Store;
