@@ -93,6 +93,27 @@ describe(`store [${TEST_DRIVER}]`, () => {
     store.close();
   });
 
+  it('a group is one transaction around atomic() calls: a throwing one drops only its writes; others see all at commit', () => {
+    const file = path.join(tmpDir(), 'group.db');
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    const other = openTestDb(file);
+    const keys = () => other.prepare("SELECT key FROM kv WHERE key LIKE 'g-%' ORDER BY key").all().map(r => String(r.key));
+    store.setKv('g-before', '1'); // queued before the group: committed on its own when the group begins
+    store.beginGroup();
+    store.atomic(() => store.setKv('g-a', '1'));
+    assert.throws(() => store.atomic(() => { store.setKv('g-b', '1'); throw new Error('this slice rolls back'); }), /rolls back/);
+    store.atomic(() => store.setKv('g-c', '1'));
+    assert.deepEqual(keys(), ['g-before'], 'nothing of the group is visible before its commit');
+    store.commitGroup();
+    assert.deepEqual(keys(), ['g-a', 'g-before', 'g-c']);
+    store.commitGroup(); // no group: nothing happens
+    store.setKv('g-after', '1');
+    store.flush();
+    assert.deepEqual(keys(), ['g-a', 'g-after', 'g-before', 'g-c'], 'writes after the group commit on their own again');
+    other.close();
+    store.close();
+  });
+
   it('folds patches of a still-queued message into its one insert; later patches update the row', () => {
     const store = openStore({ file: path.join(tmpDir(), 'p.db'), clock: new FakeClock() });
     const s = newSession({ provider: 'codex', mode: 'direct' }, 0);
@@ -133,6 +154,7 @@ describe(`store [${TEST_DRIVER}]`, () => {
       driver: db.driver, path: db.path,
       exec(sql) { if (/fts5/i.test(sql)) throw new Error('no such module: fts5'); db.exec(sql); },
       prepare: sql => db.prepare(sql), transaction: fn => db.transaction(fn), close: () => db.close(),
+      begin: () => db.begin(), commit: () => db.commit(), rollback: () => db.rollback(),
     });
     const file = path.join(tmpDir(), 'nofts.db');
     const logs: string[] = [];

@@ -71,6 +71,8 @@ export const IMPORT_DEFAULTS = {
   readBytes: 1024 * 1024,
   /** Items stored before the search index catches up with them (in slices, between files). */
   indexEvery: 5_000,
+  /** Files (or new parts of files) up to this size share transactions (see inGroup). */
+  groupFileBytes: 64 * 1024,
 } as const;
 
 export async function importHistory(o: HistoryImportOptions): Promise<ImportSummary> {
@@ -93,9 +95,28 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     progress.mbPerSec = progress.elapsedMs > 0 ? Math.round((progress.bytesDone / 1e6) / (progress.elapsedMs / 1000) * 10) / 10 : 0;
     o.onProgress?.({ ...progress });
   };
+  // Small files between two yields share one transaction (Store.beginGroup), each of their slices a
+  // savepoint in it: a folder of many small transcripts costs one commit per slice of time, not one
+  // per file (5,000 files of 2.5 KB: 4.8 → 3.3 s). Bigger files commit per slice as before: a savepoint
+  // journals every page it touches, which made their import slower, and they commit rarely anyway.
+  let grouped = false;
+  const inGroup = <T>(fn: () => T): T => {
+    if (!grouped) { o.store.beginGroup(); grouped = true; }
+    return o.store.atomic(fn);
+  };
+  const alone = <T>(fn: () => T): T => {
+    endGroup();
+    return o.store.atomic(fn);
+  };
+  const endGroup = () => {
+    if (!grouped) return;
+    grouped = false;
+    o.store.commitGroup();
+  };
   /** Lets timers, sockets and file events run when this slice has used its time. */
   const maybeYield = async () => {
     if (performance.now() - lastYield < sliceMs) return;
+    endGroup();
     await new Promise<void>(r => setImmediate(r));
     lastYield = performance.now();
     report();
@@ -134,7 +155,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   const catchUpIndex = async () => {
     for (;;) {
       const t0 = performance.now();
-      const more = o.store.fillSearchIndex(indexRows);
+      const more = alone(() => o.store.fillSearchIndex(indexRows));
       // Each slice about sliceMs long, so live sessions keep their latency. Only a full batch says
       // what indexRows rows cost: the last one of a catch-up holds the few rows left and is cheap, and
       // scaling on it (×4) made the next catch-up's first slice run 40–90 ms (live-delta p99 spikes).
@@ -161,7 +182,9 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       await maybeYield();
     }
     await catchUpIndex();
+    endGroup();
   } finally {
+    if (grouped) { grouped = false; try { o.store.commitGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); } }
     o.store.endDeferredSearchIndex();
   }
 
@@ -180,6 +203,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       : new ClaudeHistoryFile(ctx);
     const budgetBefore = progress.bytesDone;
     const fileBudget = known && known.offset < f.size ? f.size - known.offset : f.size;
+    const small = fileBudget <= IMPORT_DEFAULTS.groupFileBytes;
     let pos: TailPosition = { offset: known && known.offset <= f.size ? known.offset : 0 };
     if (known && known.offset > 0 && known.offset <= f.size) {
       const r = reader.resume(known);
@@ -203,7 +227,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
         const sliceStart = performance.now();
         let stop: LineOutcome | null = null;
         try {
-          o.store.atomic(() => {
+          (small ? inGroup : alone)(() => {
             for (; i < r.lines.length;) {
               const line = r.lines[i++];
               counts.lines++;

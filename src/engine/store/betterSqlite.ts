@@ -67,6 +67,9 @@ export function openBetterSqlite(path: string): Db {
       return st;
     },
     transaction: fn => raw.transaction(fn).immediate(),
+    begin: () => { raw.exec('BEGIN IMMEDIATE'); },
+    commit: () => { raw.exec('COMMIT'); },
+    rollback: () => { if (raw.inTransaction) raw.exec('ROLLBACK'); },
     close: () => { if (raw.open) raw.close(); },
   };
 }

@@ -13,8 +13,13 @@ export interface Db {
   readonly path: string;
   exec(sql: string): void;
   prepare(sql: string): Statement;
-  /** Runs fn inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on throw). */
+  /** Runs fn inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on throw); inside an open transaction, a savepoint. */
   transaction<T>(fn: () => T): T;
+  /** BEGIN IMMEDIATE, left open: transaction() calls until commit() / rollback() nest in it as savepoints. */
+  begin(): void;
+  commit(): void;
+  /** Rolls back the transaction begin() opened, if SQLite has not already. */
+  rollback(): void;
   close(): void;
 }
 

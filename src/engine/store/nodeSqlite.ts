@@ -163,6 +163,13 @@ export function openNodeSqlite(path: string): Db {
     exec: sql => { call(() => raw.exec(sql)); },
     prepare,
     transaction,
+    // Counted in depth too: without isTransaction (Node < 22.16) that is how transaction() knows to nest.
+    begin() { call(() => raw.exec('BEGIN IMMEDIATE')); depth++; },
+    commit() { call(() => raw.exec('COMMIT')); depth--; },
+    rollback() {
+      try { if (raw.isTransaction !== false) raw.exec('ROLLBACK'); } catch { /* nothing left to roll back */ }
+      depth--;
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -136,6 +136,17 @@ export function openStore(opts: OpenStoreOptions): Store {
   const upsertMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = excluded.data`;
 
+  /** What was queued and will not be written (its transaction rolled back). */
+  const dropQueued = () => {
+    writer.discard();
+    queuedSessions.clear();
+    queuedMessages.clear();
+    queuedPatches.clear();
+    queuedUsage.clear();
+  };
+  /** The transaction beginGroup() opened, and the writer's mode before it. */
+  let group: { wasDirect: boolean } | null = null;
+
   const store: Store = {
     driver: db.driver,
     ftsAvailable,
@@ -307,6 +318,28 @@ export function openStore(opts: OpenStoreOptions): Store {
     setKv(key, value) {
       writer.enqueue(d => { d.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value); });
     },
+    beginGroup() {
+      if (group) return;
+      writer.flush();
+      db.begin();
+      group = { wasDirect: writer.direct };
+      writer.direct = true;
+    },
+    commitGroup() {
+      if (!group) return;
+      const g = group;
+      group = null;
+      try {
+        writer.flush();
+        db.commit();
+      } catch (e) {
+        db.rollback();
+        dropQueued();
+        throw e;
+      } finally {
+        writer.direct = g.wasDirect;
+      }
+    },
     atomic(fn) {
       // Earlier writes commit on their own first, so a rollback below drops only fn's.
       writer.flush();
@@ -322,11 +355,7 @@ export function openStore(opts: OpenStoreOptions): Store {
         } catch (e) {
           // The transaction rolls back: what fn queued must not be written later on its own (an item
           // without its offset). In-memory state is the caller's to repair.
-          writer.discard();
-          queuedSessions.clear();
-          queuedMessages.clear();
-          queuedPatches.clear();
-          queuedUsage.clear();
+          dropQueued();
           throw e;
         } finally {
           writer.direct = wasDirect;
@@ -376,6 +405,17 @@ function gated(db: Db, side: { enter(): void; leave(): void }): Db {
     transaction(fn) {
       side.enter();
       try { return db.transaction(fn); } finally { side.leave(); }
+    },
+    begin() {
+      side.enter();
+      try { db.begin(); } catch (e) { side.leave(); throw e; }
+    },
+    commit() {
+      db.commit();
+      side.leave();
+    },
+    rollback() {
+      try { db.rollback(); } finally { side.leave(); }
     },
   };
 }

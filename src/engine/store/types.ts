@@ -123,6 +123,15 @@ export interface Store {
    * whose items were not committed. Nests (inner calls join the outer transaction).
    */
   atomic<T>(fn: () => T): T;
+  /**
+   * Bulk writers (the history import): one transaction around the atomic() calls until commitGroup(),
+   * each of them a savepoint in it, so many small files cost one commit. Between the two the caller
+   * must not yield to the event loop (other writes of this connection would join the transaction)
+   * and must stay brief (the engine's thread may be waiting for it at the write gate).
+   */
+  beginGroup(): void;
+  /** Commits the group's transaction (a failed commit rolls it back and throws). */
+  commitGroup(): void;
   /** Queues the record unless one with its (session, message key) exists; false when it was there already. */
   recordTokenUsage(u: TokenUsageRecord): boolean;
   /** Whether usage of this message was recorded (queued or committed). */
