@@ -97,7 +97,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   };
   // Small files between two yields share one transaction (Store.beginGroup), each of their slices a
   // savepoint in it: a folder of many small transcripts costs one commit per slice of time, not one
-  // per file (5,000 files of 2.5 KB: 4.8 → 3.3 s). Bigger files commit per slice as before: a savepoint
+  // per file (5,000 files of 2.5 KB: 3.6 → 2.5 s). Bigger files commit per slice as before: a savepoint
   // journals every page it touches, which made their import slower, and they commit rarely anyway.
   let grouped = false;
   const inGroup = <T>(fn: () => T): T => {
