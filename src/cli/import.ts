@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { defaultCodexHome } from '../engine/codex/rollout/watcher';
 import { defaultClaudeHome } from '../engine/claude/installer';
 import { type ImportProgress, type ImportSummary, describeSummary, importHistory } from '../engine/history/importer';
-import { canImportInWorker, importOnThread } from '../engine/history/workerImport';
+import { importPreferringThread } from '../engine/history/workerImport';
 import { defaultLeaderDir, socketPathFor } from '../engine/leader/election';
 import { connectFollower } from '../engine/leader/socketTransport';
 import { ProtocolClient } from '../engine/protocol/client';
@@ -44,19 +44,9 @@ export async function runImport(o: ImportCliOptions): Promise<number> {
   try {
     const homes = { codexHome: o.codexHome ?? defaultCodexHome(), claudeHome: o.claudeHome ?? defaultClaudeHome() };
     const here = () => importHistory({ store, log: o.log, ...homes, signal: o.signal, onProgress: show });
-    let summary: ImportSummary;
-    if (canImportInWorker(store)) {
-      // The engine's way (history/workerImport.ts): the thread's heap is bounded, so this process's
-      // memory stays small however much history there is.
-      try {
-        summary = await importOnThread({ store, log: o.log, ...homes, skipRecentMs: 0, loaded: [], onProgress: show, signal: o.signal });
-      } catch (e) {
-        o.log('warn', `import: the import thread failed (${(e as Error)?.message?.split('\n')[0] ?? e}); importing on the main thread`);
-        summary = await here();
-      }
-    } else {
-      summary = await here();
-    }
+    // The engine's way (history/workerImport.ts): the thread's heap is bounded, so this process's
+    // memory stays small however much history there is.
+    const summary = await importPreferringThread({ store, log: o.log, ...homes, skipRecentMs: 0, loaded: [], onProgress: show, signal: o.signal }, here, 'the main thread');
     o.out.write(`flightdeck: import ${summary.cancelled ? 'cancelled' : 'done'}: ${describeSummary(summary)}\n`);
     return 0;
   } finally {

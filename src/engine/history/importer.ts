@@ -184,7 +184,8 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     await catchUpIndex();
     endGroup();
   } finally {
-    if (grouped) { grouped = false; try { o.store.commitGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); } }
+    // Left open only when something threw: commit what the group holds, keep the first error.
+    try { endGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); }
     o.store.endDeferredSearchIndex();
   }
 

@@ -6,7 +6,7 @@ import type { HistoryController, SessionEngine } from '../sessions/engine';
 import type { LogFn } from '../platform/log';
 import type { Store } from '../store/types';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
-import { type WorkerImport, canImportInWorker, importOnThread } from './workerImport';
+import { type WorkerImport, importPreferringThread } from './workerImport';
 
 export interface HistoryServiceOptions {
   engine: SessionEngine;
@@ -62,19 +62,7 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
         isLoaded: (provider, id) => !!o.engine.findLoaded(provider, id),
         signal: ac.signal, onProgress,
       });
-      let summary: ImportSummary;
-      if (o.ownThread !== false && canImportInWorker(o.store, o.workerFile)) {
-        try {
-          summary = await inWorker(ac.signal, onProgress);
-        } catch (e) {
-          // The thread could not run (its SQLite driver did not load there, it ran out of memory):
-          // the import goes on here, from its last commit.
-          o.log('warn', `history: the import thread failed (${(e as Error)?.message?.split('\n')[0] ?? e}); importing on the engine's thread`);
-          summary = await here();
-        }
-      } else {
-        summary = await here();
-      }
+      const summary = o.ownThread === false ? await here() : await preferThread(ac.signal, onProgress, here);
       if (!summary.cancelled) o.store.setKv(IMPORTED_KV, new Date().toISOString());
       const { counts, cancelled, ...progress } = summary;
       publish(progress, { counts: { ...counts }, cancelled });
@@ -84,15 +72,15 @@ export function createHistoryService(o: HistoryServiceOptions): HistoryService {
     return last;
   }
 
-  /** The import on its own thread; the sessions the engine picks up meanwhile are passed on as they come. */
-  async function inWorker(signal: AbortSignal, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  /** The import on its own thread (or `here`, when it cannot run); the sessions the engine picks up meanwhile are passed on as they come. */
+  async function preferThread(signal: AbortSignal, onProgress: (p: ImportProgress) => void, here: () => Promise<ImportSummary>): Promise<ImportSummary> {
     let unsubscribe = () => {};
     try {
-      return await importOnThread({
+      return await importPreferringThread({
         store: o.store, log: o.log, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs,
         loaded: o.engine.loadedProviderKeys(), onProgress, workerFile: o.workerFile, signal,
         onStart: w => { worker = w; unsubscribe = o.engine.onProviderIdLoaded(key => w.loaded(key)); },
-      });
+      }, here, "the engine's thread");
     } finally {
       unsubscribe();
       worker = null;

@@ -106,3 +106,20 @@ export async function importOnThread(o: WorkerImportOptions & { signal?: AbortSi
     o.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * The import on its own thread when the store is a file and the thread's script is there; otherwise,
+ * or when the thread cannot run (its SQLite driver does not load there, it failed), `here` — the
+ * import on the calling thread (`where`, for the log), which goes on from the thread's last commit.
+ */
+export async function importPreferringThread(
+  o: Parameters<typeof importOnThread>[0], here: () => Promise<ImportSummary>, where: string,
+): Promise<ImportSummary> {
+  if (!canImportInWorker(o.store, o.workerFile)) return here();
+  try {
+    return await importOnThread(o);
+  } catch (e) {
+    o.log('warn', `history: the import thread failed (${(e as Error)?.message?.split('\n')[0] ?? e}); importing on ${where}`);
+    return here();
+  }
+}
