@@ -13,7 +13,7 @@ import { canImportInWorker, importOnThread } from '../../src/engine/history/work
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { ImportProgressMessage } from '../../src/engine/protocol/messages';
 import { SessionEngine } from '../../src/engine/sessions/engine';
-import { openStore } from '../../src/engine/store/sqliteStore';
+import { WAL_AUTOCHECKPOINT_PAGES, openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
@@ -93,6 +93,36 @@ describe('history import on its own thread (issue 14)', function () {
     assert.equal(e.store.searchIndexPercent(), undefined, 'the search index is complete');
     assert.ok(e.store.search('the', 5).length > 0, 'imported items are found by search');
     await stopEngine(e);
+  });
+
+  it('the engine\'s connection leaves WAL checkpoints to the import thread while it runs, and takes them back after', async () => {
+    const e = startEngine(tmpDir(), corpus);
+    assert.equal(e.store.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES);
+    e.history.start();
+    await progressWhere(e, p => p.phase === 'importing' && p.filesDone > 0);
+    assert.equal(e.store.autoCheckpointPages(), 0, 'no checkpoint of the import\'s pages inside the engine\'s commits');
+    await e.history.current!;
+    assert.equal(e.store.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES, 'the engine checkpoints again after the import');
+    await stopEngine(e);
+  });
+
+  it('an import that checkpoints by itself leaves every page in the database file, and the connection as it was', async () => {
+    const file = path.join(tmpDir(), 'own.db');
+    const store = openStore({ file, clock: new FakeClock(Date.parse('2026-12-04T12:00:00.000Z')), driver: TEST_DRIVER });
+    const paused: number[] = [];
+    await importHistory({
+      store, log: () => {}, codexHome: corpus.codexHome, claudeHome: corpus.claudeHome, ownCheckpoints: true,
+      onProgress: () => paused.push(store.autoCheckpointPages()),
+    });
+    assert.ok(paused.includes(0), 'its commits did not checkpoint');
+    assert.equal(store.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES);
+    // Its last step is a checkpoint: the file alone holds the whole database (the WAL is all copied).
+    const db = openTestDb(file);
+    try {
+      const pages = Number(db.prepare('PRAGMA page_count').get()?.page_count) * Number(db.prepare('PRAGMA page_size').get()?.page_size);
+      assert.ok(pages > 10e6, `the corpus made a database (${pages} B)`);
+      assert.equal(fs.statSync(file).size, pages, 'the database file has every page');
+    } finally { db.close(); store.close(); }
   });
 
   it('a stop mid-import loses nothing: the next import ends equal to an uninterrupted one', async () => {

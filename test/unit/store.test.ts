@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
-import { configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
+import * as fs from 'node:fs';
+import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
 import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
@@ -30,7 +31,45 @@ describe(`store [${TEST_DRIVER}]`, () => {
     assert.equal(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
     // 2 = MEMORY: statement journals of import transactions never become files in /var/tmp.
     assert.equal(db.prepare('PRAGMA temp_store').get()?.temp_store, 2);
+    assert.equal(db.prepare('PRAGMA wal_autocheckpoint').get()?.wal_autocheckpoint, WAL_AUTOCHECKPOINT_PAGES);
+    assert.equal(Number(db.prepare('PRAGMA journal_size_limit').get()?.journal_size_limit), WAL_SIZE_LIMIT_BYTES);
     db.close();
+  });
+
+  it('a paused connection leaves checkpoints to checkpointWal; resumed (every pause), its commits checkpoint again', () => {
+    /** 8 MB in 80 commits: 2,000 pages, twice the autocheckpoint threshold. */
+    const write8Mb = (store: ReturnType<typeof openStore>, prefix: string) => {
+      for (let i = 0; i < 80; i++) { store.setKv(`${prefix}-${i}`, String(i % 10).repeat(100_000)); store.flush(); }
+    };
+    const size = (f: string) => fs.statSync(f).size;
+    const control = path.join(tmpDir(), 'auto.db');
+    const auto = openStore({ file: control, clock: new FakeClock(), driver: TEST_DRIVER });
+    write8Mb(auto, 'a');
+    assert.ok(size(`${control}-wal`) < 6e6, `commits checkpoint at ${WAL_AUTOCHECKPOINT_PAGES} pages: WAL ${size(`${control}-wal`)} B`);
+    auto.close();
+
+    const file = path.join(tmpDir(), 'paused.db');
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    assert.equal(store.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES);
+    const resumeA = store.pauseAutoCheckpoint();
+    const resumeB = store.pauseAutoCheckpoint();
+    assert.equal(store.autoCheckpointPages(), 0);
+    const dbBefore = size(file);
+    write8Mb(store, 'p');
+    assert.ok(size(`${file}-wal`) > 8e6, `no checkpoint while paused: WAL ${size(`${file}-wal`)} B`);
+    assert.ok(size(file) - dbBefore < 1e6, 'the database file has not received the pages');
+    store.checkpointWal();
+    assert.ok(size(file) - dbBefore > 8e6, `checkpointWal copied them: database grew by ${size(file) - dbBefore} B`);
+    resumeA();
+    resumeA(); // a second call of the same resume counts once
+    assert.equal(store.autoCheckpointPages(), 0, 'still paused by the other caller');
+    resumeB();
+    assert.equal(store.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES);
+    const other = openTestDb(file);
+    assert.equal(other.prepare("SELECT COUNT(*) AS n FROM kv WHERE key LIKE 'p-%'").get()?.n, 80, 'every write is there for another connection');
+    other.close();
+    store.close();
+    assert.doesNotThrow(() => resumeB(), 'resuming after close is harmless');
   });
 
   it('migrates an empty file to the latest version, once', () => {

@@ -48,7 +48,7 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
       const summary = await importHistory({
         store, log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,
         isLoaded: (provider, id) => loaded.has(`${provider}:${id}`),
-        signal: abort.signal,
+        signal: abort.signal, ownCheckpoints: true,
         onProgress: progress => post({ type: 'progress', progress }),
       });
       post({ type: 'done', summary });

@@ -95,15 +95,22 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
 
 /** The import on its own thread until its summary; `signal` cancels it (also one that aborted before the start). */
 export async function importOnThread(o: WorkerImportOptions & { signal?: AbortSignal; onStart?(w: WorkerImport): void }): Promise<ImportSummary> {
-  const w = startWorkerImport(o);
-  o.onStart?.(w);
-  const onAbort = () => w.cancel();
-  if (o.signal?.aborted) w.cancel();
-  o.signal?.addEventListener('abort', onAbort);
+  // The thread checkpoints the WAL itself (importer ownCheckpoints); this thread's commits would
+  // otherwise copy the import's pages at every commit once the WAL passes 1,000 pages, on the event loop.
+  const resumeCheckpoints = o.store.pauseAutoCheckpoint();
   try {
-    return await w.summary;
+    const w = startWorkerImport(o);
+    o.onStart?.(w);
+    const onAbort = () => w.cancel();
+    if (o.signal?.aborted) w.cancel();
+    o.signal?.addEventListener('abort', onAbort);
+    try {
+      return await w.summary;
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
+    resumeCheckpoints();
   }
 }
 

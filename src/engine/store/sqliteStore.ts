@@ -64,7 +64,14 @@ export { ftsQuery, toFtsQuery } from './search';
  */
 export function configureConnection(db: Db): void {
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;');
+  // An import checkpoints every second or so (pauseAutoCheckpoint), which lets the WAL grow to tens of
+  // MB; SQLite never shrinks it by itself. The first commit after a checkpoint emptied it cuts it back.
+  db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
 }
+
+/** SQLite's default: a commit that leaves the WAL over 1,000 pages (~4 MB) checkpoints it. */
+export const WAL_AUTOCHECKPOINT_PAGES = 1000;
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export function openStore(opts: OpenStoreOptions): Store {
   const log = opts.log ?? (() => {});
@@ -99,6 +106,9 @@ export function openStore(opts: OpenStoreOptions): Store {
   if (!bulk && ftsBuilder?.step()) ftsBuilder.start();
   /** Bulk writers (imports) running with the index deferred. */
   let deferring = 0;
+  /** pauseAutoCheckpoint() calls not resumed yet. */
+  let checkpointPauses = 0;
+  let closed = false;
   const writer = new BatchedWriter(db, {
     clock: opts.clock,
     onError: e => log('error', `store: write failed: ${e.message}`),
@@ -318,6 +328,21 @@ export function openStore(opts: OpenStoreOptions): Store {
     setKv(key, value) {
       writer.enqueue(d => { d.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value); });
     },
+    pauseAutoCheckpoint() {
+      if (checkpointPauses++ === 0) db.exec('PRAGMA wal_autocheckpoint = 0');
+      let resumed = false;
+      return () => {
+        if (resumed) return;
+        resumed = true;
+        if (--checkpointPauses === 0 && !closed) db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      };
+    },
+    autoCheckpointPages() {
+      return Number(db.prepare('PRAGMA wal_autocheckpoint').get()?.wal_autocheckpoint ?? 0);
+    },
+    checkpointWal() {
+      if (onDisk) db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    },
     beginGroup() {
       if (group) return;
       writer.flush();
@@ -379,7 +404,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       return !!db.prepare('SELECT 1 AS x FROM token_usage WHERE session_id = ? AND message_key = ?').get(sessionId, messageKey);
     },
     flush: () => writer.flush(),
-    close() { ftsBuilder?.stop(); writer.close(); db.close(); },
+    close() { closed = true; ftsBuilder?.stop(); writer.close(); db.close(); },
   };
   return store;
 }

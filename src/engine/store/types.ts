@@ -132,6 +132,17 @@ export interface Store {
   beginGroup(): void;
   /** Commits the group's transaction (a failed commit rolls it back and throws). */
   commitGroup(): void;
+  /**
+   * Bulk writers: this connection stops checkpointing the WAL inside its commits until the returned
+   * function runs (calls nest). The import checkpoints by itself between its transactions instead
+   * (checkpointWal), and the engine's connection pauses too while an import thread writes, so neither
+   * copies the import's pages into the database on its event loop or behind the write gate.
+   */
+  pauseAutoCheckpoint(): () => void;
+  /** The WAL pages after which this connection checkpoints at a commit (0 while paused). */
+  autoCheckpointPages(): number;
+  /** A passive WAL checkpoint now: never waits for a writer; outside any transaction of this connection. */
+  checkpointWal(): void;
   /** Queues the record unless one with its (session, message key) exists; false when it was there already. */
   recordTokenUsage(u: TokenUsageRecord): boolean;
   /** Whether usage of this message was recorded (queued or committed). */
