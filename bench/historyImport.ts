@@ -82,7 +82,7 @@ export async function importRun(c: Corpus, which: ImportWhich): Promise<ImportRu
     const inline = !!(process.env.FD_BENCH_INLINE || process.env.FD_BENCH_SQLPROF || process.env.FD_BENCH_PRAGMA || process.env.FD_BENCH_SLICE_MS);
     const t0 = now();
     const s = inline ? await importHistory({
-      store, log: () => {}, ...homes,
+      store, log: () => {}, ...homes, ownCheckpoints: true, // as on the thread
       ...(process.env.FD_BENCH_SLICE_MS ? { sliceMs: Number(process.env.FD_BENCH_SLICE_MS), commitItems: 1e9 } : {}),
     }) : await importOnThread({ store, log: () => {}, ...homes, skipRecentMs: 0, loaded: [], onProgress: () => {} });
     store.flush();
