@@ -125,6 +125,24 @@ describe('history import on its own thread (issue 14)', function () {
     } finally { db.close(); store.close(); }
   });
 
+  it('a checkpoint that fails is logged once and the import goes on to its end', async () => {
+    const file = path.join(tmpDir(), 'failing-checkpoint.db');
+    const real = openStore({ file, clock: new FakeClock(Date.parse('2026-12-04T12:00:00.000Z')), driver: TEST_DRIVER });
+    let tries = 0;
+    const store = new Proxy(real, {
+      get: (t, k) => k === 'checkpointWal' ? () => { tries++; throw new Error('disk I/O error'); } : Reflect.get(t, k),
+    });
+    const logs: string[] = [];
+    const summary = await importHistory({ store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome, ownCheckpoints: true });
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.filesDone, corpus.codexFiles.length + corpus.claudeFiles.length);
+    assert.ok(tries >= 1, 'it tried');
+    assert.deepEqual(logs.filter(l => l.includes('checkpoint')), ['warn history: a WAL checkpoint failed (the import goes on): disk I/O error']);
+    assert.equal(real.autoCheckpointPages(), WAL_AUTOCHECKPOINT_PAGES, 'the connection checkpoints by itself again');
+    real.close();
+    assert.ok(committed(file).messages > 0);
+  });
+
   it('a stop mid-import loses nothing: the next import ends equal to an uninterrupted one', async () => {
     const reference = path.join(tmpDir(), 'ref.db');
     const ref = openStore({ file: reference, clock: new FakeClock(Date.parse('2026-12-04T12:00:00.000Z')), driver: TEST_DRIVER });

@@ -127,12 +127,22 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     o.store.commitGroup();
   };
   let lastCheckpoint = performance.now();
+  let checkpointWarned = false;
+  /** A checkpoint that fails loses nothing (the pages stay in the WAL for the next one): logged once, the import goes on. */
+  const checkpoint = () => {
+    try {
+      o.store.checkpointWal();
+    } catch (e) {
+      if (!checkpointWarned) o.log('warn', `history: a WAL checkpoint failed (the import goes on): ${(e as Error).message}`);
+      checkpointWarned = true;
+    }
+  };
   /** Lets timers, sockets and file events run when this slice has used its time. */
   const maybeYield = async () => {
     if (performance.now() - lastYield < sliceMs) return;
     endGroup();
     if (o.ownCheckpoints && performance.now() - lastCheckpoint >= IMPORT_DEFAULTS.checkpointEveryMs) {
-      o.store.checkpointWal();
+      checkpoint();
       lastCheckpoint = performance.now();
     }
     await new Promise<void>(r => setImmediate(r));
@@ -207,9 +217,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     try { endGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); }
     o.store.endDeferredSearchIndex();
     resumeCheckpoints();
-    if (o.ownCheckpoints) {
-      try { o.store.checkpointWal(); } catch (e) { o.log('warn', `history: the last checkpoint failed: ${(e as Error).message}`); }
-    }
+    if (o.ownCheckpoints) checkpoint();
   }
 
   progress.phase = 'done';
