@@ -40,24 +40,31 @@ module.exports = async ({ page, shot, log, webview }) => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
     await page.keyboard.press('Enter');
   };
-  const setTheme = async theme => {
-    // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
-    // The picker can close again right after it opens (a webview that finishes loading takes the focus,
-    // and a quick input closes on blur): open it again, up to three times.
-    const input = page.locator('.quick-input-widget input');
+  /**
+   * Opens a quick input with `open` and types `text` into `input`. A quick input can close again right
+   * after it opens (a webview that finishes loading takes the focus, and a quick input closes on blur):
+   * open it again, up to three times.
+   */
+  const fillReopening = async (open, input, text) => {
     for (let attempt = 1; ; attempt++) {
-      await page.locator('.part.sidebar .composite.title').first().click();
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+T');
+      await open();
       try {
         await input.waitFor({ timeout: 5000 });
-        await input.fill(theme, { timeout: 5000 });
-        break;
+        await input.fill(text, { timeout: 5000 });
+        return;
       } catch (e) {
         if (attempt === 3) throw e;
         await page.keyboard.press('Escape');
       }
     }
+  };
+  const setTheme = async theme => {
+    // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
+    await fillReopening(async () => {
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+    }, page.locator('.quick-input-widget input'), theme);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
@@ -170,20 +177,10 @@ module.exports = async ({ page, shot, log, webview }) => {
   });
 
   await check('a search hit opens its session scrolled to the hit', async () => {
-    // The pick can close right after it opens, as the theme picker can (a webview that finishes loading
-    // takes the focus, and a quick input closes on blur; seen once in a clean clone): open it again.
-    const input = page.locator('.quick-input-widget input[placeholder^="Words to find"]');
-    for (let attempt = 1; ; attempt++) {
-      await runCommand('Flightdeck: Search Transcripts');
-      try {
-        // The pick searches as you type; its rows are the hits (snippet, then agent · project · time).
-        await input.fill('sliding', { timeout: 5000 });
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-        await page.keyboard.press('Escape');
-      }
-    }
+    // The pick searches as you type; its rows are the hits (snippet, then agent · project · time). It
+    // can close right after it opens, as the theme picker can (seen once in a clean clone).
+    await fillReopening(() => runCommand('Flightdeck: Search Transcripts'),
+      page.locator('.quick-input-widget input[placeholder^="Words to find"]'), 'sliding');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sliding' }).first().click();
     const hit = webview().locator('.msg.agent', { hasText: 'sliding-window limiter' });
     await webview().locator('.session-name', { hasText: 'Add rate limiting' }).waitFor();
