@@ -48,6 +48,8 @@ const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== nul
 const optString = (v: unknown) => v === undefined || typeof v === 'string';
 const optBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
 const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const optCount = (v: unknown) => v === undefined || isCount(v);
+const nullishCount = (v: unknown) => v == null || isCount(v);
 /** 1–200 characters, counted as code points (as zod counts them). */
 const isBoundedId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && (v.length <= 200 || [...v].length <= 200);
 
@@ -57,9 +59,8 @@ function isBlock(b: unknown): b is Block {
 }
 
 function isUsage(u: unknown): u is Usage {
-  return isFields(u) && (u.input_tokens === undefined || isCount(u.input_tokens)) && (u.output_tokens === undefined || isCount(u.output_tokens))
-    && (u.cache_creation_input_tokens == null || isCount(u.cache_creation_input_tokens))
-    && (u.cache_read_input_tokens == null || isCount(u.cache_read_input_tokens));
+  return isFields(u) && optCount(u.input_tokens) && optCount(u.output_tokens)
+    && nullishCount(u.cache_creation_input_tokens) && nullishCount(u.cache_read_input_tokens);
 }
 
 const hasCommon = (e: Fields) => isBoundedId(e.uuid) && optString(e.timestamp) && optBoolean(e.isSidechain) && optString(e.promptId);
