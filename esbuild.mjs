@@ -30,6 +30,8 @@ const builds = [
   ['src/engineBundle.ts', { ...node, outfile: 'dist/engine.js' }],
   // The history import's thread (src/engine/history/workerImport.ts loads it from next to engine.js / cli.js).
   ['src/engine/history/importWorker.ts', { ...node, outfile: 'dist/importWorker.js' }],
+  // Its writing thread (src/engine/history/importPipe.ts loads it from next to importWorker.js).
+  ['src/engine/history/importWriter.ts', { ...node, outfile: 'dist/importWriter.js' }],
   ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang }],
   ['src/cli/hook.ts', { ...node, outfile: 'dist/hook.js', banner: shebang }],
   ['bench/main.ts', { ...node, outfile: 'dist/bench.js' }],

@@ -8,10 +8,9 @@ import { type MapperState, type RolloutOp, loadMapperState, mapRolloutLine, newM
 import { RolloutEnvelope, SessionMeta } from '../codex/rollout/rolloutSchema';
 import type { ThreadName } from '../codex/rollout/sessionIndex';
 import type { SourceOffset } from '../store/types';
-import type { Store } from '../store/types';
 import { HistorySession, historySessionId } from './historySession';
 import { codexUsageRecord } from './usageRecords';
-import type { FileContext, HistoryFileReader, LineOutcome } from './fileReader';
+import type { FileContext, HistoryFileReader, ImportStore, LineOutcome } from './fileReader';
 
 /** kv key of the watcher's "name from session_index.jsonl applied" marker (codex/rollout/watcher.ts). */
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
@@ -108,7 +107,7 @@ export class CodexHistoryFile implements HistoryFileReader {
   }
 }
 
-function applyOp(t: HistorySession, op: RolloutOp, store: Store, reason: string): void {
+function applyOp(t: HistorySession, op: RolloutOp, store: ImportStore, reason: string): void {
   switch (op.op) {
     case 'usage':
       // The same token record as the live watcher's (usage report); its session row goes first (foreign key).

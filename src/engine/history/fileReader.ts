@@ -11,6 +11,9 @@ import type { HistorySession } from './historySession';
  */
 export type LineOutcome = 'ok' | 'live' | 'excluded' | 'orphan';
 
+/** Ends the whole import, not just the file it happened in (the writing thread is gone). */
+export class FatalImportError extends Error {}
+
 /** Counts of what was skipped or odd, for the import summary. */
 export interface ImportCounts {
   files: number;
@@ -32,19 +35,30 @@ export interface ImportCounts {
   excluded: number;
   orphans: number;
   recentSkipped: number;
+  /** Files whose items the writing thread could not store (logged; the next import reads them again from their last commit). */
+  notStored: number;
 }
 
 export function emptyCounts(): ImportCounts {
   return {
     files: 0, unchanged: 0, sessionsCreated: 0, items: 0, lines: 0, invalidJson: 0, invalidLines: 0, invalidUtf8: 0,
     oversizedLines: 0, partialLastLines: 0, vanished: 0, shrank: 0, unreadable: 0, notRegular: 0, symlinksSkipped: 0,
-    live: 0, excluded: 0, orphans: 0, recentSkipped: 0,
+    live: 0, excluded: 0, orphans: 0, recentSkipped: 0, notStored: 0,
   };
 }
 
+/**
+ * What the import needs of a store: the SQLite store itself (an import on one thread), or the mapping
+ * thread's view of it when another thread writes (importPipe.ts: its reads see what was sent, not yet written).
+ */
+export type ImportStore = Pick<Store,
+  | 'listOffsets' | 'getSession' | 'findSessionByProviderId' | 'maxSeq' | 'hasCommittedMessage' | 'hasTokenUsage'
+  | 'recordTokenUsage' | 'saveSession' | 'saveImportBatch' | 'atomic' | 'beginGroup' | 'commitGroup'
+  | 'deferSearchIndex' | 'fillSearchIndex' | 'endDeferredSearchIndex' | 'pauseAutoCheckpoint' | 'checkpointWal'>;
+
 export interface FileContext {
   path: string;
-  store: Store;
+  store: ImportStore;
   stats: ImportCounts;
   /** Whether the engine holds this session in memory (then it is live, not history). */
   isLoaded(provider: Provider, providerSessionId: string): boolean;

@@ -9,7 +9,7 @@ import type { SessionEvent } from '../sessions/events';
 import { isHistorySession } from '../sessions/lifecycle';
 import { type NewSession, newSession } from '../sessions/model';
 import { reduce } from '../sessions/reducer';
-import type { Store } from '../store/types';
+import type { ImportStore } from './fileReader';
 
 /**
  * A history session's id is derived from its provider id, so importing the same files into another
@@ -38,7 +38,7 @@ export class HistorySession {
   /** A created session's start is still the file's mtime: the first line timestamp replaces it. */
   private timeKnown: boolean;
 
-  private constructor(session: Session, private readonly store: Store, fresh: boolean, timeKnown = true) {
+  private constructor(session: Session, private readonly store: ImportStore, fresh: boolean, timeKnown = true) {
     this.session = session;
     this.timeKnown = timeKnown;
     this.fresh = fresh;
@@ -48,14 +48,14 @@ export class HistorySession {
   }
 
   /** createdAt: when the file says the session started; else fallbackAt until a line timestamp comes. */
-  static create(init: NewSession & { gitBranch?: string | null; fallbackAt: number }, store: Store): HistorySession {
+  static create(init: NewSession & { gitBranch?: string | null; fallbackAt: number }, store: ImportStore): HistorySession {
     const { fallbackAt, gitBranch, ...rest } = init;
     const s = newSession(rest, init.createdAt ?? fallbackAt);
     if (gitBranch) s.gitBranch = gitBranch;
     return new HistorySession(s, store, true, init.createdAt !== undefined);
   }
 
-  static resume(stored: Session, store: Store): HistorySession {
+  static resume(stored: Session, store: ImportStore): HistorySession {
     return new HistorySession(stored, store, false);
   }
 

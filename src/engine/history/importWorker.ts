@@ -1,7 +1,8 @@
 // The history import's own thread (SPEC §11, issue 14). The engine's thread keeps serving live
-// sessions and clients while this one reads, maps and writes past sessions through its own SQLite
-// connection; the two connections take turns writing through the write gate (store/writeGate.ts), so
-// the engine waits for at most one import slice. Messages: see workerImport.ts.
+// sessions and clients while this one reads and maps past sessions, and a second thread of its own
+// (importWriter.ts, see importPipe.ts) writes them through its own SQLite connection; the connections
+// take turns writing through the write gate (store/writeGate.ts), so the engine waits for at most one
+// unit of the import. Messages: see workerImport.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../platform/clock';
 import { lowerThisThreadPriority } from '../platform/threadPriority';
@@ -9,6 +10,8 @@ import type { LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { openStore } from '../store/sqliteStore';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
+import { type ImportPipe, openImportPipe } from './importPipe';
+import { FatalImportError } from './fileReader';
 
 export interface ImportWorkerData {
   file: string;
@@ -19,6 +22,8 @@ export interface ImportWorkerData {
   skipRecentMs: number;
   /** `<provider>:<provider session id>` of the sessions the engine holds; more arrive as `loaded`. */
   loaded: string[];
+  /** Map here and write on a second thread (importPipe.ts). */
+  pipeline: boolean;
 }
 
 export type ToImportWorker = { type: 'cancel' } | { type: 'loaded'; key: string };
@@ -44,15 +49,38 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
   });
   try {
     const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate });
+    // Writes on a second thread when it starts (importPipe.ts); else this thread writes too, as before.
+    let pipe: ImportPipe | null = null;
+    if (d.pipeline) {
+      try {
+        pipe = await openImportPipe(store, { file: d.file, driver: d.driver, gate: d.gate }, log);
+      } catch (e) {
+        log('warn', `history: the writing thread did not start (${(e as Error)?.message?.split('\n')[0] ?? e}); this thread writes too`);
+      }
+    }
+    const run = (p: ImportPipe | null) => importHistory({
+      store: p?.store ?? store, writeBehind: p?.writeBehind,
+      log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,
+      isLoaded: (provider, id) => loaded.has(`${provider}:${id}`),
+      signal: abort.signal, ownCheckpoints: !p,
+      onProgress: progress => post({ type: 'progress', progress }),
+    });
     try {
-      const summary = await importHistory({
-        store, log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,
-        isLoaded: (provider, id) => loaded.has(`${provider}:${id}`),
-        signal: abort.signal, ownCheckpoints: true,
-        onProgress: progress => post({ type: 'progress', progress }),
-      });
+      let summary: ImportSummary;
+      try {
+        summary = await run(pipe);
+      } catch (e) {
+        if (!(e instanceof FatalImportError)) throw e;
+        // The writing thread ended (a unit beyond its heap, say): what it committed stays, and this
+        // thread goes on from there writing by itself (the files' offsets are the last commits).
+        log('warn', `history: ${e.message}; this thread goes on writing by itself from the last commit`);
+        await pipe?.close();
+        pipe = null;
+        summary = await run(null);
+      }
       post({ type: 'done', summary });
     } finally {
+      await pipe?.close();
       store.close();
     }
   } catch (e) {

@@ -16,11 +16,12 @@ import { TAIL_DEFAULTS, type TailPosition, readAppended } from '../platform/json
 import { type ThreadName, readSessionIndex } from '../codex/rollout/sessionIndex';
 import { END_REASONS } from '../sessions/lifecycle';
 import type { LogFn } from '../platform/log';
-import type { SourceOffset, Store } from '../store/types';
+import type { SourceOffset } from '../store/types';
 import { ClaudeHistoryFile } from './claudeFile';
 import { CodexHistoryFile } from './codexFile';
 import { type HistoryFile, discoverHistoryFiles } from './discover';
-import { type FileContext, type HistoryFileReader, type ImportCounts, type LineOutcome, emptyCounts } from './fileReader';
+import { IMPORT_DEFAULTS, nextIndexRows } from './importPacing';
+import { type FileContext, FatalImportError, type HistoryFileReader, type ImportCounts, type ImportStore, type LineOutcome, emptyCounts } from './fileReader';
 
 export interface ImportProgress {
   phase: 'scanning' | 'importing' | 'done';
@@ -40,7 +41,7 @@ export interface ImportSummary extends ImportProgress {
 }
 
 export interface HistoryImportOptions {
-  store: Store;
+  store: ImportStore;
   log: LogFn;
   codexHome?: string | null;
   claudeHome?: string | null;
@@ -64,29 +65,27 @@ export interface HistoryImportOptions {
    * engine's thread the commits checkpoint as usual, a few MB at a time, not seconds' worth at once.
    */
   ownCheckpoints?: boolean;
+  /**
+   * Another thread writes what this one maps (importPipe.ts; `store` is then its view): the import
+   * waits between slices while that thread is too far behind, and for all of it before its summary.
+   */
+  writeBehind?: WriteBehind;
 }
+
+export interface WriteBehind {
+  /** Null while the writer keeps up; else resolves when it has caught up enough. */
+  room(): Promise<void> | null;
+  /** Resolves once everything sent is written (or reported not stored), with the files it could not store. */
+  drain(): Promise<{ notStored: number }>;
+  /** The file whose units come next. */
+  file(path: string): void;
+}
+
+export { IMPORT_DEFAULTS, nextIndexRows };
 
 /** Thrown inside Store.atomic to roll a slice back (the file went live, or is not ours). */
 const ROLLBACK = new Error('history import: slice rolled back');
 
-export const IMPORT_DEFAULTS = {
-  sliceMs: 10,
-  commitItems: 2_000,
-  progressEveryMs: 250,
-  /** Bytes per read call: the lines of one call are held in memory at once. */
-  readBytes: 1024 * 1024,
-  /** Items stored before the search index catches up with them (in slices, between files). */
-  indexEvery: 5_000,
-  /** Files (or new parts of files) up to this size share transactions (see inGroup). */
-  groupFileBytes: 64 * 1024,
-  /**
-   * With ownCheckpoints, a passive checkpoint between slices this often. Each commit otherwise
-   * checkpointed once the WAL held 1,000 pages (4 MB): a page the import rewrites often (the last page
-   * of a table, of an index, of the search index) was copied into the database again every few commits —
-   * 100 MB of short messages spent ~1 s of its ~5 s there; a second's WAL (tens of MB) copies each once.
-   */
-  checkpointEveryMs: 1_000,
-} as const;
 
 export async function importHistory(o: HistoryImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -139,6 +138,8 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   };
   /** Lets timers, sockets and file events run when this slice has used its time. */
   const maybeYield = async () => {
+    const room = o.writeBehind?.room();
+    if (room) { endGroup(); await room; }
     if (performance.now() - lastYield < sliceMs) return;
     endGroup();
     if (o.ownCheckpoints && performance.now() - lastCheckpoint >= IMPORT_DEFAULTS.checkpointEveryMs) {
@@ -189,9 +190,8 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       // what indexRows rows cost: the last one of a catch-up holds the few rows left and is cheap, and
       // scaling on it (×4) made the next catch-up's first slice run 40–90 ms (live-delta p99 spikes).
       // Growth is gentle for the same reason: the cost per row varies with the items' text.
-      const took = performance.now() - t0;
-      if (more) indexRows = Math.max(200, Math.min(50_000, Math.round(indexRows * Math.min(1.5, Math.max(0.25, sliceMs / Math.max(took, 0.1))))));
       if (!more) break;
+      indexRows = nextIndexRows(indexRows, performance.now() - t0, sliceMs);
       await maybeYield();
     }
     itemsIndexed = counts.items;
@@ -202,6 +202,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       try {
         await importFile(f);
       } catch (e) {
+        if (e instanceof FatalImportError) throw e;
         counts.unreadable++;
         o.log('warn', `history: ${f.path} could not be read: ${(e as Error)?.message ?? e}`);
       }
@@ -212,6 +213,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     }
     await catchUpIndex();
     endGroup();
+    if (o.writeBehind) counts.notStored += (await o.writeBehind.drain()).notStored;
   } finally {
     // Left open only when something threw: commit what the group holds, keep the first error.
     try { endGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); }
@@ -227,6 +229,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   return summary;
 
   async function importFile(f: HistoryFile): Promise<void> {
+    o.writeBehind?.file(f.path);
     const known = offsets.get(f.path);
     const ctx: FileContext = { path: f.path, store: o.store, stats: counts, isLoaded, fileTimeMs: Math.floor(f.mtimeMs) };
     const reason = f.kind === 'codexArchived' ? END_REASONS.archived : END_REASONS.history;

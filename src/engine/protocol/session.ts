@@ -217,9 +217,4 @@ export type Message = z.infer<typeof Message>;
 /** A change to a message: id plus the fields that changed. */
 export type MessagePatch = Partial<Omit<Message, 'id' | 'sessionId' | 'seq'>> & { id: string };
 
-/** A session's projectName: the last folder of its working directory (the store's history groups use it too). */
-export function projectNameOf(cwd: string | null | undefined): string | null {
-  if (!cwd) return null;
-  const parts = cwd.split(/[\\/]+/).filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : cwd;
-}
+export { projectNameOf } from './projectName';

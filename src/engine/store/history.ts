@@ -1,7 +1,8 @@
 // Past sessions (SPEC §11), read in pages straight from the store so 100,000 of them cost the live
 // list nothing: projects (cwd) with counts, the days of a project, one day's sessions newest first.
 // Every query runs on the partial indexes of migration 4 (sessions_history / sessions_archived).
-import { type HistoryGroup, type HistoryScope, type Session, projectNameOf } from '../protocol';
+import type { HistoryGroup, HistoryScope, Session } from '../protocol';
+import { projectNameOf } from '../protocol/projectName';
 import type { Db } from './db';
 
 export interface HistoryPageQuery {

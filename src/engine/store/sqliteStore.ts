@@ -365,6 +365,18 @@ export function openStore(opts: OpenStoreOptions): Store {
         writer.direct = g.wasDirect;
       }
     },
+    rollbackGroup() {
+      if (!group) return;
+      const g = group;
+      group = null;
+      try {
+        dropQueued();
+        // A failed COMMIT (disk full) may have ended the transaction already.
+        try { db.rollback(); } catch { /* nothing open */ }
+      } finally {
+        writer.direct = g.wasDirect;
+      }
+    },
     atomic(fn) {
       // Earlier writes commit on their own first, so a rollback below drops only fn's.
       writer.flush();

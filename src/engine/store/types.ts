@@ -132,6 +132,8 @@ export interface Store {
   beginGroup(): void;
   /** Commits the group's transaction (a failed commit rolls it back and throws). */
   commitGroup(): void;
+  /** Rolls the group's transaction back with what it queued (nothing open: nothing to do). */
+  rollbackGroup(): void;
   /**
    * Bulk writers: this connection stops checkpointing the WAL inside its commits until the returned
    * function runs (calls nest). The import checkpoints by itself between its transactions instead

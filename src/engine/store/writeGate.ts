@@ -48,6 +48,8 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Engine
     if (announced) return;
     Atomics.add(flags, WANTED, 1);
     announced = true;
+    // Wakes a bulk writer that holds a transaction open while it waits for work (engineAnnounced).
+    Atomics.notify(flags, WANTED);
   };
   const unannounce = () => {
     announced = false;
@@ -80,6 +82,23 @@ export function engineSide(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Engine
       unannounce();
     },
   };
+}
+
+/**
+ * Whether the engine has announced a write: a bulk writer that holds a transaction open across many
+ * units of work ends it at the next unit, so the engine waits for one unit and a commit, not more.
+ */
+export function engineWaiting(buffer: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(buffer), WANTED) > 0;
+}
+
+/** Resolves when the engine announces a write (at once if it has), or after `ms`; never blocks the thread. */
+export function engineAnnounced(buffer: SharedArrayBuffer, ms: number): Promise<void> {
+  const flags = new Int32Array(buffer);
+  // Atomics.waitAsync is in Node 16+ (V8 8.7); its type is in lib.es2024, newer than this project's lib.
+  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { async: boolean; value: Promise<unknown> | string } }).waitAsync;
+  const r = waitAsync(flags, WANTED, 0, ms);
+  return r.async ? (r.value as Promise<unknown>).then(() => {}) : Promise.resolve();
 }
 
 /** The bulk writer's side (a worker thread: Atomics.wait blocks only it). */

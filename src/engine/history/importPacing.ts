@@ -1,0 +1,26 @@
+// How the history import paces its work: slices, commits, search-index batches, checkpoints. Shared by
+// the import thread (importer.ts) and its writing thread (importWriter.ts), which loads nothing else of it.
+
+export const IMPORT_DEFAULTS = {
+  sliceMs: 10,
+  commitItems: 2_000,
+  progressEveryMs: 250,
+  /** Bytes per read call: the lines of one call are held in memory at once. */
+  readBytes: 1024 * 1024,
+  /** Items stored before the search index catches up with them (in slices, between files). */
+  indexEvery: 5_000,
+  /** Files (or new parts of files) up to this size share transactions (see inGroup). */
+  groupFileBytes: 64 * 1024,
+  /**
+   * With ownCheckpoints, a passive checkpoint between slices this often. Each commit otherwise
+   * checkpointed once the WAL held 1,000 pages (4 MB): a page the import rewrites often (the last page
+   * of a table, of an index, of the search index) was copied into the database again every few commits —
+   * 100 MB of short messages spent ~1 s of its ~5 s there; a second's WAL (tens of MB) copies each once.
+   */
+  checkpointEveryMs: 1_000,
+} as const;
+
+/** Rows for the next search-index batch after one of `rows` took `tookMs`, aiming at `sliceMs` (only full batches say what a row costs). */
+export function nextIndexRows(rows: number, tookMs: number, sliceMs: number): number {
+  return Math.max(200, Math.min(50_000, Math.round(rows * Math.min(1.5, Math.max(0.25, sliceMs / Math.max(tookMs, 0.1))))));
+}

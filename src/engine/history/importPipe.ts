@@ -1,0 +1,373 @@
+// The history import on two threads (issue 14): the import thread reads and maps files while a second
+// thread (importWriter.ts) writes what it mapped. Writing SQLite alone — statements, commits,
+// checkpoints, the search index — took as long as 2.5× reading and parsing the files, so one thread
+// doing both could not come near the floor; two overlap them.
+//
+// The import thread sees the store through PipedImportStore:
+// - each outermost atomic() is one unit (a slice's items, sessions and token usage with the file
+//   offset they reach), sent whole to the writer, which commits units whole — several per transaction,
+//   so a kill still leaves every file at a unit boundary and the next import goes on from there;
+// - reads answer from what was sent and not yet written (the overlay) before asking the database
+//   through the thread's own connection, so the mapping sees its own writes as it did on one thread;
+// - the writer acknowledges units after their commit: the overlay forgets them (the database has them
+//   now) and the import waits while more than WINDOW items are unwritten, which bounds both threads' memory.
+import { Worker } from 'node:worker_threads';
+import * as path from 'node:path';
+import type { Message, Session } from '../protocol';
+import type { LogFn, LogLevel } from '../platform/log';
+import type { DriverName } from '../store/driver';
+import type { ImportBatch, Store, TokenUsageRecord } from '../store/types';
+import { FatalImportError, type ImportStore } from './fileReader';
+import type { WriteBehind } from './importer';
+
+export type UnitOp =
+  | { op: 'session'; session: Session }
+  | { op: 'usage'; usage: TokenUsageRecord }
+  | { op: 'batch'; batch: ImportBatch };
+
+/** What one outermost atomic() of the import wrote, in order. */
+export interface ImportUnit {
+  seq: number;
+  /** The file it came from: a unit the writer cannot store drops the file's later units too. */
+  path: string | null;
+  ops: UnitOp[];
+}
+
+export interface ImportWriterData {
+  file: string;
+  driver: DriverName;
+  gate: SharedArrayBuffer;
+}
+
+export type ToImportWriter = { type: 'unit'; unit: ImportUnit } | { type: 'end' };
+export type FromImportWriter =
+  | { type: 'ready' }
+  /** Units up to `seq` are committed (or were reported not stored). */
+  | { type: 'ack'; seq: number }
+  | { type: 'notStored'; path: string | null; error: string }
+  | { type: 'log'; level: LogLevel; message: string }
+  | { type: 'ended' }
+  | { type: 'failed'; error: string };
+
+export const PIPE_DEFAULTS = {
+  /** Items, and UTF-16 units of their text, sent and not yet acknowledged before the import waits. */
+  windowItems: 8_000,
+  windowTextUnits: 4 * 1024 * 1024,
+  /**
+   * The writing thread's heap: it holds one unit at a time (written on arrival), so a small young
+   * generation collects each unit cheaply; a unit bigger than the bound (a line near the 8 MiB cap)
+   * ends the thread, and the import thread goes on writing by itself from the last commit.
+   */
+  writerYoungMb: 1,
+  writerOldMb: 16,
+} as const;
+
+/** Next to this file: dist/importWriter.js in the bundles, out/src/engine/history/importWriter.js in tests. */
+export const IMPORT_WRITER_FILE = path.join(__dirname, 'importWriter.js');
+
+/** The writing thread, from the import thread's side. */
+export class WriterLink {
+  private worker: Worker;
+  private acked = 0;
+  private sent = 0;
+  private inFlight: { seq: number; items: number; text: number; forget: () => void }[] = [];
+  private items = 0;
+  private text = 0;
+  private waiters: (() => void)[] = [];
+  private notStoredFiles = new Set<string | null>();
+  private failure: Error | null = null;
+  private ended: Promise<void>;
+  private endSent = false;
+
+  private constructor(worker: Worker, private readonly log: LogFn, ready: Promise<void>, ended: Promise<void>) {
+    this.worker = worker;
+    this.ended = ended;
+    void ready;
+  }
+
+  /** Starts the writing thread; resolves once its store is open. */
+  static async start(data: ImportWriterData, log: LogFn, file = IMPORT_WRITER_FILE): Promise<WriterLink> {
+    const worker = new Worker(file, {
+      workerData: data, name: 'flightdeck-history-writer',
+      resourceLimits: { maxYoungGenerationSizeMb: PIPE_DEFAULTS.writerYoungMb, maxOldGenerationSizeMb: PIPE_DEFAULTS.writerOldMb },
+    });
+    let link!: WriterLink;
+    let readyResolve!: () => void, readyReject!: (e: Error) => void, endResolve!: () => void;
+    const ready = new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; });
+    const ended = new Promise<void>(res => { endResolve = res; });
+    const fail = (e: Error) => {
+      readyReject(e);
+      if (link) link.fail(e);
+      endResolve();
+    };
+    worker.on('message', (m: FromImportWriter) => {
+      if (m.type === 'ready') readyResolve();
+      else if (m.type === 'ack') link.onAck(m.seq);
+      else if (m.type === 'notStored') link.onNotStored(m.path, m.error);
+      else if (m.type === 'log') log(m.level, m.message);
+      else if (m.type === 'ended') endResolve();
+      else if (m.type === 'failed') fail(new Error(`the history writer thread failed: ${m.error}`));
+    });
+    worker.on('error', e => fail(e));
+    worker.on('exit', code => fail(new Error(`the history writer thread ended (exit code ${code})`)));
+    link = new WriterLink(worker, log, ready, ended);
+    await ready;
+    return link;
+  }
+
+  send(unit: ImportUnit, items: number, text: number, forget: () => void): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage({ type: 'unit', unit } satisfies ToImportWriter);
+    this.sent = unit.seq;
+    this.inFlight.push({ seq: unit.seq, items, text, forget });
+    this.items += items;
+    this.text += text;
+  }
+
+  room(): Promise<void> | null {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.full()) return null;
+    return new Promise<void>((resolve, reject) => this.waiters.push(() => (this.failure ? reject(this.failure) : resolve())));
+  }
+
+  /**
+   * Waits for everything sent to be committed, then for the writer's last steps (the search index
+   * complete, a checkpoint, its connection closed): the import is done when this resolves.
+   */
+  async drain(): Promise<{ notStored: number }> {
+    while (this.acked < this.sent && !this.failure) await new Promise<void>(r => this.waiters.push(r));
+    if (this.failure) throw this.failure;
+    await this.finish();
+    if (this.failure) throw this.failure;
+    return { notStored: this.notStoredFiles.size };
+  }
+
+  /** Ends the thread after what was sent (whatever happened: drain() is the way to learn the outcome). */
+  async close(): Promise<void> {
+    await this.finish();
+    await this.worker.terminate();
+  }
+
+  private async finish(): Promise<void> {
+    if (!this.endSent && !this.failure) {
+      this.endSent = true;
+      this.worker.postMessage({ type: 'end' } satisfies ToImportWriter);
+    }
+    await this.ended;
+  }
+
+  private full(): boolean {
+    return this.inFlight.length > 0 && (this.items > PIPE_DEFAULTS.windowItems || this.text > PIPE_DEFAULTS.windowTextUnits);
+  }
+
+  private onAck(seq: number): void {
+    this.acked = Math.max(this.acked, seq);
+    while (this.inFlight.length && this.inFlight[0].seq <= seq) {
+      const u = this.inFlight.shift()!;
+      this.items -= u.items;
+      this.text -= u.text;
+      u.forget();
+    }
+    this.wake();
+  }
+
+  private onNotStored(file: string | null, error: string): void {
+    if (!this.notStoredFiles.has(file)) this.log('warn', `history: ${file ?? 'a batch'} could not be stored (read again by the next import from its last commit): ${error}`);
+    this.notStoredFiles.add(file);
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = new FatalImportError(e.message);
+    this.wake();
+  }
+
+  private wake(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+}
+
+/** The unit being filled, with the overlay keys it set (so its ack, or its rollback, forgets exactly them). */
+interface OpenUnit {
+  seq: number;
+  ops: UnitOp[];
+  items: number;
+  text: number;
+  usage: string[];
+  messages: string[];
+  sessions: Session[];
+  /** Sessions whose highest seq this unit raised. */
+  seqs: string[];
+}
+
+/**
+ * The import thread's store while another thread writes: writes become units sent to the writer,
+ * reads see those units until the writer has committed them. Only the import's own calls are served.
+ */
+export class PipedImportStore implements ImportStore {
+  private seq = 0;
+  private depth = 0;
+  private unit: OpenUnit | null = null;
+  /** Overlay: what sent units wrote, each entry with the seq of the last unit that wrote it. */
+  private readonly sessions = new Map<string, { seq: number; session: Session }>();
+  private readonly byProvider = new Map<string, { seq: number; id: string }>();
+  private readonly maxSeqs = new Map<string, { seq: number; max: number }>();
+  private readonly messages = new Map<string, number>();
+  private readonly usage = new Map<string, number>();
+  /** The file whose lines the current unit holds (importer: set before each file). */
+  currentPath: string | null = null;
+
+  constructor(private readonly read: Store, private readonly link: Pick<WriterLink, 'send'>) {}
+
+  listOffsets() { return this.read.listOffsets(); }
+  getSession(id: string): Session | undefined {
+    return this.sessions.get(id)?.session ?? this.read.getSession(id);
+  }
+  findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined {
+    const sent = this.byProvider.get(providerKey(provider, providerSessionId));
+    const s = sent && this.sessions.get(sent.id)?.session;
+    return s ?? this.read.findSessionByProviderId(provider, providerSessionId);
+  }
+  maxSeq(sessionId: string): number {
+    const sent = this.maxSeqs.get(sessionId)?.max ?? -1;
+    return Math.max(sent, this.read.maxSeq(sessionId));
+  }
+  hasCommittedMessage(id: string): boolean {
+    return this.messages.has(id) || this.read.hasCommittedMessage(id);
+  }
+  hasTokenUsage(sessionId: string, messageKey: string): boolean {
+    return this.usage.has(`${sessionId}\n${messageKey}`) || this.read.hasTokenUsage(sessionId, messageKey);
+  }
+
+  recordTokenUsage(u: TokenUsageRecord): boolean {
+    if (this.hasTokenUsage(u.sessionId, u.messageKey)) return false;
+    const unit = this.open();
+    unit.ops.push({ op: 'usage', usage: u });
+    const key = `${u.sessionId}\n${u.messageKey}`;
+    this.usage.set(key, unit.seq);
+    unit.usage.push(key);
+    this.closeImplicit(unit);
+    return true;
+  }
+  saveSession(session: Session): void {
+    const unit = this.open();
+    unit.ops.push({ op: 'session', session });
+    this.rememberSession(session, unit);
+    this.closeImplicit(unit);
+  }
+  saveImportBatch(batch: ImportBatch): void {
+    const unit = this.open();
+    unit.ops.push({ op: 'batch', batch });
+    for (const s of batch.sessions) this.rememberSession(s, unit);
+    for (const m of batch.messages) {
+      this.messages.set(m.id, unit.seq);
+      unit.messages.push(m.id);
+      unit.text += m.text.length;
+      // A high-water mark, kept through a rollback: a gap in seq is harmless, a seq given twice is not.
+      const cur = this.maxSeqs.get(m.sessionId);
+      if (!cur || m.seq > cur.max) {
+        if (cur?.seq !== unit.seq) unit.seqs.push(m.sessionId);
+        this.maxSeqs.set(m.sessionId, { seq: unit.seq, max: m.seq });
+      }
+    }
+    unit.items += batch.messages.length + batch.patches.length;
+    this.closeImplicit(unit);
+  }
+
+  /** A unit: sent whole when the outermost call returns, forgotten when it throws (the import rolls the slice back). */
+  atomic<T>(fn: () => T): T {
+    if (this.depth++ > 0) {
+      try { return fn(); } finally { this.depth--; }
+    }
+    const unit = this.unit = newUnit(++this.seq);
+    try {
+      const result = fn();
+      this.send(unit);
+      return result;
+    } catch (e) {
+      this.forget(unit, false);
+      throw e;
+    } finally {
+      this.unit = null;
+      this.depth--;
+    }
+  }
+
+  // The writer decides transactions, runs checkpoints and fills the search index (importWriter.ts).
+  beginGroup(): void {}
+  commitGroup(): void {}
+  deferSearchIndex(): void {}
+  fillSearchIndex(): boolean { return false; }
+  endDeferredSearchIndex(): void {}
+  pauseAutoCheckpoint(): () => void { return () => {}; }
+  checkpointWal(): void {}
+
+  /** The unit of the atomic() under way, or one of its own for a write outside atomic(). */
+  private open(): OpenUnit {
+    return this.unit ?? newUnit(++this.seq);
+  }
+
+  private closeImplicit(unit: OpenUnit): void {
+    if (unit !== this.unit) this.send(unit);
+  }
+
+  private send(unit: OpenUnit): void {
+    if (!unit.ops.length) return;
+    this.link.send({ seq: unit.seq, path: this.currentPath, ops: unit.ops }, unit.items, unit.text, () => this.forget(unit, true));
+    // The writer has its copy: the items need not live here until the ack (they would be promoted to
+    // the old generation, and collected there at several times the cost).
+    unit.ops = [];
+  }
+
+  /** The unit is in the database (acked) or will never be (rolled back): its overlay entries go. */
+  private forget(unit: OpenUnit, acked: boolean): void {
+    const seq = unit.seq;
+    for (const k of unit.usage) if (this.usage.get(k) === seq) this.usage.delete(k);
+    for (const k of unit.messages) if (this.messages.get(k) === seq) this.messages.delete(k);
+    for (const s of unit.sessions) {
+      if (this.sessions.get(s.id)?.seq === seq) this.sessions.delete(s.id);
+      const key = providerKey(s.provider, s.providerSessionId ?? '');
+      if (this.byProvider.get(key)?.seq === seq) this.byProvider.delete(key);
+    }
+    if (acked) for (const id of unit.seqs) if (this.maxSeqs.get(id)?.seq === seq) this.maxSeqs.delete(id);
+  }
+
+  private rememberSession(session: Session, unit: OpenUnit): void {
+    this.sessions.set(session.id, { seq: unit.seq, session });
+    unit.sessions.push(session);
+    if (session.providerSessionId) this.byProvider.set(providerKey(session.provider, session.providerSessionId), { seq: unit.seq, id: session.id });
+  }
+}
+
+function newUnit(seq: number): OpenUnit {
+  return { seq, ops: [], items: 0, text: 0, usage: [], messages: [], sessions: [], seqs: [] };
+}
+
+function providerKey(provider: string, providerSessionId: string): string {
+  return `${provider}\n${providerSessionId}`;
+}
+
+/** The import thread's side of the pipe: the store the importer maps into and its write-behind hooks. */
+export interface ImportPipe {
+  store: PipedImportStore;
+  writeBehind: WriteBehind;
+  /** Ends the writing thread after what was sent (call drain first to wait for it with its outcome). */
+  close(): Promise<void>;
+}
+
+/** Starts the writing thread for `read`'s database file; `read` answers the import thread's reads. */
+export async function openImportPipe(read: Store, data: ImportWriterData, log: LogFn, writerFile?: string): Promise<ImportPipe> {
+  const link = await WriterLink.start(data, log, writerFile);
+  const store = new PipedImportStore(read, link);
+  return {
+    store,
+    writeBehind: {
+      room: () => link.room(),
+      drain: () => link.drain(),
+      file: p => { store.currentPath = p; },
+    },
+    close: () => link.close(),
+  };
+}

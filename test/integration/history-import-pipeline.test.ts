@@ -1,0 +1,202 @@
+// The history import on two threads (history/importPipe.ts, importWriter.ts; issue 14): one maps the
+// files, the other writes. Against real SQLite files and the real threads: the store ends exactly as
+// the one-thread import leaves it; the mapping thread's reads see what it sent and the writer has not
+// committed; a unit the writer cannot store stops its file only, and the rest goes on; an open
+// transaction of the writer gives way as soon as the engine announces a write; a writer thread that
+// dies ends the import loudly instead of failing every file after it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureCorpus, type Corpus } from '../../bench/corpus';
+import { FatalImportError } from '../../src/engine/history/fileReader';
+import { historySessionId } from '../../src/engine/history/historySession';
+import { importHistory } from '../../src/engine/history/importer';
+import { type ImportUnit, PipedImportStore, openImportPipe } from '../../src/engine/history/importPipe';
+import { UnitWriter } from '../../src/engine/history/importWriter';
+import { importOnThread } from '../../src/engine/history/workerImport';
+import { FakeClock } from '../../src/engine/platform/clock';
+import type { FromImportWriter } from '../../src/engine/history/importPipe';
+import type { Message, Session } from '../../src/engine/protocol';
+import { newSession } from '../../src/engine/sessions/model';
+import { openStore } from '../../src/engine/store/sqliteStore';
+import { engineAnnounced, engineSide, engineWaiting } from '../../src/engine/store/writeGate';
+import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
+import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+const clock = () => new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
+
+/** JSON columns parsed: where a slice ends moves the order of keys (a patch merged before or after its item's commit), not the data. */
+const parsed = (rows: Record<string, unknown>[]) => rows.map(r => ({ ...r, data: JSON.parse(String(r.data)) as unknown }));
+
+/** Every row the import writes, in a stable order (timestamps of the writes themselves left out). */
+function dump(file: string): Record<string, unknown[]> {
+  const db = openTestDb(file);
+  try {
+    return {
+      sessions: parsed(db.prepare('SELECT id, provider, mode, provider_session_id, status, last_activity_at, data FROM sessions ORDER BY id').all()),
+      messages: parsed(db.prepare('SELECT id, session_id, seq, kind, text, created_at, data FROM messages ORDER BY id').all()),
+      usage: db.prepare('SELECT * FROM token_usage ORDER BY session_id, message_key').all(),
+      sources: db.prepare('SELECT path, session_id, provider_session_id, offset, state FROM sources ORDER BY path').all(),
+      kv: db.prepare("SELECT key, value FROM kv WHERE key NOT LIKE 'fts%' ORDER BY key").all(),
+      indexed: db.prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'the' ORDER BY rowid").all(),
+    };
+  } finally { db.close(); }
+}
+
+function session(id: string, providerSessionId: string): Session {
+  return { ...newSession({ id, provider: 'claude', mode: 'passive', providerSessionId }, Date.parse('2026-12-01T10:00:00.000Z')), status: 'ended' };
+}
+
+function message(sessionId: string, seq: number, text = `item ${seq}`): Message {
+  return { id: `${sessionId}:m${seq}`, sessionId, seq, kind: 'agent', text, createdAt: '2026-12-01T10:00:00.000Z' } as Message;
+}
+
+function batchUnit(seq: number, p: string, s: Session, messages: Message[]): ImportUnit {
+  return { seq, path: p, ops: [{ op: 'batch', batch: { sessions: [s], messages, patches: [], offsets: [{ path: p, sessionId: s.id, providerSessionId: s.providerSessionId, offset: seq * 100 }], kv: [] } }] };
+}
+
+/** Lets promise callbacks and timers run (the writer's wake-ups are on the event loop). */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (cond()) return;
+    await new Promise(r => setTimeout(r, 2));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('history import on two threads: mapping and writing (issue 14)', function () {
+  this.timeout(180_000);
+  let corpus: Corpus;
+  before(() => { corpus = ensureCorpus(tmpDir('fd-import-pipe-'), 8 * 1024 * 1024, () => {}, 'short'); });
+  after(cleanupTmpDirs);
+
+  it('stores exactly what the one-thread import stores: sessions, items, token usage, offsets, search index', async () => {
+    const files: string[] = [];
+    for (const pipeline of [false, true]) {
+      const file = path.join(tmpDir(), 'flightdeck.db');
+      const store = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+      const logs: string[] = [];
+      const summary = await importOnThread({
+        store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome,
+        skipRecentMs: 0, loaded: [], onProgress: () => {}, pipeline,
+      });
+      assert.equal(summary.counts.notStored, 0);
+      assert.ok(summary.counts.items > 5_000, `the corpus has items (${summary.counts.items})`);
+      assert.ok(!logs.some(l => l.includes('writing thread did not start')), logs.join('\n'));
+      assert.equal(store.searchIndexPercent(), undefined, 'the search index is complete when the import returns');
+      store.close();
+      files.push(file);
+    }
+    const [one, two] = files.map(dump);
+    for (const table of Object.keys(one)) {
+      assert.ok(one[table].length > 0 || table === 'kv', `${table} has rows`);
+      assert.deepEqual(two[table], one[table], `${table}: the same rows on two threads as on one`);
+    }
+  });
+
+  it('the mapping thread reads what it sent and the writer has not committed; an ack or a rollback forgets it', () => {
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+    const sent: { unit: ImportUnit; forget: () => void }[] = [];
+    const piped = new PipedImportStore(read, { send: (unit, _items, _text, forget) => sent.push({ unit, forget }) });
+    const s = session(historySessionId('claude', 'p-1'), 'p-1');
+    piped.atomic(() => {
+      piped.saveSession(s);
+      piped.saveImportBatch({ sessions: [s], messages: [message(s.id, 0), message(s.id, 1)], patches: [], offsets: [], kv: [] });
+      assert.equal(piped.recordTokenUsage({ sessionId: s.id, messageKey: 'msg_1', model: 'm', input: 1, output: 2, cacheRead: 0, cacheCreation: 0, at: null }), true);
+      assert.equal(piped.recordTokenUsage({ sessionId: s.id, messageKey: 'msg_1', model: 'm', input: 1, output: 2, cacheRead: 0, cacheCreation: 0, at: null }), false, 'counted once within a unit');
+    });
+    assert.equal(sent.length, 1, 'one atomic() is one unit');
+    assert.deepEqual(sent[0].unit.ops.map(o => o.op), ['session', 'batch', 'usage']);
+    // Nothing is in the database: the answers come from the overlay.
+    assert.equal(read.getSession(s.id), undefined);
+    assert.equal(piped.findSessionByProviderId('claude', 'p-1')?.id, s.id);
+    assert.equal(piped.getSession(s.id)?.id, s.id);
+    assert.equal(piped.maxSeq(s.id), 1);
+    assert.equal(piped.hasCommittedMessage(`${s.id}:m1`), true);
+    assert.equal(piped.hasTokenUsage(s.id, 'msg_1'), true);
+    // The ack: the database is asked again (here it has nothing, so the overlay is seen to be gone).
+    sent[0].forget();
+    assert.equal(piped.findSessionByProviderId('claude', 'p-1'), undefined);
+    assert.equal(piped.maxSeq(s.id), -1);
+    assert.equal(piped.hasCommittedMessage(`${s.id}:m1`), false);
+    assert.equal(piped.hasTokenUsage(s.id, 'msg_1'), false);
+    // A slice that throws (rolled back by the import) is neither sent nor remembered, except its seq high-water mark.
+    const t = session(historySessionId('claude', 'p-2'), 'p-2');
+    assert.throws(() => piped.atomic(() => {
+      piped.saveImportBatch({ sessions: [t], messages: [message(t.id, 4)], patches: [], offsets: [], kv: [] });
+      throw new Error('rolled back');
+    }), /rolled back/);
+    assert.equal(sent.length, 1);
+    assert.equal(piped.findSessionByProviderId('claude', 'p-2'), undefined);
+    assert.equal(piped.hasCommittedMessage(`${t.id}:m4`), false);
+    assert.equal(piped.maxSeq(t.id), 4, 'a seq is never given twice');
+    read.close();
+  });
+
+  it('a unit the writer cannot store stops its file; the transaction\'s other files are read again next time; later units go on', () => {
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const store = openStore({ file, clock: clock(), driver: TEST_DRIVER, bulkWriterGate: new SharedArrayBuffer(8) });
+    const posted: FromImportWriter[] = [];
+    const w = new UnitWriter({ store, post: m => posted.push(m), engineWants: () => false, untilEngineWants: () => new Promise(() => {}), transactionMs: 60_000 });
+    const a = session('a0000000-0000-5000-8000-000000000001', 'a');
+    const b = session('b0000000-0000-5000-8000-000000000002', 'b');
+    w.add(batchUnit(1, '/a.jsonl', a, [message(a.id, 0)]));
+    w.add(batchUnit(2, '/b.jsonl', b, [message(b.id, 0)]));
+    // Token usage of a session that has no row: the foreign key refuses it.
+    w.add({ seq: 3, path: '/b.jsonl', ops: [{ op: 'usage', usage: { sessionId: 'no-such-session', messageKey: 'k', model: null, input: 1, output: 1, cacheRead: 0, cacheCreation: 0, at: null } }] });
+    w.add(batchUnit(4, '/b.jsonl', b, [message(b.id, 1)]));
+    w.add(batchUnit(5, '/c.jsonl', session('c0000000-0000-5000-8000-000000000003', 'c'), [message('c0000000-0000-5000-8000-000000000003', 0)]));
+    w.end();
+    const notStored = posted.filter(m => m.type === 'notStored').map(m => (m as { path: string }).path).sort();
+    assert.deepEqual(notStored, ['/a.jsonl', '/b.jsonl'], 'the failing unit\'s file and the file rolled back with it');
+    const acks = posted.filter(m => m.type === 'ack').map(m => (m as { seq: number }).seq);
+    assert.equal(acks[acks.length - 1], 5, 'every unit is acknowledged, in order');
+    assert.deepEqual(acks, [...acks].sort((x, y) => x - y));
+    assert.equal(posted[posted.length - 1].type, 'ended');
+    const rows = dump(file);
+    assert.deepEqual(rows.messages.map(r => (r as { id: string }).id), ['c0000000-0000-5000-8000-000000000003:m0'], 'only the file after the failure is stored');
+    assert.deepEqual(rows.sources.map(r => (r as { path: string }).path), ['/c.jsonl'], 'no offset moved past what was lost');
+  });
+
+  it('an open transaction of the writer commits as soon as the engine announces a write, even with no unit coming', async () => {
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const engineStore = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+    const gate = engineStore.writeGate;
+    const store = openStore({ file, clock: clock(), driver: TEST_DRIVER, bulkWriterGate: gate });
+    const posted: FromImportWriter[] = [];
+    const w = new UnitWriter({ store, post: m => posted.push(m), engineWants: () => engineWaiting(gate), untilEngineWants: ms => engineAnnounced(gate, ms), transactionMs: 60_000 });
+    const a = session('a0000000-0000-5000-8000-000000000001', 'a');
+    w.add(batchUnit(1, '/a.jsonl', a, [message(a.id, 0)]));
+    const engine = engineSide(gate);
+    assert.equal(posted.some(m => m.type === 'ack'), false, 'the unit waits in the open transaction');
+    assert.equal(engine.ready(), false, 'the import holds the database');
+    await until(() => posted.some(m => m.type === 'ack'), 'the writer to commit for the engine');
+    assert.equal(engine.ready(), true, 'the engine may write now');
+    engine.enter();
+    engine.leave();
+    assert.equal(openTestDb(file).prepare('SELECT COUNT(*) AS n FROM messages').get()?.n, 1, 'the unit was committed');
+    w.end();
+    engineStore.close();
+  });
+
+  it('a writer thread that dies ends the import with one clear error instead of failing each file after it', async () => {
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+    // A stand-in writer that starts, then dies at its first unit (as a thread out of its heap does).
+    const dying = path.join(tmpDir(), 'dyingWriter.js');
+    fs.writeFileSync(dying, `const { parentPort } = require('node:worker_threads');
+parentPort.postMessage({ type: 'ready' });
+parentPort.on('message', () => { process.exit(3); });`);
+    const logs: string[] = [];
+    const pipe = await openImportPipe(read, { file, driver: TEST_DRIVER, gate: read.writeGate }, (l, m) => logs.push(`${l} ${m}`), dying);
+    await assert.rejects(
+      importHistory({ store: pipe.store, writeBehind: pipe.writeBehind, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome }),
+      (e: unknown) => e instanceof FatalImportError && /writer thread ended \(exit code 3\)/.test((e as Error).message),
+    );
+    assert.equal(logs.filter(l => l.includes('could not be read')).length, 0, 'no file was counted unreadable for it');
+    await pipe.close();
+    read.close();
+  });
+});
+
