@@ -377,6 +377,10 @@ module.exports = async ({ page, shot, log, webview }) => {
       await new Promise(r => setTimeout(r, 100));
     }
     await page.keyboard.press('Enter');
+    // Under load an Enter pressed while the input re-renders can be lost (the full suite failed here
+    // once with the branch step still open): press again only if that step is still showing.
+    const branchStep = quickInput.locator('.quick-input-title', { hasText: 'in a new worktree' });
+    if (await branchStep.waitFor({ state: 'hidden', timeout: 3000 }).then(() => false, () => true)) await page.keyboard.press('Enter');
     const wt = path.join(path.dirname(repo), 'acme-web-worktrees', 'fix-the-login-redirect');
     const created = await waitRecorded('the create_session in the worktree', e => e.create && e.create.cwd === wt);
     if (created.create.prompt !== 'Fix the login redirect') throw new Error(`create: ${JSON.stringify(created.create)}`);
