@@ -92,7 +92,7 @@ export class ClaudeHistoryFile implements HistoryFileReader {
   /** Records the message's usage; false when it was counted before (another line of it, an earlier run). */
   private firstTime(t: HistorySession, u: TurnUsage): boolean {
     t.ensureRow('history');
-    return this.c.store.recordTokenUsage(usageRecord(t.id, u));
+    return t.recordUsage(usageRecord(t.id, u));
   }
 
   private bind(lineSessionId: string | null, timestamp: unknown): LineOutcome {

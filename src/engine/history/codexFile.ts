@@ -10,7 +10,7 @@ import type { ThreadName } from '../codex/rollout/sessionIndex';
 import type { SourceOffset } from '../store/types';
 import { HistorySession, historySessionId } from './historySession';
 import { codexUsageRecord } from './usageRecords';
-import type { FileContext, HistoryFileReader, ImportStore, LineOutcome } from './fileReader';
+import type { FileContext, HistoryFileReader, LineOutcome } from './fileReader';
 
 /** kv key of the watcher's "name from session_index.jsonl applied" marker (codex/rollout/watcher.ts). */
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
@@ -71,7 +71,7 @@ export class CodexHistoryFile implements HistoryFileReader {
       approvalPolicy: t.session.approvalPolicy, sandboxMode: t.session.sandboxMode,
     });
     if (mapped.invalid) this.c.stats.invalidLines++;
-    for (const op of mapped.ops) applyOp(t, op, this.c.store, this.reason);
+    for (const op of mapped.ops) applyOp(t, op, this.reason);
     return 'ok';
   }
 
@@ -107,12 +107,12 @@ export class CodexHistoryFile implements HistoryFileReader {
   }
 }
 
-function applyOp(t: HistorySession, op: RolloutOp, store: ImportStore, reason: string): void {
+function applyOp(t: HistorySession, op: RolloutOp, reason: string): void {
   switch (op.op) {
     case 'usage':
       // The same token record as the live watcher's (usage report); its session row goes first (foreign key).
       t.ensureRow(reason);
-      store.recordTokenUsage(codexUsageRecord(t.id, t.session.model, op.tokens, op.at));
+      t.recordUsage(codexUsageRecord(t.id, t.session.model, op.tokens, op.at));
       return;
     case 'upsert': t.append(op.message); return;
     case 'patch': t.update(op.patch); return;

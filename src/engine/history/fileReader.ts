@@ -53,7 +53,7 @@ export function emptyCounts(): ImportCounts {
  */
 export type ImportStore = Pick<Store,
   | 'listOffsets' | 'getSession' | 'findSessionByProviderId' | 'maxSeq' | 'hasCommittedMessage' | 'hasTokenUsage'
-  | 'recordTokenUsage' | 'saveSession' | 'saveImportBatch' | 'atomic' | 'beginGroup' | 'commitGroup'
+  | 'recordTokenUsage' | 'insertTokenUsage' | 'saveSession' | 'saveImportBatch' | 'atomic' | 'beginGroup' | 'commitGroup'
   | 'deferSearchIndex' | 'fillSearchIndex' | 'endDeferredSearchIndex' | 'pauseAutoCheckpoint' | 'checkpointWal'>;
 
 export interface FileContext {

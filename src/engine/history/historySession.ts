@@ -10,6 +10,7 @@ import { isHistorySession } from '../sessions/lifecycle';
 import { type NewSession, newSession } from '../sessions/model';
 import { reduce } from '../sessions/reducer';
 import type { ImportStore } from './fileReader';
+import type { TokenUsageRecord } from '../store/types';
 
 /**
  * A history session's id is derived from its provider id, so importing the same files into another
@@ -116,6 +117,21 @@ export class HistorySession {
     if (queued) this.batch.set(patch.id, { ...queued, ...patch } as Message);
     else this.patches.push(patch);
     this.session.revision++;
+  }
+
+  /** Token usage keys this import recorded for a session it created (nothing of it was stored before). */
+  private usageCounted = new Set<string>();
+
+  /**
+   * Records a provider message's token usage once; false when it was counted before. A session this
+   * import created needs no store lookup for that: every record it has came from this import.
+   */
+  recordUsage(u: TokenUsageRecord): boolean {
+    if (!this.fresh) return this.store.recordTokenUsage(u);
+    if (this.usageCounted.has(u.messageKey)) return false;
+    this.usageCounted.add(u.messageKey);
+    this.store.insertTokenUsage(u);
+    return true;
   }
 
   /** Whether an item with this id exists (this commit, earlier commits, or an earlier run). */

@@ -50,9 +50,14 @@ export type FromImportWriter =
   | { type: 'failed'; error: string };
 
 export const PIPE_DEFAULTS = {
-  /** Items, and UTF-16 units of their text, sent and not yet acknowledged before the import waits. */
+  /**
+   * Items, and bytes of the files' lines they came from, sent and not yet acknowledged before the
+   * import waits. The bytes bound the memory the units take on their way (serialized, then in the
+   * writer's heap): counting only the items' text let units of large tool outputs pile up (1 GB of
+   * few large messages peaked at 180 MiB).
+   */
   windowItems: 8_000,
-  windowTextUnits: 4 * 1024 * 1024,
+  windowBytes: 8 * 1024 * 1024,
   /**
    * The writing thread's heap: it holds one unit at a time (written on arrival), so a small young
    * generation collects each unit cheaply; a unit bigger than the bound (a line near the 8 MiB cap)
@@ -60,6 +65,13 @@ export const PIPE_DEFAULTS = {
    */
   writerYoungMb: 1,
   writerOldMb: 16,
+  /**
+   * SQLite page caches (SQLite's default is 2,000 KiB each). The writer's is the process's largest
+   * single cost beside the heaps: 1,500 KiB took ~12 MiB off the peak of a 100 MB import for no
+   * measurable time; the import thread's connection only looks rows up.
+   */
+  writerCacheKiB: 1_500,
+  readerCacheKiB: 512,
 } as const;
 
 /** Next to this file: dist/importWriter.js in the bundles, out/src/engine/history/importWriter.js in tests. */
@@ -70,9 +82,9 @@ export class WriterLink {
   private worker: Worker;
   private acked = 0;
   private sent = 0;
-  private inFlight: { seq: number; items: number; text: number; forget: () => void }[] = [];
+  private inFlight: { seq: number; items: number; bytes: number; forget: () => void }[] = [];
   private items = 0;
-  private text = 0;
+  private bytes = 0;
   private waiters: (() => void)[] = [];
   private notStoredFiles = new Set<string | null>();
   private failure: Error | null = null;
@@ -115,13 +127,13 @@ export class WriterLink {
     return link;
   }
 
-  send(unit: ImportUnit, items: number, text: number, forget: () => void): void {
+  send(unit: ImportUnit, items: number, bytes: number, forget: () => void): void {
     if (this.failure) throw this.failure;
     this.worker.postMessage({ type: 'unit', unit } satisfies ToImportWriter);
     this.sent = unit.seq;
-    this.inFlight.push({ seq: unit.seq, items, text, forget });
+    this.inFlight.push({ seq: unit.seq, items, bytes, forget });
     this.items += items;
-    this.text += text;
+    this.bytes += bytes;
   }
 
   room(): Promise<void> | null {
@@ -157,7 +169,7 @@ export class WriterLink {
   }
 
   private full(): boolean {
-    return this.inFlight.length > 0 && (this.items > PIPE_DEFAULTS.windowItems || this.text > PIPE_DEFAULTS.windowTextUnits);
+    return this.inFlight.length > 0 && (this.items > PIPE_DEFAULTS.windowItems || this.bytes > PIPE_DEFAULTS.windowBytes);
   }
 
   private onAck(seq: number): void {
@@ -165,7 +177,7 @@ export class WriterLink {
     while (this.inFlight.length && this.inFlight[0].seq <= seq) {
       const u = this.inFlight.shift()!;
       this.items -= u.items;
-      this.text -= u.text;
+      this.bytes -= u.bytes;
       u.forget();
     }
     this.wake();
@@ -194,7 +206,8 @@ interface OpenUnit {
   seq: number;
   ops: UnitOp[];
   items: number;
-  text: number;
+  /** Bytes of the files' lines the unit covers (its offsets' advance). */
+  bytes: number;
   usage: string[];
   messages: string[];
   sessions: Session[];
@@ -221,7 +234,14 @@ export class PipedImportStore implements ImportStore {
 
   constructor(private readonly read: Store, private readonly link: Pick<WriterLink, 'send'>) {}
 
-  listOffsets() { return this.read.listOffsets(); }
+  /** Each file's offset as last sent: a unit's bytes are its offset's advance. */
+  private readonly offsets = new Map<string, number>();
+
+  listOffsets() {
+    const all = this.read.listOffsets();
+    for (const o of all) this.offsets.set(o.path, o.offset);
+    return all;
+  }
   getSession(id: string): Session | undefined {
     return this.sessions.get(id)?.session ?? this.read.getSession(id);
   }
@@ -243,13 +263,16 @@ export class PipedImportStore implements ImportStore {
 
   recordTokenUsage(u: TokenUsageRecord): boolean {
     if (this.hasTokenUsage(u.sessionId, u.messageKey)) return false;
+    this.insertTokenUsage(u);
+    return true;
+  }
+  insertTokenUsage(u: TokenUsageRecord): void {
     const unit = this.open();
     unit.ops.push({ op: 'usage', usage: u });
     const key = `${u.sessionId}\n${u.messageKey}`;
     this.usage.set(key, unit.seq);
     unit.usage.push(key);
     this.closeImplicit(unit);
-    return true;
   }
   saveSession(session: Session): void {
     const unit = this.open();
@@ -264,7 +287,6 @@ export class PipedImportStore implements ImportStore {
     for (const m of batch.messages) {
       this.messages.set(m.id, unit.seq);
       unit.messages.push(m.id);
-      unit.text += m.text.length;
       // A high-water mark, kept through a rollback: a gap in seq is harmless, a seq given twice is not.
       const cur = this.maxSeqs.get(m.sessionId);
       if (!cur || m.seq > cur.max) {
@@ -273,6 +295,11 @@ export class PipedImportStore implements ImportStore {
       }
     }
     unit.items += batch.messages.length + batch.patches.length;
+    for (const off of batch.offsets) {
+      const before = this.offsets.get(off.path) ?? 0;
+      unit.bytes += Math.max(0, off.offset - before);
+      this.offsets.set(off.path, off.offset);
+    }
     this.closeImplicit(unit);
   }
 
@@ -315,7 +342,7 @@ export class PipedImportStore implements ImportStore {
 
   private send(unit: OpenUnit): void {
     if (!unit.ops.length) return;
-    this.link.send({ seq: unit.seq, path: this.currentPath, ops: unit.ops }, unit.items, unit.text, () => this.forget(unit, true));
+    this.link.send({ seq: unit.seq, path: this.currentPath, ops: unit.ops }, unit.items, unit.bytes, () => this.forget(unit, true));
     // The writer has its copy: the items need not live here until the ack (they would be promoted to
     // the old generation, and collected there at several times the cost).
     unit.ops = [];
@@ -342,7 +369,7 @@ export class PipedImportStore implements ImportStore {
 }
 
 function newUnit(seq: number): OpenUnit {
-  return { seq, ops: [], items: 0, text: 0, usage: [], messages: [], sessions: [], seqs: [] };
+  return { seq, ops: [], items: 0, bytes: 0, usage: [], messages: [], sessions: [], seqs: [] };
 }
 
 function providerKey(provider: string, providerSessionId: string): string {

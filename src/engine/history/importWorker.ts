@@ -10,7 +10,7 @@ import type { LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { openStore } from '../store/sqliteStore';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
-import { type ImportPipe, openImportPipe } from './importPipe';
+import { type ImportPipe, PIPE_DEFAULTS, openImportPipe } from './importPipe';
 import { FatalImportError } from './fileReader';
 
 export interface ImportWorkerData {
@@ -48,7 +48,7 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
     else if (m.type === 'loaded') loaded.add(m.key);
   });
   try {
-    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate });
+    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: d.pipeline ? PIPE_DEFAULTS.readerCacheKiB : undefined });
     // Writes on a second thread when it starts (importPipe.ts); else this thread writes too, as before.
     let pipe: ImportPipe | null = null;
     if (d.pipeline) {

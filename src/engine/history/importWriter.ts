@@ -16,7 +16,7 @@ import { openStore } from '../store/sqliteStore';
 import type { Store } from '../store/types';
 import { engineAnnounced, engineWaiting } from '../store/writeGate';
 import { IMPORT_DEFAULTS, nextIndexRows } from './importPacing';
-import type { FromImportWriter, ImportUnit, ImportWriterData, ToImportWriter } from './importPipe';
+import { type FromImportWriter, type ImportUnit, type ImportWriterData, PIPE_DEFAULTS, type ToImportWriter } from './importPipe';
 
 export const WRITER_DEFAULTS = {
   /** Longest transaction while the engine does not want to write. */
@@ -141,7 +141,7 @@ export class UnitWriter {
   private apply(u: ImportUnit): void {
     for (const op of u.ops) {
       if (op.op === 'session') this.store.saveSession(op.session);
-      else if (op.op === 'usage') this.store.recordTokenUsage(op.usage);
+      else if (op.op === 'usage') this.store.insertTokenUsage(op.usage); // the import thread counted it once
       else {
         this.store.saveImportBatch(op.batch);
         this.itemsWritten += op.batch.messages.length;
@@ -198,7 +198,7 @@ function run(port: NonNullable<typeof parentPort>, d: ImportWriterData): void {
   let w: UnitWriter;
   try {
     lowerThisThreadPriority();
-    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate });
+    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: PIPE_DEFAULTS.writerCacheKiB });
     w = new UnitWriter({
       store, post, engineWants: () => engineWaiting(d.gate), untilEngineWants: ms => engineAnnounced(d.gate, ms),
     });

@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
    * (writeGate.ts), and the background index build is left to the engine's store.
    */
   bulkWriterGate?: SharedArrayBuffer;
+  /** This connection's page cache (SQLite's default: 2,000 KiB), e.g. smaller for one that only looks rows up. */
+  cacheKiB?: number;
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
@@ -91,6 +93,7 @@ export function openStore(opts: OpenStoreOptions): Store {
   const db = gated(opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: opts.driver, log }),
     gate ?? bulkSide(gateBuffer));
   configureConnection(db);
+  if (opts.cacheKiB) db.exec(`PRAGMA cache_size = -${Math.max(64, Math.round(opts.cacheKiB))}`);
   if (onDisk) tightenDbFiles(opts.file);
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
@@ -401,6 +404,10 @@ export function openStore(opts: OpenStoreOptions): Store {
     },
     recordTokenUsage(u: TokenUsageRecord) {
       if (store.hasTokenUsage(u.sessionId, u.messageKey)) return false;
+      store.insertTokenUsage(u);
+      return true;
+    },
+    insertTokenUsage(u: TokenUsageRecord) {
       const key = `${u.sessionId}\n${u.messageKey}`;
       queuedUsage.add(key);
       writer.enqueue(d => {
@@ -409,7 +416,6 @@ export function openStore(opts: OpenStoreOptions): Store {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
           .run(u.sessionId, u.messageKey, u.model, u.input, u.output, u.cacheRead, u.cacheCreation, u.at, u.reasoning ?? 0);
       });
-      return true;
     },
     hasTokenUsage(sessionId, messageKey) {
       if (queuedUsage.has(`${sessionId}\n${messageKey}`)) return true;

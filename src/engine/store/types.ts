@@ -147,6 +147,8 @@ export interface Store {
   checkpointWal(): void;
   /** Queues the record unless one with its (session, message key) exists; false when it was there already. */
   recordTokenUsage(u: TokenUsageRecord): boolean;
+  /** Queues the record without looking first (its writer knows it is new; one that exists stays as it is). */
+  insertTokenUsage(u: TokenUsageRecord): void;
   /** Whether usage of this message was recorded (queued or committed). */
   hasTokenUsage(sessionId: string, messageKey: string): boolean;
   /** Sums of token usage with `from <= at < to` (ISO instants), grouped by `by` and model (history/usage.ts). */
