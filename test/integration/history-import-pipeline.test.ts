@@ -13,7 +13,7 @@ import { historySessionId } from '../../src/engine/history/historySession';
 import { importHistory } from '../../src/engine/history/importer';
 import { type ImportUnit, PipedImportStore, openImportPipe } from '../../src/engine/history/importPipe';
 import { UnitWriter } from '../../src/engine/history/importWriter';
-import { importOnThread } from '../../src/engine/history/workerImport';
+import { importOnThread, writerThreadWanted } from '../../src/engine/history/workerImport';
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { FromImportWriter } from '../../src/engine/history/importPipe';
 import type { Message, Session } from '../../src/engine/protocol';
@@ -69,6 +69,12 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
   let corpus: Corpus;
   before(() => { corpus = ensureCorpus(tmpDir('fd-import-pipe-'), 8 * 1024 * 1024, () => {}, 'short'); });
   after(cleanupTmpDirs);
+
+  it('is on unless FLIGHTDECK_IMPORT_WRITER_THREAD says 0 / false / no', () => {
+    assert.equal(writerThreadWanted({}), true);
+    assert.equal(writerThreadWanted({ FLIGHTDECK_IMPORT_WRITER_THREAD: '1' }), true);
+    for (const off of ['0', 'false', 'NO']) assert.equal(writerThreadWanted({ FLIGHTDECK_IMPORT_WRITER_THREAD: off }), false, off);
+  });
 
   it('stores exactly what the one-thread import stores: sessions, items, token usage, offsets, search index', async () => {
     const files: string[] = [];

@@ -26,8 +26,13 @@ export const IMPORT_WORKER_FILE = path.join(__dirname, 'importWorker.js');
  */
 export const IMPORT_THREAD_HEAP = {
   youngMb: 8, oldMb: 32,
-  /** With a writing thread beside it (importPipe.ts): the process holds a third heap, so this one is smaller. */
+  /**
+   * With a writing thread beside it (importPipe.ts) the process holds a third heap, and this thread
+   * no longer holds what SQLite writes: 4 MiB young / 24 MiB old took the 1 GB import of few large
+   * messages from 148–150 to ~141 MiB at the peak.
+   */
   pipelinedYoungMb: 4,
+  pipelinedOldMb: 24,
 } as const;
 
 export interface WorkerImportOptions {
@@ -71,17 +76,18 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   const loaded = new Set(o.loaded);
   let cancelled = false;
   let worker: Worker;
+  const pipeline = (o.pipeline ?? writerThreadWanted()) && fs.existsSync(path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), 'importWriter.js'));
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
   /** One thread until its summary; `oldMb` undefined: no cap on its old generation. */
   const run = (oldMb: number | undefined) => new Promise<ImportSummary>((resolve, reject) => {
     const data: ImportWorkerData = {
       file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate,
       codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs, loaded: [...loaded],
-      pipeline: (o.pipeline ?? writerThreadWanted()) && fs.existsSync(path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), 'importWriter.js')),
+      pipeline,
     };
     worker = new Worker(o.workerFile ?? IMPORT_WORKER_FILE, {
       workerData: data, name: 'flightdeck-history-import',
-      resourceLimits: { maxYoungGenerationSizeMb: data.pipeline ? IMPORT_THREAD_HEAP.pipelinedYoungMb : IMPORT_THREAD_HEAP.youngMb, ...(oldMb ? { maxOldGenerationSizeMb: oldMb } : {}) },
+      resourceLimits: { maxYoungGenerationSizeMb: pipeline ? IMPORT_THREAD_HEAP.pipelinedYoungMb : IMPORT_THREAD_HEAP.youngMb, ...(oldMb ? { maxOldGenerationSizeMb: oldMb } : {}) },
     });
     if (cancelled) send({ type: 'cancel' });
     let settled = false;
@@ -94,7 +100,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
     worker.on('error', e => { if (!settled) { settled = true; reject(e); } });
     worker.on('exit', code => { if (!settled) { settled = true; reject(new Error(`the history import thread ended (exit code ${code}) before its summary`)); } });
   });
-  const cap = o.oldGenerationMb ?? IMPORT_THREAD_HEAP.oldMb;
+  const cap = o.oldGenerationMb ?? (pipeline ? IMPORT_THREAD_HEAP.pipelinedOldMb : IMPORT_THREAD_HEAP.oldMb);
   const summary = run(cap).catch(e => {
     if ((e as NodeJS.ErrnoException)?.code !== 'ERR_WORKER_OUT_OF_MEMORY' || cancelled) throw e;
     o.log('info', `history: the import thread needed more than its ${cap} MiB heap; going on from its last commit without that bound`);
