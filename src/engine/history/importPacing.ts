@@ -1,5 +1,7 @@
 // How the history import paces its work: slices, commits, search-index batches, checkpoints. Shared by
 // the import thread (importer.ts) and its writing thread (importWriter.ts), which loads nothing else of it.
+import { performance } from 'node:perf_hooks';
+import type { Store } from '../store/types';
 
 export const IMPORT_DEFAULTS = {
   sliceMs: 10,
@@ -23,4 +25,24 @@ export const IMPORT_DEFAULTS = {
 /** Rows for the next search-index batch after one of `rows` took `tookMs`, aiming at `sliceMs` (only full batches say what a row costs). */
 export function nextIndexRows(rows: number, tookMs: number, sliceMs: number): number {
   return Math.max(200, Math.min(50_000, Math.round(rows * Math.min(1.5, Math.max(0.25, sliceMs / Math.max(tookMs, 0.1))))));
+}
+
+/**
+ * The import's own WAL checkpoints (see checkpointEveryMs): `due` checkpoints when a second has
+ * passed since the last, `now` at once. One that fails loses nothing (the pages stay in the WAL for
+ * the next one): it is logged once and the import goes on.
+ */
+export function walCheckpointer(store: Pick<Store, 'checkpointWal'>, warn: (message: string) => void): { due(): void; now(): void } {
+  let last = performance.now();
+  let warned = false;
+  const now = () => {
+    try {
+      store.checkpointWal();
+    } catch (e) {
+      if (!warned) warn(`history: a WAL checkpoint failed (the import goes on): ${(e as Error).message}`);
+      warned = true;
+    }
+    last = performance.now();
+  };
+  return { now, due: () => { if (performance.now() - last >= IMPORT_DEFAULTS.checkpointEveryMs) now(); } };
 }

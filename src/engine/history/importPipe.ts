@@ -79,23 +79,16 @@ export const IMPORT_WRITER_FILE = path.join(__dirname, 'importWriter.js');
 
 /** The writing thread, from the import thread's side. */
 export class WriterLink {
-  private worker: Worker;
-  private acked = 0;
-  private sent = 0;
+  /** Units sent and not acknowledged yet, oldest first. */
   private inFlight: { seq: number; items: number; bytes: number; forget: () => void }[] = [];
   private items = 0;
   private bytes = 0;
   private waiters: (() => void)[] = [];
   private notStoredFiles = new Set<string | null>();
   private failure: Error | null = null;
-  private ended: Promise<void>;
   private endSent = false;
 
-  private constructor(worker: Worker, private readonly log: LogFn, ready: Promise<void>, ended: Promise<void>) {
-    this.worker = worker;
-    this.ended = ended;
-    void ready;
-  }
+  private constructor(private readonly worker: Worker, private readonly log: LogFn, private readonly ended: Promise<void>) {}
 
   /** Starts the writing thread; resolves once its store is open. */
   static async start(data: ImportWriterData, log: LogFn, file = IMPORT_WRITER_FILE): Promise<WriterLink> {
@@ -122,7 +115,7 @@ export class WriterLink {
     });
     worker.on('error', e => fail(e));
     worker.on('exit', code => fail(new Error(`the history writer thread ended (exit code ${code})`)));
-    link = new WriterLink(worker, log, ready, ended);
+    link = new WriterLink(worker, log, ended);
     await ready;
     return link;
   }
@@ -130,7 +123,6 @@ export class WriterLink {
   send(unit: ImportUnit, items: number, bytes: number, forget: () => void): void {
     if (this.failure) throw this.failure;
     this.worker.postMessage({ type: 'unit', unit } satisfies ToImportWriter);
-    this.sent = unit.seq;
     this.inFlight.push({ seq: unit.seq, items, bytes, forget });
     this.items += items;
     this.bytes += bytes;
@@ -147,7 +139,7 @@ export class WriterLink {
    * complete, a checkpoint, its connection closed): the import is done when this resolves.
    */
   async drain(): Promise<{ notStored: number }> {
-    while (this.acked < this.sent && !this.failure) await new Promise<void>(r => this.waiters.push(r));
+    while (this.inFlight.length && !this.failure) await new Promise<void>(r => this.waiters.push(r));
     if (this.failure) throw this.failure;
     await this.finish();
     if (this.failure) throw this.failure;
@@ -173,7 +165,6 @@ export class WriterLink {
   }
 
   private onAck(seq: number): void {
-    this.acked = Math.max(this.acked, seq);
     while (this.inFlight.length && this.inFlight[0].seq <= seq) {
       const u = this.inFlight.shift()!;
       this.items -= u.items;

@@ -15,7 +15,7 @@ import type { LogLevel } from '../platform/log';
 import { openStore } from '../store/sqliteStore';
 import type { Store } from '../store/types';
 import { engineAnnounced, engineWaiting } from '../store/writeGate';
-import { IMPORT_DEFAULTS, nextIndexRows } from './importPacing';
+import { IMPORT_DEFAULTS, nextIndexRows, walCheckpointer } from './importPacing';
 import { type FromImportWriter, type ImportUnit, type ImportWriterData, PIPE_DEFAULTS, type ToImportWriter } from './importPipe';
 
 export const WRITER_DEFAULTS = {
@@ -37,17 +37,13 @@ export interface UnitWriterOptions {
 export class UnitWriter {
   /** The transaction under way: the last unit in it (units are acknowledged in order) and their files. */
   private open: { started: number; last: number; paths: Set<string | null> } | null = null;
-  /** Which open transaction a wake-up belongs to. */
-  private generation = 0;
-  private ending = false;
   private finished = false;
   /** Files with a unit that could not be stored: their later units are dropped (their offsets would skip it). */
   private readonly failedPaths = new Set<string | null>();
   private itemsWritten = 0;
   private itemsIndexed = 0;
   private indexRows = 2_000;
-  private lastCheckpoint = performance.now();
-  private checkpointWarned = false;
+  private readonly checkpoints: { due(): void; now(): void };
   private readonly resumeCheckpoints: () => void;
   private readonly transactionMs: number;
   private readonly store: Store;
@@ -57,6 +53,7 @@ export class UnitWriter {
     this.transactionMs = o.transactionMs ?? WRITER_DEFAULTS.transactionMs;
     this.store.deferSearchIndex();
     this.resumeCheckpoints = this.store.pauseAutoCheckpoint();
+    this.checkpoints = walCheckpointer(this.store, message => o.post({ type: 'log', level: 'warn', message }));
   }
 
   add(unit: ImportUnit): void {
@@ -69,7 +66,6 @@ export class UnitWriter {
 
   /** After the units sent so far: commit, finish the search index, checkpoint, close, say `ended`. */
   end(): void {
-    this.ending = true;
     if (!this.finished) this.guard(() => this.finish());
   }
 
@@ -97,7 +93,6 @@ export class UnitWriter {
       // here until its commit (promoted to the old generation: this thread ran out of its heap).
       const error = (e as Error)?.message ?? String(e);
       this.open = null;
-      this.generation++;
       this.store.rollbackGroup();
       for (const p of open.paths) this.notStored(p, error);
       this.notStored(unit.path, error);
@@ -115,10 +110,10 @@ export class UnitWriter {
     this.store.beginGroup();
     const open = { started: performance.now(), last: 0, paths: new Set<string | null>() };
     this.open = open;
-    const generation = ++this.generation;
-    // While no unit comes, the transaction still ends when the engine wants to write or when it is old enough.
+    // While no unit comes, the transaction still ends when the engine wants to write or when it is old
+    // enough (a wake-up for a transaction already ended finds another `open`, or none).
     void this.o.untilEngineWants(this.transactionMs).then(() => {
-      if (this.generation === generation && this.open === open && !this.finished) this.guard(() => this.commit());
+      if (this.open === open && !this.finished) this.guard(() => this.commit());
     });
   }
 
@@ -126,7 +121,6 @@ export class UnitWriter {
     const open = this.open;
     if (!open) return;
     this.open = null;
-    this.generation++;
     try {
       this.store.commitGroup();
     } catch (e) {
@@ -135,7 +129,7 @@ export class UnitWriter {
     }
     if (open.last) this.o.post({ type: 'ack', seq: open.last });
     if (this.itemsWritten - this.itemsIndexed >= IMPORT_DEFAULTS.indexEvery) this.catchUpIndex();
-    if (performance.now() - this.lastCheckpoint >= IMPORT_DEFAULTS.checkpointEveryMs) this.checkpoint();
+    this.checkpoints.due();
   }
 
   private apply(u: ImportUnit): void {
@@ -166,17 +160,6 @@ export class UnitWriter {
     this.itemsIndexed = this.itemsWritten;
   }
 
-  /** A checkpoint that fails loses nothing (the pages stay in the WAL): logged once. */
-  private checkpoint(): void {
-    try {
-      this.store.checkpointWal();
-    } catch (e) {
-      if (!this.checkpointWarned) this.o.post({ type: 'log', level: 'warn', message: `history: a WAL checkpoint failed (the import goes on): ${(e as Error).message}` });
-      this.checkpointWarned = true;
-    }
-    this.lastCheckpoint = performance.now();
-  }
-
   private finish(): void {
     try {
       this.commit();
@@ -185,7 +168,7 @@ export class UnitWriter {
       this.finished = true;
       this.store.endDeferredSearchIndex();
       this.resumeCheckpoints();
-      this.checkpoint();
+      this.checkpoints.now();
       this.store.close();
       this.o.post({ type: 'ended' });
     }

@@ -20,7 +20,7 @@ import type { SourceOffset } from '../store/types';
 import { ClaudeHistoryFile } from './claudeFile';
 import { CodexHistoryFile } from './codexFile';
 import { type HistoryFile, discoverHistoryFiles } from './discover';
-import { IMPORT_DEFAULTS, nextIndexRows } from './importPacing';
+import { IMPORT_DEFAULTS, nextIndexRows, walCheckpointer } from './importPacing';
 import { type FileContext, FatalImportError, type HistoryFileReader, type ImportCounts, type ImportStore, type LineOutcome, emptyCounts } from './fileReader';
 
 export interface ImportProgress {
@@ -125,27 +125,14 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     grouped = false;
     o.store.commitGroup();
   };
-  let lastCheckpoint = performance.now();
-  let checkpointWarned = false;
-  /** A checkpoint that fails loses nothing (the pages stay in the WAL for the next one): logged once, the import goes on. */
-  const checkpoint = () => {
-    try {
-      o.store.checkpointWal();
-    } catch (e) {
-      if (!checkpointWarned) o.log('warn', `history: a WAL checkpoint failed (the import goes on): ${(e as Error).message}`);
-      checkpointWarned = true;
-    }
-  };
+  const checkpoints = walCheckpointer(o.store, message => o.log('warn', message));
   /** Lets timers, sockets and file events run when this slice has used its time. */
   const maybeYield = async () => {
     const room = o.writeBehind?.room();
     if (room) { endGroup(); await room; }
     if (performance.now() - lastYield < sliceMs) return;
     endGroup();
-    if (o.ownCheckpoints && performance.now() - lastCheckpoint >= IMPORT_DEFAULTS.checkpointEveryMs) {
-      checkpoint();
-      lastCheckpoint = performance.now();
-    }
+    if (o.ownCheckpoints) checkpoints.due();
     await new Promise<void>(r => setImmediate(r));
     lastYield = performance.now();
     report();
@@ -219,7 +206,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     try { endGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); }
     o.store.endDeferredSearchIndex();
     resumeCheckpoints();
-    if (o.ownCheckpoints) checkpoint();
+    if (o.ownCheckpoints) checkpoints.now();
   }
 
   progress.phase = 'done';

@@ -10,6 +10,7 @@ import type { DriverName } from '../store/driver';
 import type { Store } from '../store/types';
 import type { ImportProgress, ImportSummary } from './importer';
 import type { FromImportWorker, ImportWorkerData, ToImportWorker } from './importWorker';
+import { IMPORT_WRITER_FILE } from './importPipe';
 
 /** Next to this file: dist/importWorker.js in the bundles, out/src/engine/history/importWorker.js in tests. */
 export const IMPORT_WORKER_FILE = path.join(__dirname, 'importWorker.js');
@@ -76,7 +77,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   const loaded = new Set(o.loaded);
   let cancelled = false;
   let worker: Worker;
-  const pipeline = (o.pipeline ?? writerThreadWanted()) && fs.existsSync(path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), 'importWriter.js'));
+  const pipeline = (o.pipeline ?? writerThreadWanted()) && fs.existsSync(path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), path.basename(IMPORT_WRITER_FILE)));
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
   /** One thread until its summary; `oldMb` undefined: no cap on its old generation. */
   const run = (oldMb: number | undefined) => new Promise<ImportSummary>((resolve, reject) => {
