@@ -8,7 +8,7 @@ import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { isHistorySession } from '../sessions/lifecycle';
 import { type NewSession, newSession } from '../sessions/model';
-import { reduce } from '../sessions/reducer';
+import { advance } from '../sessions/reducer';
 import type { ImportStore } from './fileReader';
 import type { TokenUsageRecord } from '../store/types';
 
@@ -94,7 +94,7 @@ export class HistorySession {
   get now(): number { return this.cur; }
 
   apply(event: SessionEvent): void {
-    this.session = reduce(this.session, event, this.cur).session;
+    this.session = advance(this.session, event, this.cur);
   }
 
   /** Like engine.appendMessage: a known id updates the item; a new user item runs the naming rule. */

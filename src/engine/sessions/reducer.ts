@@ -26,14 +26,40 @@ function afterDecision(queueLeft: number, decision: string, hasQuestion: boolean
 }
 
 export function reduce(session: Session, event: SessionEvent, now: number): Transition {
-  const next: Session = { ...session };
   const effects: SessionEffect[] = [];
-  const at = iso(now);
+  const next = nextState(session, event, now, effects);
+  const changes = diffSession(session, next);
+  if (Object.keys(changes).length === 0) return { session, changes, effects };
+  next.revision = session.revision + 1;
+  changes.revision = next.revision;
+  return { session: next, changes, effects };
+}
+
+/**
+ * The state after the event, without what changed or the effects: for a past session read from its
+ * file (history import), where nothing is published and only the last state is stored. The revision
+ * moves by one per event (a diff per line cost the import ~15 % of its allocations).
+ */
+export function advance(session: Session, event: SessionEvent, now: number): Session {
+  const next = nextState(session, event, now, []);
+  next.revision = session.revision + 1;
+  return next;
+}
+
+/** The last ISO time made: a file's lines and a live session's events come many per millisecond. */
+let lastIso = { ms: NaN, text: '' };
+function isoOf(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: iso(ms) };
+  return lastIso.text;
+}
+
+/** A copy of the session with the event applied; its effects pushed onto `effects`. */
+function nextState(session: Session, event: SessionEvent, now: number, effects: SessionEffect[]): Session {
+  const next: Session = { ...session };
 
   switch (event.type) {
     case 'userPrompt': {
-      const name = nameFromPrompt(event.text);
-      if (name && !next.firstPrompt) next.firstPrompt = name;
+      if (!next.firstPrompt) next.firstPrompt = nameFromPrompt(event.text) || next.firstPrompt;
       if (next.status === 'active' && next.workStatus !== 'needsApproval' && next.workStatus !== 'needsAnswer') next.workStatus = 'working';
       break;
     }
@@ -123,7 +149,7 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
       if (next.status !== 'ended') {
         next.status = 'ended';
         next.workStatus = 'idle';
-        next.endedAt = at;
+        next.endedAt = isoOf(now);
         next.endReason = event.reason;
         next.pendingApprovals = [];
         next.pendingQuestion = null;
@@ -155,17 +181,12 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
     if (next.workStatus === 'idle') next.workStatus = event.type === 'userPrompt' ? 'working' : 'waiting';
     effects.push({ type: 'reactivated' });
   }
-  if (ACTIVITY.has(event.type)) next.lastActivityAt = at;
+  if (ACTIVITY.has(event.type)) next.lastActivityAt = isoOf(now);
 
   next.pendingApproval = next.pendingApprovals[0] ?? null;
   next.contextFill = contextFillOf(next.tokenUsage);
   next.displayName = displayNameOf(next);
-
-  const changes = diffSession(session, next);
-  if (Object.keys(changes).length === 0) return { session, changes, effects };
-  next.revision = session.revision + 1;
-  changes.revision = next.revision;
-  return { session: next, changes, effects };
+  return next;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

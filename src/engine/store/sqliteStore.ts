@@ -42,9 +42,13 @@ export interface OpenStoreOptions {
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
 
+/** The item's fields beyond the columns, as JSON (for…in, not Object.entries: every imported item passes here). */
 function messageData(m: Partial<Message>): string {
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(m)) if (!MESSAGE_COLUMNS.has(k) && v !== undefined && v !== null) rest[k] = v;
+  for (const k in m) {
+    const v = (m as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null && !MESSAGE_COLUMNS.has(k)) rest[k] = v;
+  }
   return JSON.stringify(rest);
 }
 
