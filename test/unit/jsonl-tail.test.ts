@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { type TailPosition, type TailRead, readAppended } from '../../src/engine/platform/jsonlTail';
+import { type TailPosition, type TailRead, readAppended, readAppendedLazily } from '../../src/engine/platform/jsonlTail';
 
 describe('jsonlTail.readAppended', function () {
   this.timeout(20_000);
@@ -148,5 +148,35 @@ describe('jsonlTail.readAppended', function () {
         assert.equal(pos.offset, all.length);
       },
     ), { numRuns: 200 });
+  });
+
+  it('readAppendedLazily hands out the same lines, offsets and counts as readAppended, decoded when asked (property)', () => {
+    // Bytes that make every case: multi-byte characters, invalid UTF-8, CR, empty lines, newlines.
+    const piece = fc.constantFrom(...['a', 'é', '字', '😀', '\r', '\n', '\n\n', '{"x":1}'].map(t => Buffer.from(t)), Buffer.from([0xff]), Buffer.from([0xe5, 0xad]));
+    fc.assert(fc.property(
+      fc.array(piece, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 4, max: 40 }),
+      (pieces, chunkBytes, maxBytesPerCall, maxLineBytes) => {
+        fs.writeFileSync(file, Buffer.concat(pieces));
+        const opts = { chunkBytes, maxBytesPerCall, maxLineBytes };
+        const eager: unknown[] = [];
+        const lazy: unknown[] = [];
+        let a: TailPosition = { offset: 0 };
+        let b: TailPosition = { offset: 0 };
+        for (;;) {
+          const r = readAppended(file, a, opts);
+          eager.push({ lines: r.lines.map(l => [l.offset, l.end, l.text]), offset: r.offset, invalid: r.invalidUtf8, oversized: r.oversized });
+          a = next(r);
+          if (!r.more) break;
+        }
+        for (;;) {
+          const r = readAppendedLazily(file, b, opts);
+          // Decoded only after the whole call: lines of an earlier read in the same call must still hold their bytes.
+          lazy.push({ lines: Array.from({ length: r.lines.length }, (_, i) => [r.lines.offset(i), r.lines.end(i), r.lines.text(i)]), offset: r.offset, invalid: r.invalidUtf8, oversized: r.oversized });
+          b = { offset: r.offset, carry: r.carry };
+          if (!r.more) break;
+        }
+        assert.deepEqual(lazy, eager);
+      },
+    ), { numRuns: 300 });
   });
 });

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Provider } from '../protocol';
-import { TAIL_DEFAULTS, type TailPosition, readAppended } from '../platform/jsonlTail';
+import { TAIL_DEFAULTS, type TailPosition, readAppendedLazily } from '../platform/jsonlTail';
 import { type ThreadName, readSessionIndex } from '../codex/rollout/sessionIndex';
 import { END_REASONS } from '../sessions/lifecycle';
 import type { LogFn } from '../platform/log';
@@ -232,7 +232,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       if (r !== 'ok') { note(r, f.path); return; }
     }
     for (;;) {
-      const r = readAppended(f.path, pos, { maxLineBytes, maxBytesPerCall: IMPORT_DEFAULTS.readBytes });
+      const r = readAppendedLazily(f.path, pos, { maxLineBytes, maxBytesPerCall: IMPORT_DEFAULTS.readBytes });
       if (r.missing) { counts.vanished++; o.log('warn', `history: ${f.path} vanished while being imported; what was read stays`); return; }
       if (r.restarted) {
         counts.shrank++;
@@ -251,13 +251,13 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
         try {
           (small ? inGroup : alone)(() => {
             for (; i < r.lines.length;) {
-              const line = r.lines[i++];
+              const line = i++;
               counts.lines++;
-              const out = reader.line(line.text, line.offset);
+              const out = reader.line(r.lines.text(line), r.lines.offset(line));
               if (out !== 'ok') { stop = out; throw ROLLBACK; }
               if ((reader.target?.pendingItems ?? 0) >= commitItems || performance.now() - sliceStart >= sliceMs) break;
             }
-            const end = i >= r.lines.length ? r.offset : r.lines[i - 1].end;
+            const end = i >= r.lines.length ? r.offset : r.lines.end(i - 1);
             if (!commit(reader, f.path, end, reason)) { stop = 'live'; throw ROLLBACK; }
             progress.bytesDone = budgetBefore + Math.min(fileBudget, Math.max(0, end - (known?.offset ?? 0)));
           });

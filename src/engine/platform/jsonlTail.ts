@@ -76,13 +76,65 @@ export const TAIL_DEFAULTS = {
 
 const NEWLINE = 0x0a;
 
+/** Where a complete line's bytes are: src[from, to), the line itself from `offset` to `end` in the file. */
+type LineSink = (offset: number, end: number, src: Buffer, from: number, to: number) => void;
+
 export function readAppended(file: string, from: TailPosition, opts: TailOptions = {}): TailRead {
+  const lines: TailLine[] = [];
+  const r = scanAppended(file, from, opts, (offset, end, text) => { lines.push({ offset, end, text }); }, true);
+  return { ...r, lines };
+}
+
+/**
+ * The lines of one read, decoded only when asked for: `text(i)` makes line i's string. The history
+ * import reads a megabyte per call; with every line decoded up front, the strings of lines not yet
+ * parsed outlived a few young-generation collections and were promoted — about the size of the input,
+ * collected later by full collections.
+ */
+export interface LazyLines {
+  readonly length: number;
+  offset(i: number): number;
+  end(i: number): number;
+  text(i: number): string;
+}
+
+export function readAppendedLazily(file: string, from: TailPosition, opts: TailOptions = {}): Omit<TailRead, 'lines'> & { lines: LazyLines } {
+  const srcs: Buffer[] = [];
+  const froms: number[] = [];
+  const tos: number[] = [];
+  const offsets: number[] = [];
+  const ends: number[] = [];
+  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => {
+    srcs.push(src); froms.push(a); tos.push(b); offsets.push(offset); ends.push(end);
+  }, false);
+  const lines: LazyLines = {
+    length: offsets.length,
+    offset: i => offsets[i],
+    end: i => ends[i],
+    text: i => srcs[i].toString('utf8', froms[i], tos[i]),
+  };
+  return { ...r, lines };
+}
+
+function scanAppended(file: string, from: TailPosition, opts: TailOptions, sink: (offset: number, end: number, text: string) => void, decode: true): Omit<TailRead, 'lines'>;
+function scanAppended(file: string, from: TailPosition, opts: TailOptions, sink: LineSink, decode: false): Omit<TailRead, 'lines'>;
+function scanAppended(file: string, from: TailPosition, opts: TailOptions, sinkIn: LineSink | ((offset: number, end: number, text: string) => void), decode: boolean): Omit<TailRead, 'lines'> {
   const maxLine = opts.maxLineBytes ?? TAIL_DEFAULTS.maxLineBytes;
   const chunkBytes = opts.chunkBytes ?? TAIL_DEFAULTS.chunkBytes;
   const budget = opts.maxBytesPerCall ?? TAIL_DEFAULTS.maxBytesPerCall;
-  const out: TailRead = {
-    lines: [], offset: from.offset, carry: from.carry ?? null, oversized: [], invalidUtf8: 0,
+  const out: Omit<TailRead, 'lines'> = {
+    offset: from.offset, carry: from.carry ?? null, oversized: [], invalidUtf8: 0,
     restarted: false, missing: false, more: false, size: 0,
+  };
+  /** The bytes read last are valid UTF-8 as a whole, so each line cut from them at a newline is too. */
+  let chunkValid = false;
+  /** A complete line: trailing `\r` dropped, empty lines skipped, invalid UTF-8 counted. */
+  const pushLine = (offset: number, end: number, src: Buffer, a: number, b: number, inChunk: boolean) => {
+    if (b > a && src[b - 1] === 0x0d) b--;
+    if (b === a) return;
+    if (!(inChunk && chunkValid) && !isUtf8(src.subarray(a, b))) out.invalidUtf8++;
+    if (decode) (sinkIn as (offset: number, end: number, text: string) => void)(offset, end, src.toString('utf8', a, b));
+    else (sinkIn as LineSink)(offset, end, src, a, b);
   };
 
   let fd: number;
@@ -114,30 +166,35 @@ export function readAppended(file: string, from: TailPosition, opts: TailOptions
     let readThisCall = 0;
     // No bigger than what is left to read: a chunk-sized buffer per call for a 2 KB file is external
     // memory V8 must collect (50,000 small transcripts spent a quarter of the import in GC).
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, st.size - pos)));
+    let buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, st.size - pos)));
 
     while (pos < st.size && readThisCall < budget) {
+      // Lines handed out undecoded point into the buffer: each read gets its own.
+      if (!decode && readThisCall > 0) buf = Buffer.allocUnsafe(buf.length);
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, st.size - pos), pos);
       if (n <= 0) break;
-      const chunk = buf.subarray(0, n);
+      // One check per read instead of one per line (a cut multi-byte character at either end of the
+      // read fails it: then each line is checked).
+      chunkValid = isUtf8(buf.subarray(0, n));
       let start = 0;
       for (;;) {
-        const nl = chunk.indexOf(NEWLINE, start);
-        if (nl === -1) {
+        const nl = buf.indexOf(NEWLINE, start);
+        if (nl === -1 || nl >= n) {
           const restLen = n - start;
           if (!oversized && pendingLen + restLen > maxLine) { oversized = true; pending = []; }
-          if (!oversized) pending.push(Buffer.from(chunk.subarray(start, n)));
+          if (!oversized) pending.push(Buffer.from(buf.subarray(start, n)));
           pendingLen += restLen;
           break;
         }
-        const piece = chunk.subarray(start, nl);
-        const lineLen = pendingLen + piece.length;
+        const lineLen = pendingLen + (nl - start);
         const end = pos + nl + 1;
         if (oversized || lineLen > maxLine) {
           out.oversized.push({ offset: lineStart, bytes: lineLen });
+        } else if (pending.length) {
+          const bytes = Buffer.concat([...pending, buf.subarray(start, nl)]);
+          pushLine(lineStart, end, bytes, 0, bytes.length, false);
         } else {
-          const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
-          pushLine(out, lineStart, end, bytes);
+          pushLine(lineStart, end, buf, start, nl, true);
         }
         pending = [];
         pendingLen = 0;
@@ -157,13 +214,4 @@ export function readAppended(file: string, from: TailPosition, opts: TailOptions
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function pushLine(out: TailRead, offset: number, end: number, bytes: Buffer): void {
-  let len = bytes.length;
-  if (len > 0 && bytes[len - 1] === 0x0d) len--;
-  if (len === 0) return;
-  const body = bytes.subarray(0, len);
-  if (!isUtf8(body)) out.invalidUtf8++;
-  out.lines.push({ offset, end, text: body.toString('utf8') });
 }
