@@ -122,9 +122,17 @@ export class UnitWriter {
     if (!open) return;
     this.open = null;
     try {
+      // The transaction's rows go into the search index as its last statement: FTS5 writes one
+      // segment per commit then, where index transactions of their own (~10 ms each) made several
+      // per commit and merging those segments again cost about as much as indexing.
+      if (this.itemsWritten > this.itemsIndexed) {
+        this.store.fillSearchIndex(Number.MAX_SAFE_INTEGER);
+        this.itemsIndexed = this.itemsWritten;
+      }
       this.store.commitGroup();
     } catch (e) {
-      // The commit failed (disk full, I/O): none of these units is stored.
+      // The index or the commit failed (disk full, I/O): none of these units is stored.
+      this.store.rollbackGroup();
       for (const p of open.paths) this.notStored(p, (e as Error)?.message ?? String(e));
     }
     if (open.last) this.o.post({ type: 'ack', seq: open.last });

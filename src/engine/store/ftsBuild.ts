@@ -60,7 +60,16 @@ export function closeBacklog(db: Db): void {
  * (then the progress row is gone and the triggers keep every row).
  */
 export function fillFtsSlice(db: Db, rows: number): FtsBackfill | undefined {
-  return db.transaction(() => {
+  return db.transaction(() => fillFtsRows(db, rows));
+}
+
+/**
+ * fillFtsSlice inside a transaction the caller holds, without a savepoint of its own: FTS5 writes what
+ * it gathered as a new segment at every savepoint and commit, so a bulk writer that indexes a whole
+ * transaction's rows in this one statement right before its commit makes one segment per commit.
+ */
+export function fillFtsRows(db: Db, rows: number): FtsBackfill | undefined {
+  {
     const b = readFtsBackfill(db);
     if (!b) return undefined;
     const last = db.prepare('SELECT MAX(rowid) AS r FROM (SELECT rowid FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)')
@@ -77,7 +86,7 @@ export function fillFtsSlice(db: Db, rows: number): FtsBackfill | undefined {
     }
     db.prepare('UPDATE fts_backfill SET done = ? WHERE id = 1').run(upto);
     return { done: upto, target: b.target };
-  });
+  }
 }
 
 export interface FtsBuilderOptions {

@@ -6,7 +6,7 @@ import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { type Db, StoreLoadError } from './db';
 import { openDatabase, type DriverPreference } from './driver';
-import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsSlice, openBacklog } from './ftsBuild';
+import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
@@ -176,7 +176,8 @@ export function openStore(opts: OpenStoreOptions): Store {
     fillSearchIndex(rows) {
       if (!ftsBuilder) return false;
       writer.flush();
-      return !!fillFtsSlice(db, rows) && hasRowsToIndex(db);
+      // Inside beginGroup's transaction: no savepoint (each one would make FTS5 write a segment).
+      return !!(group ? fillFtsRows(db, rows) : fillFtsSlice(db, rows)) && hasRowsToIndex(db);
     },
     endDeferredSearchIndex() {
       if (!ftsBuilder || deferring === 0) return;
