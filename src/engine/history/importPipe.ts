@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { Message, Session } from '../protocol';
 import type { LogFn, LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
+import { messageRow } from '../store/sqliteStore';
 import type { ImportBatch, Store, TokenUsageRecord } from '../store/types';
 import { FatalImportError, type ImportStore } from './fileReader';
 import type { WriteBehind } from './importer';
@@ -273,7 +274,8 @@ export class PipedImportStore implements ImportStore {
   }
   saveImportBatch(batch: ImportBatch): void {
     const unit = this.open();
-    unit.ops.push({ op: 'batch', batch });
+    // In column form: the writer, the busier thread, then only binds them (and the unit is cheaper to copy).
+    unit.ops.push({ op: 'batch', batch: { ...batch, messages: [], rows: [...(batch.rows ?? []), ...batch.messages.map(messageRow)] } });
     for (const s of batch.sessions) this.rememberSession(s, unit);
     for (const m of batch.messages) {
       this.messages.set(m.id, unit.seq);

@@ -146,7 +146,7 @@ export class UnitWriter {
       else if (op.op === 'usage') this.store.insertTokenUsage(op.usage); // the import thread counted it once
       else {
         this.store.saveImportBatch(op.batch);
-        this.itemsWritten += op.batch.messages.length;
+        this.itemsWritten += op.batch.messages.length + (op.batch.rows?.length ?? 0);
       }
     }
   }

@@ -11,7 +11,7 @@ import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
-import type { ImportBatch, SourceOffset, Store, TokenUsageRecord } from './types';
+import type { ImportBatch, MessageRow, SourceOffset, Store, TokenUsageRecord } from './types';
 import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
 import { bulkSide, createWriteGateBuffer, engineSide } from './writeGate';
@@ -41,6 +41,11 @@ export interface OpenStoreOptions {
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
+
+/** The message in the messages table's column form. */
+export function messageRow(m: Message): MessageRow {
+  return [m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, messageData(m)];
+}
 
 /** The item's fields beyond the columns, as JSON (for…in, not Object.entries: every imported item passes here). */
 function messageData(m: Partial<Message>): string {
@@ -320,6 +325,7 @@ export function openStore(opts: OpenStoreOptions): Store {
         for (const s of b.sessions) writeSession(d, s);
         const insert = d.prepare(mergeMessage);
         for (const m of b.messages) insert.run(m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, messageData(m));
+        for (const r of b.rows ?? []) insert.run(...r);
         for (const p of b.patches) applyPatch(d, p);
         const offset = d.prepare(upsertOffset);
         for (const o of b.offsets) offset.run(o.path, o.sessionId, o.providerSessionId, o.offset, now, o.state ?? null);

@@ -57,10 +57,18 @@ export interface UsageBucket {
  * of earlier steps, the file offsets it reached and small state (kv). Committed in one transaction,
  * so an offset never runs ahead of (or behind) the items read before it.
  */
+/** A message as the messages table stores it: id, session_id, seq, kind, text, created_at, data (JSON of the other fields). */
+export type MessageRow = [id: string, sessionId: string, seq: number, kind: string, text: string, createdAt: string, data: string];
+
 export interface ImportBatch {
   sessions: Session[];
   /** Inserted, or merged into the stored item when the id exists (a line read twice). */
   messages: Message[];
+  /**
+   * More messages, already in column form (messageRow): the history import's mapping thread makes
+   * them, so its writing thread — the slower of the two — only binds them. Written after `messages`.
+   */
+  rows?: MessageRow[];
   patches: MessagePatch[];
   offsets: SourceOffset[];
   kv: [string, string][];
