@@ -22,7 +22,7 @@ export function historySessionId(provider: Provider, providerSessionId: string):
 }
 
 export class HistorySession {
-  /** The state as the lines left it (may look active); persisted through finalized(). */
+  /** The state as the lines left it (may look active); this object only, changed in place; persisted through finalized() copies. */
   session: Session;
   /** Items appended or updated since the last commit, by id. */
   private batch = new Map<string, Message>();
@@ -40,7 +40,8 @@ export class HistorySession {
   private timeKnown: boolean;
 
   private constructor(session: Session, private readonly store: ImportStore, fresh: boolean, timeKnown = true) {
-    this.session = session;
+    // Its own copy: events change it in place (reducer.advance), and a stored one may be the store's.
+    this.session = { ...session };
     this.timeKnown = timeKnown;
     this.fresh = fresh;
     this.nextSeq = fresh ? 0 : store.maxSeq(session.id) + 1;
@@ -94,7 +95,7 @@ export class HistorySession {
   get now(): number { return this.cur; }
 
   apply(event: SessionEvent): void {
-    this.session = advance(this.session, event, this.cur);
+    advance(this.session, event, this.cur);
   }
 
   /** Like engine.appendMessage: a known id updates the item; a new user item runs the naming rule. */

@@ -27,7 +27,7 @@ function afterDecision(queueLeft: number, decision: string, hasQuestion: boolean
 
 export function reduce(session: Session, event: SessionEvent, now: number): Transition {
   const effects: SessionEffect[] = [];
-  const next = nextState(session, event, now, effects);
+  const next = applyTo({ ...session }, event, now, effects);
   const changes = diffSession(session, next);
   if (Object.keys(changes).length === 0) return { session, changes, effects };
   next.revision = session.revision + 1;
@@ -36,14 +36,14 @@ export function reduce(session: Session, event: SessionEvent, now: number): Tran
 }
 
 /**
- * The state after the event, without what changed or the effects: for a past session read from its
- * file (history import), where nothing is published and only the last state is stored. The revision
- * moves by one per event (a diff per line cost the import ~15 % of its allocations).
+ * The event applied to `session` itself, without what changed or the effects: for a past session read
+ * from its file (history import), where nothing is published, only the last state is stored, and the
+ * caller owns the object. The revision moves by one per event. (A copy and a diff of the whole session
+ * per line were a quarter of the import's allocations.)
  */
-export function advance(session: Session, event: SessionEvent, now: number): Session {
-  const next = nextState(session, event, now, []);
-  next.revision = session.revision + 1;
-  return next;
+export function advance(session: Session, event: SessionEvent, now: number): void {
+  applyTo(session, event, now, []);
+  session.revision++;
 }
 
 /** The last ISO time made: a file's lines and a live session's events come many per millisecond. */
@@ -53,9 +53,8 @@ function isoOf(ms: number): string {
   return lastIso.text;
 }
 
-/** A copy of the session with the event applied; its effects pushed onto `effects`. */
-function nextState(session: Session, event: SessionEvent, now: number, effects: SessionEffect[]): Session {
-  const next: Session = { ...session };
+/** `next` (a copy, or the caller's own object) with the event applied; its effects pushed onto `effects`. */
+function applyTo(next: Session, event: SessionEvent, now: number, effects: SessionEffect[]): Session {
 
   switch (event.type) {
     case 'userPrompt': {
