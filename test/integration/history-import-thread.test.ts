@@ -19,7 +19,7 @@ import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 /** An old generation too small for a 7 MB line (the thread runs out, then goes on uncapped). */
-const OUT_OF_HEAP_MB = 16;
+const OUT_OF_HEAP_MB = 10;
 
 interface Engine { store: Store; engine: SessionEngine; history: HistoryService; progress: ImportProgressMessage[]; logs: string[]; file: string }
 

@@ -1,6 +1,7 @@
 // Building a new session with every field of SPEC §1 set.
 import { randomUUID } from 'node:crypto';
-import { type Autonomy, type Provider, type Session, type SessionMode, projectNameOf } from '../protocol';
+import type { Autonomy, Provider, Session, SessionMode } from '../protocol';
+import { projectNameOf } from '../protocol/projectName';
 import { iso } from '../platform/clock';
 import { displayNameOf, nameFromPrompt } from './naming';
 import { DEFAULT_CONTEXT_WINDOW, contextFillOf } from './reducer';

@@ -1,6 +1,7 @@
 // The session state machine as a plain function: (session, event, now) → new session, what changed,
 // and the effects the engine must carry out. No I/O, no clock reads: `now` is passed in.
-import { type Session, type SessionChanges, type TokenUsage, type WorkStatus, projectNameOf } from '../protocol';
+import type { Session, SessionChanges, TokenUsage, WorkStatus } from '../protocol';
+import { projectNameOf } from '../protocol/projectName';
 import { iso } from '../platform/clock';
 import type { SessionEffect, SessionEvent } from './events';
 import { displayNameOf, nameFromPrompt } from './naming';

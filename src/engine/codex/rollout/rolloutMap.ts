@@ -183,7 +183,7 @@ function mapResponseItem(payload: unknown, ctx: MapContext, at: string): MapResu
   }
 }
 
-type Call = ReturnType<typeof ResponseFunctionCall.parse>;
+type Call = ResponseFunctionCall;
 
 function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
   const turn = turnOf(c.internal_chat_message_metadata_passthrough?.turn_id, ctx);
@@ -240,7 +240,7 @@ function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
   return { ops };
 }
 
-function mapCallOutput(o: ReturnType<typeof ResponseCallOutput.parse>, ctx: MapContext): MapResult {
+function mapCallOutput(o: ResponseCallOutput, ctx: MapContext): MapResult {
   const turn = turnOf(o.internal_chat_message_metadata_passthrough?.turn_id, ctx);
   const callId = o.call_id ?? `@${ctx.offset}`;
   const id = idOf(ctx, turn, `call:${callId}`);
@@ -398,7 +398,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
   }
 }
 
-function mapCompletedItem(c: ReturnType<typeof CompletedItem.parse>, ctx: MapContext, at: string): MapResult {
+function mapCompletedItem(c: CompletedItem, ctx: MapContext, at: string): MapResult {
   const turn = turnOf(c.turn_id, ctx);
   const item = c.item;
   const duration = c.started_at_ms != null && c.completed_at_ms != null ? c.completed_at_ms - c.started_at_ms : null;

@@ -1,9 +1,7 @@
 // `$CODEX_HOME/session_index.jsonl`: Codex appends `{id, thread_name, updated_at}` each time a thread
 // is named. The latest line for an id is its name (SPEC §3: it becomes the session's customName).
-import { z } from 'zod';
 import { readAppended } from '../../platform/jsonlTail';
-
-const IndexLine = z.object({ id: z.string().min(1), thread_name: z.string().nullish(), updated_at: z.string().nullish() });
+import { SessionIndexLine as IndexLine } from './rolloutSchema';
 
 export interface ThreadName { name: string | null; updatedAt: string }
 
