@@ -69,24 +69,22 @@ export function fillFtsSlice(db: Db, rows: number): FtsBackfill | undefined {
  * transaction's rows in this one statement right before its commit makes one segment per commit.
  */
 export function fillFtsRows(db: Db, rows: number): FtsBackfill | undefined {
-  {
-    const b = readFtsBackfill(db);
-    if (!b) return undefined;
-    const last = db.prepare('SELECT MAX(rowid) AS r FROM (SELECT rowid FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)')
-      .get(b.done, b.target, rows)?.r;
-    // Caught up with a range still open: it stays, for the rows still to come.
-    if (last == null && b.target === OPEN_TARGET) return b;
-    const upto = last == null ? b.target : Number(last);
-    if (upto > b.done) {
-      db.prepare('INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?').run(b.done, upto);
-    }
-    if (upto >= b.target) {
-      db.prepare('DELETE FROM fts_backfill WHERE id = 1').run();
-      return undefined;
-    }
-    db.prepare('UPDATE fts_backfill SET done = ? WHERE id = 1').run(upto);
-    return { done: upto, target: b.target };
+  const b = readFtsBackfill(db);
+  if (!b) return undefined;
+  const last = db.prepare('SELECT MAX(rowid) AS r FROM (SELECT rowid FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)')
+    .get(b.done, b.target, rows)?.r;
+  // Caught up with a range still open: it stays, for the rows still to come.
+  if (last == null && b.target === OPEN_TARGET) return b;
+  const upto = last == null ? b.target : Number(last);
+  if (upto > b.done) {
+    db.prepare('INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?').run(b.done, upto);
   }
+  if (upto >= b.target) {
+    db.prepare('DELETE FROM fts_backfill WHERE id = 1').run();
+    return undefined;
+  }
+  db.prepare('UPDATE fts_backfill SET done = ? WHERE id = 1').run(upto);
+  return { done: upto, target: b.target };
 }
 
 export interface FtsBuilderOptions {
