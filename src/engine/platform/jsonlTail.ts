@@ -81,7 +81,7 @@ type LineSink = (offset: number, end: number, src: Buffer, from: number, to: num
 
 export function readAppended(file: string, from: TailPosition, opts: TailOptions = {}): TailRead {
   const lines: TailLine[] = [];
-  const r = scanAppended(file, from, opts, (offset, end, text) => { lines.push({ offset, end, text }); }, true);
+  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => { lines.push({ offset, end, text: src.toString('utf8', a, b) }); }, false);
   return { ...r, lines };
 }
 
@@ -106,7 +106,7 @@ export function readAppendedLazily(file: string, from: TailPosition, opts: TailO
   const ends: number[] = [];
   const r = scanAppended(file, from, opts, (offset, end, src, a, b) => {
     srcs.push(src); froms.push(a); tos.push(b); offsets.push(offset); ends.push(end);
-  }, false);
+  }, true);
   const lines: LazyLines = {
     length: offsets.length,
     offset: i => offsets[i],
@@ -116,9 +116,8 @@ export function readAppendedLazily(file: string, from: TailPosition, opts: TailO
   return { ...r, lines };
 }
 
-function scanAppended(file: string, from: TailPosition, opts: TailOptions, sink: (offset: number, end: number, text: string) => void, decode: true): Omit<TailRead, 'lines'>;
-function scanAppended(file: string, from: TailPosition, opts: TailOptions, sink: LineSink, decode: false): Omit<TailRead, 'lines'>;
-function scanAppended(file: string, from: TailPosition, opts: TailOptions, sinkIn: LineSink | ((offset: number, end: number, text: string) => void), decode: boolean): Omit<TailRead, 'lines'> {
+/** The scan both share; `keepsBuffers`: the sink holds on to `src`, so no read reuses a buffer. */
+function scanAppended(file: string, from: TailPosition, opts: TailOptions, sink: LineSink, keepsBuffers: boolean): Omit<TailRead, 'lines'> {
   const maxLine = opts.maxLineBytes ?? TAIL_DEFAULTS.maxLineBytes;
   const chunkBytes = opts.chunkBytes ?? TAIL_DEFAULTS.chunkBytes;
   const budget = opts.maxBytesPerCall ?? TAIL_DEFAULTS.maxBytesPerCall;
@@ -133,8 +132,7 @@ function scanAppended(file: string, from: TailPosition, opts: TailOptions, sinkI
     if (b > a && src[b - 1] === 0x0d) b--;
     if (b === a) return;
     if (!(inChunk && chunkValid) && !isUtf8(src.subarray(a, b))) out.invalidUtf8++;
-    if (decode) (sinkIn as (offset: number, end: number, text: string) => void)(offset, end, src.toString('utf8', a, b));
-    else (sinkIn as LineSink)(offset, end, src, a, b);
+    sink(offset, end, src, a, b);
   };
 
   let fd: number;
@@ -169,8 +167,8 @@ function scanAppended(file: string, from: TailPosition, opts: TailOptions, sinkI
     let buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, st.size - pos)));
 
     while (pos < st.size && readThisCall < budget) {
-      // Lines handed out undecoded point into the buffer: each read gets its own.
-      if (!decode && readThisCall > 0) buf = Buffer.allocUnsafe(buf.length);
+      // Lines handed out undecoded point into the buffer: then each read gets its own.
+      if (keepsBuffers && readThisCall > 0) buf = Buffer.allocUnsafe(buf.length);
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, st.size - pos), pos);
       if (n <= 0) break;
       // One check per read instead of one per line (a cut multi-byte character at either end of the
