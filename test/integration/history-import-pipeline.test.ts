@@ -182,7 +182,11 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
     engine.enter();
     engine.leave();
     assert.equal(openTestDb(file).prepare('SELECT COUNT(*) AS n FROM messages').get()?.n, 1, 'the unit was committed');
+    // The engine did not wait for the search index: the row is indexed later, at the latest at the end.
+    const indexed = () => Number(openTestDb(file).prepare("SELECT COUNT(*) AS n FROM messages_fts WHERE messages_fts MATCH 'item'").get()?.n);
+    assert.equal(indexed(), 0, 'not indexed in the commit the engine waited for');
     w.end();
+    assert.equal(indexed(), 1, 'indexed by the end of the import');
     engineStore.close();
   });
 

@@ -60,7 +60,9 @@ export class UnitWriter {
     if (this.finished) return;
     this.guard(() => {
       this.write(unit);
-      if (this.open && (performance.now() - this.open.started >= this.transactionMs || this.o.engineWants())) this.commit();
+      if (!this.open) return;
+      if (this.o.engineWants()) this.commit(false);
+      else if (performance.now() - this.open.started >= this.transactionMs) this.commit(true);
     });
   }
 
@@ -113,19 +115,23 @@ export class UnitWriter {
     // While no unit comes, the transaction still ends when the engine wants to write or when it is old
     // enough (a wake-up for a transaction already ended finds another `open`, or none).
     void this.o.untilEngineWants(this.transactionMs).then(() => {
-      if (this.open === open && !this.finished) this.guard(() => this.commit());
+      if (this.open === open && !this.finished) this.guard(() => this.commit(!this.o.engineWants()));
     });
   }
 
-  private commit(): void {
+  /**
+   * Ends the transaction. `index`: its rows go into the search index first, as its last statement —
+   * FTS5 writes one segment per commit then, where index transactions of their own (~10 ms each) made
+   * several per commit, merged again later at about the cost of indexing. A commit the engine waits
+   * for skips that step (the engine waits for one unit, not for indexing): the next commit, or the
+   * catch-up below, indexes those rows.
+   */
+  private commit(index: boolean): void {
     const open = this.open;
     if (!open) return;
     this.open = null;
     try {
-      // The transaction's rows go into the search index as its last statement: FTS5 writes one
-      // segment per commit then, where index transactions of their own (~10 ms each) made several
-      // per commit and merging those segments again cost about as much as indexing.
-      if (this.itemsWritten > this.itemsIndexed) {
+      if (index && this.itemsWritten > this.itemsIndexed) {
         this.store.fillSearchIndex(Number.MAX_SAFE_INTEGER);
         this.itemsIndexed = this.itemsWritten;
       }
@@ -136,6 +142,7 @@ export class UnitWriter {
       for (const p of open.paths) this.notStored(p, (e as Error)?.message ?? String(e));
     }
     if (open.last) this.o.post({ type: 'ack', seq: open.last });
+    // An engine that keeps writing ends every transaction early: the index catches up between them.
     if (this.itemsWritten - this.itemsIndexed >= IMPORT_DEFAULTS.indexEvery) this.catchUpIndex();
     this.checkpoints.due();
   }
@@ -170,7 +177,7 @@ export class UnitWriter {
 
   private finish(): void {
     try {
-      this.commit();
+      this.commit(true);
       this.catchUpIndex();
     } finally {
       this.finished = true;
