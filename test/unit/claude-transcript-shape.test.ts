@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { assistantEntryOf, userEntryOf } from '../../src/engine/claude/transcriptMapper';
 import { REPO_ROOT } from '../fixtures/claudeEnv';
-import { type Rng, between, seededRng } from '../fixtures/bench/rng';
+import { seededRng } from '../fixtures/bench/rng';
+import { mutate } from '../fixtures/shapeMutation';
 
 const Block = z.looseObject({
   type: z.string(),
@@ -56,24 +57,6 @@ const REPLACEMENTS: unknown[] = [
   'x'.repeat(200), 'x'.repeat(201), '😀'.repeat(150), '😀'.repeat(201), [], [{}], [{ type: 'text' }], [{ type: 1 }], {}, { type: 'text', text: 1 },
 ];
 
-/** Every (container, key) below the root, objects and arrays alike. */
-function slots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([v, i]); slots(x, out); });
-  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) { out.push([v as Record<string, unknown>, k]); slots(x, out); }
-  return out;
-}
-
-function mutate(line: unknown, rng: Rng): unknown {
-  const copy = structuredClone(line);
-  const all = slots(copy);
-  for (let n = between(rng, 1, 2); n > 0 && all.length; n--) {
-    const [holder, key] = all[between(rng, 0, all.length - 1)];
-    if (!Array.isArray(holder) && rng() < 0.25) delete holder[key as string];
-    else (holder as Record<string | number, unknown>)[key] = REPLACEMENTS[between(rng, 0, REPLACEMENTS.length - 1)];
-  }
-  return copy;
-}
-
 describe('claude transcript line shapes: the hand checks agree with the zod schemas they replaced', () => {
   it('on every line of the real transcripts', () => {
     assert.ok(lines.length > 50, `${lines.length} lines`);
@@ -89,7 +72,7 @@ describe('claude transcript line shapes: the hand checks agree with the zod sche
     const verdicts = { user: [0, 0], assistant: [0, 0] };
     const candidates = lines.filter(l => ['user', 'assistant'].includes((l as { type?: string }).type ?? ''));
     for (let i = 0; i < 40_000; i++) {
-      const x = mutate(candidates[i % candidates.length], rng);
+      const x = mutate(candidates[i % candidates.length], rng, REPLACEMENTS);
       const user = UserEntry.safeParse(x).success;
       const assistant = AssistantEntry.safeParse(x).success;
       const context = `seed ${seed}, mutation ${i}: ${JSON.stringify(x).slice(0, 400)}`;

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import * as hand from '../../src/engine/codex/rollout/rolloutSchema';
 import { REPO_ROOT } from '../fixtures/claudeEnv';
-import { type Rng, between, seededRng } from '../fixtures/bench/rng';
+import { seededRng } from '../fixtures/bench/rng';
+import { mutate } from '../fixtures/shapeMutation';
 
 const str = z.string();
 const optStr = z.string().nullish();
@@ -217,24 +218,6 @@ const REPLACEMENTS: unknown[] = [
   [], ['a'], [1], [{}], [{ type: 'text', text: 'x' }], [{ step: 'a', status: 'done' }], {}, { type: 'x' }, { turn_id: 1 }, { a: { type: 'add' } },
 ];
 
-/** Every (container, key) below the root, objects and arrays alike. */
-function slots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([v, i]); slots(x, out); });
-  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) { out.push([v as Record<string, unknown>, k]); slots(x, out); }
-  return out;
-}
-
-function mutate(line: unknown, rng: Rng): unknown {
-  const copy = structuredClone(line);
-  const all = slots(copy);
-  for (let n = between(rng, 1, 2); n > 0 && all.length; n--) {
-    const [holder, key] = all[between(rng, 0, all.length - 1)];
-    if (!Array.isArray(holder) && rng() < 0.25) delete holder[key as string];
-    else (holder as Record<string | number, unknown>)[key] = REPLACEMENTS[between(rng, 0, REPLACEMENTS.length - 1)];
-  }
-  return copy;
-}
-
 function payloadOf(line: unknown): unknown {
   return typeof line === 'object' && line !== null ? (line as { payload?: unknown }).payload : undefined;
 }
@@ -263,7 +246,7 @@ describe('codex rollout line shapes: the hand checks agree with the zod schemas 
     const rng = seededRng(seed);
     verdicts.clear();
     for (let i = 0; i < 60_000; i++) {
-      const x = mutate(lines[i % lines.length], rng);
+      const x = mutate(lines[i % lines.length], rng, REPLACEMENTS);
       agree(x, `seed ${seed}, mutation ${i}: ${JSON.stringify(x).slice(0, 400)}`);
     }
     // The shapes the real rollouts hold are accepted and refused often, or the comparison proves little.
