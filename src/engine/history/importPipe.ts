@@ -13,7 +13,7 @@
 //   now) and the import waits while more than WINDOW items are unwritten, which bounds both threads' memory.
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { Message, Session } from '../protocol';
+import type { Session } from '../protocol';
 import type { LogFn, LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { messageRow } from '../store/sqliteStore';
@@ -275,19 +275,20 @@ export class PipedImportStore implements ImportStore {
   saveImportBatch(batch: ImportBatch): void {
     const unit = this.open();
     // In column form: the writer, the busier thread, then only binds them (and the unit is cheaper to copy).
-    unit.ops.push({ op: 'batch', batch: { ...batch, messages: [], rows: [...(batch.rows ?? []), ...batch.messages.map(messageRow)] } });
+    const rows = [...(batch.rows ?? []), ...batch.messages.map(messageRow)];
+    unit.ops.push({ op: 'batch', batch: { ...batch, messages: [], rows } });
     for (const s of batch.sessions) this.rememberSession(s, unit);
-    for (const m of batch.messages) {
-      this.messages.set(m.id, unit.seq);
-      unit.messages.push(m.id);
+    for (const [id, sessionId, seq] of rows) {
+      this.messages.set(id, unit.seq);
+      unit.messages.push(id);
       // A high-water mark, kept through a rollback: a gap in seq is harmless, a seq given twice is not.
-      const cur = this.maxSeqs.get(m.sessionId);
-      if (!cur || m.seq > cur.max) {
-        if (cur?.seq !== unit.seq) unit.seqs.push(m.sessionId);
-        this.maxSeqs.set(m.sessionId, { seq: unit.seq, max: m.seq });
+      const cur = this.maxSeqs.get(sessionId);
+      if (!cur || seq > cur.max) {
+        if (cur?.seq !== unit.seq) unit.seqs.push(sessionId);
+        this.maxSeqs.set(sessionId, { seq: unit.seq, max: seq });
       }
     }
-    unit.items += batch.messages.length + batch.patches.length;
+    unit.items += rows.length + batch.patches.length;
     for (const off of batch.offsets) {
       const before = this.offsets.get(off.path) ?? 0;
       unit.bytes += Math.max(0, off.offset - before);

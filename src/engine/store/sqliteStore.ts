@@ -93,6 +93,7 @@ export function walAutocheckpointPages(db: Db): number {
   const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size) || 4096;
   return Math.max(1, Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize));
 }
+
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export function openStore(opts: OpenStoreOptions): Store {
@@ -249,7 +250,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.enqueue(d => {
         const latest = queuedMessages.get(m.id) ?? m;
         queuedMessages.delete(m.id);
-        d.prepare(upsertMessage).run(latest.id, latest.sessionId, latest.seq, latest.kind, latest.text, latest.createdAt, messageData(latest));
+        d.prepare(upsertMessage).run(...messageRow(latest));
       });
     },
     patchMessage(patch) {
@@ -335,7 +336,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.enqueue(d => {
         for (const s of b.sessions) writeSession(d, s);
         const insert = d.prepare(mergeMessage);
-        for (const m of b.messages) insert.run(m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, messageData(m));
+        for (const m of b.messages) insert.run(...messageRow(m));
         for (const r of b.rows ?? []) insert.run(...r);
         for (const p of b.patches) applyPatch(d, p);
         const offset = d.prepare(upsertOffset);
