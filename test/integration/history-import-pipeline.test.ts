@@ -11,9 +11,9 @@ import { ensureCorpus, type Corpus } from '../../bench/corpus';
 import { FatalImportError } from '../../src/engine/history/fileReader';
 import { historySessionId } from '../../src/engine/history/historySession';
 import { importHistory } from '../../src/engine/history/importer';
-import { type ImportUnit, PipedImportStore, openImportPipe } from '../../src/engine/history/importPipe';
+import { type ImportUnit, PipedImportStore, openImportPipe, startWriterThread } from '../../src/engine/history/importPipe';
 import { UnitWriter } from '../../src/engine/history/importWriter';
-import { importOnThread, writerThreadWanted } from '../../src/engine/history/workerImport';
+import { IMPORT_WORKER_FILE, importOnThread, writerThreadWanted } from '../../src/engine/history/workerImport';
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { FromImportWriter } from '../../src/engine/history/importPipe';
 import type { Message, Session } from '../../src/engine/protocol';
@@ -88,7 +88,7 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
       });
       assert.equal(summary.counts.notStored, 0);
       assert.ok(summary.counts.items > 5_000, `the corpus has items (${summary.counts.items})`);
-      assert.ok(!logs.some(l => l.includes('writing thread did not start')), logs.join('\n'));
+      assert.ok(!logs.some(l => l.startsWith('warn history: the writing thread')), logs.join('\n'));
       assert.equal(store.searchIndexPercent(), undefined, 'the search index is complete when the import returns');
       store.close();
       files.push(file);
@@ -97,6 +97,42 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
     for (const table of Object.keys(one)) {
       assert.ok(one[table].length > 0 || table === 'kv', `${table} has rows`);
       assert.deepEqual(two[table], one[table], `${table}: the same rows on two threads as on one`);
+    }
+  });
+
+  it('a writing thread that fails to start, or dies mid-import, leaves the import thread writing by itself from the last commit: the store ends as on one thread', async () => {
+    const one = path.join(tmpDir(), 'flightdeck.db');
+    const oneStore = openStore({ file: one, clock: clock(), driver: TEST_DRIVER });
+    await importOnThread({ store: oneStore, log: () => {}, codexHome: corpus.codexHome, claudeHome: corpus.claudeHome, skipRecentMs: 0, loaded: [], onProgress: () => {}, pipeline: false });
+    oneStore.close();
+    const real = path.dirname(IMPORT_WORKER_FILE);
+    const writers = {
+      // Its store cannot open (a driver that does not load there, say): it says so and ends.
+      'fails to start': `throw new Error('no SQLite on this thread');`,
+      // The real writer, ended at its 40th unit with whatever it committed by then (as a kill would).
+      'dies mid-import': `const { workerData } = require('node:worker_threads');
+require(${JSON.stringify(path.join(real, 'importWriter.js'))});
+let n = 0;
+workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 40) process.exit(3); });`,
+    };
+    for (const [what, code] of Object.entries(writers)) {
+      // The import thread's script, beside a writer script of the test's own (the writer is looked for beside it).
+      const dir = tmpDir();
+      fs.writeFileSync(path.join(dir, 'importWorker.js'), `require(${JSON.stringify(path.join(real, 'importWorker.js'))});`);
+      fs.writeFileSync(path.join(dir, 'importWriter.js'), code);
+      const file = path.join(tmpDir(), 'flightdeck.db');
+      const store = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+      const logs: string[] = [];
+      const summary = await importOnThread({
+        store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome,
+        skipRecentMs: 0, loaded: [], onProgress: () => {}, pipeline: true, workerFile: path.join(dir, 'importWorker.js'),
+      });
+      store.close();
+      assert.equal(summary.counts.notStored, 0, what);
+      assert.ok(logs.some(l => l.includes('this thread goes on writing by itself from the last commit')), `${what}: ${logs.join('\n')}`);
+      assert.ok(logs.some(l => /^warn history: the writing thread (failed: no SQLite on this thread|ended \(exit code 3\))/.test(l)), `${what}: the reason is logged: ${logs.join('\n')}`);
+      const [want, got] = [dump(one), dump(file)];
+      for (const table of Object.keys(want)) assert.deepEqual(got[table], want[table], `${what}: ${table}`);
     }
   });
 
@@ -195,15 +231,16 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
     const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
     // A stand-in writer that starts, then dies at its first unit (as a thread out of its heap does).
     const dying = path.join(tmpDir(), 'dyingWriter.js');
-    fs.writeFileSync(dying, `const { parentPort } = require('node:worker_threads');
-parentPort.postMessage({ type: 'ready' });
-parentPort.on('message', () => { process.exit(3); });`);
+    fs.writeFileSync(dying, `const { workerData } = require('node:worker_threads');
+workerData.port.on('message', () => { process.exit(3); });`);
     const logs: string[] = [];
-    const pipe = await openImportPipe(read, { file, driver: TEST_DRIVER, gate: read.writeGate }, (l, m) => logs.push(`${l} ${m}`), dying);
+    const writer = startWriterThread({ file, driver: TEST_DRIVER, gate: read.writeGate }, (l, m) => logs.push(`${l} ${m}`), dying);
+    const pipe = openImportPipe(read, writer.port, (l, m) => logs.push(`${l} ${m}`));
     await assert.rejects(
       importHistory({ store: pipe.store, writeBehind: pipe.writeBehind, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome }),
-      (e: unknown) => e instanceof FatalImportError && /writer thread ended \(exit code 3\)/.test((e as Error).message),
+      (e: unknown) => e instanceof FatalImportError && /writer thread ended before the import did/.test((e as Error).message),
     );
+    await until(() => logs.some(l => /warn history: the writing thread ended \(exit code 3\)/.test(l)), 'the reason in the log');
     assert.equal(logs.filter(l => l.includes('could not be read')).length, 0, 'no file was counted unreadable for it');
     await pipe.close();
     read.close();

@@ -206,6 +206,29 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     assertEqualsFreshBuild(file, ['zebra', 'deploy', 'pa*']);
   });
 
+  it("another bulk connection opening while a bulk writer defers leaves the writer's range open (the import's threads open side by side)", () => {
+    const file = path.join(tmpDir(), 'bulk-side.db');
+    openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER }).close();
+    const gate = new SharedArrayBuffer(8);
+    const writer = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: gate });
+    const s = newSession({ id: 'bulk', provider: 'claude', mode: 'passive' }, 0);
+    writer.saveSession(s);
+    writer.deferSearchIndex();
+    writer.saveMessage({ id: 'first', sessionId: s.id, seq: 0, kind: 'agent', text: 'zebra first', createdAt: iso(0) });
+    writer.flush();
+    const reader = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: gate });
+    assert.equal(backfillRow(file)?.target, Number.MAX_SAFE_INTEGER, 'still open after the reader opened');
+    writer.saveMessage({ id: 'second', sessionId: s.id, seq: 1, kind: 'agent', text: 'zebra second', createdAt: iso(1) });
+    writer.flush();
+    assert.deepEqual(reader.search('zebra', 5), [], 'rows wait for the filler, not indexed one by one by the triggers');
+    while (writer.fillSearchIndex(1000)) { /* all of it */ }
+    writer.endDeferredSearchIndex();
+    assert.deepEqual(reader.search('zebra', 5).map(h => h.messageId), ['second', 'first']);
+    reader.close();
+    writer.close();
+    // The engine's own open still bounds a range a killed writer left (the test above).
+  });
+
   it('a client searching while the index is built is told so (search_results.indexing), and no longer once it is complete', async () => {
     const file = path.join(tmpDir(), 'v6-client.db');
     writeVersion6File(file);

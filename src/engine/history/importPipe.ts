@@ -11,7 +11,7 @@
 //   through the thread's own connection, so the mapping sees its own writes as it did on one thread;
 // - the writer acknowledges units after their commit: the overlay forgets them (the database has them
 //   now) and the import waits while more than WINDOW items are unwritten, which bounds both threads' memory.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import type { Session } from '../protocol';
 import type { LogFn, LogLevel } from '../platform/log';
@@ -40,9 +40,13 @@ export interface ImportWriterData {
   gate: SharedArrayBuffer;
 }
 
+/** The writing thread's workerData: the store, and its end of the channel to the import thread. */
+export interface WriterThreadData extends ImportWriterData {
+  port: MessagePort;
+}
+
 export type ToImportWriter = { type: 'unit'; unit: ImportUnit } | { type: 'end' };
 export type FromImportWriter =
-  | { type: 'ready' }
   /** Units up to `seq` are committed (or were reported not stored). */
   | { type: 'ack'; seq: number }
   | { type: 'notStored'; path: string | null; error: string }
@@ -89,41 +93,34 @@ export class WriterLink {
   private failure: Error | null = null;
   private endSent = false;
 
-  private constructor(private readonly worker: Worker, private readonly log: LogFn, private readonly ended: Promise<void>) {}
+  private constructor(private readonly port: MessagePort, private readonly log: LogFn, private readonly ended: Promise<void>) {}
 
-  /** Starts the writing thread; resolves once its store is open. */
-  static async start(data: ImportWriterData, log: LogFn, file = IMPORT_WRITER_FILE): Promise<WriterLink> {
-    const worker = new Worker(file, {
-      workerData: data, name: 'flightdeck-history-writer',
-      resourceLimits: { maxYoungGenerationSizeMb: PIPE_DEFAULTS.writerYoungMb, maxOldGenerationSizeMb: PIPE_DEFAULTS.writerOldMb },
-    });
-    let link!: WriterLink;
-    let readyResolve!: () => void, readyReject!: (e: Error) => void, endResolve!: () => void;
-    const ready = new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; });
-    const ended = new Promise<void>(res => { endResolve = res; });
-    const fail = (e: Error) => {
-      readyReject(e);
-      if (link) link.fail(e);
-      endResolve();
-    };
-    worker.on('message', (m: FromImportWriter) => {
-      if (m.type === 'ready') readyResolve();
-      else if (m.type === 'ack') link.onAck(m.seq);
+  /**
+   * The import thread's side of the channel to the writing thread (startWriterThread). Nothing waits
+   * for the writer to be ready: units sent before it has opened its store wait in the channel, and a
+   * writer that cannot start fails the import's next send with FatalImportError (the import thread
+   * then writes by itself).
+   */
+  static over(port: MessagePort, log: LogFn): WriterLink {
+    let endResolve!: () => void;
+    let ended = false;
+    const link = new WriterLink(port, log, new Promise<void>(res => { endResolve = () => { ended = true; res(); }; }));
+    const fail = (e: Error) => { link.fail(e); endResolve(); };
+    port.on('message', (m: FromImportWriter) => {
+      if (m.type === 'ack') link.onAck(m.seq);
       else if (m.type === 'notStored') link.onNotStored(m.path, m.error);
       else if (m.type === 'log') log(m.level, m.message);
       else if (m.type === 'ended') endResolve();
       else if (m.type === 'failed') fail(new Error(`the history writer thread failed: ${m.error}`));
     });
-    worker.on('error', e => fail(e));
-    worker.on('exit', code => fail(new Error(`the history writer thread ended (exit code ${code})`)));
-    link = new WriterLink(worker, log, ended);
-    await ready;
+    // The writer's thread ended (out of its heap, killed) before its last word: its end of the channel closed.
+    port.on('close', () => { if (!ended) fail(new Error('the history writer thread ended before the import did')); });
     return link;
   }
 
   send(unit: ImportUnit, items: number, bytes: number, forget: () => void): void {
     if (this.failure) throw this.failure;
-    this.worker.postMessage({ type: 'unit', unit } satisfies ToImportWriter);
+    this.port.postMessage({ type: 'unit', unit } satisfies ToImportWriter);
     this.inFlight.push({ seq: unit.seq, items, bytes, forget });
     this.items += items;
     this.bytes += bytes;
@@ -147,16 +144,16 @@ export class WriterLink {
     return { notStored: this.notStoredFiles.size };
   }
 
-  /** Ends the thread after what was sent (whatever happened: drain() is the way to learn the outcome). */
+  /** Ends the writer after what was sent (whatever happened: drain() is the way to learn the outcome); the closed channel ends its thread. */
   async close(): Promise<void> {
     await this.finish();
-    await this.worker.terminate();
+    this.port.close();
   }
 
   private async finish(): Promise<void> {
     if (!this.endSent && !this.failure) {
       this.endSent = true;
-      this.worker.postMessage({ type: 'end' } satisfies ToImportWriter);
+      this.port.postMessage({ type: 'end' } satisfies ToImportWriter);
     }
     await this.ended;
   }
@@ -378,9 +375,32 @@ export interface ImportPipe {
   close(): Promise<void>;
 }
 
-/** Starts the writing thread for `read`'s database file; `read` answers the import thread's reads. */
-export async function openImportPipe(read: Store, data: ImportWriterData, log: LogFn, writerFile?: string): Promise<ImportPipe> {
-  const link = await WriterLink.start(data, log, writerFile);
+/** The writing thread and the import thread's end of the channel to it (transfer `port` to that thread). */
+export interface WriterThread {
+  worker: Worker;
+  port: MessagePort;
+}
+
+/**
+ * Starts the writing thread for a database file. The import thread's starter starts it at the same
+ * time as the import thread, so the two start up side by side: started by the import thread, after
+ * its own start, it held the import's first units back by its whole start-up (~0.1 s of every import).
+ */
+export function startWriterThread(data: ImportWriterData, log: LogFn, file = IMPORT_WRITER_FILE): WriterThread {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(file, {
+    workerData: { ...data, port: port1 } satisfies WriterThreadData, transferList: [port1], name: 'flightdeck-history-writer',
+    resourceLimits: { maxYoungGenerationSizeMb: PIPE_DEFAULTS.writerYoungMb, maxOldGenerationSizeMb: PIPE_DEFAULTS.writerOldMb },
+  });
+  // The import thread learns of the end from the channel; the reason is only seen here.
+  worker.on('error', e => log('warn', `history: the writing thread failed: ${e.message}`));
+  worker.on('exit', code => { if (code !== 0) log('warn', `history: the writing thread ended (exit code ${code})`); });
+  return { worker, port: port2 };
+}
+
+/** The import thread's side of the pipe over its channel to the writing thread; `read` answers the import thread's reads. */
+export function openImportPipe(read: Store, port: MessagePort, log: LogFn): ImportPipe {
+  const link = WriterLink.over(port, log);
   const store = new PipedImportStore(read, link);
   return {
     store,

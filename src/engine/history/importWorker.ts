@@ -3,7 +3,7 @@
 // (importWriter.ts, see importPipe.ts) writes them through its own SQLite connection; the connections
 // take turns writing through the write gate (store/writeGate.ts), so the engine waits for at most one
 // unit of the import. Messages: see workerImport.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../platform/clock';
 import { lowerThisThreadPriority } from '../platform/threadPriority';
 import type { LogLevel } from '../platform/log';
@@ -22,8 +22,8 @@ export interface ImportWorkerData {
   skipRecentMs: number;
   /** `<provider>:<provider session id>` of the sessions the engine holds; more arrive as `loaded`. */
   loaded: string[];
-  /** Map here and write on a second thread (importPipe.ts). */
-  pipeline: boolean;
+  /** Map here and write on a second thread (importPipe.ts), through this channel to it; null: write here too. */
+  writerPort: MessagePort | null;
 }
 
 export type ToImportWorker = { type: 'cancel' } | { type: 'loaded'; key: string };
@@ -48,16 +48,10 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
     else if (m.type === 'loaded') loaded.add(m.key);
   });
   try {
-    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: d.pipeline ? PIPE_DEFAULTS.readerCacheKiB : undefined });
-    // Writes on a second thread when it starts (importPipe.ts); else this thread writes too, as before.
-    let pipe: ImportPipe | null = null;
-    if (d.pipeline) {
-      try {
-        pipe = await openImportPipe(store, { file: d.file, driver: d.driver, gate: d.gate }, log);
-      } catch (e) {
-        log('warn', `history: the writing thread did not start (${(e as Error)?.message?.split('\n')[0] ?? e}); this thread writes too`);
-      }
-    }
+    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: d.writerPort ? PIPE_DEFAULTS.readerCacheKiB : undefined });
+    // Writes on the second thread (importPipe.ts); one that does not start ends run(pipe) below with
+    // FatalImportError, and this thread writes too, as it does without one.
+    let pipe: ImportPipe | null = d.writerPort ? openImportPipe(store, d.writerPort, log) : null;
     const run = (p: ImportPipe | null) => importHistory({
       store: p?.store ?? store, writeBehind: p?.writeBehind,
       log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,

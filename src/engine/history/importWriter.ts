@@ -16,7 +16,7 @@ import { openStore } from '../store/sqliteStore';
 import type { Store } from '../store/types';
 import { engineAnnounced, engineWaiting } from '../store/writeGate';
 import { IMPORT_DEFAULTS, nextIndexRows, walCheckpointer } from './importPacing';
-import { type FromImportWriter, type ImportUnit, type ImportWriterData, PIPE_DEFAULTS, type ToImportWriter } from './importPipe';
+import { type FromImportWriter, type ImportUnit, PIPE_DEFAULTS, type ToImportWriter, type WriterThreadData } from './importPipe';
 
 export const WRITER_DEFAULTS = {
   /** Longest transaction while the engine does not want to write. */
@@ -38,6 +38,8 @@ export class UnitWriter {
   /** The transaction under way: the last unit in it (units are acknowledged in order) and their files. */
   private open: { started: number; last: number; paths: Set<string | null> } | null = null;
   private finished = false;
+  /** The store is closed: by `end`, or by `abandon` (after a failure too, which only stops the writing). */
+  private closed = false;
   /** Files with a unit that could not be stored: their later units are dropped (their offsets would skip it). */
   private readonly failedPaths = new Set<string | null>();
   private itemsWritten = 0;
@@ -64,6 +66,23 @@ export class UnitWriter {
       if (this.o.engineWants()) this.commit(false);
       else if (performance.now() - this.open.started >= this.transactionMs) this.commit(true);
     });
+  }
+
+  /**
+   * The import thread is gone before `end` (its end of the channel closed): the transaction under way
+   * rolls back, as a kill would leave it, and the store closes; the files' offsets are the last commits.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.finished = true;
+    this.closed = true;
+    this.open = null;
+    try {
+      this.store.rollbackGroup(); // none open: nothing happens
+    } finally {
+      this.resumeCheckpoints();
+      this.store.close();
+    }
   }
 
   /** After the units sent so far: commit, finish the search index, checkpoint, close, say `ended`. */
@@ -184,13 +203,15 @@ export class UnitWriter {
       this.store.endDeferredSearchIndex();
       this.resumeCheckpoints();
       this.checkpoints.now();
+      this.closed = true;
       this.store.close();
       this.o.post({ type: 'ended' });
     }
   }
 }
 
-function run(port: NonNullable<typeof parentPort>, d: ImportWriterData): void {
+function run(d: WriterThreadData): void {
+  const port = d.port;
   const post = (m: FromImportWriter) => port.postMessage(m);
   const log = (level: LogLevel, message: string) => post({ type: 'log', level, message });
   let w: UnitWriter;
@@ -209,8 +230,9 @@ function run(port: NonNullable<typeof parentPort>, d: ImportWriterData): void {
     if (m.type === 'unit') w.add(m.unit);
     else w.end();
   });
-  post({ type: 'ready' });
+  // Closed by the import thread after `ended`, or by its end: either way this thread has nothing left to do.
+  port.on('close', () => w.abandon());
 }
 
 // Last: the class above must exist before the thread's first message.
-if (parentPort) run(parentPort, workerData as ImportWriterData);
+if (parentPort) run(workerData as WriterThreadData);

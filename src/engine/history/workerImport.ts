@@ -10,7 +10,7 @@ import type { DriverName } from '../store/driver';
 import type { Store } from '../store/types';
 import type { ImportProgress, ImportSummary } from './importer';
 import type { FromImportWorker, ImportWorkerData, ToImportWorker } from './importWorker';
-import { IMPORT_WRITER_FILE } from './importPipe';
+import { IMPORT_WRITER_FILE, type WriterThread, startWriterThread } from './importPipe';
 
 /** Next to this file: dist/importWorker.js in the bundles, out/src/engine/history/importWorker.js in tests. */
 export const IMPORT_WORKER_FILE = path.join(__dirname, 'importWorker.js');
@@ -77,17 +77,21 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   const loaded = new Set(o.loaded);
   let cancelled = false;
   let worker: Worker;
-  const pipeline = (o.pipeline ?? writerThreadWanted()) && fs.existsSync(path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), path.basename(IMPORT_WRITER_FILE)));
+  let writer: WriterThread | null = null;
+  const writerFile = path.join(path.dirname(o.workerFile ?? IMPORT_WORKER_FILE), path.basename(IMPORT_WRITER_FILE));
+  const pipeline = (o.pipeline ?? writerThreadWanted()) && fs.existsSync(writerFile);
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
   /** One thread until its summary; `oldMb` undefined: no cap on its old generation. */
   const run = (oldMb: number | undefined) => new Promise<ImportSummary>((resolve, reject) => {
+    const store = { file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate };
+    // Both threads start now, side by side (importPipe.ts startWriterThread).
+    writer = pipeline ? startWriterThread(store, o.log, writerFile) : null;
     const data: ImportWorkerData = {
-      file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate,
-      codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs, loaded: [...loaded],
-      pipeline,
+      ...store, codexHome: o.codexHome, claudeHome: o.claudeHome, skipRecentMs: o.skipRecentMs, loaded: [...loaded],
+      writerPort: writer?.port ?? null,
     };
     worker = new Worker(o.workerFile ?? IMPORT_WORKER_FILE, {
-      workerData: data, name: 'flightdeck-history-import',
+      workerData: data, transferList: writer ? [writer.port] : [], name: 'flightdeck-history-import',
       resourceLimits: { maxYoungGenerationSizeMb: pipeline ? IMPORT_THREAD_HEAP.pipelinedYoungMb : IMPORT_THREAD_HEAP.youngMb, ...(oldMb ? { maxOldGenerationSizeMb: oldMb } : {}) },
     });
     if (cancelled) send({ type: 'cancel' });
@@ -111,7 +115,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
     summary,
     cancel: () => { cancelled = true; send({ type: 'cancel' }); },
     loaded: key => { loaded.add(key); send({ type: 'loaded', key }); },
-    terminate: async () => { await worker.terminate(); },
+    terminate: async () => { await Promise.all([worker.terminate(), writer?.worker.terminate()]); },
   };
 }
 
