@@ -3,6 +3,7 @@
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,6 +24,24 @@ const lazyEngine = {
   },
 };
 
+// The CLI's commands are bundles of their own (dist/cli-<command>.js), required by dist/cli.js when
+// named (src/cli/main.ts), so `flightdeck import` does not parse and start the engine `serve` needs;
+// the import's rare talk to a running engine is one more (importViaEngine).
+const LAZY_CLI = {
+  'src/cli/main.ts': { './import': 'cli-import.js', './usage': 'cli-usage.js', './serveCommand': 'cli-serve.js' },
+  'src/cli/import.ts': { './importViaEngine': 'cli-import-via-engine.js' },
+};
+const lazyCliModules = {
+  name: 'lazy-cli-modules',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/\w+$/ }, args => {
+      const importer = path.relative(process.cwd(), args.importer).split(path.sep).join('/');
+      const file = LAZY_CLI[importer]?.[args.path];
+      return file ? { path: `./${file}`, external: true } : undefined;
+    });
+  },
+};
+
 /** [entry, options]; entries whose source does not exist (yet) are skipped. */
 const builds = [
   // Banner and footer mark when the host began and finished evaluating the bundle (activationMarks, for the activation bench).
@@ -32,7 +51,11 @@ const builds = [
   ['src/engine/history/importWorker.ts', { ...node, outfile: 'dist/importWorker.js' }],
   // Its writing thread (src/engine/history/importPipe.ts loads it from next to importWorker.js).
   ['src/engine/history/importWriter.ts', { ...node, outfile: 'dist/importWriter.js' }],
-  ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang }],
+  ['src/cli/main.ts', { ...node, outfile: 'dist/cli.js', banner: shebang, plugins: [lazyCliModules] }],
+  ['src/cli/import.ts', { ...node, outfile: 'dist/cli-import.js', plugins: [lazyCliModules] }],
+  ['src/cli/importViaEngine.ts', { ...node, outfile: 'dist/cli-import-via-engine.js' }],
+  ['src/cli/usage.ts', { ...node, outfile: 'dist/cli-usage.js' }],
+  ['src/cli/serveCommand.ts', { ...node, outfile: 'dist/cli-serve.js' }],
   ['src/cli/hook.ts', { ...node, outfile: 'dist/hook.js', banner: shebang }],
   ['bench/main.ts', { ...node, outfile: 'dist/bench.js' }],
   ['webview/main.ts', { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, outfile: 'dist/webview.js', logLevel: 'info' }],

@@ -104,6 +104,27 @@ function ccusageRun(bin: string, claudeHome: string): { wallMs: number; totalTok
   return { wallMs, totalTokens: json.totals?.totalTokens ?? 0 };
 }
 
+/**
+ * `flightdeck import` over the Claude files as a user runs it (dist/cli.js, whole process), into a
+ * fresh data folder, with an empty Codex home: the command set against `ccusage daily`.
+ */
+function flightdeckImportRun(claudeHome: string): { wallMs: number; items: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-cli-import-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'codex'));
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [path.join(path.dirname(SCRIPT), 'cli.js'), 'import', '--codex-home', path.join(dir, 'codex'), '--claude-home', claudeHome, '--data-dir', path.join(dir, 'data')], {
+      env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(dir, 'leader') }, encoding: 'utf8',
+    });
+    const wallMs = performance.now() - t0;
+    const items = Number(/ (\d+) item\(s\)/.exec(r.stdout)?.[1] ?? NaN);
+    if (r.status !== 0 || !(items > 0)) throw new Error(`flightdeck import failed (${r.status}): ${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 500)}`);
+    return { wallMs, items };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -524,12 +545,12 @@ async function historyRows(rows: Row[], details: string[], repeats: number, size
         const fd: number[] = [];
         const ccs: number[] = [];
         for (let r = 0; r < repeats; r++) {
-          fd.push((await child<ImportRun>(['import', manifest, 'claude'])).wallMs);
+          fd.push(flightdeckImportRun(corpus.claudeHome).wallMs);
           ccs.push(ccusageRun(cc, corpus.claudeHome).wallMs);
         }
         const x = median(ccs) / median(fd);
         rows.push({
-          group: 'History import', figure: `${label}, Claude half (${fmt(corpus.claudeBytes / 1048576, 0)} MB): \`ccusage daily --json --offline\` time ÷ Flightdeck import time (whole processes)`,
+          group: 'History import', figure: `${label}, Claude half (${fmt(corpus.claudeBytes / 1048576, 0)} MB): \`ccusage daily --json --offline\` time ÷ \`flightdeck import\` time (whole processes)`,
           value: `${fmt(x, 2)}× (${fmt(median(ccs) / 1000, 1)} s vs ${fmt(median(fd) / 1000, 1)} s)`, goal: '≥ 3×', met: x >= 3,
         });
       }
@@ -542,7 +563,7 @@ let skipCcusage = false;
 const NOTES = [
   'Health (issue 19): the real `flightdeck serve` (dist/cli.js) in its own process with a fresh data folder per phase; this process sends `GET /health` back to back (one in flight, keep-alive, 5 ms apart) and records each answer\'s latency, until a WebSocket client following the list holds all 10,000 sessions. Phases: the engine idle for 5 s (the floor), 10,000 one-turn rollouts written before serve starts (seeded: modified within 15 minutes), and 10,000 written by a separate child process while serve runs (file events). bench/healthIngest.ts.',
   'Ingest: the floor is a loop that reads each `.jsonl` file whole and `JSON.parse`s every line, nothing else. Flightdeck is the real path: for Codex, the passive watcher\'s cold start with the seed window opened to the whole tree (every file tailed from offset 0, mapped, applied to the engine, written through the batched writer into SQLite with the FTS5 triggers); for Claude, `TranscriptTailer.follow` per session, as on a session\'s first hook. MB/s = corpus bytes ÷ time until the last write is committed. Each run is a fresh child process and a fresh database.',
-  'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against a Flightdeck child process that ingests them into a fresh store with FTS. ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
+  'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against Flightdeck ingesting them into a fresh store with FTS — in Ingest a bench child process, in History import the real command, `flightdeck import --claude-home <corpus> --codex-home <empty> --data-dir <fresh>` (dist/cli.js). ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
   'Fan-out (bench/fanout.ts): three processes, as in real use. The provider process posts Claude `MessageDisplay` hooks to the engine\'s real hook receiver (HTTP over the Unix socket named in the leader folder\'s endpoint file, as the hook command does), one delta per session every 50 ms, spread over the 50 ms; each delta ends in `#<n>`. The engine process runs the leader\'s services (`startServices`, Claude integration on, the SQLite store with FTS) and the hub; its clock records when each 50 ms stream timer was armed and fired and which delta that firing published. The clients process opens the WebSocket clients, each subscribed to every session with `subscribe_session`, and stamps each `message_updated` on arrival (`performance.timeOrigin + performance.now()`, the same clock in every process). overhead = arrival − (armed + 50 ms). The floor, run in the same process layout right before each Flightdeck repeat: a process with a bare `ws` server and nothing else, one 50 ms timer per session sending a `message_updated` of the same shape and size (serialized once, sent to every subscriber), the same clients process. Expected deliveries = windows fired × clients. The engine process is profiled separately (`node --cpu-prof`) in one more 50×100 run.',
   'Live deltas (bench/fanout.ts, `--only liveImport`): the fan-out\'s three processes at 1 session × 1 client (a Claude hook delta every 50 ms, the engine\'s services and hub, one WebSocket client), run twice per repeat: without an import, then with the engine\'s own History import (`import_history`\'s path: HistoryService over the short-message corpus, on its own thread since round three — history/workerImport.ts — in the engine process) started right before the deltas and still running when they stop. overhead = arrival − (timer armed + 50 ms), as in Fan-out.',

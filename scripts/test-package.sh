@@ -38,7 +38,7 @@ echo "flightdeck.vsix: $(du -k "$VSIX" | cut -f1) KB packed, $(du -sk "$E" | cut
 
 has_runtime_files() {
   local f missing=0
-  for f in package.json LICENSE.txt readme.md dist/extension.js dist/engine.js dist/importWorker.js dist/importWriter.js dist/cli.js dist/hook.js dist/web.js dist/usage.js dist/usage.css \
+  for f in package.json LICENSE.txt readme.md dist/extension.js dist/engine.js dist/importWorker.js dist/importWriter.js dist/cli.js dist/cli-serve.js dist/cli-import.js dist/cli-import-via-engine.js dist/cli-usage.js dist/hook.js dist/web.js dist/usage.js dist/usage.css \
            node_modules/better-sqlite3/package.json node_modules/better-sqlite3/lib/index.js \
            node_modules/better-sqlite3/build/Release/better_sqlite3.node \
            media/flightdeck.svg media/walkthrough/detect.md media/walkthrough/claude-hooks.md \

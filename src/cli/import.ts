@@ -4,18 +4,18 @@
 // stopped (Ctrl-C, or a kill) and run again: it goes on from where it stopped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultCodexHome } from '../engine/codex/rollout/watcher';
-import { defaultClaudeHome } from '../engine/claude/installer';
-import { type ImportProgress, type ImportSummary, describeSummary, importHistory } from '../engine/history/importer';
+import { parseArgs } from 'node:util';
+import { defaultClaudeHome, defaultCodexHome } from '../engine/platform/agentHomes';
+import { type ImportProgress, describeSummary, importHistory } from '../engine/history/importer';
 import { importPreferringThread } from '../engine/history/workerImport';
 import { defaultLeaderDir, socketPathFor } from '../engine/leader/election';
-import { connectFollower } from '../engine/leader/socketTransport';
-import { ProtocolClient } from '../engine/protocol/client';
-import type { ImportProgressMessage } from '../engine/protocol/messages';
 import { systemClock } from '../engine/platform/clock';
 import type { LogFn } from '../engine/platform/log';
-import { DB_FILE } from '../engine/services';
+import { DB_FILE } from '../engine/store/dbFile';
 import { openStore } from '../engine/store/sqliteStore';
+import { defaultDataDir } from './dataDir';
+import { USAGE } from './help';
+import { stderrLog } from './log';
 
 export interface ImportCliOptions {
   dataDir: string;
@@ -29,14 +29,49 @@ export interface ImportCliOptions {
   leaderDir?: string;
 }
 
+/** `flightdeck import [options]`: the options checked, then runImport with Ctrl-C stopping it at its next commit. */
+export async function importCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        'codex-home': { type: 'string' },
+        'claude-home': { type: 'string' },
+        'log-level': { type: 'string', default: 'warn' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`flightdeck: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const level = values['log-level']!;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
+    return 2;
+  }
+  const ac = new AbortController();
+  const onSignal = () => { process.stderr.write('\nflightdeck: stopping the import at its next commit\n'); ac.abort(); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return runImport({
+    dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'], claudeHome: values['claude-home'],
+    log: stderrLog(level as 'warn'), progress: process.stderr, out: process.stdout, signal: ac.signal,
+  });
+}
+
 export async function runImport(o: ImportCliOptions): Promise<number> {
   const dataDir = path.resolve(o.dataDir);
   const leaderDir = o.leaderDir ?? defaultLeaderDir();
   const show = progressPrinter(o.progress);
   if (leaderOwns(leaderDir, dataDir)) {
     o.log('info', `import: the Flightdeck engine running on ${dataDir} does the import`);
-    const p = await viaLeader(socketPathFor(leaderDir), show, o.signal);
-    if (p) { o.out.write(`flightdeck: import ${p.cancelled ? 'cancelled' : 'done'}: ${describeProgress(p)}\n`); return 0; }
+    // Loaded only here: the protocol client and its schemas are most of a bundle this command rarely needs.
+    const { importViaEngine } = require('./importViaEngine') as typeof import('./importViaEngine');
+    if (await importViaEngine(socketPathFor(leaderDir), show, o.out, o.signal)) return 0;
     o.log('warn', 'import: the running engine did not answer; importing here');
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -66,28 +101,6 @@ function leaderOwns(leaderDir: string, dataDir: string): boolean {
   }
 }
 
-async function viaLeader(socketPath: string, show: (p: ImportProgress) => void, signal?: AbortSignal): Promise<ImportProgressMessage | null> {
-  let client: ProtocolClient;
-  try { client = new ProtocolClient(await connectFollower(socketPath), `import${process.pid}-`); } catch { return null; }
-  try {
-    const done = new Promise<ImportProgressMessage>((resolve, reject) => {
-      client.on(m => {
-        if (m.type !== 'import_progress') return;
-        show(m.progress);
-        if (m.progress.phase === 'done') resolve(m.progress);
-      });
-      client.onClose(reason => reject(new Error(reason)));
-    });
-    signal?.addEventListener('abort', () => { void client.request({ type: 'cancel_import' }).catch(() => undefined); });
-    await client.request({ type: 'import_history' });
-    return await done;
-  } catch {
-    return null;
-  } finally {
-    client.close();
-  }
-}
-
 /** One progress line: rewritten in place on a terminal, at most one a second otherwise. */
 function progressPrinter(stream: NodeJS.WritableStream & { isTTY?: boolean }): (p: ImportProgress) => void {
   let lastAt = 0;
@@ -98,9 +111,4 @@ function progressPrinter(stream: NodeJS.WritableStream & { isTTY?: boolean }): (
     const line = `import: ${p.phase} ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB, ${p.mbPerSec} MB/s`;
     stream.write(stream.isTTY ? `\r${line}\x1b[K${p.phase === 'done' ? '\n' : ''}` : `${line}\n`);
   };
-}
-
-function describeProgress(p: ImportProgressMessage): string {
-  const counts = p.counts ?? {};
-  return describeSummary({ ...p, counts: counts as unknown as ImportSummary['counts'], cancelled: !!p.cancelled });
 }

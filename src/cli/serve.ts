@@ -1,6 +1,5 @@
 // `flightdeck serve`: the same engine as in VS Code, headless, with the WebSocket hub on.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { HubLifecycle } from '../engine/hub/lifecycle';
 import { loadOrCreateToken, tokenPath } from '../engine/hub/token';
@@ -25,10 +24,6 @@ export interface ServeOptions {
   retentionDays?: number;
   /** Remote engines to join (flightdeck serve --remote), tokens already resolved. */
   remotes?: { name: string; url: string; token: string }[];
-}
-
-export function defaultDataDir(): string {
-  return process.env.FLIGHTDECK_DATA_DIR || path.join(os.homedir(), '.flightdeck');
 }
 
 export async function serve(o: ServeOptions): Promise<void> {

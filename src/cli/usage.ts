@@ -6,19 +6,13 @@ import { parseArgs } from 'node:util';
 import { usageReport } from '../engine/history/usage';
 import type { UsageReport, UsageRow, UsageTotals } from '../engine/protocol/usage';
 import { UsageGroupBy } from '../engine/protocol/usage';
-import { DB_FILE } from '../engine/services';
+import { DB_FILE } from '../engine/store/dbFile';
 import { systemClock } from '../engine/platform/clock';
 import { openStore } from '../engine/store/sqliteStore';
 import { EngineError } from '../engine/sessions/errors';
 import { stderrLog } from './log';
-import { defaultDataDir } from './serve';
-
-export const USAGE_HELP = `usage: flightdeck usage [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|project|model|session]
-                       [--timezone ZONE] [--json] [--data-dir DIR]
-
-  usage   tokens (input, cache write, cache read, output, reasoning) and estimated cost per day
-          (default), project, model or session, from Flightdeck's store; days in --timezone
-          (default: this machine's)`;
+import { defaultDataDir } from './dataDir';
+import { USAGE_HELP } from './help';
 
 export function usageCommand(args: string[], out: (s: string) => void = s => process.stdout.write(s)): number {
   let values;

@@ -16,6 +16,7 @@ import { type Clock, systemClock } from './platform/clock';
 import { SessionEngine } from './sessions/engine';
 import type { LogFn } from './platform/log';
 import type { DriverPreference } from './store/driver';
+import { DB_FILE } from './store/dbFile';
 import { openStore } from './store/sqliteStore';
 import { sharedRepoInfo } from './git/repoInfo';
 import { startWorktreeTracker } from './git/worktreeTracker';
@@ -65,7 +66,7 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-export const DB_FILE = 'flightdeck.db';
+export { DB_FILE };
 
 export async function startServices(opts: ServiceOptions): Promise<Services> {
   const clock = opts.clock ?? systemClock;

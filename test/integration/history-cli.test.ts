@@ -1,21 +1,24 @@
 // `flightdeck import` as a user runs it: the compiled CLI as a child process over a machine's past
 // sessions, then the store it wrote read back. Includes SIGKILL at seeded random points.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { systemClock } from '../../src/engine/platform/clock';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { WORLD_FILES, WORLD_SESSIONS, type World, dumpStore, world } from '../fixtures/history/world';
 import { seededRng } from '../fixtures/bench/rng';
-import { CLI } from '../helpers/serveProcess';
+import { CLI, startServe } from '../helpers/serveProcess';
 import { TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-function runImport(w: World, opts: { killAfterMs?: number } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, 'import', '--codex-home', w.codexHome, '--claude-home', w.claudeHome, '--data-dir', w.dataDir], {
+/** The bundled command a user runs (dist/cli.js and the command bundles beside it, esbuild.mjs). */
+const DIST_CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function runImport(w: World, opts: { killAfterMs?: number; cli?: string; args?: string[] } = {}): Promise<Run> {
+  const child = spawn(process.execPath, [opts.cli ?? CLI, 'import', '--codex-home', w.codexHome, '--claude-home', w.claudeHome, '--data-dir', w.dataDir, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run'), FLIGHTDECK_SQLITE_DRIVER: TEST_DRIVER },
   });
@@ -68,6 +71,39 @@ describe('flightdeck import (CLI)', function () {
     assert.equal(last.code, 0, last.stderr);
     assert.ok(killed > 0, 'at least one run was killed');
     assert.deepEqual(JSON.parse(read(w)), JSON.parse(expected));
+  });
+
+  it('with an engine serving the same data folder, the engine imports and the command shows its progress and summary (the bundled CLI)', async () => {
+    const w = world();
+    const serve = startServe(['--port', '0', '--data-dir', w.dataDir, '--codex-home', w.codexHome, '--claude-home', w.claudeHome],
+      { FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run'), FLIGHTDECK_SQLITE_DRIVER: TEST_DRIVER });
+    try {
+      await serve.waitForLine(/WebSocket (ws:\/\/\S+)\)/);
+      const r = await runImport(w, { cli: DIST_CLI, args: ['--log-level', 'info'] });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /the Flightdeck engine running on .* does the import/);
+      assert.doesNotMatch(r.stderr, /did not answer/);
+      assert.match(r.stdout, /^flightdeck: import done: /m);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    assert.equal(JSON.parse(read(w)).sessions.length, WORLD_SESSIONS, 'every past session is stored');
+  });
+
+  it('the bundled command loads the import alone: not the engine and hub of serve, nor the protocol client', () => {
+    const w = world();
+    // dist/cli.js required (its main() not run on require), then `import` run; the modules this thread loaded, by file name.
+    const script = `const cli = require(${JSON.stringify(DIST_CLI)});
+cli.main(['import', '--codex-home', ${JSON.stringify(w.codexHome)}, '--claude-home', ${JSON.stringify(w.claudeHome)}, '--data-dir', ${JSON.stringify(w.dataDir)}])
+  .then(code => { process.stdout.write(JSON.stringify({ code, loaded: Object.keys(require.cache).map(f => require('node:path').basename(f)) })); });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run') } });
+    assert.equal(r.status, 0, r.stderr);
+    const { code, loaded } = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { code: number; loaded: string[] };
+    assert.equal(code, 0);
+    assert.ok(loaded.includes('cli-import.js'), loaded.join(' '));
+    for (const other of ['cli-serve.js', 'cli-usage.js', 'cli-import-via-engine.js', 'engine.js']) assert.ok(!loaded.includes(other), `${other} loaded: ${loaded.join(' ')}`);
+    assert.equal(JSON.parse(read(w)).sessions.length, WORLD_SESSIONS);
   });
 
   it('refuses unknown options with a usage text', async () => {

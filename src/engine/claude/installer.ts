@@ -2,8 +2,8 @@
 // Never clobbers: a file that is not a JSON object is left untouched and reported; the previous file
 // is kept as a backup; the new one is written to a temp file and renamed over, as Claude does itself.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultClaudeHome } from '../platform/agentHomes';
 import { ASYNC_HOOK_EVENTS, HOOK_EVENTS, type HookEventName } from './hookPayload';
 import { HOOK_MARKER, type HookSpec, type JsonObject, countFlightdeckHooks, isObject, withFlightdeckHooks, withoutFlightdeckHooks } from './settingsMerge';
 
@@ -28,9 +28,7 @@ export class ClaudeSettingsError extends Error {
   constructor(readonly file: string, message: string) { super(message); this.name = 'ClaudeSettingsError'; }
 }
 
-export function defaultClaudeHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CLAUDE_CONFIG_DIR || path.join(os.homedir(), '.claude');
-}
+export { defaultClaudeHome };
 
 /**
  * The command line of the hook (Claude runs it with `bash -c`): `node '<hook.js>' --flightdeck-hook

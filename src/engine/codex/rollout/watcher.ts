@@ -20,7 +20,6 @@
 //   counts as activity, which also reactivates an ended session.
 // All timers go through the injected Clock.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Clock, TimerHandle } from '../../platform/clock';
@@ -99,10 +98,7 @@ export interface CodexWatcher {
   readonly totals: RolloutIngest['totals'];
 }
 
-/** `$CODEX_HOME`, else `~/.codex` (what codex itself uses); a setting / --codex-home overrides it. */
-export function defaultCodexHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CODEX_HOME ? path.resolve(env.CODEX_HOME) : path.join(os.homedir(), '.codex');
-}
+export { defaultCodexHome } from '../../platform/agentHomes';
 
 const INDEX_KV_PREFIX = 'codex.sessionIndex.applied:';
 /** Queue key of a backfill; no file path starts with it. */
