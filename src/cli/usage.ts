@@ -33,7 +33,8 @@ export function usageCommand(args: string[], out: (s: string) => void = s => pro
   if (!by.success) { process.stderr.write(`flightdeck: --by must be day, project, model or session\n`); return 2; }
   const file = path.join(values['data-dir'] ?? defaultDataDir(), DB_FILE);
   if (!fs.existsSync(file)) { process.stderr.write(`flightdeck: no Flightdeck database at ${file} (--data-dir)\n`); return 1; }
-  const store = openStore({ file, clock: systemClock, log: stderrLog('warn') });
+  // While an engine imports into the same file, this open must not end the import's deferred indexing.
+  const store = openStore({ file, clock: systemClock, log: stderrLog('warn'), onlyReads: true });
   try {
     const report = usageReport(store, { by: by.data, since: values.since, until: values.until, timezone: values.timezone });
     out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderUsageTable(report));

@@ -4,7 +4,11 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { UsageReport } from '../../src/engine/protocol/usage';
+import { FakeClock } from '../../src/engine/platform/clock';
+import { newSession } from '../../src/engine/sessions/model';
+import { openStore } from '../../src/engine/store/sqliteStore';
 import { makeEngine } from '../helpers/engine';
+import { TEST_DRIVER, openTestDb } from '../helpers/storeDriver';
 import { CLI } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
@@ -59,6 +63,26 @@ describe('flightdeck usage (CLI)', function () {
     assert.equal(r.status, 0, r.stderr);
     const report = UsageReport.parse(JSON.parse(r.stdout));
     assert.deepEqual(report.rows.map(x => [x.label, x.total]), [['shop', 2_000_000], ['api', 500]]);
+  });
+
+  it('run while an engine imports into the same file, it leaves the import\'s deferred search indexing alone', () => {
+    const data = tmpDir();
+    const file = path.join(data, 'flightdeck.db');
+    openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER }).close();
+    // The import's writer, mid-import: its rows wait for its own index step (the range it opened).
+    const writer = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: new SharedArrayBuffer(8) });
+    const s = newSession({ id: 'imported', provider: 'claude', mode: 'passive' }, 0);
+    writer.saveSession(s);
+    writer.deferSearchIndex();
+    writer.saveMessage({ id: 'm1', sessionId: s.id, seq: 0, kind: 'agent', text: 'zebra', createdAt: '2026-12-01T09:00:00.000Z' });
+    writer.flush();
+    const backfill = () => openTestDb(file).prepare('SELECT done, target FROM fts_backfill').get();
+    const before = backfill();
+    assert.equal(before?.target, Number.MAX_SAFE_INTEGER);
+    const r = run(['--data-dir', data, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(backfill(), before, 'the range is still open and nothing was indexed by the usage command');
+    writer.close();
   });
 
   it('refuses bad options (exit 2) and says when there is no database (exit 1)', () => {

@@ -38,6 +38,11 @@ export interface OpenStoreOptions {
   bulkWriterGate?: SharedArrayBuffer;
   /** This connection's page cache (SQLite's default: 2,000 KiB), e.g. smaller for one that only looks rows up. */
   cacheKiB?: number;
+  /**
+   * This process only reads the store (`flightdeck usage`), perhaps while an engine imports into it:
+   * it leaves the search index's open range and its background build to the store's owner.
+   */
+  onlyReads?: boolean;
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
@@ -126,11 +131,13 @@ export function openStore(opts: OpenStoreOptions): Store {
   // Not by a bulk connection: the engine's own open did that before its import started, and the
   // import's threads open theirs side by side — one closing the range the other just opened made the
   // search index's triggers index every imported row one by one (the import took 1.6× as long).
-  if (ftsAvailable && !bulk) closeBacklog(db);
+  // Nor by a process that only reads: it may open while an engine imports.
+  const owner = !bulk && !opts.onlyReads;
+  if (ftsAvailable && owner) closeBacklog(db);
   const ftsBuilder = ftsAvailable
     ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
     : undefined;
-  if (!bulk && ftsBuilder?.step()) ftsBuilder.start();
+  if (owner && ftsBuilder?.step()) ftsBuilder.start();
   /** Bulk writers (imports) running with the index deferred. */
   let deferring = 0;
   /** pauseAutoCheckpoint() calls not resumed yet. */
