@@ -38,6 +38,8 @@ export interface FanoutRun {
   kind: FanoutKind; sessions: number; clients: number; deaf: boolean;
   expected: number; received: number;
   p50: number; p99: number; timerLateP99: number; deliveryP99: number;
+  /** Every delta's overhead (ms), for figures pooled over repeats. */
+  overheads: number[];
   profile?: string;
   /** With a History import in the engine: MB it read while the deltas streamed, and whether it was still running at the end. */
   importMb?: number; importRunning?: boolean;
@@ -142,7 +144,7 @@ export async function fanoutRun(script: string, kind: FanoutKind, sessions: numb
     }
     return {
       kind, sessions, clients, deaf: !!opts.deaf, expected: byKey.size * clients, received: overhead.length,
-      p50: percentile(overhead, 50), p99: percentile(overhead, 99),
+      p50: percentile(overhead, 50), p99: percentile(overhead, 99), overheads: overhead,
       timerLateP99: percentile(windows.map(w => w[3] - w[2] - THROTTLE_MS), 99), deliveryP99: percentile(delivery, 99),
       profile,
       ...(opts.importManifest ? { importMb: Number(done[1]) / 1e6, importRunning: done[2] === 'running' } : {}),

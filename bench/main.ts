@@ -25,7 +25,7 @@ import { systemClock } from '../src/engine/platform/clock';
 import { openStore } from '../src/engine/store/sqliteStore';
 import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
 import { type HistoryTreeRun, historyTreeRun } from './historyTree';
-import { median } from './stats';
+import { median, percentile } from './stats';
 import { type PageFigures, STREAM_CHARS, webviewRuns } from './webview';
 
 const REPO = path.resolve(__dirname, '..');
@@ -477,7 +477,12 @@ function fanoutRows(sessions: number, clients: number, fd: FanoutRun[], floor: F
  * (the fan-out's three processes, 1 session × 1 client), paired per repeat: without, then with.
  */
 async function liveImportRows(rows: Row[], details: string[], repeats: number, size: string, durationMs: number): Promise<void> {
-  const corpus = ensureCorpus(CACHE, parseSize(size), log, 'short');
+  // A p99 of one repeat's ~60 deltas is its largest one or two: the figures pool every repeat's deltas,
+  // streamed for at least 10 s each. The import must outlast the streaming: eight times the size (the
+  // engine imports 100 MB of short messages in under 3 s now).
+  durationMs = Math.max(durationMs, 10_000);
+  const importSize = `${Math.round((8 * parseSize(size)) / 1048576)}MB`;
+  const corpus = ensureCorpus(CACHE, parseSize(importSize), log, 'short');
   const manifest = path.join(corpus.dir, 'manifest.json');
   const without: FanoutRun[] = [];
   const withImport: FanoutRun[] = [];
@@ -488,16 +493,17 @@ async function liveImportRows(rows: Row[], details: string[], repeats: number, s
     log(`live deltas ${r + 1}/${repeats}: without import p50/p99 ${fmt(a.p50, 2)}/${fmt(a.p99, 2)} ms (${a.received}/${a.expected}), `
       + `with ${fmt(b.p50, 2)}/${fmt(b.p99, 2)} ms (${b.received}/${b.expected}; ${fmt(b.importMb ?? 0)} MB imported meanwhile, ${b.importRunning ? 'still running' : 'finished early'})`);
   }
-  const m = (runs: FanoutRun[], k: 'p50' | 'p99') => median(runs.map(x => x[k]));
-  const ratio = median(withImport.map((x, i) => x.p99 / Math.max(without[i].p99, 0.001)));
+  const pooled = (runs: FanoutRun[], p: number) => percentile(runs.flatMap(x => x.overheads), p);
+  const m = (runs: FanoutRun[], k: 'p50' | 'p99') => pooled(runs, k === 'p50' ? 50 : 99);
+  const ratio = pooled(withImport, 99) / Math.max(pooled(without, 99), 0.001);
   const all = [...without, ...withImport].every(x => x.received === x.expected);
-  const label = `${size} short-message corpus`;
+  const label = `${importSize} short-message corpus`;
   rows.push({
     group: 'Live deltas', figure: `1 session × 1 client: overhead beyond the 50 ms window, p50 / p99, while the engine runs a History import of the ${label} (floor: the same engine without an import, same run)`,
     value: `${fmt(m(withImport, 'p50'), 2)} / ${fmt(m(withImport, 'p99'), 2)} ms`, floor: `${fmt(m(without, 'p50'), 2)} / ${fmt(m(without, 'p99'), 2)} ms`, goal: '—', met: null,
   });
   rows.push({
-    group: 'Live deltas', figure: 'Same: p99 with the import ÷ p99 without (paired repeats), all deltas delivered',
+    group: 'Live deltas', figure: 'Same: p99 with the import ÷ p99 without (the deltas of every repeat pooled), all deltas delivered',
     value: `${fmt(ratio, 2)}×${all ? '' : ' (some lost)'}`, floor: '1×', goal: '≤ 2×, all delivered', met: ratio <= 2 && all,
   });
   details.push(`Live deltas with an import: p99 per repeat without / with ${without.map((x, i) => `${fmt(x.p99, 2)} / ${fmt(withImport[i].p99, 2)}`).join(', ')} ms; `
@@ -541,7 +547,8 @@ async function historyRows(rows: Row[], details: string[], repeats: number, size
         details.push(`History ${label}: ${corpus.codexFiles.length} rollouts + ${corpus.claudeFiles.length} transcripts, ${corpus.lines.toLocaleString('en-US')} lines, `
           + `${last.items.toLocaleString('en-US')} items in ${last.sessions} sessions; last run: floor ${fmt(floorMs / 1000, 2)} s, import ${fmt(last.ms / 1000, 2)} s, store ${fmt(last.dbMb ?? 0, 0)} MB.`);
       }
-      if (cc && sz === size) {
+      // At every size the goal names (100 MB and, with HISTORY_1GB_ENV, 1 GB).
+      if (cc) {
         const fd: number[] = [];
         const ccs: number[] = [];
         for (let r = 0; r < repeats; r++) {
@@ -566,7 +573,7 @@ const NOTES = [
   'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against Flightdeck ingesting them into a fresh store with FTS — in Ingest a bench child process, in History import the real command, `flightdeck import --claude-home <corpus> --codex-home <empty> --data-dir <fresh>` (dist/cli.js). ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
   'Fan-out (bench/fanout.ts): three processes, as in real use. The provider process posts Claude `MessageDisplay` hooks to the engine\'s real hook receiver (HTTP over the Unix socket named in the leader folder\'s endpoint file, as the hook command does), one delta per session every 50 ms, spread over the 50 ms; each delta ends in `#<n>`. The engine process runs the leader\'s services (`startServices`, Claude integration on, the SQLite store with FTS) and the hub; its clock records when each 50 ms stream timer was armed and fired and which delta that firing published. The clients process opens the WebSocket clients, each subscribed to every session with `subscribe_session`, and stamps each `message_updated` on arrival (`performance.timeOrigin + performance.now()`, the same clock in every process). overhead = arrival − (armed + 50 ms). The floor, run in the same process layout right before each Flightdeck repeat: a process with a bare `ws` server and nothing else, one 50 ms timer per session sending a `message_updated` of the same shape and size (serialized once, sent to every subscriber), the same clients process. Expected deliveries = windows fired × clients. The engine process is profiled separately (`node --cpu-prof`) in one more 50×100 run.',
-  'Live deltas (bench/fanout.ts, `--only liveImport`): the fan-out\'s three processes at 1 session × 1 client (a Claude hook delta every 50 ms, the engine\'s services and hub, one WebSocket client), run twice per repeat: without an import, then with the engine\'s own History import (`import_history`\'s path: HistoryService over the short-message corpus, on its own thread since round three — history/workerImport.ts — in the engine process) started right before the deltas and still running when they stop. overhead = arrival − (timer armed + 50 ms), as in Fan-out.',
+  'Live deltas (bench/fanout.ts, `--only liveImport`): the fan-out\'s three processes at 1 session × 1 client (a Claude hook delta every 50 ms, the engine\'s services and hub, one WebSocket client), run twice per repeat: without an import, then with the engine\'s own History import (`import_history`\'s path: HistoryService over the short-message corpus of eight times `--size`, so that it outlasts the streaming, on its own thread since round three — history/workerImport.ts — in the engine process) started right before the deltas and still running when they stop. overhead = arrival − (timer armed + 50 ms), as in Fan-out.',
   'History tree (bench/historyTree.ts): a fresh store with 10,000 past sessions written as the importer leaves them (ended, reason `history`, a year of days, 40 projects, the biggest holding a quarter), a real engine and an in-process protocol connection (as the leading window uses), and the tree\'s own History provider (src/vscode/historyTree.ts) loaded against the stand-in `vscode` module. Expanding = `children(node)` (the request, validated, answered from SQLite, serialized, delivered) + `getTreeItem` of every row; medians of 15 after a warm-up. The floor is the same SQL through a prepared statement on the same database, without JSON or protocol.',
   'Webview (bench/webview.ts): the bundled session panel (webview/build.mjs) on a page with the panel\'s strict CSP, in headless Chromium (software rendering, `--disable-gpu`), viewport 1000×900. First paint = from posting the 10,000-item snapshot to the first animation frame with rows; then one 2,000 px scroll step per animation frame from top to bottom; then a reply streamed into the open panel (message_appended, then message_updated with the whole text so far, 100 characters more each, until 20,000), each delta timed from posting it to the next frame, and a MutationObserver counting the other rows whose DOM changed. The floor, on its own page in the same browser before each panel repeat: the same messages drawn the cheapest way that still looks like a transcript — plain-text rows of a fixed height, only those in view plus the same 600 px margin in the DOM, placed in the scroll event, the streaming row\'s text set with textContent; no markdown, no templates, no measuring.',
   'Activation in the real extension host (the goal\'s figure): `bash scripts/vscode-host.sh test . out/bench/host/activation-entry.js` starts code-server (VS Code server + web workbench) and headless Chromium, and the entry (bench/host/activation-entry.ts, compiled by the root tsconfig) runs inside the Node extension host: it checks that Flightdeck is not active yet (fails otherwise), then times `await vscode.extensions.getExtension(\'flightdeck.flightdeck\').activate()` — the host loading dist/extension.js and running activate() — and, from the same start, until the returned API\'s `ready()` resolves (engine started in the background, protocol client connected). One activation per host start, a fresh code-server per repeat; each run has its own temp `FLIGHTDECK_DATA_DIR` and `FLIGHTDECK_LEADER_DIR` and empty `CODEX_HOME` / `CLAUDE_CONFIG_DIR`, so it does not depend on the machine\'s sessions (bench/hostActivation.ts). activate() not waiting for the engine is what keeps the engine off the critical path: the difference between the two figures is the engine\'s start.',
