@@ -15,7 +15,7 @@ import { DB_FILE } from '../engine/store/dbFile';
 import { openStore } from '../engine/store/sqliteStore';
 import { defaultDataDir } from './dataDir';
 import { USAGE } from './help';
-import { stderrLog } from './log';
+import { isLogLevel, stderrLog } from './log';
 
 export interface ImportCliOptions {
   dataDir: string;
@@ -48,8 +48,8 @@ export async function importCommand(args: string[]): Promise<number> {
     return 2;
   }
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-  const level = values['log-level']!;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+  const level = values['log-level'];
+  if (!isLogLevel(level)) {
     process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
@@ -59,7 +59,7 @@ export async function importCommand(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   return runImport({
     dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'], claudeHome: values['claude-home'],
-    log: stderrLog(level as 'warn'), progress: process.stderr, out: process.stdout, signal: ac.signal,
+    log: stderrLog(level), progress: process.stderr, out: process.stdout, signal: ac.signal,
   });
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '../engine/history/retention';
 import { defaultDataDir } from './dataDir';
 import { USAGE } from './help';
+import { isLogLevel } from './log';
 import { serve } from './serve';
 import { type RemoteArg, parseRemoteArg, resolveRemotes } from './remoteTokens';
 import { type TokenChoice, chooseToken } from './tokenSource';
@@ -46,7 +47,7 @@ export async function serveCommand(rest: string[]): Promise<number> {
     return 2;
   }
   const level = values['log-level'];
-  if (!['debug', 'info', 'warn', 'error'].includes(level!)) {
+  if (!isLogLevel(level)) {
     process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
@@ -70,7 +71,7 @@ export async function serveCommand(rest: string[]): Promise<number> {
   await serve({
     host: values.host!, port, dataDir, codexHome: values['codex-home'],
     claudeHome: values['claude-home'], token: choice.token, allowNonLoopback: values['allow-non-loopback']!,
-    allowedOrigins: values['allowed-origin'] ?? [], logLevel: level as 'info', installClaudeHooks: values['install-claude-hooks']!,
+    allowedOrigins: values['allowed-origin'] ?? [], logLevel: level, installClaudeHooks: values['install-claude-hooks']!,
     retentionDays, remotes,
   });
   return -1; // keeps running until a signal
