@@ -108,7 +108,7 @@ function ccusageRun(bin: string, claudeHome: string): { wallMs: number; totalTok
  * `flightdeck import` over the Claude files as a user runs it (dist/cli.js, whole process), into a
  * fresh data folder, with an empty Codex home: the command set against `ccusage daily`.
  */
-function flightdeckImportRun(claudeHome: string): { wallMs: number; items: number } {
+function flightdeckImportRun(claudeHome: string): { wallMs: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-cli-import-'));
   try {
     fs.mkdirSync(path.join(dir, 'codex'));
@@ -119,7 +119,7 @@ function flightdeckImportRun(claudeHome: string): { wallMs: number; items: numbe
     const wallMs = performance.now() - t0;
     const items = Number(/ (\d+) item\(s\)/.exec(r.stdout)?.[1] ?? NaN);
     if (r.status !== 0 || !(items > 0)) throw new Error(`flightdeck import failed (${r.status}): ${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 500)}`);
-    return { wallMs, items };
+    return { wallMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -494,13 +494,12 @@ async function liveImportRows(rows: Row[], details: string[], repeats: number, s
       + `with ${fmt(b.p50, 2)}/${fmt(b.p99, 2)} ms (${b.received}/${b.expected}; ${fmt(b.importMb ?? 0)} MB imported meanwhile, ${b.importRunning ? 'still running' : 'finished early'})`);
   }
   const pooled = (runs: FanoutRun[], p: number) => percentile(runs.flatMap(x => x.overheads), p);
-  const m = (runs: FanoutRun[], k: 'p50' | 'p99') => pooled(runs, k === 'p50' ? 50 : 99);
   const ratio = pooled(withImport, 99) / Math.max(pooled(without, 99), 0.001);
   const all = [...without, ...withImport].every(x => x.received === x.expected);
   const label = `${importSize} short-message corpus`;
   rows.push({
     group: 'Live deltas', figure: `1 session × 1 client: overhead beyond the 50 ms window, p50 / p99, while the engine runs a History import of the ${label} (floor: the same engine without an import, same run)`,
-    value: `${fmt(m(withImport, 'p50'), 2)} / ${fmt(m(withImport, 'p99'), 2)} ms`, floor: `${fmt(m(without, 'p50'), 2)} / ${fmt(m(without, 'p99'), 2)} ms`, goal: '—', met: null,
+    value: `${fmt(pooled(withImport, 50), 2)} / ${fmt(pooled(withImport, 99), 2)} ms`, floor: `${fmt(pooled(without, 50), 2)} / ${fmt(pooled(without, 99), 2)} ms`, goal: '—', met: null,
   });
   rows.push({
     group: 'Live deltas', figure: 'Same: p99 with the import ÷ p99 without (the deltas of every repeat pooled), all deltas delivered',
