@@ -28,6 +28,12 @@ const clock = () => new FakeClock(Date.parse('2026-12-04T12:00:00.000Z'));
 /** JSON columns parsed: where a slice ends moves the order of keys (a patch merged before or after its item's commit), not the data. */
 const parsed = (rows: Record<string, unknown>[]) => rows.map(r => ({ ...r, data: JSON.parse(String(r.data)) as unknown }));
 
+/** The names of the file's tables and indexes. */
+function schema(file: string): string[] {
+  const db = openTestDb(file);
+  try { return db.prepare('SELECT name FROM sqlite_master ORDER BY name').all().map(r => String(r.name)); } finally { db.close(); }
+}
+
 /** Every row the import writes, in a stable order (timestamps of the writes themselves left out). */
 function dump(file: string): Record<string, unknown[]> {
   const db = openTestDb(file);
@@ -84,9 +90,12 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
       const logs: string[] = [];
       const summary = await importOnThread({
         store, log: (l, m) => logs.push(`${l} ${m}`), codexHome: corpus.codexHome, claudeHome: corpus.claudeHome,
-        skipRecentMs: 0, loaded: [], onProgress: () => {}, pipeline,
+        skipRecentMs: 0, loaded: [], onProgress: () => {}, pipeline, usageKeyIndexDeferRows: 100,
       });
       assert.equal(summary.counts.notStored, 0);
+      // The usage index by message key went while the writing thread wrote, and is back (usageKeyIndex.ts).
+      assert.ok(logs.some(l => /^debug store: token_usage_by_key dropped until this import ends/.test(l)), logs.join('\n'));
+      assert.ok(schema(file).includes('token_usage_by_key'));
       assert.ok(summary.counts.items > 5_000, `the corpus has items (${summary.counts.items})`);
       assert.ok(!logs.some(l => l.startsWith('warn history: the writing thread')), logs.join('\n'));
       assert.equal(store.searchIndexPercent(), undefined, 'the search index is complete when the import returns');
@@ -98,6 +107,7 @@ describe('history import on two threads: mapping and writing (issue 14)', functi
       assert.ok(one[table].length > 0 || table === 'kv', `${table} has rows`);
       assert.deepEqual(two[table], one[table], `${table}: the same rows on two threads as on one`);
     }
+    assert.deepEqual(schema(files[1]), schema(files[0]), 'the same tables and indexes');
   });
 
   it('a writing thread that fails to start, or dies mid-import, leaves the import thread writing by itself from the last commit: the store ends as on one thread', async () => {

@@ -38,6 +38,8 @@ export interface ImportWriterData {
   file: string;
   driver: DriverName;
   gate: SharedArrayBuffer;
+  /** Usage rows written before the usage index by message key may be dropped (store/usageKeyIndex.ts; tests use a few). */
+  usageKeyIndexDeferRows?: number;
 }
 
 /** The writing thread's workerData: the store, and its end of the channel to the import thread. */

@@ -7,16 +7,13 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../platform/clock';
 import { lowerThisThreadPriority } from '../platform/threadPriority';
 import type { LogLevel } from '../platform/log';
-import type { DriverName } from '../store/driver';
 import { openStore } from '../store/sqliteStore';
 import { type ImportProgress, type ImportSummary, importHistory } from './importer';
-import { type ImportPipe, PIPE_DEFAULTS, openImportPipe } from './importPipe';
+import { type ImportPipe, type ImportWriterData, PIPE_DEFAULTS, openImportPipe } from './importPipe';
 import { FatalImportError } from './fileReader';
 
-export interface ImportWorkerData {
-  file: string;
-  driver: DriverName;
-  gate: SharedArrayBuffer;
+/** The store (as the writing thread gets it), the files to read, and the channel to the writing thread. */
+export interface ImportWorkerData extends ImportWriterData {
   codexHome: string | null;
   claudeHome: string | null;
   skipRecentMs: number;
@@ -48,7 +45,7 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
     else if (m.type === 'loaded') loaded.add(m.key);
   });
   try {
-    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: d.writerPort ? PIPE_DEFAULTS.readerCacheKiB : undefined });
+    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, usageKeyIndexDeferRows: d.usageKeyIndexDeferRows, cacheKiB: d.writerPort ? PIPE_DEFAULTS.readerCacheKiB : undefined });
     // Writes on the second thread (importPipe.ts); one that does not start ends run(pipe) below with
     // FatalImportError, and this thread writes too, as it does without one.
     let pipe: ImportPipe | null = d.writerPort ? openImportPipe(store, d.writerPort, log) : null;

@@ -217,7 +217,7 @@ function run(d: WriterThreadData): void {
   let w: UnitWriter;
   try {
     lowerThisThreadPriority();
-    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, cacheKiB: PIPE_DEFAULTS.writerCacheKiB });
+    const store = openStore({ file: d.file, clock: systemClock, log, driver: d.driver, bulkWriterGate: d.gate, usageKeyIndexDeferRows: d.usageKeyIndexDeferRows, cacheKiB: PIPE_DEFAULTS.writerCacheKiB });
     w = new UnitWriter({
       store, post, engineWants: () => engineWaiting(d.gate), untilEngineWants: ms => engineAnnounced(d.gate, ms),
     });

@@ -53,6 +53,8 @@ export interface WorkerImportOptions {
   pipeline?: boolean;
   /** The first thread's old-generation cap (tests); default IMPORT_THREAD_HEAP.oldMb. */
   oldGenerationMb?: number;
+  /** See ImportWriterData (tests). */
+  usageKeyIndexDeferRows?: number;
 }
 
 export interface WorkerImport {
@@ -83,7 +85,7 @@ export function startWorkerImport(o: WorkerImportOptions): WorkerImport {
   const send = (m: ToImportWorker) => { try { worker.postMessage(m); } catch { /* ended */ } };
   /** One thread until its summary; `oldMb` undefined: no cap on its old generation. */
   const run = (oldMb: number | undefined) => new Promise<ImportSummary>((resolve, reject) => {
-    const store = { file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate };
+    const store = { file: o.store.file!, driver: o.store.driver as DriverName, gate: o.store.writeGate, usageKeyIndexDeferRows: o.usageKeyIndexDeferRows };
     // Both threads start now, side by side (importPipe.ts startWriterThread).
     writer = pipeline ? startWriterThread(store, o.log, writerFile) : null;
     const data: ImportWorkerData = {

@@ -11,6 +11,7 @@ import { endedBefore, historyGroups, historySessions } from './history';
 import { migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
+import { UsageKeyIndexDeferral, ensureUsageKeyIndex } from './usageKeyIndex';
 import type { ImportBatch, MessageRow, SourceOffset, Store, TokenUsageRecord } from './types';
 import { ensurePrivateDir, preparePrivateDb, tightenDbFiles } from './privateFiles';
 import { BatchedWriter } from './writer';
@@ -43,6 +44,8 @@ export interface OpenStoreOptions {
    * it leaves the search index's open range and its background build to the store's owner.
    */
   onlyReads?: boolean;
+  /** Usage rows a bulk writer adds before it may drop the index by message key (usageKeyIndex.ts; tests use a few). */
+  usageKeyIndexDeferRows?: number;
 }
 
 const MESSAGE_COLUMNS = new Set(['id', 'sessionId', 'seq', 'kind', 'text', 'createdAt']);
@@ -134,12 +137,16 @@ export function openStore(opts: OpenStoreOptions): Store {
   // Nor by a process that only reads: it may open while an engine imports.
   const owner = !bulk && !opts.onlyReads;
   if (ftsAvailable && owner) closeBacklog(db);
+  // So is the usage report's index a killed import left dropped.
+  if (owner && ensureUsageKeyIndex(db)) log('info', 'store: rebuilt the usage index an interrupted import had dropped');
   const ftsBuilder = ftsAvailable
     ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
     : undefined;
   if (owner && ftsBuilder?.step()) ftsBuilder.start();
   /** Bulk writers (imports) running with the index deferred. */
   let deferring = 0;
+  /** While they run: the usage report's index by message key, perhaps dropped until they end (usageKeyIndex.ts). */
+  let usageKeys: UsageKeyIndexDeferral | null = null;
   /** pauseAutoCheckpoint() calls not resumed yet. */
   let checkpointPauses = 0;
   let closed = false;
@@ -196,9 +203,10 @@ export function openStore(opts: OpenStoreOptions): Store {
     ftsAvailable,
     searchIndexPercent: () => ftsBuilder?.percent,
     deferSearchIndex() {
-      if (!ftsBuilder) return;
       writer.flush();
-      if (deferring++ === 0) openBacklog(db);
+      if (deferring++ > 0) return;
+      usageKeys = new UsageKeyIndexDeferral(db, opts.usageKeyIndexDeferRows, log);
+      if (ftsBuilder) openBacklog(db);
     },
     fillSearchIndex(rows) {
       if (!ftsBuilder) return false;
@@ -207,9 +215,12 @@ export function openStore(opts: OpenStoreOptions): Store {
       return !!(group ? fillFtsRows(db, rows) : fillFtsSlice(db, rows)) && hasRowsToIndex(db);
     },
     endDeferredSearchIndex() {
-      if (!ftsBuilder || deferring === 0) return;
+      if (deferring === 0) return;
       writer.flush();
       if (--deferring > 0) return;
+      usageKeys?.end();
+      usageKeys = null;
+      if (!ftsBuilder) return;
       closeBacklog(db);
       if (!bulk) ftsBuilder.start();
     },
@@ -448,6 +459,7 @@ export function openStore(opts: OpenStoreOptions): Store {
         d.prepare(`INSERT INTO token_usage (session_id, message_key, model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, at, reasoning_tokens)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
           .run(u.sessionId, u.messageKey, u.model, u.input, u.output, u.cacheRead, u.cacheCreation, u.at, u.reasoning ?? 0);
+        usageKeys?.rowAdded();
       });
     },
     hasTokenUsage(sessionId, messageKey) {

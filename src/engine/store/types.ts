@@ -91,12 +91,13 @@ export interface Store {
   /**
    * A bulk writer (the history import) starts: rows written from now on are left out of the search
    * index until fillSearchIndex indexes them in batches (much cheaper than one trigger per row).
-   * Pair with endDeferredSearchIndex; a crash in between is repaired at the next open.
+   * A bulk write that adds many usage rows also drops their index by message key until it ends
+   * (usageKeyIndex.ts). Pair with endDeferredSearchIndex; a crash in between is repaired at the next open.
    */
   deferSearchIndex(): void;
   /** Indexes up to `rows` of the rows left out; true while some are left. */
   fillSearchIndex(rows: number): boolean;
-  /** The bulk writer is done: what is left is indexed in the background (slices on the clock). */
+  /** The bulk writer is done: what is left is indexed in the background (slices on the clock), a dropped usage index built again. */
   endDeferredSearchIndex(): void;
   loadRecentSessions(limit: number): Session[];
   getSession(id: string): Session | undefined;
