@@ -8,7 +8,7 @@ import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store, TokenUsageRecord } from '../../src/engine/store/types';
-import { hasUsageKeyIndex } from '../../src/engine/store/usageKeyIndex';
+import { ensureUsageKeyIndex, hasUsageKeyIndex } from '../../src/engine/store/usageKeyIndex';
 import { usageReport } from '../../src/engine/history/usage';
 import { usageBucketsQuery } from '../../src/engine/store/usage';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
@@ -113,5 +113,24 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
     assert.equal(indexed(file), true);
     assert.deepEqual(totals(owner), { records: 20, input: 2 * (10 * 10 + 45) });
     owner.close();
+  });
+
+  it('the build (sorted in temporary files on disk) leaves the connection\'s temp_store as it was, and builds inside a transaction too', () => {
+    const file = path.join(tmpDir(), 'build.db');
+    open(file).close();
+    const db = openTestDb(file);
+    try {
+      const tempStore = () => Number(db.prepare('PRAGMA temp_store').get()?.temp_store);
+      db.exec('PRAGMA temp_store = MEMORY; DROP INDEX token_usage_by_key');
+      assert.equal(ensureUsageKeyIndex(db), true);
+      assert.equal(hasUsageKeyIndex(db), true);
+      assert.equal(tempStore(), 2, 'temporary files in memory again after the build');
+      assert.equal(ensureUsageKeyIndex(db), false, 'nothing to build');
+      db.exec('DROP INDEX token_usage_by_key; BEGIN');
+      assert.equal(ensureUsageKeyIndex(db), true, 'built in memory where temp_store cannot change');
+      db.exec('COMMIT');
+      assert.equal(hasUsageKeyIndex(db), true);
+      assert.equal(tempStore(), 2);
+    } finally { db.close(); }
   });
 });
