@@ -54,6 +54,17 @@ export function startServe(args: string[], env: Record<string, string>, opts: { 
 }
 
 /**
+ * Ends a serve process at the end of a test, if it still runs: SIGTERM and its exit, so the engine
+ * stops its codex app-server first. A SIGKILL left that child running, writing into the Codex home
+ * the test then removed (ENOTEMPTY in the after hook). Bounded by mocha's hook timeout.
+ */
+export async function stopServe(serve: ServeProcess | undefined | null): Promise<void> {
+  if (!serve || serve.child.exitCode !== null || serve.child.signalCode !== null) return;
+  serve.child.kill('SIGTERM');
+  await serve.exited;
+}
+
+/**
  * `flightdeck serve` for a Codex home on a free port, with its data, Claude home and leader folder
  * under `dir`, and a WebSocket client signed in with the token it wrote (the usual start of a
  * serve-level Codex test, and the restart after a kill -9: same folders, same store).

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Message, ServerMessage } from '../../src/engine/protocol';
 import { type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServeForCodex } from '../helpers/serveProcess';
+import { type ServeProcess, startServeForCodex, stopServe } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
 import type { TestWsClient } from '../helpers/wsClient';
 
@@ -36,7 +36,7 @@ describe('codex direct: kill -9 of the engine mid-turn (SPEC §7)', function () 
   });
   after(async () => {
     client?.close();
-    serve?.child.kill('SIGKILL');
+    await stopServe(serve);
     await fake?.close();
     home?.cleanup();
     work?.cleanup();

@@ -13,7 +13,7 @@ import { type ClaudeSandbox, makeClaudeSandbox, REPO_ROOT, runClaude } from '../
 import { type CodexHome, makeCodexHome } from '../fixtures/codexHome';
 import { type FakeAnthropic, startFakeAnthropic } from '../fixtures/fakeAnthropic';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServe, startServeForCodex } from '../helpers/serveProcess';
+import { type ServeProcess, startServe, startServeForCodex, stopServe } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir, waitFor } from '../helpers/tmp';
 import { connectWs, type TestWsClient } from '../helpers/wsClient';
 
@@ -57,7 +57,7 @@ describe('conflict radar: two real Codex sessions in one checkout, every client 
   after(async () => {
     await browser?.close();
     client?.close();
-    serve?.child.kill('SIGKILL');
+    await stopServe(serve);
     await fake?.close();
     home?.cleanup();
     cleanupTmpDirs();
@@ -180,7 +180,7 @@ describe('conflict radar: a real Claude Code Write and a real Codex patch on one
   after(async () => {
     release();
     client?.close();
-    serve?.child.kill('SIGKILL');
+    await stopServe(serve);
     await openai?.close();
     await anthropic?.close();
     home?.cleanup();

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ServerMessage, Session } from '../../src/engine/protocol';
 import { type CodexHome, makeCodexHome, makeWorkspace } from '../fixtures/codexHome';
 import { type FakeOpenAI, promptRouter, startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { type ServeProcess, startServeForCodex } from '../helpers/serveProcess';
+import { type ServeProcess, startServeForCodex, stopServe } from '../helpers/serveProcess';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 import type { TestWsClient } from '../helpers/wsClient';
 
@@ -38,7 +38,7 @@ describe('flightdeck serve + a WebSocket client drive a Codex session (real code
   });
   after(async () => {
     client?.close();
-    serve?.child.kill('SIGKILL');
+    await stopServe(serve);
     await fake?.close();
     home?.cleanup();
     work?.cleanup();
