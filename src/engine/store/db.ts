@@ -23,6 +23,13 @@ export interface Db {
   close(): void;
 }
 
+/** Whether the file's schema has a table, index, trigger or view of that name (and type, when given). */
+export function hasSchemaObject(db: Db, name: string, type?: 'table' | 'index'): boolean {
+  return type
+    ? !!db.prepare('SELECT 1 AS x FROM sqlite_master WHERE type = ? AND name = ?').get(type, name)
+    : !!db.prepare('SELECT 1 AS x FROM sqlite_master WHERE name = ?').get(name);
+}
+
 /** Thrown when no SQLite driver can be loaded in this host; the message names the fix. */
 export class StoreLoadError extends Error {
   constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'StoreLoadError'; }

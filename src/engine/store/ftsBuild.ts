@@ -6,7 +6,7 @@
 // most the slice under way, and the next start goes on from `done`.
 import type { Clock, TimerHandle } from '../platform/clock';
 import type { LogFn } from '../platform/log';
-import type { Db } from './db';
+import { type Db, hasSchemaObject } from './db';
 
 /** Rows still to index: the (done, target] range of messages.rowid. */
 export interface FtsBackfill { done: number; target: number }
@@ -20,7 +20,7 @@ export const OPEN_TARGET = Number.MAX_SAFE_INTEGER;
 
 export function readFtsBackfill(db: Db): FtsBackfill | undefined {
   // Files migrated to 7 before the index was built in the background have no such table (and a full index).
-  if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'fts_backfill'").get()) return undefined;
+  if (!hasSchemaObject(db, 'fts_backfill', 'table')) return undefined;
   const r = db.prepare('SELECT done, target FROM fts_backfill WHERE id = 1').get();
   return r ? { done: Number(r.done), target: Number(r.target) } : undefined;
 }
@@ -37,7 +37,7 @@ function maxRowid(db: Db): number {
 /** Leaves every row after the indexed ones (and every new row) to the filler until closeBacklog. */
 export function openBacklog(db: Db): void {
   db.transaction(() => {
-    if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'fts_backfill'").get()) return;
+    if (!hasSchemaObject(db, 'fts_backfill', 'table')) return;
     const b = readFtsBackfill(db);
     if (b) db.prepare('UPDATE fts_backfill SET target = ? WHERE id = 1').run(OPEN_TARGET);
     else db.prepare('INSERT INTO fts_backfill (id, done, target) VALUES (1, ?, ?)').run(maxRowid(db), OPEN_TARGET);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
-import { type Db, StoreLoadError } from './db';
+import { type Db, StoreLoadError, hasSchemaObject } from './db';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
@@ -126,7 +126,7 @@ export function openStore(opts: OpenStoreOptions): Store {
   if (onDisk) tightenDbFiles(opts.file);
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
-  const ftsAvailable = !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get();
+  const ftsAvailable = hasSchemaObject(db, 'messages_fts');
   if (!ftsAvailable) log('warn', 'store: this SQLite has no FTS5; search falls back to a slower substring match');
   // Rows stored before the index existed (an upgrade) are indexed in slices after the open: one slice
   // now (a small store is complete on return), the rest on the clock.

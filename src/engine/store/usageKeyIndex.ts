@@ -4,9 +4,9 @@
 // its pages into the WAL (a 1 GB import of short Claude messages ran 1.2× as long with it as without).
 // A bulk writer that adds at least as many rows as the table held drops it and builds it again at its
 // end, sorted in one pass; a writer killed in between leaves it missing, and the next owner's open
-// builds it. Meanwhile the report is still right: SQLite plans an automatic index for its subquery.
+// builds it. Meanwhile the report is still right, found another way (usage.ts).
 import type { LogFn } from '../platform/log';
-import type { Db } from './db';
+import { type Db, hasSchemaObject } from './db';
 
 const NAME = 'token_usage_by_key';
 /** The same index as migration 6 makes (migrations are never edited: keep the two alike). */
@@ -16,13 +16,13 @@ const CREATE = `CREATE INDEX IF NOT EXISTS ${NAME} ON token_usage(message_key, s
 export const USAGE_KEY_INDEX_DEFER_ROWS = 20_000;
 
 export function hasUsageKeyIndex(db: Db): boolean {
-  return !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'index' AND name = ?").get(NAME);
+  return hasSchemaObject(db, NAME, 'index');
 }
 
 /** Builds the index if a bulk writer left it dropped; true when it did. */
 export function ensureUsageKeyIndex(db: Db): boolean {
   if (hasUsageKeyIndex(db)) return false;
-  if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'token_usage'").get()) return false;
+  if (!hasSchemaObject(db, 'token_usage', 'table')) return false;
   // The build sorts every row; the connection keeps temporary files in memory (temp_store), which
   // would hold the whole sort in the heap (+13 MiB at the peak of a 1 GB import): on disk for this one.
   const tempStore = Number(db.prepare('PRAGMA temp_store').get()?.temp_store ?? 0);
