@@ -55,6 +55,17 @@ function addRows(store: Store, n: number, from = 0): void {
   store.flush();
 }
 
+/** A store holding `held` messages' rows (addRows), then an import under way that has added `added` more. */
+function importInto(name: string, held: number, added: number): { file: string; store: Store } {
+  const file = path.join(tmpDir(), name);
+  const store = open(file);
+  sessions(store);
+  addRows(store, held);
+  store.deferSearchIndex();
+  addRows(store, added, held);
+  return { file, store };
+}
+
 const totals = (store: Store) => {
   const t = usageReport(store, { timezone: 'UTC' }).totals;
   return { records: t.records, input: t.input };
@@ -64,12 +75,7 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
   afterEach(cleanupTmpDirs);
 
   it('an import adding as many rows as the table held drops it, the report stays the same, and its end builds it again', () => {
-    const file = path.join(tmpDir(), 'keys.db');
-    const store = open(file);
-    sessions(store);
-    addRows(store, 2);
-    store.deferSearchIndex();
-    addRows(store, 10, 2);
+    const { file, store } = importInto('keys.db', 2, 10);
     assert.equal(indexed(file), false, 'dropped once the import added as many rows as there were');
     // 12 messages of the parent (the fork's copies not counted) and 12 Codex records.
     const expected = { records: 24, input: 2 * (12 * 10 + (11 * 12) / 2) };
@@ -84,12 +90,7 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
   });
 
   it('a small import into a larger table keeps it', () => {
-    const file = path.join(tmpDir(), 'small.db');
-    const store = open(file);
-    sessions(store);
-    addRows(store, 10);
-    store.deferSearchIndex();
-    addRows(store, 3, 10); // 9 rows added to 30
+    const { file, store } = importInto('small.db', 10, 3); // 9 rows added to 30
     assert.equal(indexed(file), true);
     store.endDeferredSearchIndex();
     assert.equal(indexed(file), true);
