@@ -41,16 +41,15 @@ module.exports = async ({ page, shot, log, webview }) => {
     await page.keyboard.press('Enter');
   };
   /**
-   * Opens a quick input with `open` and types `text` into `input`. A quick input can close again right
-   * after it opens (a webview that finishes loading takes the focus, and a quick input closes on blur):
-   * open it again, up to three times.
+   * Opens a quick input with `open` and waits for `ready` (its own waits at most 5 s). A quick input can
+   * close again right after it opens (a webview that finishes loading takes the focus, and a quick input
+   * closes on blur; its rows then stay in the DOM, hidden): open it again, up to three times.
    */
-  const fillReopening = async (open, input, text) => {
+  const openReopening = async (open, ready) => {
     for (let attempt = 1; ; attempt++) {
       await open();
       try {
-        await input.waitFor({ timeout: 5000 });
-        await input.fill(text, { timeout: 5000 });
+        await ready();
         return;
       } catch (e) {
         if (attempt === 3) throw e;
@@ -58,6 +57,11 @@ module.exports = async ({ page, shot, log, webview }) => {
       }
     }
   };
+  /** Opens a quick input with `open` and types `text` into `input`, opening it again if it closes. */
+  const fillReopening = (open, input, text) => openReopening(open, async () => {
+    await input.waitFor({ timeout: 5000 });
+    await input.fill(text, { timeout: 5000 });
+  });
   const setTheme = async theme => {
     // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
     await fillReopening(async () => {
@@ -261,10 +265,12 @@ module.exports = async ({ page, shot, log, webview }) => {
   await check('palette Approve on a panel with nothing pending offers the pending approvals and what each allows', async () => {
     await webview().locator('.session-name', { hasText: 'Add a health endpoint' }).waitFor();
     // the new session's panel is the active editor, and it has nothing pending
-    await runCommand('Flightdeck: Approve');
-    await quickInput.filter({ hasText: 'which request' }).waitFor();
+    // the panel just created can still be loading: its webview takes the focus and the pick closes
     const row = quickRow('retry.ts');
-    await row.waitFor();
+    await openReopening(() => runCommand('Flightdeck: Approve'), async () => {
+      await quickInput.filter({ hasText: 'which request' }).waitFor({ timeout: 5000 });
+      await row.waitFor({ timeout: 5000 });
+    });
     const text = await row.innerText();
     if (!/Change 1 file/.test(text) || !/Retry failed invoice webhooks/.test(text)) throw new Error(`picker row: ${text}`);
     await row.click();
