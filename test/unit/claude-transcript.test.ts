@@ -57,7 +57,7 @@ describe('claude transcript tailer', () => {
     assert.deepEqual(ms.map(m => m.kind), ['user', 'agent', 'command', 'agent', 'tool', 'tool', 'agent', 'user', 'agent', 'user', 'agent']);
     assert.equal(engine.getSession(sid)!.displayName, 'use bash, write and edit');
     const bash = ms[2];
-    assert.equal(bash.id, 'claude:tool:toolu_fake_0001_34319');
+    assert.equal(bash.id, 'claude:e8a949b0:tool:toolu_fake_0001_34319');
     assert.equal(bash.command, 'echo hello-from-bash && ls');
     assert.equal(bash.output, 'hello-from-bash\nnotes.md');
     assert.equal(bash.isError, false);
@@ -199,9 +199,9 @@ describe('claude transcript tailer', () => {
   it('mapper ignores sidechain, bookkeeping and unknown lines', () => {
     const now = '2026-01-01T00:00:00.000Z';
     for (const line of [{ type: 'cost-state' }, { type: 'attachment', attachment: {} }, { type: 'user', uuid: 'x', isSidechain: true, message: { content: 'hi' } }, 42, null]) {
-      assert.deepEqual(mapTranscriptLine(line, now).messages, []);
+      assert.deepEqual(mapTranscriptLine(line, now, 'claude:s:').messages, []);
     }
-    const thinking = mapTranscriptLine({ type: 'assistant', uuid: 't', message: { id: 'm', content: [{ type: 'thinking', thinking: 'hmm' }] } }, now);
+    const thinking = mapTranscriptLine({ type: 'assistant', uuid: 't', message: { id: 'm', content: [{ type: 'thinking', thinking: 'hmm' }] } }, now, 'claude:s:');
     assert.equal(thinking.messages[0].kind, 'reasoning');
     assert.equal(thinking.messages[0].createdAt, now);
   });

@@ -16,7 +16,6 @@ import { approvalFor, inputKey } from './approvalMapping';
 import { DecisionWaiters } from './decisionWaiters';
 import { AskUserQuestionInput, type HookAnswer, type HookPayload, type HookPayloadOf, type PermissionDecisionOutput } from './hookPayload';
 import type { HookContext } from './receiver';
-import { toolItemId } from './transcriptMapper';
 import type { TranscriptTailer } from './transcriptTailer';
 
 export interface HookSessionsOptions {
@@ -221,7 +220,7 @@ export class HookSessions {
         type: 'approvalRequested',
         approval: approvalFor({
           approvalId, toolName: p.tool_name, input: p.tool_input, cwd: p.cwd ?? s.cwd,
-          itemId: toolUseId ? toolItemId(toolUseId) : null, requestedAt: iso(this.opts.clock.now()), decidable: approvalsFromFlightdeck,
+          itemId: toolUseId ? this.opts.tailer.toolItemId(sid, toolUseId) : null, requestedAt: iso(this.opts.clock.now()), decidable: approvalsFromFlightdeck,
         }),
       });
     }

@@ -1,8 +1,10 @@
 // Maps Claude transcript lines (recipes/claude.md §7) to transcript items. Pure: one line in, what it
 // means out. Ids are stable across restarts: the line's uuid, or the tool_use id for tool items, so a
-// tool_result updates the item of its call and keeps the error flag there.
+// tool_result updates the item of its call and keeps the error flag there; both within the
+// transcript's scope (itemIds.ts).
 import type { MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
+import { type ItemScope, lineItemId, toolItemId } from './itemIds';
 
 // The line shapes the mapper reads, checked by hand: a zod safeParse of each line was 13 % of reading
 // Claude history (it copies every object it checks). test/unit/claude-transcript-shape.test.ts holds
@@ -113,17 +115,15 @@ const INTERRUPTED = '[Request interrupted by user';
 /** Prompts Claude injects as user lines: shown as system items, never a session's name. */
 const SYSTEM_PROMPT_PREFIXES = ['<task-notification>', '<command-name>', '<command-message>', '<local-command-', '[Request interrupted'];
 
-export function toolItemId(toolUseId: string): string { return `claude:tool:${toolUseId}`; }
-
-export function mapTranscriptLine(line: unknown, nowIso: string): MappedLine {
+export function mapTranscriptLine(line: unknown, nowIso: string, scope: ItemScope): MappedLine {
   const type = typeof line === 'object' && line !== null ? (line as { type?: unknown }).type : undefined;
   if (type === 'user') {
     const e = userEntryOf(line);
-    return e && !e.isSidechain ? mapUser(e, nowIso) : EMPTY;
+    return e && !e.isSidechain ? mapUser(e, nowIso, scope) : EMPTY;
   }
   if (type === 'assistant') {
     const e = assistantEntryOf(line);
-    return e && !e.isSidechain ? mapAssistant(e, nowIso) : EMPTY;
+    return e && !e.isSidechain ? mapAssistant(e, nowIso, scope) : EMPTY;
   }
   return EMPTY;
 }
@@ -134,18 +134,18 @@ export function assistantUsage(line: unknown): TurnUsage | null {
   return e ? usageOf(e) : null;
 }
 
-function mapUser(e: UserEntry, nowIso: string): MappedLine {
+function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
   const base = { createdAt, turnId: e.promptId ?? null };
   const out: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
   const content = e.message.content;
   if (typeof content === 'string') {
-    out.messages.push({ ...base, id: `claude:${e.uuid}`, kind: userKind(content, e), text: content });
+    out.messages.push({ ...base, id: lineItemId(scope, e.uuid, 0), kind: userKind(content, e), text: content });
     if (content.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     return out;
   }
   content.forEach((b, i) => {
-    const id = i === 0 ? `claude:${e.uuid}` : `claude:${e.uuid}:${i}`;
+    const id = lineItemId(scope, e.uuid, i);
     if (b.type === 'text' && b.text !== undefined) {
       out.messages.push({ ...base, id, kind: userKind(b.text, e), text: b.text });
       if (b.text.startsWith(INTERRUPTED)) out.turnInterrupted = true;
@@ -155,7 +155,7 @@ function mapUser(e: UserEntry, nowIso: string): MappedLine {
       const declined = isError && e.toolDenialKind !== undefined;
       const exit = /^Exit code (\d+)/.exec(output);
       const patch = {
-        id: toolItemId(b.tool_use_id), output, isError,
+        id: toolItemId(scope, b.tool_use_id), output, isError,
         status: declined ? 'declined' as const : isError ? 'failed' as const : 'completed' as const,
         ...(exit ? { exitCode: Number(exit[1]) } : {}),
       };
@@ -168,15 +168,15 @@ function mapUser(e: UserEntry, nowIso: string): MappedLine {
   return out;
 }
 
-function mapAssistant(e: AssistantEntry, nowIso: string): MappedLine {
+function mapAssistant(e: AssistantEntry, nowIso: string, scope: ItemScope): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
   const base = { createdAt, turnId: e.promptId ?? null };
   const messages: NewMessage[] = [];
   e.message.content.forEach((b, i) => {
-    const id = i === 0 ? `claude:${e.uuid}` : `claude:${e.uuid}:${i}`;
+    const id = lineItemId(scope, e.uuid, i);
     if (b.type === 'text' && b.text) messages.push({ ...base, id, kind: 'agent', text: b.text });
     else if (b.type === 'thinking' && b.thinking) messages.push({ ...base, id, kind: 'reasoning', text: b.thinking });
-    else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && b.id && b.name) messages.push(toolItem(b, base));
+    else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && b.id && b.name) messages.push(toolItem(b, base, scope));
   });
   return { messages, toolResults: [], usage: usageOf(e), model: e.message.model ?? null };
 }
@@ -198,7 +198,7 @@ function usageOf(e: AssistantEntry): TurnUsage | null {
   };
 }
 
-function toolItem(b: Block, base: { createdAt: string; turnId: string | null }): NewMessage {
+function toolItem(b: Block, base: { createdAt: string; turnId: string | null }, scope: ItemScope): NewMessage {
   const input = typeof b.input === 'object' && b.input !== null ? b.input as Record<string, unknown> : {};
   const toolInput = JSON.stringify(input);
   const command = b.name === 'Bash' && typeof input.command === 'string' ? input.command : null;
@@ -206,7 +206,7 @@ function toolItem(b: Block, base: { createdAt: string; turnId: string | null }):
   const filePath = typeof input.file_path === 'string' ? input.file_path : null;
   return {
     ...base,
-    id: toolItemId(b.id!),
+    id: toolItemId(scope, b.id!),
     kind: command !== null ? 'command' : 'tool',
     text: command ?? description ?? filePath ?? b.name!,
     toolName: b.name,

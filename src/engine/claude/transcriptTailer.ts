@@ -13,6 +13,7 @@ import type { Store, TokenUsageRecord } from '../store/types';
 import { readAppended, type TailCarry } from '../platform/jsonlTail';
 import { LiveText } from './liveText';
 import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from './transcriptMapper';
+import { type ItemScope, itemScopeFor, LEGACY_ITEM_SCOPE, SESSION_SCOPED_STATE, sessionItemScope, toolItemId } from './itemIds';
 
 export interface TranscriptTailerOptions {
   engine: SessionEngine;
@@ -35,6 +36,8 @@ interface Tail {
   /** The last counted message id as stores before token_usage kept it (counted, though not recorded). */
   legacyCounted: string | null;
   toolItems: Set<string>;
+  /** What its items' ids begin with (itemIds.ts), from the file's sources row when following began. */
+  scope: ItemScope;
 }
 
 /** Where stores before the token_usage table kept the one message id they remembered as counted. */
@@ -65,6 +68,15 @@ export class TranscriptTailer {
 
   isFollowing(sessionId: string): boolean { return this.tails.has(sessionId); }
 
+  /** The id of the item of a tool call in a session's transcript (an approval names it). */
+  toolItemId(sessionId: string, toolUseId: string): string {
+    return toolItemId(this.tails.get(sessionId)?.scope ?? sessionItemScope(this.claudeSessionId(sessionId)), toolUseId);
+  }
+
+  private claudeSessionId(sessionId: string): string {
+    return this.opts.engine.getSession(sessionId)?.providerSessionId ?? sessionId;
+  }
+
   /** Starts (or continues) following a session's transcript, and reads what is there now. */
   follow(sessionId: string, path: string): void {
     if (!isAbsolute(path) || !path.endsWith('.jsonl')) {
@@ -79,6 +91,8 @@ export class TranscriptTailer {
       tail = {
         sessionId, path, offset: saved && saved.sessionId === sessionId ? saved.offset : 0, carry: null,
         watcher: null, debounce: null, legacyCounted: this.opts.store.getKv(legacyUsageKey(sessionId)) ?? null, toolItems: new Set(),
+        // From the row whoever read the file last left (the history import included): one scheme per file.
+        scope: itemScopeFor(this.claudeSessionId(sessionId), saved),
       };
       this.tails.set(sessionId, tail);
     }
@@ -188,7 +202,11 @@ export class TranscriptTailer {
       store.atomic(() => {
         for (const line of lines) this.applyLine(tail, line.text, line.offset, nowIso);
         const s = engine.getSession(tail.sessionId);
-        store.setOffset({ path: tail.path, sessionId: tail.sessionId, providerSessionId: s?.providerSessionId ?? null, offset });
+        store.setOffset({
+          path: tail.path, sessionId: tail.sessionId, providerSessionId: s?.providerSessionId ?? null, offset,
+          // a file of the old scheme keeps its row's state (none), so it stays in that scheme
+          state: tail.scope === LEGACY_ITEM_SCOPE ? undefined : SESSION_SCOPED_STATE,
+        });
       });
     } catch (e) {
       // Nothing of this read was stored: the next follow() reads it again from what was.
@@ -204,7 +222,7 @@ export class TranscriptTailer {
       return;
     }
     try {
-      this.apply(tail, mapTranscriptLine(value, nowIso));
+      this.apply(tail, mapTranscriptLine(value, nowIso, tail.scope));
     } catch (e) {
       this.opts.log('error', `claude transcript: ${tail.path}: line at offset ${offset} could not be applied: ${(e as Error).message}`);
     }

@@ -5,6 +5,7 @@
 // message id, are the ones the tailer uses). A subagent transcript only adds its usage to the parent.
 import * as path from 'node:path';
 import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from '../claude/transcriptMapper';
+import { type ItemScope, itemScopeFor, keepsLegacyItemIds, SESSION_SCOPED_STATE } from '../claude/itemIds';
 import { usageRecord } from '../claude/transcriptTailer';
 import type { SourceOffset } from '../store/types';
 import { HistorySession, historySessionId } from './historySession';
@@ -14,8 +15,11 @@ export class ClaudeHistoryFile implements HistoryFileReader {
   target: HistorySession | null = null;
   providerSessionId: string | null = null;
   private readonly subagent: boolean;
+  /** What the items' ids begin with (itemIds.ts): known once the file's session is. */
+  private scope: ItemScope | null = null;
 
-  constructor(private readonly c: FileContext) {
+  /** `known`: the file's sources row, which says the scheme of its items' ids (the live tailer reads the same row). */
+  constructor(private readonly c: FileContext, private readonly known?: SourceOffset) {
     this.subagent = /[\\/]subagents[\\/]agent-[^\\/]*\.jsonl$/.test(c.path);
   }
 
@@ -50,9 +54,10 @@ export class ClaudeHistoryFile implements HistoryFileReader {
     }
     if (typeof v.cwd === 'string' && v.cwd && !t.session.cwd) t.setMeta({ cwd: v.cwd });
     if (typeof v.gitBranch === 'string' && v.gitBranch && v.gitBranch !== t.session.gitBranch) t.setMeta({ gitBranch: v.gitBranch });
+    this.scope ??= itemScopeFor(this.providerSessionId ?? t.session.providerSessionId ?? t.id, this.known);
     let m: MappedLine;
     try {
-      m = mapTranscriptLine(value, new Date(t.now).toISOString());
+      m = mapTranscriptLine(value, new Date(t.now).toISOString(), this.scope);
     } catch (e) {
       this.c.stats.invalidLines++;
       return 'ok';
@@ -63,7 +68,8 @@ export class ClaudeHistoryFile implements HistoryFileReader {
   }
 
   checkpointState(): string | null {
-    return null;
+    // kept for the live tailer too, which continues a file in the scheme its row names
+    return keepsLegacyItemIds(this.known) ? null : SESSION_SCOPED_STATE;
   }
 
   /** The same steps as TranscriptTailer.apply, onto the history session. */

@@ -222,7 +222,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
     const reason = f.kind === 'codexArchived' ? END_REASONS.archived : END_REASONS.history;
     const reader: HistoryFileReader = f.kind === 'codex' || f.kind === 'codexArchived'
       ? new CodexHistoryFile({ ...ctx, names, reason })
-      : new ClaudeHistoryFile(ctx);
+      : new ClaudeHistoryFile(ctx, known);
     const budgetBefore = progress.bytesDone;
     const fileBudget = known && known.offset < f.size ? f.size - known.offset : f.size;
     const small = fileBudget <= IMPORT_DEFAULTS.groupFileBytes;
