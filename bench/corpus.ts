@@ -25,7 +25,7 @@ export interface Corpus {
   lines: number;
 }
 
-const VERSION = 3;
+const VERSION = 4;
 const SEED = 9;
 const PROJECTS = ['api-server', 'web-app', 'mobile', 'infra', 'data-pipeline', 'docs-site', 'cli-tools', 'billing'];
 const WORDS = ('the a to of and in is for that with on this be it as are function return const value error test file '
@@ -102,7 +102,8 @@ function codexSession(rng: Rng, file: string, target: number, project: string, a
 }
 
 function claudeSession(rng: Rng, file: string, target: number, project: string, at: number, shape: CorpusShape): { bytes: number; lines: number } {
-  const c: ClaudeCtx = { sessionId: path.basename(file, '.jsonl'), cwd: `/home/dev/${project}`, promptId: '', parent: null, at, n: 0 };
+  // Line uuids random as Claude's: items keyed by them land all over the store's indexes, as on a user's machine.
+  const c: ClaudeCtx = { sessionId: path.basename(file, '.jsonl'), cwd: `/home/dev/${project}`, promptId: '', parent: null, at, n: 0, rng };
   const fd = fs.openSync(file, 'w');
   let bytes = 0;
   let lines = 0;
