@@ -110,6 +110,10 @@ describe('claude TUI under tmux', function () {
     tmux('send-keys', '-t', tmuxSession, 'Enter');
     const approval = await waitFor('the approval in Flightdeck', () => engine.getSession(sessionId)!.pendingApproval, 30_000);
     assert.equal(approval.command, 'touch marker.txt');
+    // it names the Bash call's item of the transcript, whose id is under the Claude session (itemIds.ts)
+    const claudeId = engine.getSession(sessionId)!.providerSessionId;
+    assert.ok(approval.itemId?.startsWith(`claude:${claudeId}:tool:`), `approval item: ${approval.itemId}`);
+    await waitFor('the call\'s item in the transcript', () => engine.getMessages(sessionId, { limit: 100 }).some(m => m.id === approval.itemId && m.kind === 'command'), 30_000);
     await waitFor('the dialog on screen', () => /Do you want to proceed/.test(screen()), 30_000);
     // "No", in the terminal. Under load the dialog can be drawn before it takes keys: press again
     // while it is still on screen (a bounded number of times).
