@@ -73,7 +73,7 @@ describe('flightdeck usage (CLI)', function () {
     const writer = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: new SharedArrayBuffer(8) });
     const s = newSession({ id: 'imported', provider: 'claude', mode: 'passive' }, 0);
     writer.saveSession(s);
-    writer.deferSearchIndex();
+    writer.beginBulkWrite();
     writer.saveMessage({ id: 'm1', sessionId: s.id, seq: 0, kind: 'agent', text: 'zebra', createdAt: '2026-12-01T09:00:00.000Z' });
     writer.flush();
     const backfill = () => openTestDb(file).prepare('SELECT done, target FROM fts_backfill').get();

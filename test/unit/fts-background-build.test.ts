@@ -164,7 +164,7 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     store.saveSession(s);
     store.saveMessage({ id: 'before', sessionId: s.id, seq: 0, kind: 'user', text: 'zebra before the import', createdAt: iso(0) });
     store.flush();
-    store.deferSearchIndex();
+    store.beginBulkWrite();
     for (let i = 1; i <= 3000; i++) store.saveMessage({ id: `b${i}`, sessionId: s.id, seq: i, kind: 'agent', text: `zebra bulk row ${i} ${WORDS[i % WORDS.length]}`, createdAt: iso(i) });
     store.flush();
     assert.deepEqual(store.search('zebra', 5).map(h => h.messageId), ['before'], 'deferred rows are not indexed one by one');
@@ -175,7 +175,7 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     let slices = 0;
     while (store.fillSearchIndex(700)) slices++;
     assert.equal(slices, 4, '3,000 rows in slices of 700');
-    store.endDeferredSearchIndex();
+    store.endBulkWrite();
     assert.equal(store.searchIndexPercent(), undefined, 'complete once the writer is done and caught up');
     assert.equal(store.search('zebra', 5000).length, 3000);
     assert.deepEqual(store.search('okapi', 5).map(h => h.messageId), ['b5']);
@@ -190,11 +190,11 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     const first = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
     const s = newSession({ id: 'bulk', provider: 'codex', mode: 'passive' }, 0);
     first.saveSession(s);
-    first.deferSearchIndex();
+    first.beginBulkWrite();
     for (let i = 0; i < 5000; i++) first.saveMessage({ id: `k${i}`, sessionId: s.id, seq: i, kind: 'agent', text: `zebra ${WORDS[i % WORDS.length]} ${i}`, createdAt: iso(i) });
     first.fillSearchIndex(1000);
     first.flush();
-    // What a kill leaves on disk: committed rows, an open range, no endDeferredSearchIndex.
+    // What a kill leaves on disk: committed rows, an open range, no endBulkWrite.
     first.close();
     assert.deepEqual(backfillRow(file), { done: 1000, target: Number.MAX_SAFE_INTEGER });
     const clock = new FakeClock();
@@ -213,7 +213,7 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     const writer = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: gate });
     const s = newSession({ id: 'bulk', provider: 'claude', mode: 'passive' }, 0);
     writer.saveSession(s);
-    writer.deferSearchIndex();
+    writer.beginBulkWrite();
     writer.saveMessage({ id: 'first', sessionId: s.id, seq: 0, kind: 'agent', text: 'zebra first', createdAt: iso(0) });
     writer.flush();
     const reader = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER, bulkWriterGate: gate });
@@ -222,7 +222,7 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     writer.flush();
     assert.deepEqual(reader.search('zebra', 5), [], 'rows wait for the filler, not indexed one by one by the triggers');
     while (writer.fillSearchIndex(1000)) { /* all of it */ }
-    writer.endDeferredSearchIndex();
+    writer.endBulkWrite();
     assert.deepEqual(reader.search('zebra', 5).map(h => h.messageId), ['second', 'first']);
     reader.close();
     writer.close();

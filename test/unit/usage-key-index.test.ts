@@ -61,7 +61,7 @@ function importInto(name: string, held: number, added: number): { file: string; 
   const store = open(file);
   sessions(store);
   addRows(store, held);
-  store.deferSearchIndex();
+  store.beginBulkWrite();
   addRows(store, added, held);
   return { file, store };
 }
@@ -82,7 +82,7 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
     assert.deepEqual(totals(store), expected, 'the report without the index');
     // Not a lookup per record, which would scan the whole table for each one without the index.
     assert.ok(!reportPlan(file).some(step => step.includes('CORRELATED')), reportPlan(file).join('\n'));
-    store.endDeferredSearchIndex();
+    store.endBulkWrite();
     assert.equal(indexed(file), true, 'built again at the end');
     assert.ok(reportPlan(file).some(step => step.includes('token_usage_by_key')), 'with it, one lookup per record');
     assert.deepEqual(totals(store), expected, 'the report with it');
@@ -92,7 +92,7 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
   it('a small import into a larger table keeps it', () => {
     const { file, store } = importInto('small.db', 10, 3); // 9 rows added to 30
     assert.equal(indexed(file), true);
-    store.endDeferredSearchIndex();
+    store.endBulkWrite();
     assert.equal(indexed(file), true);
     store.close();
   });
@@ -101,9 +101,9 @@ describe(`usage index by message key under a bulk write [${TEST_DRIVER}]`, () =>
     const file = path.join(tmpDir(), 'killed.db');
     const first = open(file);
     sessions(first);
-    first.deferSearchIndex();
+    first.beginBulkWrite();
     addRows(first, 10);
-    // What a kill leaves on disk: the committed rows, the index dropped, no endDeferredSearchIndex.
+    // What a kill leaves on disk: the committed rows, the index dropped, no endBulkWrite.
     first.close();
     assert.equal(indexed(file), false);
     const reader = open(file, { onlyReads: true });

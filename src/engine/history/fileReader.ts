@@ -54,7 +54,7 @@ export function emptyCounts(): ImportCounts {
 export type ImportStore = Pick<Store,
   | 'listOffsets' | 'getSession' | 'findSessionByProviderId' | 'maxSeq' | 'hasCommittedMessage' | 'hasTokenUsage'
   | 'recordTokenUsage' | 'insertTokenUsage' | 'saveSession' | 'saveImportBatch' | 'atomic' | 'beginGroup' | 'commitGroup'
-  | 'deferSearchIndex' | 'fillSearchIndex' | 'endDeferredSearchIndex' | 'pauseAutoCheckpoint' | 'checkpointWal'>;
+  | 'beginBulkWrite' | 'fillSearchIndex' | 'endBulkWrite' | 'pauseAutoCheckpoint' | 'checkpointWal'>;
 
 export interface FileContext {
   path: string;

@@ -318,9 +318,9 @@ export class PipedImportStore implements ImportStore {
   // The writer decides transactions, runs checkpoints and fills the search index (importWriter.ts).
   beginGroup(): void {}
   commitGroup(): void {}
-  deferSearchIndex(): void {}
+  beginBulkWrite(): void {}
   fillSearchIndex(): boolean { return false; }
-  endDeferredSearchIndex(): void {}
+  endBulkWrite(): void {}
   pauseAutoCheckpoint(): () => void { return () => {}; }
   checkpointWal(): void {}
 

@@ -53,7 +53,7 @@ export class UnitWriter {
   constructor(private readonly o: UnitWriterOptions) {
     this.store = o.store;
     this.transactionMs = o.transactionMs ?? WRITER_DEFAULTS.transactionMs;
-    this.store.deferSearchIndex();
+    this.store.beginBulkWrite();
     this.resumeCheckpoints = this.store.pauseAutoCheckpoint();
     this.checkpoints = walCheckpointer(this.store, message => o.post({ type: 'log', level: 'warn', message }));
   }
@@ -200,7 +200,7 @@ export class UnitWriter {
       this.catchUpIndex();
     } finally {
       this.finished = true;
-      this.store.endDeferredSearchIndex();
+      this.store.endBulkWrite();
       this.resumeCheckpoints();
       this.checkpoints.now();
       this.closed = true;

@@ -164,8 +164,8 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   report(true);
 
   // The items are indexed for search in batches between files, not one trigger per row (see
-  // Store.deferSearchIndex): the index lags at most `indexEvery` items behind, and catches up at the end.
-  o.store.deferSearchIndex();
+  // Store.beginBulkWrite): the index lags at most `indexEvery` items behind, and catches up at the end.
+  o.store.beginBulkWrite();
   const resumeCheckpoints = o.ownCheckpoints ? o.store.pauseAutoCheckpoint() : () => {};
   let indexRows = 2_000;
   let itemsIndexed = 0;
@@ -204,7 +204,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   } finally {
     // Left open only when something threw: commit what the group holds, keep the first error.
     try { endGroup(); } catch (e) { o.log('warn', `history: the last commit failed: ${(e as Error).message}`); }
-    o.store.endDeferredSearchIndex();
+    o.store.endBulkWrite();
     resumeCheckpoints();
     if (o.ownCheckpoints) checkpoints.now();
   }

@@ -143,8 +143,8 @@ export function openStore(opts: OpenStoreOptions): Store {
     ? new FtsBuilder(db, { clock: opts.clock, log, sliceRows: opts.ftsSliceRows, onSlice: opts.onFtsSlice })
     : undefined;
   if (owner && ftsBuilder?.step()) ftsBuilder.start();
-  /** Bulk writers (imports) running with the index deferred. */
-  let deferring = 0;
+  /** Bulk writers (imports) running: the search index and the usage index by key wait for the last to end. */
+  let bulkWriters = 0;
   /** While they run: the usage report's index by message key, perhaps dropped until they end (usageKeyIndex.ts). */
   let usageKeys: UsageKeyIndexDeferral | null = null;
   /** pauseAutoCheckpoint() calls not resumed yet. */
@@ -202,9 +202,9 @@ export function openStore(opts: OpenStoreOptions): Store {
     driver: db.driver,
     ftsAvailable,
     searchIndexPercent: () => ftsBuilder?.percent,
-    deferSearchIndex() {
+    beginBulkWrite() {
       writer.flush();
-      if (deferring++ > 0) return;
+      if (bulkWriters++ > 0) return;
       usageKeys = new UsageKeyIndexDeferral(db, opts.usageKeyIndexDeferRows, log);
       if (ftsBuilder) openBacklog(db);
     },
@@ -214,10 +214,10 @@ export function openStore(opts: OpenStoreOptions): Store {
       // Inside beginGroup's transaction: no savepoint (each one would make FTS5 write a segment).
       return !!(group ? fillFtsRows(db, rows) : fillFtsSlice(db, rows)) && hasRowsToIndex(db);
     },
-    endDeferredSearchIndex() {
-      if (deferring === 0) return;
+    endBulkWrite() {
+      if (bulkWriters === 0) return;
       writer.flush();
-      if (--deferring > 0) return;
+      if (--bulkWriters > 0) return;
       usageKeys?.end();
       usageKeys = null;
       if (!ftsBuilder) return;

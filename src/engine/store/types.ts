@@ -92,13 +92,13 @@ export interface Store {
    * A bulk writer (the history import) starts: rows written from now on are left out of the search
    * index until fillSearchIndex indexes them in batches (much cheaper than one trigger per row).
    * A bulk write that adds many usage rows also drops their index by message key until it ends
-   * (usageKeyIndex.ts). Pair with endDeferredSearchIndex; a crash in between is repaired at the next open.
+   * (usageKeyIndex.ts). Pair with endBulkWrite; a crash in between is repaired at the next open.
    */
-  deferSearchIndex(): void;
+  beginBulkWrite(): void;
   /** Indexes up to `rows` of the rows left out; true while some are left. */
   fillSearchIndex(rows: number): boolean;
   /** The bulk writer is done: what is left is indexed in the background (slices on the clock), a dropped usage index built again. */
-  endDeferredSearchIndex(): void;
+  endBulkWrite(): void;
   loadRecentSessions(limit: number): Session[];
   getSession(id: string): Session | undefined;
   findSessionByProviderId(provider: string, providerSessionId: string): Session | undefined;
