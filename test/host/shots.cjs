@@ -53,6 +53,7 @@ module.exports = async ({ page, shot, log, webview }) => {
         return;
       } catch (e) {
         if (attempt === 3) throw e;
+        log(`the quick input did not show (attempt ${attempt}: ${String(e.message).split('\n')[0]}); opening it again`);
         await page.keyboard.press('Escape');
       }
     }
