@@ -216,6 +216,18 @@ module.exports = async ({ page, shot, log, webview }) => {
   };
   const quickInput = page.locator('.quick-input-widget');
   const quickRow = text => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  // The New Codex Session steps keep their pick open when the focus leaves (ignoreFocusOut), and a
+  // panel whose webview finishes loading takes the focus: a key pressed then goes to the webview and
+  // the step stays (seen in a clean-clone run). So the checks click rows, and press keys on the input
+  // itself (Playwright focuses it first), never on whatever has the focus.
+  /** Accepts the step's default: its active row. */
+  const pickDefault = () => page.locator('.quick-input-list .monaco-list-row.focused').first().click();
+  /** Types `text` into the step's input box and submits it. */
+  const submitInput = async text => {
+    const input = quickInput.locator('input');
+    await input.fill(text);
+    await input.press('Enter');
+  };
 
   await check('the view\'s + with a session selected walks folder, autonomy, model, effort and prompt, and opens the panel', async () => {
     // a selected session row is what VS Code passes to a view-title command: it must not become the folder
@@ -229,28 +241,26 @@ module.exports = async ({ page, shot, log, webview }) => {
       await quickInput.filter({ hasText: 'New Codex Session' }).waitFor({ timeout: 5000 });
       await quickRow('Browse').waitFor({ timeout: 5000 });
     });
-    await page.keyboard.press('Enter'); // the workspace folder
+    await pickDefault(); // the workspace folder
     // A folder in git (this checkout) is offered "In a new worktree" too: stay in the folder (the
     // default), never making worktrees of the repository under test.
     await quickRow('In a new worktree').or(quickRow('Full Access')).first().waitFor();
     if (await quickRow('In a new worktree').isVisible()) {
       if (!await quickRow('In this folder').isVisible()) throw new Error('the where step offers no "In this folder"');
-      await page.keyboard.press('Enter');
+      await quickRow('In this folder').click();
     }
     await quickRow('Full Access').waitFor();
     await quickRow('Auto Edit').waitFor();
-    await page.keyboard.press('Enter'); // Auto Edit, the default
+    await pickDefault(); // Auto Edit
     await quickRow('GPT-5 mini').waitFor();
     await save(path.join(docsDir, 'vscode-model-picker.png'));
-    await page.keyboard.press('Enter'); // GPT-5 Codex, the default
+    await pickDefault(); // GPT-5 Codex
     await quickRow('Thinks longer').waitFor();
     await quickInput.locator('input').fill('high');
-    await quickRow('high').waitFor();
-    await page.keyboard.press('Enter');
+    await quickRow('high').click();
     const title = await quickInput.locator('.quick-input-title', { hasText: 'New Codex session in' }).textContent({ timeout: 10000 });
     if (!/New Codex session in \//.test(title ?? '') || /object/.test(title ?? '')) throw new Error(`prompt box title: ${title}`);
-    await quickInput.locator('input').fill('Add a health endpoint');
-    await page.keyboard.press('Enter');
+    await submitInput('Add a health endpoint');
     const created = await waitRecorded('the create_session', e => e.create);
     const want = { autonomy: 'autoEdit', model: 'gpt-5-codex', effort: 'high', prompt: 'Add a health endpoint' };
     for (const [k, v] of Object.entries(want)) if (created.create[k] !== v) throw new Error(`create_session ${k}: ${created.create[k]} (all: ${JSON.stringify(created.create)})`);
@@ -372,14 +382,13 @@ module.exports = async ({ page, shot, log, webview }) => {
     const repo = fs.readFileSync(`${decisionsFile}.worktree-repo`, 'utf8');
     await quickRow('In a new worktree').click();
     await quickRow('Auto Edit').waitFor();
-    await page.keyboard.press('Enter');
+    await pickDefault();
     await quickRow('GPT-5 mini').waitFor();
-    await page.keyboard.press('Enter');
+    await pickDefault();
     await quickRow('Thinks longer').waitFor();
-    await page.keyboard.press('Enter');
+    await pickDefault();
     await quickInput.locator('.quick-input-title', { hasText: 'New Codex session in' }).waitFor();
-    await quickInput.locator('input').fill('Fix the login redirect');
-    await page.keyboard.press('Enter');
+    await submitInput('Fix the login redirect');
     await quickInput.locator('.quick-input-title', { hasText: 'in a new worktree' }).waitFor();
     const input = quickInput.locator('input');
     const deadline = Date.now() + 10000;
@@ -387,11 +396,11 @@ module.exports = async ({ page, shot, log, webview }) => {
       if (Date.now() > deadline) throw new Error(`proposed branch: ${await input.inputValue()}`);
       await new Promise(r => setTimeout(r, 100));
     }
-    await page.keyboard.press('Enter');
+    await input.press('Enter');
     // Under load an Enter pressed while the input re-renders can be lost (the full suite failed here
     // once with the branch step still open): press again only if that step is still showing.
     const branchStep = quickInput.locator('.quick-input-title', { hasText: 'in a new worktree' });
-    if (await branchStep.waitFor({ state: 'hidden', timeout: 3000 }).then(() => false, () => true)) await page.keyboard.press('Enter');
+    if (await branchStep.waitFor({ state: 'hidden', timeout: 3000 }).then(() => false, () => true)) await input.press('Enter');
     const wt = path.join(path.dirname(repo), 'acme-web-worktrees', 'fix-the-login-redirect');
     const created = await waitRecorded('the create_session in the worktree', e => e.create && e.create.cwd === wt);
     if (created.create.prompt !== 'Fix the login redirect') throw new Error(`create: ${JSON.stringify(created.create)}`);
