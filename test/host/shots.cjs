@@ -233,14 +233,10 @@ module.exports = async ({ page, shot, log, webview }) => {
     // a selected session row is what VS Code passes to a view-title command: it must not become the folder
     await sidebar.locator('.monaco-list-row', { hasText: 'Orders status enum migration' }).first().click();
     await webview().locator('.session-name', { hasText: 'Orders status enum migration' }).waitFor();
-    // the panel just opened can take the focus when its webview finishes loading, closing the pick
-    await openReopening(async () => {
-      await sidebar.hover();
-      await sidebar.locator('a.action-label[aria-label^="New Codex Session"]').first().click();
-    }, async () => {
-      await quickInput.filter({ hasText: 'New Codex Session' }).waitFor({ timeout: 5000 });
-      await quickRow('Browse').waitFor({ timeout: 5000 });
-    });
+    await sidebar.hover();
+    await sidebar.locator('a.action-label[aria-label^="New Codex Session"]').first().click();
+    await quickInput.filter({ hasText: 'New Codex Session' }).waitFor();
+    await quickRow('Browse').waitFor();
     await pickDefault(); // the workspace folder
     // A folder in git (this checkout) is offered "In a new worktree" too: stay in the folder (the
     // default), never making worktrees of the repository under test.
