@@ -60,7 +60,9 @@ describe('one engine per machine: leader election', function () {
 
     a.child.kill('SIGKILL');
     await closed;
-    await waitFor(() => rt.role === 'leader', 'the runtime to take over', 5000);
+    // ~0.3 s on a quiet machine; the bound is for a loaded one (a clean-clone run once took over 5 s:
+    // the take-over opens the store and starts every service before it says it leads)
+    await waitFor(() => rt.role === 'leader', 'the runtime to take over', 20_000);
     const local = await rt.connect();
     const created = rt.engine!.createSession({ provider: 'codex', mode: 'passive', providerSessionId: 'after-takeover' });
     const again = await local.request({ type: 'subscribe_list' });
