@@ -52,8 +52,11 @@ function makeLegacy(h: Home): void {
   } finally { db.close(); }
 }
 
-/** The history import of the whole file, then its items: what the other paths must equal. */
-async function wholeFileImported(): Promise<Message[]> {
+/** The history import of the whole file, then its items: what the other paths must equal (imported once). */
+let whole: Promise<Message[]> | undefined;
+const wholeFileImported = (): Promise<Message[]> => (whole ??= importWholeFile());
+
+async function importWholeFile(): Promise<Message[]> {
   const h = home();
   fs.writeFileSync(h.file, FIRST + REST);
   const store = open(h);
@@ -86,8 +89,9 @@ describe('Claude item ids: scoped by session, old transcripts keep theirs (itemI
       fs.appendFileSync(h.file, REST);
       await importAll(h, store);
       const items = store.getMessages(historySessionId('claude', MAIN_CLAUDE), { limit: 1000 });
-      assert.deepEqual(shown(items), shown(await wholeFileImported()));
-      assert.deepEqual(items.map(m => m.id), (await wholeFileImported()).map(m => m.id));
+      const want = await wholeFileImported();
+      assert.deepEqual(shown(items), shown(want));
+      assert.deepEqual(items.map(m => m.id), want.map(m => m.id));
     } finally { store.close(); }
   });
 
