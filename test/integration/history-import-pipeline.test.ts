@@ -11,7 +11,8 @@ import { ensureCorpus, type Corpus } from '../../bench/corpus';
 import { FatalImportError } from '../../src/engine/history/fileReader';
 import { historySessionId } from '../../src/engine/history/historySession';
 import { importHistory } from '../../src/engine/history/importer';
-import { type ImportUnit, PipedImportStore, openImportPipe, startWriterThread } from '../../src/engine/history/importPipe';
+import { type ImportUnit, PIPE_DEFAULTS, PipedImportStore, WriterLink, openImportPipe, startWriterThread } from '../../src/engine/history/importPipe';
+import { MessageChannel } from 'node:worker_threads';
 import { UnitWriter } from '../../src/engine/history/importWriter';
 import { IMPORT_WORKER_FILE, importOnThread, writerThreadWanted } from '../../src/engine/history/workerImport';
 import { FakeClock } from '../../src/engine/platform/clock';
@@ -184,6 +185,47 @@ workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 10) proces
     assert.equal(piped.hasCommittedMessage(`${t.id}:m4`), false);
     assert.equal(piped.maxSeq(t.id), 4, 'a seq is never given twice');
     read.close();
+  });
+
+  it('the window counts what the units carry, not the lines they came from: a long tool output fills it, a file of short items does not', async () => {
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+    const sizes: number[] = [];
+    const piped = new PipedImportStore(read, { send: (_unit, _items, bytes) => sizes.push(bytes) });
+    const s = session(historySessionId('claude', 'p-w'), 'p-w');
+    // 200 short items from 5 MB of lines (metadata no unit carries): a few KB of payload.
+    piped.atomic(() => piped.saveImportBatch({
+      sessions: [], patches: [], kv: [],
+      messages: Array.from({ length: 200 }, (_, i) => message(s.id, i, 'short reply')),
+      offsets: [{ path: '/short.jsonl', sessionId: s.id, providerSessionId: 'p-w', offset: 5 * 1024 * 1024 }],
+    }));
+    // One item whose output (in the row's data, not its text) is 3 MB, from as many bytes of lines.
+    const big = { ...message(s.id, 200, 'npm test'), kind: 'command', output: 'x'.repeat(3 * 1024 * 1024) } as Message;
+    piped.atomic(() => piped.saveImportBatch({
+      sessions: [], patches: [], kv: [], messages: [big],
+      offsets: [{ path: '/short.jsonl', sessionId: s.id, providerSessionId: 'p-w', offset: 8 * 1024 * 1024 }],
+    }));
+    // A patch carrying a result's output counts too.
+    piped.atomic(() => piped.saveImportBatch({ sessions: [], messages: [], kv: [], offsets: [], patches: [{ id: big.id, output: 'y'.repeat(100_000) }] }));
+    assert.ok(sizes[0] < 200 * 256, `200 short items carry ${sizes[0]} characters, not the 5 MB of their lines`);
+    assert.ok(sizes[1] > 3 * 1024 * 1024, `the 3 MB output counts: ${sizes[1]}`);
+    assert.ok(sizes[2] > 100_000, `the patch's output counts: ${sizes[2]}`);
+    read.close();
+
+    // The link waits once the units in flight carry more than the window, and goes on at their ack.
+    const { port1, port2 } = new MessageChannel();
+    const link = WriterLink.over(port1, () => {});
+    const unit = (seq: number): ImportUnit => ({ seq, path: null, ops: [] });
+    link.send(unit(1), 1, PIPE_DEFAULTS.windowBytes / 2, () => {});
+    assert.equal(link.room(), null, 'half the window: room');
+    link.send(unit(2), 1, PIPE_DEFAULTS.windowBytes / 2 + 1, () => {});
+    const waiting = link.room();
+    assert.ok(waiting, 'past the window: the import waits');
+    port2.postMessage({ type: 'ack', seq: 2 } satisfies FromImportWriter);
+    await waiting;
+    assert.equal(link.room(), null, 'acked: room again');
+    port1.close();
+    port2.close();
   });
 
   it('a unit the writer cannot store stops its file; the transaction\'s other files are read again next time; later units go on', () => {

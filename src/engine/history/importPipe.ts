@@ -13,11 +13,11 @@
 //   now) and the import waits while more than WINDOW items are unwritten, which bounds both threads' memory.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { Session } from '../protocol';
+import type { MessagePatch, Session } from '../protocol';
 import type { LogFn, LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { messageRow } from '../store/sqliteStore';
-import type { ImportBatch, Store, TokenUsageRecord } from '../store/types';
+import type { ImportBatch, MessageRow, Store, TokenUsageRecord } from '../store/types';
 import { FatalImportError, type ImportStore } from './fileReader';
 import type { WriteBehind } from './importer';
 
@@ -58,12 +58,16 @@ export type FromImportWriter =
 
 export const PIPE_DEFAULTS = {
   /**
-   * Items, and bytes of the files' lines they came from, sent and not yet acknowledged before the
-   * import waits. The bytes bound the memory the units take on their way (serialized, then in the
-   * writer's heap): counting only the items' text let units of large tool outputs pile up (1 GB of
-   * few large messages peaked at 180 MiB).
+   * Items, and characters of what the units carry (unitPayload), sent and not yet acknowledged before
+   * the import waits. The characters bound the memory the units take on their way (serialized, then
+   * in the writer's heap): counting only the items' text let units of large tool outputs (their output
+   * is in `data`) pile up — 1 GB of few large messages peaked at 180 MiB. They used to be the bytes of
+   * the files' lines, which for short messages are mostly metadata no unit carries (~6,800 items of
+   * ~1.2 KB lines filled 8 MB): the threads then waited on each other. The Claude half of 1 GB of
+   * short messages took 13.2 s that way, 11.3 s with this window (paired; flat from 10,000 to 16,000
+   * items, and 12,000 keeps the whole 1 GB import at ~144 MiB where 16,000 took it to 148).
    */
-  windowItems: 8_000,
+  windowItems: 12_000,
   windowBytes: 8 * 1024 * 1024,
   /**
    * The writing thread's heap: it holds one unit at a time (written on arrival), so a small young
@@ -197,7 +201,7 @@ interface OpenUnit {
   seq: number;
   ops: UnitOp[];
   items: number;
-  /** Bytes of the files' lines the unit covers (its offsets' advance). */
+  /** Characters of what the unit carries (unitPayload). */
   bytes: number;
   usage: string[];
   messages: string[];
@@ -225,13 +229,8 @@ export class PipedImportStore implements ImportStore {
 
   constructor(private readonly read: Store, private readonly link: Pick<WriterLink, 'send'>) {}
 
-  /** Each file's offset as last sent: a unit's bytes are its offset's advance. */
-  private readonly offsets = new Map<string, number>();
-
   listOffsets() {
-    const all = this.read.listOffsets();
-    for (const o of all) this.offsets.set(o.path, o.offset);
-    return all;
+    return this.read.listOffsets();
   }
   getSession(id: string): Session | undefined {
     return this.sessions.get(id)?.session ?? this.read.getSession(id);
@@ -260,6 +259,7 @@ export class PipedImportStore implements ImportStore {
   insertTokenUsage(u: TokenUsageRecord): void {
     const unit = this.open();
     unit.ops.push({ op: 'usage', usage: u });
+    unit.bytes += USAGE_PAYLOAD;
     const key = `${u.sessionId}\n${u.messageKey}`;
     this.usage.set(key, unit.seq);
     unit.usage.push(key);
@@ -268,6 +268,7 @@ export class PipedImportStore implements ImportStore {
   saveSession(session: Session): void {
     const unit = this.open();
     unit.ops.push({ op: 'session', session });
+    unit.bytes += SESSION_PAYLOAD;
     this.rememberSession(session, unit);
     this.closeImplicit(unit);
   }
@@ -288,11 +289,7 @@ export class PipedImportStore implements ImportStore {
       }
     }
     unit.items += rows.length + batch.patches.length;
-    for (const off of batch.offsets) {
-      const before = this.offsets.get(off.path) ?? 0;
-      unit.bytes += Math.max(0, off.offset - before);
-      this.offsets.set(off.path, off.offset);
-    }
+    unit.bytes += batchPayload(rows, batch.patches) + batch.sessions.length * SESSION_PAYLOAD;
     this.closeImplicit(unit);
   }
 
@@ -359,6 +356,22 @@ export class PipedImportStore implements ImportStore {
     unit.sessions.push(session);
     if (session.providerSessionId) this.byProvider.set(providerKey(session.provider, session.providerSessionId), { seq: unit.seq, id: session.id });
   }
+}
+
+/** A session's share of a unit's payload: its JSON is ~1 KB (an estimate: measuring each would cost a stringify). */
+const SESSION_PAYLOAD = 2_048;
+/** A token usage record: keys, model, counts. */
+const USAGE_PAYLOAD = 160;
+/** The columns of a row besides its id, text and data (seq, kind, times, session id). */
+const ROW_OVERHEAD = 96;
+
+/** Characters a batch's rows and patches carry: what their units hold on their way to the writer. */
+export function batchPayload(rows: readonly MessageRow[], patches: readonly MessagePatch[]): number {
+  let n = 0;
+  for (const r of rows) n += r[0].length + r[4].length + r[6].length + ROW_OVERHEAD;
+  // Rare in history (a tool result whose call was committed by an earlier slice), and they carry outputs.
+  for (const p of patches) n += JSON.stringify(p).length;
+  return n;
 }
 
 function newUnit(seq: number): OpenUnit {
