@@ -21,6 +21,7 @@ import { type ImportRun, type ImportWhich, importFloorRun, importRun } from './h
 import { profileSummary } from './profile';
 import { type Row, mergeReport, renderReport } from './report';
 import { SEARCH_SETS, type SearchRun, searchRun } from './searchFloor';
+import { type StoreFloorIndex, type StoreFloorRun, storeFloorRun } from './storeFloor';
 import { systemClock } from '../src/engine/platform/clock';
 import { openStore } from '../src/engine/store/sqliteStore';
 import { SEARCH_QUERIES, ensureScaleDb, scaleRun, type ScaleRun } from './scale';
@@ -68,6 +69,7 @@ async function runChild(mode: string, rest: string[]): Promise<void> {
     case 'claude': return print(claudeRun(corpus()));
     case 'import-floor': return print(importFloorRun(corpus(), rest[1] as ImportWhich));
     case 'import': return print(await importRun(corpus(), rest[1] as ImportWhich));
+    case 'store-floor': return print(await storeFloorRun(corpus().claudeFiles, rest[2], rest[1] as StoreFloorIndex));
     case 'corpus': return print(ensureCorpus(CACHE, parseSize(rest[0]), log, rest[1] === 'short' ? 'short' : 'large').dir);
     case 'scale': return print(await scaleRun(rest[0]));
     case 'search': return print(searchRun(rest[0]));
@@ -550,17 +552,43 @@ async function historyRows(rows: Row[], details: string[], repeats: number, size
       if (cc) {
         const fd: number[] = [];
         const ccs: number[] = [];
+        const floors: Record<StoreFloorIndex, number[]> = { search: [], noPrefix: [], none: [] };
+        let floorRows: StoreFloorRun | null = null;
         for (let r = 0; r < repeats; r++) {
           fd.push(flightdeckImportRun(corpus.claudeHome).wallMs);
           ccs.push(ccusageRun(cc, corpus.claudeHome).wallMs);
+          for (const index of Object.keys(floors) as StoreFloorIndex[]) {
+            const run = await storeFloorChild(manifest, index);
+            floors[index].push(run.wallMs);
+            if (index === 'search') floorRows = run.result;
+          }
+          log(`ccusage ${label} ${r + 1}/${repeats}: flightdeck import ${fmt(fd[r] / 1000, 2)} s, ccusage ${fmt(ccs[r] / 1000, 2)} s, store floor ${fmt(floors.search[r] / 1000, 2)} s`);
         }
         const x = median(ccs) / median(fd);
+        const half = `${label}, Claude half (${fmt(corpus.claudeBytes / 1048576, 0)} MB)`;
         rows.push({
-          group: 'History import', figure: `${label}, Claude half (${fmt(corpus.claudeBytes / 1048576, 0)} MB): \`ccusage daily --json --offline\` time ÷ \`flightdeck import\` time (whole processes)`,
+          group: 'History import', figure: `${half}: \`ccusage daily --json --offline\` time ÷ \`flightdeck import\` time (whole processes)`,
           value: `${fmt(x, 2)}× (${fmt(median(ccs) / 1000, 1)} s vs ${fmt(median(fd) / 1000, 1)} s)`, goal: '≥ 3×', met: x >= 3,
         });
+        const floor = median(floors.search);
+        rows.push({
+          group: 'History import', figure: `${half}: bare two-thread store floor (bench/storeFloor.ts), whole process — ccusage ÷ floor; \`flightdeck import\` ÷ floor`,
+          value: `${fmt(median(ccs) / floor, 2)}×; ${fmt(median(fd) / floor, 2)}× (floor ${fmt(floor / 1000, 1)} s; without prefix indexes ${fmt(median(floors.noPrefix) / 1000, 1)} s, without a search index ${fmt(median(floors.none) / 1000, 1)} s)`,
+          goal: '—', met: null,
+        });
+        if (floorRows) details.push(`Store floor ${half}: ${floorRows.rows.toLocaleString('en-US')} rows and ${floorRows.usageRows.toLocaleString('en-US')} usage rows written (the import's items include tool results, merged into their calls).`);
       }
     }
+  }
+}
+
+/** The store floor in a child of its own (a whole process, as both commands it is set against), into a fresh file. */
+async function storeFloorChild(manifest: string, index: StoreFloorIndex): Promise<{ result: StoreFloorRun; wallMs: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fd-bench-store-floor-'));
+  try {
+    return await child<StoreFloorRun>(['store-floor', manifest, index, path.join(dir, 'floor.db')]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -570,6 +598,7 @@ const NOTES = [
   'Health (issue 19): the real `flightdeck serve` (dist/cli.js) in its own process with a fresh data folder per phase; this process sends `GET /health` back to back (one in flight, keep-alive, 5 ms apart) and records each answer\'s latency, until a WebSocket client following the list holds all 10,000 sessions. Phases: the engine idle for 5 s (the floor), 10,000 one-turn rollouts written before serve starts (seeded: modified within 15 minutes), and 10,000 written by a separate child process while serve runs (file events). bench/healthIngest.ts.',
   'Ingest: the floor is a loop that reads each `.jsonl` file whole and `JSON.parse`s every line, nothing else. Flightdeck is the real path: for Codex, the passive watcher\'s cold start with the seed window opened to the whole tree (every file tailed from offset 0, mapped, applied to the engine, written through the batched writer into SQLite with the FTS5 triggers); for Claude, `TranscriptTailer.follow` per session, as on a session\'s first hook. MB/s = corpus bytes ÷ time until the last write is committed. Each run is a fresh child process and a fresh database.',
   'ccusage: both sides are timed as whole processes (Node start included) over the same Claude files: `CLAUDE_CONFIG_DIR=<corpus> ccusage daily --json --offline` against Flightdeck ingesting them into a fresh store with FTS — in Ingest a bench child process, in History import the real command, `flightdeck import --claude-home <corpus> --codex-home <empty> --data-dir <fresh>` (dist/cli.js). ccusage builds a usage report; Flightdeck stores and indexes every item — not the same work, the same input.',
+  'Store floor (bench/storeFloor.ts): the least an importer of the Claude half into this schema costs on this machine, as a whole process like both commands above. Bare code on two threads, as the import is: one reads each file whole, JSON.parses each line and maps it to rows (one per text, thinking or tool-use block; one usage row per assistant message), the other inserts them into the store\'s tables and indexes and fills the FTS5 index at each ~50 ms commit. It leaves out what makes the import safe and complete (sessions and names, resume offsets, tool results on their calls, the memory bound, bad input). Variants: the store\'s search index (prefix indexes \'2 3\', which keep prefix search at 5M messages under 10 ms), one without prefix indexes, none. ccusage ÷ floor is the most any importer of this schema could reach against ccusage here.',
   'Scale: the database is generated once with batched SQL inserts into the real schema (FTS triggers on) and cached in `.cache/bench/`. Each repeat is a fresh process: restore = `openStore` + `SessionEngine.start()` (migrations check, the 1,000 most recent sessions, startup rules); list = a `subscribe_list` through a `ClientConnection`, serialized; search = `engine.search(q, 50)`; RSS after restore, after a GC.',
   'Fan-out (bench/fanout.ts): three processes, as in real use. The provider process posts Claude `MessageDisplay` hooks to the engine\'s real hook receiver (HTTP over the Unix socket named in the leader folder\'s endpoint file, as the hook command does), one delta per session every 50 ms, spread over the 50 ms; each delta ends in `#<n>`. The engine process runs the leader\'s services (`startServices`, Claude integration on, the SQLite store with FTS) and the hub; its clock records when each 50 ms stream timer was armed and fired and which delta that firing published. The clients process opens the WebSocket clients, each subscribed to every session with `subscribe_session`, and stamps each `message_updated` on arrival (`performance.timeOrigin + performance.now()`, the same clock in every process). overhead = arrival − (armed + 50 ms). The floor, run in the same process layout right before each Flightdeck repeat: a process with a bare `ws` server and nothing else, one 50 ms timer per session sending a `message_updated` of the same shape and size (serialized once, sent to every subscriber), the same clients process. Expected deliveries = windows fired × clients. The engine process is profiled separately (`node --cpu-prof`) in one more 50×100 run.',
   'Live deltas (bench/fanout.ts, `--only liveImport`): the fan-out\'s three processes at 1 session × 1 client (a Claude hook delta every 50 ms, the engine\'s services and hub, one WebSocket client), run twice per repeat: without an import, then with the engine\'s own History import (`import_history`\'s path: HistoryService over the short-message corpus of eight times `--size`, so that it outlasts the streaming, on its own thread since round three — history/workerImport.ts — in the engine process) started right before the deltas and still running when they stop. overhead = arrival − (timer armed + 50 ms), as in Fan-out.',
