@@ -140,14 +140,14 @@ function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
   const out: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
   const content = e.message.content;
   if (typeof content === 'string') {
-    out.messages.push({ ...base, id: lineItemId(scope, e.uuid, 0), kind: userKind(content, e), text: content });
+    out.messages.push({ createdAt, turnId: base.turnId, id: lineItemId(scope, e.uuid, 0), kind: userKind(content, e), text: content });
     if (content.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     return out;
   }
   content.forEach((b, i) => {
     const id = lineItemId(scope, e.uuid, i);
     if (b.type === 'text' && b.text !== undefined) {
-      out.messages.push({ ...base, id, kind: userKind(b.text, e), text: b.text });
+      out.messages.push({ createdAt, turnId: base.turnId, id, kind: userKind(b.text, e), text: b.text });
       if (b.text.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     } else if (b.type === 'tool_result' && b.tool_use_id) {
       const output = resultText(b.content);
@@ -172,10 +172,11 @@ function mapAssistant(e: AssistantEntry, nowIso: string, scope: ItemScope): Mapp
   const createdAt = timestampOf(e.timestamp, nowIso);
   const base = { createdAt, turnId: e.promptId ?? null };
   const messages: NewMessage[] = [];
+  // Object literals of one shape, not spreads of `base`: every item of a transcript is made here.
   e.message.content.forEach((b, i) => {
     const id = lineItemId(scope, e.uuid, i);
-    if (b.type === 'text' && b.text) messages.push({ ...base, id, kind: 'agent', text: b.text });
-    else if (b.type === 'thinking' && b.thinking) messages.push({ ...base, id, kind: 'reasoning', text: b.thinking });
+    if (b.type === 'text' && b.text) messages.push({ createdAt, turnId: base.turnId, id, kind: 'agent', text: b.text });
+    else if (b.type === 'thinking' && b.thinking) messages.push({ createdAt, turnId: base.turnId, id, kind: 'reasoning', text: b.thinking });
     else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && b.id && b.name) messages.push(toolItem(b, base, scope));
   });
   return { messages, toolResults: [], usage: usageOf(e), model: e.message.model ?? null };
@@ -194,7 +195,7 @@ function usageOf(e: AssistantEntry): TurnUsage | null {
     output: u.output_tokens ?? 0,
     cached, freshInput, cacheCreation,
     model: e.message.model ?? null,
-    at: e.timestamp && Number.isFinite(Date.parse(e.timestamp)) ? new Date(Date.parse(e.timestamp)).toISOString() : null,
+    at: e.timestamp ? isoOrNull(e.timestamp) : null,
   };
 }
 
@@ -205,7 +206,8 @@ function toolItem(b: Block, base: { createdAt: string; turnId: string | null }, 
   const description = typeof input.description === 'string' ? input.description : null;
   const filePath = typeof input.file_path === 'string' ? input.file_path : null;
   return {
-    ...base,
+    createdAt: base.createdAt,
+    turnId: base.turnId,
     id: toolItemId(scope, b.id!),
     kind: command !== null ? 'command' : 'tool',
     text: command ?? description ?? filePath ?? b.name!,
@@ -231,6 +233,13 @@ function resultText(content: unknown): string {
 }
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The timestamp as an ISO string; null when it is not a date. Claude's own form is kept as it is (no Date and string per usage record). */
+function isoOrNull(t: string): string | null {
+  const ms = Date.parse(t);
+  if (!Number.isFinite(ms)) return null;
+  return ISO_MS.test(t) ? t : new Date(ms).toISOString();
+}
 
 function timestampOf(t: string | undefined, nowIso: string): string {
   if (t && ISO_MS.test(t)) return t;
