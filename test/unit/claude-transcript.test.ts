@@ -205,4 +205,14 @@ describe('claude transcript tailer', () => {
     assert.equal(thinking.messages[0].kind, 'reasoning');
     assert.equal(thinking.messages[0].createdAt, now);
   });
+
+  it('a usage record\'s time: Claude\'s ISO form as written, other date forms normalized, anything else none', () => {
+    const at = (timestamp: unknown) => mapTranscriptLine({ type: 'assistant', uuid: 'u', timestamp, message: { id: 'm', content: [{ type: 'text', text: 'x' }], usage: { input_tokens: 1, output_tokens: 2 } } }, '2026-01-01T00:00:00.000Z', 'claude:s:').usage?.at;
+    assert.equal(at('2026-12-01T10:00:00.123Z'), '2026-12-01T10:00:00.123Z');
+    assert.equal(at('2026-12-01T10:00:00Z'), '2026-12-01T10:00:00.000Z');
+    assert.equal(at('2026-12-01T11:00:00+01:00'), '2026-12-01T10:00:00.000Z');
+    assert.equal(at('not a date'), null);
+    assert.equal(at('9999-99-99T99:99:99.999Z'), null, 'shaped like ISO, not a date');
+    assert.equal(at(undefined), null);
+  });
 });
