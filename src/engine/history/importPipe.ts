@@ -65,10 +65,12 @@ export const PIPE_DEFAULTS = {
    * the files' lines, which for short messages are mostly metadata no unit carries (~6,800 items of
    * ~1.2 KB lines filled 8 MB): the threads then waited on each other. The Claude half of 1 GB of
    * short messages took 13.2 s that way, 11.3 s with this window (paired; flat from 10,000 to 16,000
-   * items, and 12,000 keeps the whole 1 GB import at ~144 MiB where 16,000 took it to 148).
+   * items, and 12,000 keeps the whole 1 GB import at ~144 MiB where 16,000 took it to 148). 6 MB of
+   * characters: short messages carry ~400 per item, so the items bind there; few large messages peaked
+   * at 149 MiB with 8 MB.
    */
   windowItems: 12_000,
-  windowBytes: 8 * 1024 * 1024,
+  windowBytes: 6 * 1024 * 1024,
   /**
    * The writing thread's heap: it holds one unit at a time (written on arrival), so a small young
    * generation collects each unit cheaply; a unit bigger than the bound (a line near the 8 MiB cap)
