@@ -1,12 +1,13 @@
 // The store floor (issue 14): the least any importer of these Claude files into this schema can cost
 // here, measured in the same run as `flightdeck import` and ccusage. Bare code on two threads, as the
 // import is: this thread reads each file whole, JSON.parses each line and maps it to rows (one per
-// text, thinking or tool-use block, one usage row per assistant message); a worker inserts them into
+// text, thinking or tool-use block, a tool result's output put into its call's row as the import does,
+// one usage row per assistant message); a worker inserts them into
 // the store's own tables and indexes (messages with its unique id and (session, seq) index,
 // token_usage by key and time, the FTS5 table with the store's options) and fills the search index
 // at each ~50 ms commit, as the import's writer does. It leaves out what makes the real import safe
-// and complete (sessions and their names, sources offsets for a resume after a kill, tool results on
-// their calls, the memory bound, bad input): a floor, not a competitor.
+// and complete (sessions and their names, sources offsets for a resume after a kill, a result whose
+// call was committed before, the memory bound, bad input): a floor, not a competitor.
 //
 // Three variants say where the time goes: the store's search index (prefix indexes '2 3', which keep
 // prefix queries at 5M messages under 10 ms), a search index without prefix indexes, and none.
@@ -57,7 +58,7 @@ parentPort.on('message', m => {
 const WINDOW = 8;
 const ROWS_PER_BATCH = 1_000;
 
-interface Block { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown }
+interface Block { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown }
 interface Line {
   type?: string; uuid?: string; sessionId?: string; timestamp?: string; requestId?: string;
   message?: { id?: string; role?: string; model?: string; content?: string | Block[]; usage?: Record<string, number> };
@@ -89,10 +90,12 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
   for (const file of files) {
     const buf = fs.readFileSync(file);
     let seq = 0;
+    /** Where each tool call's data column is in `rows` (a batch ends only between files). */
+    const calls = new Map<string, number>();
     for (let start = 0; start < buf.length;) {
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
-      if (end > start) seq = mapLine(JSON.parse(buf.toString('utf8', start, end)) as Line, seq, rows, usage);
+      if (end > start) seq = mapLine(JSON.parse(buf.toString('utf8', start, end)) as Line, seq, rows, usage, calls);
       start = end + 1;
     }
     if (rows.length >= ROWS_PER_BATCH * 7) await send();
@@ -105,12 +108,20 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
 }
 
 /** One transcript line's rows (7 columns each) and usage (8 columns); returns the session's next seq. */
-function mapLine(o: Line, seq: number, rows: unknown[], usage: unknown[]): number {
+function mapLine(o: Line, seq: number, rows: unknown[], usage: unknown[], calls: Map<string, number>): number {
   const m = o.message;
   if (!m || (o.type !== 'user' && o.type !== 'assistant') || !o.sessionId || !o.uuid) return seq;
   const blocks: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content : [];
   const data = JSON.stringify({ role: m.role, model: m.model });
   blocks.forEach((b, i) => {
+    if (b.type === 'tool_result' && b.tool_use_id) {
+      const at = calls.get(b.tool_use_id);
+      const output = typeof b.content === 'string' ? b.content
+        : Array.isArray(b.content) ? b.content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('') : '';
+      if (at !== undefined) rows[at] = JSON.stringify({ role: 'assistant', output });
+      return;
+    }
+    if (b.type === 'tool_use' && b.id) calls.set(b.id, rows.length + 6);
     const text = b.type === 'text' ? b.text : b.type === 'thinking' ? b.thinking : b.type === 'tool_use' ? JSON.stringify(b.input ?? null) : undefined;
     if (!text) return;
     rows.push(`claude:${o.sessionId}:${o.uuid}:${i}`, o.sessionId, ++seq, b.type, text, o.timestamp ?? '', data);
