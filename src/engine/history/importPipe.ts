@@ -58,10 +58,11 @@ export type FromImportWriter =
 
 export const PIPE_DEFAULTS = {
   /**
-   * Items, and characters of what the units carry (unitPayload), sent and not yet acknowledged before
-   * the import waits. The characters bound the memory the units take on their way (serialized, then
-   * in the writer's heap): counting only the items' text let units of large tool outputs (their output
-   * is in `data`) pile up — 1 GB of few large messages peaked at 180 MiB. They used to be the bytes of
+   * Items, and characters of what the units carry (batchPayload, and fixed shares for sessions and
+   * usage records), sent and not yet acknowledged before the import waits. The characters bound the
+   * memory the units take on their way (serialized, then in the writer's heap): counting only the
+   * items' text let units of large tool outputs (their output is in `data`) pile up — 1 GB of few
+   * large messages peaked at 180 MiB. They used to be the bytes of
    * the files' lines, which for short messages are mostly metadata no unit carries (~6,800 items of
    * ~1.2 KB lines filled 8 MB): the threads then waited on each other. The Claude half of 1 GB of
    * short messages took 13.2 s that way, 11.3 s with this window (paired; flat from 10,000 to 16,000
@@ -203,7 +204,7 @@ interface OpenUnit {
   seq: number;
   ops: UnitOp[];
   items: number;
-  /** Characters of what the unit carries (unitPayload). */
+  /** Characters of what the unit carries (batchPayload, and fixed shares for sessions and usage records). */
   bytes: number;
   usage: string[];
   messages: string[];
@@ -368,7 +369,7 @@ const USAGE_PAYLOAD = 160;
 const ROW_OVERHEAD = 96;
 
 /** Characters a batch's rows and patches carry: what their units hold on their way to the writer. */
-export function batchPayload(rows: readonly MessageRow[], patches: readonly MessagePatch[]): number {
+function batchPayload(rows: readonly MessageRow[], patches: readonly MessagePatch[]): number {
   let n = 0;
   for (const r of rows) n += r[0].length + r[4].length + r[6].length + ROW_OVERHEAD;
   // Rare in history (a tool result whose call was committed by an earlier slice), and they carry outputs.
