@@ -2,18 +2,19 @@
 // here, measured in the same run as `flightdeck import` and ccusage. Bare code on two threads, as the
 // import is: this thread reads each file whole, JSON.parses each line and maps it to rows (one per
 // text, thinking or tool-use block, a tool result's output put into its call's row as the import does,
-// one usage row per assistant message); a worker inserts them into
-// the store's own tables and indexes (messages with its unique id and (session, seq) index,
-// token_usage by key and time, the FTS5 table with the store's options) and fills the search index
-// at each ~50 ms commit, as the import's writer does. It leaves out what makes the real import safe
-// and complete (sessions and their names, sources offsets for a resume after a kill, a result whose
-// call was committed before, the memory bound, bad input): a floor, not a competitor.
+// one usage row per assistant message); a worker inserts them into the store's own tables and indexes
+// (messages with its unique id and (session, seq) index, token_usage by key and time, the FTS5 table
+// with the store's options and settings) and fills the search index at each ~50 ms commit, as the
+// import's writer does. It leaves out what makes the real import safe and complete (sessions and
+// their names, sources offsets for a resume after a kill, a result whose call was committed before,
+// the memory bound, bad input): a floor, not a competitor.
 //
 // Three variants say where the time goes: the store's search index (prefix indexes '2 3', which keep
 // prefix queries at 5M messages under 10 ms), a search index without prefix indexes, and none.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K } from '../src/engine/store/migrations';
 
 export type StoreFloorIndex = 'search' | 'noPrefix' | 'none';
 export interface StoreFloorRun { ms: number; rows: number; usageRows: number; index: StoreFloorIndex }
@@ -33,6 +34,8 @@ db.exec(\`CREATE TABLE messages (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNI
   CREATE INDEX token_usage_by_time ON token_usage(at);\`);
 const index = workerData.index;
 if (index !== 'none') db.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'" + (index === 'search' ? ", prefix='2 3'" : '') + ')');
+// The store's index settings (migration 9).
+if (index !== 'none') for (const [k, v] of [['hashsize', ${FTS_HASH_BYTES}], ['automerge', ${FTS_AUTOMERGE}], ['pgsz', ${FTS_LEAF_BYTES_8K}]]) db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('" + k + "', " + v + ')');
 const insert = db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
 const usage = db.prepare('INSERT OR IGNORE INTO token_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const fill = index === 'none' ? null : db.prepare('INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ?');

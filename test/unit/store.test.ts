@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Db } from '../../src/engine/store/db';
-import { LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
+import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K, LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
 import * as fs from 'node:fs';
 import { NEW_DB_PAGE_SIZE, WAL_AUTOCHECKPOINT_BYTES, WAL_SIZE_LIMIT_BYTES, configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
@@ -150,6 +150,38 @@ describe(`store [${TEST_DRIVER}]`, () => {
     store.flush();
     assert.deepEqual(store.search('pa', 10).map(h => h.messageId), ['old-k8s'], 'an updated item leaves the prefix index');
     store.close();
+  });
+
+  it('the search index takes the settings of migration 9 (fewer, larger segments); a file of 4 KiB pages keeps its leaf size; the index stays exact', () => {
+    const settings = (file: string) => {
+      const db = openTestDb(file);
+      try { return Object.fromEntries(db.prepare('SELECT k, v FROM messages_fts_config').all().map(r => [String(r.k), Number(r.v)])); } finally { db.close(); }
+    };
+    const fresh = path.join(tmpDir(), 'fts-settings.db');
+    const store = openStore({ file: fresh, clock: new FakeClock(), driver: TEST_DRIVER });
+    assert.deepEqual(settings(fresh), { automerge: FTS_AUTOMERGE, hashsize: FTS_HASH_BYTES, pgsz: FTS_LEAF_BYTES_8K, version: 4 });
+    // Many commits of a few rows each: the index is written and merged under these settings.
+    const s = newSession({ provider: 'claude', mode: 'passive', providerSessionId: 'fts', cwd: '/w' }, 0);
+    store.saveSession(s);
+    for (let i = 0; i < 400; i++) {
+      store.saveMessage({ id: `m${i}`, sessionId: s.id, seq: i, kind: 'agent', text: `rollout ${i % 7 ? 'paused' : 'payments'} step${i}`, createdAt: iso(i) });
+      if (i % 5 === 4) store.flush();
+    }
+    store.flush();
+    assert.equal(store.search('payments', 500).length, 58);
+    assert.equal(store.search('pa', 500).length, 400);
+    store.close();
+    const db = openTestDb(fresh);
+    assert.doesNotThrow(() => db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
+    db.close();
+
+    const old = path.join(tmpDir(), 'fts-4k.db');
+    const v8 = openTestDb(old);
+    v8.exec('PRAGMA page_size = 4096');
+    migrate(v8, 8);
+    v8.close();
+    openStore({ file: old, clock: new FakeClock(), driver: TEST_DRIVER }).close();
+    assert.deepEqual(settings(old), { automerge: FTS_AUTOMERGE, hashsize: FTS_HASH_BYTES, version: 4 }, 'no leaf size past its pages');
   });
 
   it('a group is one transaction around atomic() calls: a throwing one drops only its writes; others see all at commit', () => {
