@@ -154,10 +154,11 @@ export const MIGRATIONS: Migration[] = [
     up(db) {
       // A history import indexes ~5,000 rows at each of its ~50 ms commits: FTS5 flushed its pending
       // terms every 1 MB (hashsize; the prefix indexes triple them), wrote leaves of 4,050 bytes and
-      // merged every 4 segments of a level, and the writer spent a third of its time in the index.
+      // merged every 4 segments of a level; the index took 1.2–1.5 s of the writer's 6.6–7.4 s.
       // Flushes every 8 MB (memory held only until the commit), leaves that fill an 8 KiB page and
-      // merges of 8 segments: the import's writer 7.5 → 6.6 s on 1 GB of short Claude messages (the
-      // whole import ~5 % less, paired); searches there read more segments: ~0.1 ms more each, still under 1 ms.
+      // merges of 8 segments: the import's writer alone 7.5 → 6.6 s on 1 GB of short Claude messages
+      // (the whole import ~5 % less, paired). Searches there read more segments: ~0.1 ms more each,
+      // still under 1 ms.
       if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get()) return;
       const setting = (key: string, value: number) => db.exec(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('${key}', ${value})`);
       setting('hashsize', FTS_HASH_BYTES);
