@@ -136,18 +136,19 @@ export function assistantUsage(line: unknown): TurnUsage | null {
 
 function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
-  const base = { createdAt, turnId: e.promptId ?? null };
+  const turnId = e.promptId ?? null;
+  const base = { createdAt, turnId };
   const out: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
   const content = e.message.content;
   if (typeof content === 'string') {
-    out.messages.push({ createdAt, turnId: base.turnId, id: lineItemId(scope, e.uuid, 0), kind: userKind(content, e), text: content });
+    out.messages.push({ createdAt, turnId, id: lineItemId(scope, e.uuid, 0), kind: userKind(content, e), text: content });
     if (content.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     return out;
   }
   content.forEach((b, i) => {
     const id = lineItemId(scope, e.uuid, i);
     if (b.type === 'text' && b.text !== undefined) {
-      out.messages.push({ createdAt, turnId: base.turnId, id, kind: userKind(b.text, e), text: b.text });
+      out.messages.push({ createdAt, turnId, id, kind: userKind(b.text, e), text: b.text });
       if (b.text.startsWith(INTERRUPTED)) out.turnInterrupted = true;
     } else if (b.type === 'tool_result' && b.tool_use_id) {
       const output = resultText(b.content);
@@ -170,13 +171,14 @@ function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
 
 function mapAssistant(e: AssistantEntry, nowIso: string, scope: ItemScope): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
-  const base = { createdAt, turnId: e.promptId ?? null };
+  const turnId = e.promptId ?? null;
+  const base = { createdAt, turnId };
   const messages: NewMessage[] = [];
   // Object literals of one shape, not spreads of `base`: every item of a transcript is made here.
   e.message.content.forEach((b, i) => {
     const id = lineItemId(scope, e.uuid, i);
-    if (b.type === 'text' && b.text) messages.push({ createdAt, turnId: base.turnId, id, kind: 'agent', text: b.text });
-    else if (b.type === 'thinking' && b.thinking) messages.push({ createdAt, turnId: base.turnId, id, kind: 'reasoning', text: b.thinking });
+    if (b.type === 'text' && b.text) messages.push({ createdAt, turnId, id, kind: 'agent', text: b.text });
+    else if (b.type === 'thinking' && b.thinking) messages.push({ createdAt, turnId, id, kind: 'reasoning', text: b.thinking });
     else if ((b.type === 'tool_use' || b.type === 'server_tool_use') && b.id && b.name) messages.push(toolItem(b, base, scope));
   });
   return { messages, toolResults: [], usage: usageOf(e), model: e.message.model ?? null };

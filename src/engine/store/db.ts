@@ -30,6 +30,11 @@ export function hasSchemaObject(db: Db, name: string, type?: 'table' | 'index'):
     : !!db.prepare('SELECT 1 AS x FROM sqlite_master WHERE name = ?').get(name);
 }
 
+/** The file's page size in bytes (0 if SQLite does not say). */
+export function pageSize(db: Db): number {
+  return Number(db.prepare('PRAGMA page_size').get()?.page_size) || 0;
+}
+
 /** Thrown when no SQLite driver can be loaded in this host; the message names the fix. */
 export class StoreLoadError extends Error {
   constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'StoreLoadError'; }

@@ -1,7 +1,7 @@
 // Versioned migrations from the first schema on (the reference had none and could not upgrade).
 // Each runs once, in its own transaction, recorded in schema_migrations. Never edit a shipped one:
 // add the next.
-import type { Db } from './db';
+import { type Db, hasSchemaObject, pageSize } from './db';
 
 export interface Migration { version: number; name: string; up(db: Db, caps: { fts5: boolean }): void }
 
@@ -159,14 +159,13 @@ export const MIGRATIONS: Migration[] = [
       // merges of 8 segments: the import's writer alone 7.5 → 6.6 s on 1 GB of short Claude messages
       // (the whole import ~5 % less, paired). Searches there read more segments: ~0.1 ms more each,
       // still under 1 ms.
-      if (!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'messages_fts'").get()) return;
+      if (!hasSchemaObject(db, 'messages_fts')) return;
       // As literals: FTS5 takes integers only, and a JS number bound as a parameter arrives as a REAL.
       const setting = (key: string, value: number) => db.exec(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('${key}', ${value})`);
       setting('hashsize', FTS_HASH_BYTES);
       setting('automerge', FTS_AUTOMERGE);
       // Files made before pages of 8 KiB keep theirs (4 KiB): the default leaf size fits those.
-      const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size ?? 0);
-      if (pageSize >= 8192) setting('pgsz', FTS_LEAF_BYTES_8K);
+      if (pageSize(db) >= 8192) setting('pgsz', FTS_LEAF_BYTES_8K);
     },
   },
 ];

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
-import { type Db, StoreLoadError, hasSchemaObject } from './db';
+import { type Db, StoreLoadError, hasSchemaObject, pageSize } from './db';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
@@ -98,8 +98,7 @@ export const WAL_AUTOCHECKPOINT_BYTES = 4_096_000;
 
 /** wal_autocheckpoint (counted in pages) for this connection's page size: ~4 MB whatever the page size. */
 export function walAutocheckpointPages(db: Db): number {
-  const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size) || 4096;
-  return Math.max(1, Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize));
+  return Math.max(1, Math.round(WAL_AUTOCHECKPOINT_BYTES / (pageSize(db) || 4096)));
 }
 
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
