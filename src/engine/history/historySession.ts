@@ -106,7 +106,11 @@ export class HistorySession {
       this.update(patch);
       return;
     }
-    const message: Message = { ...m, sessionId: this.session.id, seq: this.nextSeq++ };
+    // Copied, then the two fields set: a spread that adds fields made each item a dictionary-mode
+    // object (~700 bytes instead of ~160), and every item of the import lives here until its commit.
+    const message = Object.assign({}, m) as Message;
+    message.sessionId = this.session.id;
+    message.seq = this.nextSeq++;
     this.batch.set(m.id, message);
     if (this.fresh) this.seen.add(m.id);
     this.session.revision++;
