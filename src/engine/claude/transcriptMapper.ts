@@ -101,8 +101,11 @@ export interface TurnUsage {
 
 export interface MappedLine {
   messages: NewMessage[];
-  /** Results for tool items created from earlier lines (possibly in an earlier run). */
-  toolResults: (MessagePatch & { fallback: NewMessage })[];
+  /**
+   * Results for tool items created from earlier lines (possibly in an earlier run): the patch for the
+   * call's item, or the fallback item when the call is unknown.
+   */
+  toolResults: { patch: MessagePatch; fallback: NewMessage }[];
   usage: TurnUsage | null;
   model: string | null;
   /** The user stopped the turn (Esc, or "No" in a permission dialog): no Stop hook follows. */
@@ -137,7 +140,6 @@ export function assistantUsage(line: unknown): TurnUsage | null {
 function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
   const createdAt = timestampOf(e.timestamp, nowIso);
   const turnId = e.promptId ?? null;
-  const base = { createdAt, turnId };
   const out: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
   const content = e.message.content;
   if (typeof content === 'string') {
@@ -155,15 +157,20 @@ function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
       const isError = b.is_error === true;
       const declined = isError && e.toolDenialKind !== undefined;
       const exit = /^Exit code (\d+)/.exec(output);
-      const patch = {
-        id: toolItemId(scope, b.tool_use_id), output, isError,
-        status: declined ? 'declined' as const : isError ? 'failed' as const : 'completed' as const,
-        ...(exit ? { exitCode: Number(exit[1]) } : {}),
-      };
-      out.toolResults.push({
-        ...patch,
-        fallback: { ...base, ...patch, id, kind: 'toolResult', text: output },
-      });
+      const status = declined ? 'declined' as const : isError ? 'failed' as const : 'completed' as const;
+      const callId = toolItemId(scope, b.tool_use_id);
+      // Literals, not spreads: a spread that adds fields makes a dictionary-mode object (several times
+      // the size), and history reads every tool result of every transcript. The keys keep the order
+      // the spreads gave them (an item's stored data is its keys in order).
+      out.toolResults.push(exit
+        ? {
+          patch: { id: callId, output, isError, status, exitCode: Number(exit[1]) },
+          fallback: { createdAt, turnId, id, output, isError, status, exitCode: Number(exit[1]), kind: 'toolResult', text: output },
+        }
+        : {
+          patch: { id: callId, output, isError, status },
+          fallback: { createdAt, turnId, id, output, isError, status, kind: 'toolResult', text: output },
+        });
     }
   });
   return out;

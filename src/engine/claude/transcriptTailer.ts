@@ -238,7 +238,7 @@ export class TranscriptTailer {
       engine.appendMessage(sid, live ? { ...msg, id: live, status: 'completed' } : msg);
       if (msg.kind === 'command' || msg.kind === 'tool') tail.toolItems.add(msg.id);
     }
-    for (const { fallback, ...patch } of m.toolResults) {
+    for (const { patch, fallback } of m.toolResults) {
       if (tail.toolItems.has(patch.id) || engine.getMessage(patch.id)) engine.updateMessage(sid, patch);
       else engine.appendMessage(sid, fallback);
     }

@@ -76,7 +76,7 @@ export class ClaudeHistoryFile implements HistoryFileReader {
   private apply(t: HistorySession, m: MappedLine): void {
     if (m.model && t.session.model !== m.model) t.setMeta({ model: m.model });
     for (const msg of m.messages) t.append(msg);
-    for (const { fallback, ...patch } of m.toolResults) {
+    for (const { patch, fallback } of m.toolResults) {
       if (t.knows(patch.id)) t.update(patch);
       else t.append(fallback);
     }

@@ -119,7 +119,8 @@ export class HistorySession {
 
   update(patch: MessagePatch): void {
     const queued = this.batch.get(patch.id);
-    if (queued) this.batch.set(patch.id, { ...queued, ...patch } as Message);
+    // In place: the queued item is this session's own copy (append), handed out only by take().
+    if (queued) Object.assign(queued, patch);
     else this.patches.push(patch);
     this.session.revision++;
   }
