@@ -159,9 +159,10 @@ function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
       const exit = /^Exit code (\d+)/.exec(output);
       const status = declined ? 'declined' as const : isError ? 'failed' as const : 'completed' as const;
       const callId = toolItemId(scope, b.tool_use_id);
-      // Literals, not spreads: a spread that adds fields makes a dictionary-mode object (several times
-      // the size), and history reads every tool result of every transcript. The keys keep the order
-      // the spreads gave them (an item's stored data is its keys in order).
+      // Literals, not spreads: spreads that add fields gave each result a hidden class of its own
+      // (several times the size; test/unit/history-item-shape.test.ts), and history reads every tool
+      // result of every transcript. The keys keep the order the spreads gave them (an item's stored
+      // data is its keys in order).
       out.toolResults.push(exit
         ? {
           patch: { id: callId, output, isError, status, exitCode: Number(exit[1]) },
