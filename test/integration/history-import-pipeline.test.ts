@@ -278,6 +278,31 @@ workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 10) proces
     engineStore.close();
   });
 
+  it('the end goes out right behind the last unit, so a writer holding its transaction open commits at once', async () => {
+    // The writer commits when its transaction is 50 ms old or when the end comes. A stand-in at the
+    // channel's other end that acknowledges only at the end: drain() must send the end before it
+    // waits for acknowledgements (it used to wait first, leaving the writer idle until its timer).
+    const { port1, port2 } = new MessageChannel();
+    const link = WriterLink.over(port1, () => {});
+    const seen: string[] = [];
+    let last = 0;
+    port2.on('message', (m: { type: string; unit?: ImportUnit }) => {
+      seen.push(m.type);
+      if (m.type === 'unit') last = m.unit!.seq;
+      else if (m.type === 'end') { port2.postMessage({ type: 'ack', seq: last } satisfies FromImportWriter); port2.postMessage({ type: 'ended' } satisfies FromImportWriter); }
+    });
+    let forgotten = 0;
+    for (const seq of [1, 2]) link.send({ seq, path: `/h/${seq}.jsonl`, ops: [] }, 1, 100, () => { forgotten++; });
+    let bound: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => { bound = setTimeout(() => reject(new Error('drain() waited for acknowledgements the writer gives only at the end')), 10_000); });
+    try {
+      assert.deepEqual(await Promise.race([link.drain(), stuck]), { notStored: 0 });
+    } finally { clearTimeout(bound); }
+    assert.deepEqual(seen, ['unit', 'unit', 'end']);
+    assert.equal(forgotten, 2, 'both units acknowledged');
+    port1.close();
+  });
+
   it('a writer thread that dies ends the import with one clear error instead of failing each file after it', async () => {
     const file = path.join(tmpDir(), 'flightdeck.db');
     const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
