@@ -64,17 +64,21 @@ module.exports = async ({ page, shot, log, webview }) => {
     await input.fill(text, { timeout: 5000 });
   });
   const setTheme = async theme => {
-    // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
-    await fillReopening(async () => {
-      await page.locator('.part.sidebar .composite.title').first().click();
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+T');
-    }, page.locator('.quick-input-widget input'), theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    const light = theme.includes('Light');
-    await page.locator(`.monaco-workbench.${light ? 'vs' : 'vs-dark'}`).waitFor();
+    const applied = page.locator(`.monaco-workbench.${theme.includes('Light') ? 'vs' : 'vs-dark'}`);
+    // Under load the picker can close without taking the theme (it reverts its preview when it loses
+    // focus; the clean-clone run once waited 30 s for a dark workbench that never came): pick again.
+    for (let attempt = 1; ; attempt++) {
+      // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
+      await fillReopening(async () => {
+        await page.locator('.part.sidebar .composite.title').first().click();
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T');
+      }, page.locator('.quick-input-widget input'), theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      try { await applied.waitFor({ timeout: 10000 }); return; } catch (e) { if (attempt === 3) throw e; log(`theme ${theme} not applied after attempt ${attempt}, picking again`); }
+    }
   };
   const closeDiff = async () => {
     await page.locator('.tab', { hasText: '(Flightdeck:' }).first().locator('.action-label.codicon-close').click();
