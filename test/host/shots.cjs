@@ -65,20 +65,23 @@ module.exports = async ({ page, shot, log, webview }) => {
   });
   const setTheme = async theme => {
     const applied = page.locator(`.monaco-workbench.${theme.includes('Light') ? 'vs' : 'vs-dark'}`);
-    // Under load the picker can close without taking the theme (it reverts its preview when it loses
-    // focus; the clean-clone run once waited 30 s for a dark workbench that never came): pick again.
-    for (let attempt = 1; ; attempt++) {
+    // The whole pick is retried, not only the opening: under load the picker can also close without
+    // taking the theme (it reverts its preview when it loses focus; the clean-clone run once waited
+    // 30 s for a dark workbench that never came).
+    await openReopening(async () => {
       // the theme picker (Ctrl+K Ctrl+T), with the workbench focused (keys inside a webview stay there)
-      await fillReopening(async () => {
-        await page.locator('.part.sidebar .composite.title').first().click();
-        await page.keyboard.press('Control+K');
-        await page.keyboard.press('Control+T');
-      }, page.locator('.quick-input-widget input'), theme);
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+    }, async () => {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 5000 });
+      await input.fill(theme, { timeout: 5000 });
       await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
       await page.keyboard.press('Enter');
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-      try { await applied.waitFor({ timeout: 10000 }); return; } catch (e) { if (attempt === 3) throw e; log(`theme ${theme} not applied after attempt ${attempt}, picking again`); }
-    }
+      await applied.waitFor({ timeout: 10000 });
+    });
   };
   const closeDiff = async () => {
     await page.locator('.tab', { hasText: '(Flightdeck:' }).first().locator('.action-label.codicon-close').click();
