@@ -69,6 +69,34 @@ describe('claude transcript tailer', () => {
     assert.equal(engine.getSession(sid)!.model, 'claude-opus-5-5');
   });
 
+  it('reads a large tool result from its tool_result block, the same with or without toolUseResult, which is never parsed', () => {
+    const output = 'line "one" \\ ✓ ,"toolUseResult":{\n'.repeat(300);
+    const lines = MAIN.split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, any>);
+    const bashResult = lines.find(l => JSON.stringify(l).includes('"tool_use_id":"toolu_fake_0001_34319"'))!;
+    bashResult.message.content[0].content = output;
+    // a member no JSON parser accepts: read anyway, since nothing of it is read
+    const text = (withMember: boolean) => lines.map(line => {
+      const { toolUseResult: _t, ...l } = line;
+      const s = JSON.stringify(l);
+      return (withMember && line === bashResult ? s.replace(/\}$/, `,"toolUseResult":{stdout:${JSON.stringify(output)}}}`) : s) + '\n';
+    }).join('');
+    const read = (t: string, name: string): unknown[] => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, t);
+      const sid = session();
+      tailer.follow(sid, f);
+      const items = engine.getMessages(sid).map(({ sessionId: _s, ...m }) => m);
+      close(); // a fresh store for the next read
+      for (const f of fs.readdirSync(dir).filter(n => n.startsWith('fd.db'))) fs.rmSync(path.join(dir, f));
+      open();
+      return items;
+    };
+    const withMember = read(text(true), 'with.jsonl');
+    assert.equal(logs.filter(l => l.includes('invalid JSON')).length, 0, logs.join('\n'));
+    assert.deepEqual(withMember, read(text(false), 'without.jsonl'));
+    assert.equal((withMember[2] as { output?: string }).output, output);
+  });
+
   it('counts usage once per API message: the totals equal cost-state; context fill is the last turn', () => {
     fs.writeFileSync(file, MAIN);
     const sid = session();

@@ -168,6 +168,46 @@ describe('history import (SPEC §11)', () => {
     assert.equal(dump(a).messages.length, dump(b).messages.length);
   });
 
+  it('reads large tool results from their tool_result block: toolUseResult, which repeats them, is never parsed', async () => {
+    // Every tool result of the main transcript made large (over the 4 KB the cut starts at), with
+    // quotes, backslashes, non-ASCII and the member's own key as text in it.
+    const big = (n: number) => `out ${n} "quoted" \\ ✓ é ,"toolUseResult":{ `.repeat(200);
+    const file = (w: World) => path.join(w.claudeHome, 'projects', '-home-dev-claude-lab-ws', `${MAIN_CLAUDE}.jsonl`);
+    const withMember = world();
+    const without = world();
+    let n = 0;
+    const lines = fs.readFileSync(file(withMember), 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, any>);
+    for (const l of lines) {
+      const block = Array.isArray(l.message?.content) ? l.message.content.find((b: { type?: string }) => b.type === 'tool_result') : undefined;
+      if (!block || !l.toolUseResult) continue;
+      block.content = big(++n);
+      l.toolUseResult = { stdout: block.content, stderr: '', interrupted: false, isImage: false };
+    }
+    assert.ok(n >= 2, `tool results made large: ${n}`);
+    fs.writeFileSync(file(withMember), lines.map(l => JSON.stringify(l) + '\n').join(''));
+    fs.writeFileSync(file(without), lines.map(({ toolUseResult: _t, ...l }) => JSON.stringify(l) + '\n').join(''));
+    const a = open(withMember);
+    const b = open(without);
+    const sa = await run(withMember, a);
+    await run(without, b);
+    assert.equal(sa.counts.invalidJson, 0);
+    // the same sessions and items (the files' lengths, so their offsets, differ)
+    const items = (store: Store, w: World) => { const { sessions, messages } = JSON.parse(dumpStore(store, w)) as Record<string, unknown>; return { sessions, messages }; };
+    assert.deepEqual(items(a, withMember), items(b, without));
+    const outputs = a.getMessages(session(a, 'claude', MAIN_CLAUDE).id, { limit: 1000 }).map(m => (m as { output?: string }).output).filter(Boolean);
+    assert.ok(outputs.includes(big(1)) && outputs.includes(big(n)), 'the outputs are stored whole');
+
+    // Never parsed: a line whose toolUseResult alone is not valid JSON is still read (before, it was
+    // counted as invalid JSON and its tool result lost).
+    const broken = world();
+    const text = fs.readFileSync(file(withMember), 'utf8').replace(/"toolUseResult":\{"stdout":/, '"toolUseResult":{stdout:');
+    fs.writeFileSync(file(broken), text);
+    const c = open(broken);
+    const sc = await run(broken, c);
+    assert.equal(sc.counts.invalidJson, 0);
+    assert.deepEqual(items(c, broken), items(a, withMember));
+  });
+
   it('goes on after an interruption from the last commit and ends equal to an uninterrupted import', async () => {
     const clean = world();
     const cs = open(clean);

@@ -4,6 +4,7 @@
 // transcript's scope (itemIds.ts).
 import type { MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
+import { JsonMemberCut } from '../platform/jsonMemberCut';
 import { type ItemScope, lineItemId, toolItemId } from './itemIds';
 
 // The line shapes the mapper reads, checked by hand: a zod safeParse of each line was 13 % of reading
@@ -117,6 +118,14 @@ const INTERRUPTED = '[Request interrupted by user';
 
 /** Prompts Claude injects as user lines: shown as system items, never a session's name. */
 const SYSTEM_PROMPT_PREFIXES = ['<task-notification>', '<command-name>', '<command-message>', '<local-command-', '[Request interrupted'];
+
+/**
+ * The member of a transcript line nothing here reads, left out before the line is decoded and parsed
+ * (platform/jsonMemberCut.ts): `toolUseResult` repeats the tool's output (a command's stdout, a read
+ * file, an edit's whole original file) that the line's `tool_result` block holds. Lines under 4 KB
+ * are decoded whole: on them the search cost about what the cut saved.
+ */
+export const UNREAD_MEMBER = new JsonMemberCut('toolUseResult', 4096);
 
 export function mapTranscriptLine(line: unknown, nowIso: string, scope: ItemScope): MappedLine {
   const type = typeof line === 'object' && line !== null ? (line as { type?: unknown }).type : undefined;

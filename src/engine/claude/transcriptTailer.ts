@@ -12,7 +12,7 @@ import type { Clock, TimerHandle } from '../platform/clock';
 import type { Store, TokenUsageRecord } from '../store/types';
 import { readAppended, type TailCarry } from '../platform/jsonlTail';
 import { LiveText } from './liveText';
-import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from './transcriptMapper';
+import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage, UNREAD_MEMBER } from './transcriptMapper';
 import { type ItemScope, itemScopeFor, LEGACY_ITEM_SCOPE, SESSION_SCOPED_STATE, sessionItemScope, toolItemId } from './itemIds';
 
 export interface TranscriptTailerOptions {
@@ -111,7 +111,7 @@ export class TranscriptTailer {
       const start = store.getOffset(path)?.offset ?? 0;
       let pos: { offset: number; carry: TailCarry | null } = { offset: start, carry: null };
       for (let more = true; more;) {
-        const r = readAppended(path, pos);
+        const r = readAppended(path, pos, { cut: UNREAD_MEMBER });
         more = r.more;
         if (r.notRegular) log('warn', `claude transcript: ${r.notRegular}`);
         store.atomic(() => {
@@ -178,7 +178,7 @@ export class TranscriptTailer {
     if (!tail.watcher && this.opts.watch !== false && fs.existsSync(tail.path)) this.watch(tail);
     const nowIso = new Date(this.opts.clock.now()).toISOString();
     for (let more = true; more;) {
-      const r = readAppended(tail.path, { offset: tail.offset, carry: tail.carry });
+      const r = readAppended(tail.path, { offset: tail.offset, carry: tail.carry }, { cut: UNREAD_MEMBER });
       more = r.more;
       if (r.notRegular) {
         // Said once: the hooks keep the session going without its transcript.

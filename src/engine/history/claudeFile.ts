@@ -4,7 +4,7 @@
 // goes live later does not count it again: the store's token_usage records, keyed by session and API
 // message id, are the ones the tailer uses). A subagent transcript only adds its usage to the parent.
 import * as path from 'node:path';
-import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from '../claude/transcriptMapper';
+import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage, UNREAD_MEMBER } from '../claude/transcriptMapper';
 import { type ItemScope, itemScopeFor, keepsLegacyItemIds, SESSION_SCOPED_STATE } from '../claude/itemIds';
 import { usageRecord } from '../claude/transcriptTailer';
 import type { SourceOffset } from '../store/types';
@@ -12,6 +12,7 @@ import { HistorySession, historySessionId } from './historySession';
 import type { FileContext, HistoryFileReader, LineOutcome } from './fileReader';
 
 export class ClaudeHistoryFile implements HistoryFileReader {
+  readonly unreadMember = UNREAD_MEMBER;
   target: HistorySession | null = null;
   providerSessionId: string | null = null;
   private readonly subagent: boolean;

@@ -1,4 +1,5 @@
 // What the importer's read loop needs from a provider's file reader (codexFile.ts, claudeFile.ts).
+import type { JsonMemberCut } from '../platform/jsonMemberCut';
 import type { Provider } from '../protocol';
 import type { SourceOffset, Store } from '../store/types';
 import type { HistorySession } from './historySession';
@@ -75,6 +76,8 @@ export interface HistoryFileReader {
   /** The file shrank or was replaced: it is read again from 0. */
   restart(): void;
   line(text: string, offset: number): LineOutcome;
+  /** A member of each line this reader never reads, left out before the line is decoded and parsed. */
+  readonly unreadMember?: JsonMemberCut;
   /** The reader's state to commit with the offset (sources.state), so a resumed read gives the same items. */
   checkpointState(): string | null;
   /** Small state to commit with it (kv). */

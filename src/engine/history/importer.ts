@@ -253,7 +253,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
             for (; i < r.lines.length;) {
               const line = i++;
               counts.lines++;
-              const out = reader.line(r.lines.text(line), r.lines.offset(line));
+              const out = reader.line(r.lines.text(line, reader.unreadMember), r.lines.offset(line));
               if (out !== 'ok') { stop = out; throw ROLLBACK; }
               if ((reader.target?.pendingItems ?? 0) >= commitItems || performance.now() - sliceStart >= sliceMs) break;
             }

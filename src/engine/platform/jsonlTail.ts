@@ -19,6 +19,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
+import type { JsonMemberCut } from './jsonMemberCut';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
 export interface TailCarry {
@@ -64,6 +65,8 @@ export interface TailRead {
 
 export interface TailOptions {
   maxLineBytes?: number;
+  /** Decode each line without a member its reader never reads (jsonMemberCut.ts). */
+  cut?: JsonMemberCut;
   chunkBytes?: number;
   maxBytesPerCall?: number;
 }
@@ -81,7 +84,10 @@ type LineSink = (offset: number, end: number, src: Buffer, from: number, to: num
 
 export function readAppended(file: string, from: TailPosition, opts: TailOptions = {}): TailRead {
   const lines: TailLine[] = [];
-  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => { lines.push({ offset, end, text: src.toString('utf8', a, b) }); }, false);
+  const cut = opts.cut;
+  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => {
+    lines.push({ offset, end, text: cut ? cut.decode(src, a, b) : src.toString('utf8', a, b) });
+  }, false);
   return { ...r, lines };
 }
 
@@ -95,7 +101,8 @@ export interface LazyLines {
   readonly length: number;
   offset(i: number): number;
   end(i: number): number;
-  text(i: number): string;
+  /** `cut`: decode the line without a member its reader never reads (jsonMemberCut.ts). */
+  text(i: number, cut?: JsonMemberCut): string;
 }
 
 export function readAppendedLazily(file: string, from: TailPosition, opts: TailOptions = {}): Omit<TailRead, 'lines'> & { lines: LazyLines } {
@@ -111,7 +118,7 @@ export function readAppendedLazily(file: string, from: TailPosition, opts: TailO
     length: offsets.length,
     offset: i => offsets[i],
     end: i => ends[i],
-    text: i => srcs[i].toString('utf8', froms[i], tos[i]),
+    text: (i, cut) => cut ? cut.decode(srcs[i], froms[i], tos[i]) : srcs[i].toString('utf8', froms[i], tos[i]),
   };
   return { ...r, lines };
 }
