@@ -1,6 +1,7 @@
 // The store floor (issue 14): the least any importer of these Claude files into this schema can cost
 // here, measured in the same run as `flightdeck import` and ccusage. Bare code on two threads, as the
-// import is: this thread reads each file whole, JSON.parses each line and maps it to rows (one per
+// import is: this thread reads each file whole, JSON.parses each line (without toolUseResult, as the
+// import: claude/transcriptMapper.ts UNREAD_MEMBER) and maps it to rows (one per
 // text, thinking or tool-use block, a tool result's output put into its call's row as the import does,
 // one usage row per assistant message); a worker inserts them into the store's own tables and indexes
 // (messages with its unique id and (session, seq) index, token_usage by key and time, the FTS5 table
@@ -14,6 +15,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { UNREAD_MEMBER } from '../src/engine/claude/transcriptMapper';
 import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K } from '../src/engine/store/migrations';
 
 export type StoreFloorIndex = 'search' | 'noPrefix' | 'none';
@@ -98,7 +100,7 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
     for (let start = 0; start < buf.length;) {
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
-      if (end > start) seq = mapLine(JSON.parse(buf.toString('utf8', start, end)) as Line, seq, rows, usage, calls);
+      if (end > start) seq = mapLine(JSON.parse(UNREAD_MEMBER.decode(buf, start, end)) as Line, seq, rows, usage, calls);
       start = end + 1;
     }
     if (rows.length >= ROWS_PER_BATCH * 7) await send();
