@@ -208,6 +208,25 @@ describe('history import (SPEC §11)', () => {
     assert.deepEqual(items(c, broken), items(a, withMember));
   });
 
+  it('commits a slice of large lines after 256 KB of them, whatever the time and item limits (large outputs die young)', async () => {
+    const w = world();
+    const file = path.join(w.claudeHome, 'projects', '-home-dev-claude-lab-ws', `${MAIN_CLAUDE}.jsonl`);
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const prompt = lines.find(l => l.includes('"type":"user"') && l.includes('"content":"use bash, write and edit"'))!;
+    // ten prompts of ~100 KB each (large lines), then the transcript's own small lines
+    const big = Array.from({ length: 10 }, (_, i) => prompt.replace(/"uuid":"[^"]+"/, `"uuid":"big-${i}"`).replace('use bash, write and edit', `big ${i} ${'x'.repeat(100_000)}`));
+    fs.writeFileSync(file, [...big, ...lines].map(l => l + '\n').join(''));
+    const store = open(w);
+    const commits: number[] = [];
+    const orig = store.saveImportBatch.bind(store);
+    store.saveImportBatch = b => { if (b.offsets[0]?.path === file) commits.push(b.messages.length); orig(b); };
+    await run(w, store, { sliceMs: 1e9, commitItems: 1e9 });
+    // 3 large lines pass 256 KB: commits of 3, 3, 3 (without the rule the first would hold all that one
+    // read of 1 MB holds), then the rest (a read's end commits too)
+    assert.deepEqual(commits.slice(0, 3), [3, 3, 3], JSON.stringify(commits));
+    assert.equal(commits.reduce((a, b) => a + b, 0), store.countMessages(session(store, 'claude', MAIN_CLAUDE).id));
+  });
+
   it('goes on after an interruption from the last commit and ends equal to an uninterrupted import', async () => {
     const clean = world();
     const cs = open(clean);

@@ -248,6 +248,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
       do {
         const sliceStart = performance.now();
         let stop: LineOutcome | null = null;
+        let largeBytes = 0;
         try {
           (small ? inGroup : alone)(() => {
             for (; i < r.lines.length;) {
@@ -255,7 +256,9 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
               counts.lines++;
               const out = reader.line(r.lines.text(line, reader.unreadMember), r.lines.offset(line));
               if (out !== 'ok') { stop = out; throw ROLLBACK; }
-              if ((reader.target?.pendingItems ?? 0) >= commitItems || performance.now() - sliceStart >= sliceMs) break;
+              const bytes = r.lines.end(line) - r.lines.offset(line);
+              if (bytes >= IMPORT_DEFAULTS.largeLineBytes) largeBytes += bytes;
+              if ((reader.target?.pendingItems ?? 0) >= commitItems || largeBytes >= IMPORT_DEFAULTS.sliceLargeBytes || performance.now() - sliceStart >= sliceMs) break;
             }
             const end = i >= r.lines.length ? r.offset : r.lines.end(i - 1);
             if (!commit(reader, f.path, end, reason)) { stop = 'live'; throw ROLLBACK; }
