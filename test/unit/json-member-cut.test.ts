@@ -83,6 +83,34 @@ describe('jsonMemberCut', () => {
     assert.equal(cutText(small, '{"b":2,' + '"pad":"' + 'x'.repeat(5000) + '","toolUseResult":[1]}'), '{"b":2,"pad":"' + 'x'.repeat(5000) + '"}');
   });
 
+  it('searches the line alone, not the lines after it in the read buffer', () => {
+    // A read buffer of 4.5 KB lines without the member and one with it at the end: each line's search
+    // must stop at its end (before, each ran on to the last line: quadratic in the lines of a read).
+    const plain = JSON.stringify({ type: 'assistant', text: 'p'.repeat(4500) });
+    const last = JSON.stringify({ type: 'user', toolUseResult: { stdout: 'o'.repeat(5000) } });
+    const buf = Buffer.from(Array.from({ length: 50 }, () => plain).concat(last).join('\n'));
+    const small = new JsonMemberCut('toolUseResult', 4096);
+    const searched: number[] = [];
+    const indexOf = Buffer.prototype.indexOf;
+    Buffer.prototype.indexOf = function (this: Buffer, ...args: Parameters<Buffer['indexOf']>) {
+      searched.push(this.length - (typeof args[1] === 'number' ? args[1] : 0));
+      return indexOf.apply(this, args);
+    };
+    try {
+      for (let s = 0; s < buf.length;) {
+        let e = buf.indexOf(0x0a, s);
+        if (e === -1) e = buf.length;
+        searched.length = 0;
+        const text = small.decode(buf, s, e);
+        assert.ok(searched.length > 0 && searched.every(n => n <= e - s), `searched ${JSON.stringify(searched)} for a line of ${e - s} bytes`);
+        assert.equal(text, e === buf.length ? '{"type":"user"}' : plain);
+        s = e + 1;
+      }
+    } finally {
+      Buffer.prototype.indexOf = indexOf;
+    }
+  });
+
   it('reads only within the bounds it is given', () => {
     const b = Buffer.from('{"a":1,"toolUseResult":"x"}\n{"b":2,"toolUseResult":"y"}\n');
     const first = b.indexOf(0x0a);

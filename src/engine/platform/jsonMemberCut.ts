@@ -36,14 +36,17 @@ export class JsonMemberCut {
   /** src[from, to) decoded as UTF-8, without the member (its first occurrence as a non-first member). */
   decode(src: Buffer, from: number, to: number): string {
     if (to - from < this.minBytes) return src.toString('utf8', from, to);
-    const at = src.indexOf(this.needle, from);
-    if (at === -1 || at >= to) return src.toString('utf8', from, to);
-    const end = valueEnd(src, at + this.needle.length, to);
-    if (end === -1) return src.toString('utf8', from, to);
-    const length = (at - from) + (to - end);
+    // Searches in a view of the line alone: on the whole read buffer a line without the member had
+    // its search run on through the lines after it, up to a megabyte for each line.
+    const line = src.subarray(from, to);
+    const at = line.indexOf(this.needle);
+    if (at === -1) return line.toString('utf8');
+    const end = valueEnd(line, at + this.needle.length, line.length);
+    if (end === -1) return line.toString('utf8');
+    const length = at + (line.length - end);
     if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
-    src.copy(this.scratch, 0, from, at);
-    src.copy(this.scratch, at - from, end, to);
+    line.copy(this.scratch, 0, 0, at);
+    line.copy(this.scratch, at, end, line.length);
     const text = this.scratch.toString('utf8', 0, length);
     // A buffer sized for one huge line is not kept for the rest of the import.
     if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.allocUnsafe(SCRATCH_KEPT);
@@ -54,7 +57,7 @@ export class JsonMemberCut {
 /**
  * Where the JSON value starting at `p` ends (the index just after it), or -1 when it does not end
  * within `to` as a value followed by `,` or `}`. Strings are skipped with a native search for their
- * closing quote.
+ * closing quote (which runs to the end of `src`: give it a view that ends at `to`).
  */
 export function valueEnd(src: Buffer, p: number, to: number): number {
   /** The closing byte each open object or array expects, innermost last. */
