@@ -116,8 +116,8 @@ describe('jsonMemberCut', () => {
     const first = b.indexOf(0x0a);
     assert.equal(cut.decode(b, 0, first), '{"a":1}');
     assert.equal(cut.decode(b, first + 1, b.length - 1), '{"b":2}');
-    // a value whose closing quote lies past the bound does not end there
+    // a value whose closing quote lies past the end of the line's view does not end there
     const open = Buffer.from('{"a":1,"toolUseResult":"x\n"}');
-    assert.equal(valueEnd(open, open.indexOf('"x'), open.indexOf(0x0a)), -1);
+    assert.equal(valueEnd(open.subarray(0, open.indexOf(0x0a)), open.indexOf('"x')), -1);
   });
 });

@@ -25,8 +25,11 @@ const SCRATCH_KEPT = 256 * 1024;
 
 export class JsonMemberCut {
   private readonly needle: Buffer;
-  /** Where the rest of a line is put together before decoding (reused: an allocation per line cost more than the cut saved on short lines). */
-  private scratch = Buffer.allocUnsafe(SCRATCH_KEPT);
+  /**
+   * Where the rest of a line is put together before decoding (reused: an allocation per line cost more
+   * than the cut saved on short lines). Made at the first cut, not when a process loads the mapper.
+   */
+  private scratch = Buffer.alloc(0);
 
   /** `minBytes`: shorter lines are decoded whole (the search would cost more than it saves). */
   constructor(name: string, private readonly minBytes = 0) {
@@ -41,33 +44,34 @@ export class JsonMemberCut {
     const line = src.subarray(from, to);
     const at = line.indexOf(this.needle);
     if (at === -1) return line.toString('utf8');
-    const end = valueEnd(line, at + this.needle.length, line.length);
+    const end = valueEnd(line, at + this.needle.length);
     if (end === -1) return line.toString('utf8');
     const length = at + (line.length - end);
-    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH_KEPT));
     line.copy(this.scratch, 0, 0, at);
     line.copy(this.scratch, at, end, line.length);
     const text = this.scratch.toString('utf8', 0, length);
     // A buffer sized for one huge line is not kept for the rest of the import.
-    if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.allocUnsafe(SCRATCH_KEPT);
+    if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.alloc(0);
     return text;
   }
 }
 
 /**
- * Where the JSON value starting at `p` ends (the index just after it), or -1 when it does not end
- * within `to` as a value followed by `,` or `}`. Strings are skipped with a native search for their
- * closing quote (which runs to the end of `src`: give it a view that ends at `to`).
+ * Where the JSON value starting at `p` ends (the index just after it), or -1 when it does not end in
+ * `src` as a value followed by `,` or `}`. Strings are skipped with a native search for their closing
+ * quote, which runs to the end of `src`: hence a view of the line, not bounds within a larger buffer.
  */
-export function valueEnd(src: Buffer, p: number, to: number): number {
+export function valueEnd(src: Buffer, p: number): number {
+  const to = src.length;
   /** The closing byte each open object or array expects, innermost last. */
   const closers: number[] = [];
   while (p < to) {
     const c = src[p];
     if (c === QUOTE) {
-      p = stringEnd(src, p + 1, to);
+      p = stringEnd(src, p + 1);
       if (p === -1) return -1;
-      if (closers.length === 0) return followedByEnd(src, p, to) ? p : -1;
+      if (closers.length === 0) return followedByEnd(src, p) ? p : -1;
       continue;
     }
     if (c === OPEN_BRACE) closers.push(CLOSE_BRACE);
@@ -75,7 +79,7 @@ export function valueEnd(src: Buffer, p: number, to: number): number {
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (closers.length === 0) return c === CLOSE_BRACE ? p : -1; // a scalar ended by its object's end
       if (closers.pop() !== c) return -1;
-      if (closers.length === 0) return followedByEnd(src, p + 1, to) ? p + 1 : -1;
+      if (closers.length === 0) return followedByEnd(src, p + 1) ? p + 1 : -1;
     } else if (c === COMMA && closers.length === 0) return p; // a scalar ended by the next member
     p++;
   }
@@ -83,10 +87,10 @@ export function valueEnd(src: Buffer, p: number, to: number): number {
 }
 
 /** The index just after the closing quote of a string whose contents start at `p`, or -1. */
-function stringEnd(src: Buffer, p: number, to: number): number {
+function stringEnd(src: Buffer, p: number): number {
   for (;;) {
     const q = src.indexOf(QUOTE, p);
-    if (q === -1 || q >= to) return -1;
+    if (q === -1) return -1;
     let backslashes = 0;
     while (src[q - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return q + 1;
@@ -95,7 +99,7 @@ function stringEnd(src: Buffer, p: number, to: number): number {
 }
 
 /** After a member's value comes the next member or the object's end (whitespace aside). */
-function followedByEnd(src: Buffer, p: number, to: number): boolean {
-  while (p < to && (src[p] === 0x20 || src[p] === 0x09 || src[p] === 0x0a || src[p] === 0x0d)) p++;
-  return p < to && (src[p] === COMMA || src[p] === CLOSE_BRACE);
+function followedByEnd(src: Buffer, p: number): boolean {
+  while (p < src.length && (src[p] === 0x20 || src[p] === 0x09 || src[p] === 0x0a || src[p] === 0x0d)) p++;
+  return p < src.length && (src[p] === COMMA || src[p] === CLOSE_BRACE);
 }

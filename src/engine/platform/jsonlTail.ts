@@ -84,10 +84,7 @@ type LineSink = (offset: number, end: number, src: Buffer, from: number, to: num
 
 export function readAppended(file: string, from: TailPosition, opts: TailOptions = {}): TailRead {
   const lines: TailLine[] = [];
-  const cut = opts.cut;
-  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => {
-    lines.push({ offset, end, text: cut ? cut.decode(src, a, b) : src.toString('utf8', a, b) });
-  }, false);
+  const r = scanAppended(file, from, opts, (offset, end, src, a, b) => { lines.push({ offset, end, text: lineText(src, a, b, opts.cut) }); }, false);
   return { ...r, lines };
 }
 
@@ -118,9 +115,14 @@ export function readAppendedLazily(file: string, from: TailPosition, opts: TailO
     length: offsets.length,
     offset: i => offsets[i],
     end: i => ends[i],
-    text: (i, cut) => cut ? cut.decode(srcs[i], froms[i], tos[i]) : srcs[i].toString('utf8', froms[i], tos[i]),
+    text: (i, cut) => lineText(srcs[i], froms[i], tos[i], cut),
   };
   return { ...r, lines };
+}
+
+/** A line's text, without the member `cut` names when there is one. */
+function lineText(src: Buffer, from: number, to: number, cut: JsonMemberCut | undefined): string {
+  return cut ? cut.decode(src, from, to) : src.toString('utf8', from, to);
 }
 
 /** The scan both share; `keepsBuffers`: the sink holds on to `src`, so no read reuses a buffer. */
