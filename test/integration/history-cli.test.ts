@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../src/engine/platform/clock';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { WORLD_FILES, WORLD_SESSIONS, type World, dumpStore, world } from '../fixtures/history/world';
@@ -57,13 +58,17 @@ describe('flightdeck import (CLI)', function () {
 
   it('killed with SIGKILL at random points, it goes on and ends equal to an import never killed (seeded)', async () => {
     const clean = world();
+    const t0 = performance.now();
     assert.equal((await runImport(clean)).code, 0);
+    // Kill points within the time a whole import takes on this machine: fixed times (150–1,050 ms)
+    // all fell after the end of the import on a faster machine, and nothing was killed.
+    const whole = performance.now() - t0;
     const expected = read(clean);
     const w = world();
     const rng = seededRng(20261203);
     let killed = 0;
     for (let i = 0; i < 8; i++) {
-      const r = await runImport(w, { killAfterMs: 150 + Math.floor(rng() * 900) });
+      const r = await runImport(w, { killAfterMs: Math.floor(whole * (0.1 + 0.85 * rng())) });
       if (r.signal === 'SIGKILL') killed++;
       else assert.equal(r.code, 0, r.stderr);
     }
