@@ -4,15 +4,17 @@
 // goes live later does not count it again: the store's token_usage records, keyed by session and API
 // message id, are the ones the tailer uses). A subagent transcript only adds its usage to the parent.
 import * as path from 'node:path';
-import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage, UNREAD_MEMBER } from '../claude/transcriptMapper';
+import { assistantUsage, mapTranscriptLine, type MappedLine, type TurnUsage } from '../claude/transcriptMapper';
 import { type ItemScope, itemScopeFor, keepsLegacyItemIds, SESSION_SCOPED_STATE } from '../claude/itemIds';
 import { usageRecord } from '../claude/transcriptTailer';
 import type { SourceOffset } from '../store/types';
+import { ClaudeHistoryLines, type HeldOutput } from './claudeLines';
 import { HistorySession, historySessionId } from './historySession';
 import type { FileContext, HistoryFileReader, LineOutcome } from './fileReader';
 
 export class ClaudeHistoryFile implements HistoryFileReader {
-  readonly unreadMember = UNREAD_MEMBER;
+  /** Lines without `toolUseResult`, large tool outputs held back as JSON text (claudeLines.ts). */
+  readonly lineDecoder = new ClaudeHistoryLines();
   target: HistorySession | null = null;
   providerSessionId: string | null = null;
   private readonly subagent: boolean;
@@ -59,6 +61,11 @@ export class ClaudeHistoryFile implements HistoryFileReader {
     let m: MappedLine;
     try {
       m = mapTranscriptLine(value, new Date(t.now).toISOString(), this.scope);
+      const held = this.lineDecoder.held;
+      if (held.length && !putHeldOutputs(t, m, held)) {
+        // A placeholder the line did not hand back as the output of a known call: read the line whole.
+        m = mapTranscriptLine(JSON.parse(this.lineDecoder.whole()), new Date(t.now).toISOString(), this.scope);
+      }
     } catch (e) {
       this.c.stats.invalidLines++;
       return 'ok';
@@ -123,4 +130,28 @@ export class ClaudeHistoryFile implements HistoryFileReader {
     }, this.c.store);
     return 'ok';
   }
+}
+
+/**
+ * Puts each held output (claudeLines.ts) into the patch of the tool result the parser found its
+ * placeholder in, with the exit code the mapper could not read from the placeholder. False, and
+ * nothing changed, unless every placeholder is a result's output and every such result's call is known
+ * (a result without its call becomes an item whose text is the output: that needs the string).
+ */
+function putHeldOutputs(t: HistorySession, m: MappedLine, held: HeldOutput[]): boolean {
+  let found = 0;
+  for (const r of m.toolResults) {
+    if (!held.some(h => h.placeholder === r.patch.output)) continue;
+    if (!t.knows(r.patch.id)) return false;
+    found++;
+  }
+  if (found !== held.length) return false;
+  for (const r of m.toolResults) {
+    const h = held.find(x => x.placeholder === r.patch.output);
+    if (!h) continue;
+    // JSON text where the item type says string: it goes only into the stored data (sqliteStore.ts messageData).
+    (r.patch as { output: unknown }).output = h.json;
+    if (h.exitCode !== null) r.patch.exitCode = h.exitCode;
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 // What the importer's read loop needs from a provider's file reader (codexFile.ts, claudeFile.ts).
-import type { JsonMemberCut } from '../platform/jsonMemberCut';
+import type { LineDecoder } from '../platform/jsonMemberCut';
 import type { Provider } from '../protocol';
 import type { SourceOffset, Store } from '../store/types';
 import type { HistorySession } from './historySession';
@@ -76,8 +76,8 @@ export interface HistoryFileReader {
   /** The file shrank or was replaced: it is read again from 0. */
   restart(): void;
   line(text: string, offset: number): LineOutcome;
-  /** A member of each line this reader never reads, left out before the line is decoded and parsed. */
-  readonly unreadMember?: JsonMemberCut;
+  /** How this reader's lines are decoded (e.g. without a member it never reads: jsonMemberCut.ts); else as UTF-8. */
+  readonly lineDecoder?: LineDecoder;
   /** The reader's state to commit with the offset (sources.state), so a resumed read gives the same items. */
   checkpointState(): string | null;
   /** Small state to commit with it (kv). */

@@ -17,6 +17,7 @@ import type { MessagePatch, Session } from '../protocol';
 import type { LogFn, LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { messageRow } from '../store/sqliteStore';
+import { isJsonText } from '../platform/jsonText';
 import type { ImportBatch, MessageRow, Store, TokenUsageRecord } from '../store/types';
 import { FatalImportError, type ImportStore } from './fileReader';
 import type { WriteBehind } from './importer';
@@ -377,9 +378,18 @@ const ROW_OVERHEAD = 96;
 /** Characters a batch's rows and patches carry: what their units hold on their way to the writer. */
 function batchPayload(rows: readonly MessageRow[], patches: readonly MessagePatch[]): number {
   let n = 0;
-  for (const r of rows) n += r[0].length + r[4].length + r[6].length + ROW_OVERHEAD;
-  // Rare in history (a tool result whose call was committed by an earlier slice), and they carry outputs.
-  for (const p of patches) n += JSON.stringify(p).length;
+  for (const r of rows) n += r[0].length + r[4].length + (typeof r[6] === 'string' ? r[6].length : r[6].byteLength) + ROW_OVERHEAD;
+  // A tool result whose call was committed by an earlier slice: they carry outputs (perhaps as JSON text).
+  for (const p of patches) n += patchPayload(p);
+  return n;
+}
+
+function patchPayload(p: MessagePatch): number {
+  let n = ROW_OVERHEAD;
+  for (const k in p) {
+    const v = (p as Record<string, unknown>)[k];
+    n += typeof v === 'string' ? v.length : typeof v === 'object' && v !== null && isJsonText(v) ? v.byteLength : 16;
+  }
   return n;
 }
 

@@ -254,7 +254,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
             for (; i < r.lines.length;) {
               const line = i++;
               counts.lines++;
-              const out = reader.line(r.lines.text(line, reader.unreadMember), r.lines.offset(line));
+              const out = reader.line(r.lines.text(line, reader.lineDecoder), r.lines.offset(line));
               if (out !== 'ok') { stop = out; throw ROLLBACK; }
               const bytes = r.lines.end(line) - r.lines.offset(line);
               if (bytes >= IMPORT_DEFAULTS.largeLineBytes) largeBytes += bytes;

@@ -23,7 +23,12 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const SCRATCH_KEPT = 256 * 1024;
 
-export class JsonMemberCut {
+/** Turns one line of a file (src[from, to), without its newline) into the text its reader parses. */
+export interface LineDecoder {
+  decode(src: Buffer, from: number, to: number): string;
+}
+
+export class JsonMemberCut implements LineDecoder {
   private readonly needle: Buffer;
   /**
    * Where the rest of a line is put together before decoding (reused: an allocation per line cost more
@@ -42,10 +47,9 @@ export class JsonMemberCut {
     // Searches in a view of the line alone: on the whole read buffer a line without the member had
     // its search run on through the lines after it, up to a megabyte for each line.
     const line = src.subarray(from, to);
-    const at = line.indexOf(this.needle);
-    if (at === -1) return line.toString('utf8');
-    const end = valueEnd(line, at + this.needle.length);
-    if (end === -1) return line.toString('utf8');
+    const member = this.find(line);
+    if (!member) return line.toString('utf8');
+    const { at, end } = member;
     const length = at + (line.length - end);
     if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH_KEPT));
     line.copy(this.scratch, 0, 0, at);
@@ -54,6 +58,14 @@ export class JsonMemberCut {
     // A buffer sized for one huge line is not kept for the rest of the import.
     if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.alloc(0);
     return text;
+  }
+
+  /** Where the member is in a line (from its comma to the end of its value), or null. */
+  find(line: Buffer): { at: number; end: number } | null {
+    const at = line.indexOf(this.needle);
+    if (at === -1) return null;
+    const end = valueEnd(line, at + this.needle.length);
+    return end === -1 ? null : { at, end };
   }
 }
 

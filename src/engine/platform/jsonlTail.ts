@@ -19,7 +19,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
-import type { JsonMemberCut } from './jsonMemberCut';
+import type { LineDecoder } from './jsonMemberCut';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
 export interface TailCarry {
@@ -66,7 +66,7 @@ export interface TailRead {
 export interface TailOptions {
   maxLineBytes?: number;
   /** Decode each line without a member its reader never reads (jsonMemberCut.ts). */
-  cut?: JsonMemberCut;
+  cut?: LineDecoder;
   chunkBytes?: number;
   maxBytesPerCall?: number;
 }
@@ -98,8 +98,8 @@ export interface LazyLines {
   readonly length: number;
   offset(i: number): number;
   end(i: number): number;
-  /** `cut`: decode the line without a member its reader never reads (jsonMemberCut.ts). */
-  text(i: number, cut?: JsonMemberCut): string;
+  /** `cut`: how to decode the line (e.g. without a member its reader never reads: jsonMemberCut.ts). */
+  text(i: number, cut?: LineDecoder): string;
 }
 
 export function readAppendedLazily(file: string, from: TailPosition, opts: TailOptions = {}): Omit<TailRead, 'lines'> & { lines: LazyLines } {
@@ -120,8 +120,8 @@ export function readAppendedLazily(file: string, from: TailPosition, opts: TailO
   return { ...r, lines };
 }
 
-/** A line's text, without the member `cut` names when there is one. */
-function lineText(src: Buffer, from: number, to: number, cut: JsonMemberCut | undefined): string {
+/** A line's text, as `cut` decodes it when there is one. */
+function lineText(src: Buffer, from: number, to: number, cut: LineDecoder | undefined): string {
   return cut ? cut.decode(src, from, to) : src.toString('utf8', from, to);
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
+import { isJsonText, objectJson } from '../platform/jsonText';
 import { type Db, StoreLoadError, hasSchemaObject, pageSize } from './db';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
@@ -55,14 +56,22 @@ export function messageRow(m: Message): MessageRow {
   return [m.id, m.sessionId, m.seq, m.kind, m.text, m.createdAt, messageData(m)];
 }
 
-/** The item's fields beyond the columns, as JSON (for…in, not Object.entries: every imported item passes here). */
-function messageData(m: Partial<Message>): string {
+/**
+ * The item's fields beyond the columns, as JSON (for…in, not Object.entries: every imported item passes
+ * here). A field the history import holds as JSON text (a Claude tool's output, platform/jsonText.ts)
+ * makes it UTF-8 bytes, which the statements that take it store as text (CAST).
+ */
+function messageData(m: Partial<Message>): string | Uint8Array {
   const rest: Record<string, unknown> = {};
+  let hasJsonText = false;
   for (const k in m) {
     const v = (m as Record<string, unknown>)[k];
-    if (v !== undefined && v !== null && !MESSAGE_COLUMNS.has(k)) rest[k] = v;
+    if (v !== undefined && v !== null && !MESSAGE_COLUMNS.has(k)) {
+      rest[k] = v;
+      if (typeof v === 'object' && isJsonText(v)) hasJsonText = true;
+    }
   }
-  return JSON.stringify(rest);
+  return hasJsonText ? objectJson(rest) : JSON.stringify(rest);
 }
 
 function rowToMessage(r: Record<string, unknown>): Message {
@@ -172,7 +181,8 @@ export function openStore(opts: OpenStoreOptions): Store {
   };
   // A history item read again (a file re-read from 0, a message Codex writes twice) merges its fields
   // into the stored one, like engine.appendMessage does for a known id; its seq stays.
-  const mergeMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+  // data may come as bytes (messageData): CAST keeps it text, which json_patch and readers expect.
+  const mergeMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = json_patch(messages.data, excluded.data)`;
   const upsertOffset = `INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET session_id = excluded.session_id, provider_session_id = excluded.provider_session_id,
@@ -181,7 +191,7 @@ export function openStore(opts: OpenStoreOptions): Store {
     const row = d.prepare('SELECT * FROM messages WHERE id = ?').get(patch.id);
     if (!row) return;
     const merged = { ...rowToMessage(row), ...patch };
-    d.prepare('UPDATE messages SET kind = ?, text = ?, data = ? WHERE id = ?').run(merged.kind, merged.text, messageData(merged), patch.id);
+    d.prepare('UPDATE messages SET kind = ?, text = ?, data = CAST(? AS TEXT) WHERE id = ?').run(merged.kind, merged.text, messageData(merged), patch.id);
   };
   const upsertMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = excluded.data`;

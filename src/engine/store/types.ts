@@ -57,8 +57,11 @@ export interface UsageBucket {
  * of earlier steps, the file offsets it reached and small state (kv). Committed in one transaction,
  * so an offset never runs ahead of (or behind) the items read before it.
  */
-/** A message as the messages table stores it: id, session_id, seq, kind, text, created_at, data (JSON of the other fields). */
-export type MessageRow = [id: string, sessionId: string, seq: number, kind: string, text: string, createdAt: string, data: string];
+/**
+ * A message as the messages table stores it: id, session_id, seq, kind, text, created_at, data (JSON of
+ * the other fields; as UTF-8 bytes when a field was JSON text, platform/jsonText.ts — stored as text).
+ */
+export type MessageRow = [id: string, sessionId: string, seq: number, kind: string, text: string, createdAt: string, data: string | Uint8Array];
 
 export interface ImportBatch {
   sessions: Session[];
