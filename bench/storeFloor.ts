@@ -1,7 +1,7 @@
 // The store floor (issue 14): the least any importer of these Claude files into this schema can cost
 // here, measured in the same run as `flightdeck import` and ccusage. Bare code on two threads, as the
-// import is: this thread reads each file whole, JSON.parses each line (without toolUseResult, as the
-// import: claude/transcriptMapper.ts UNREAD_MEMBER) and maps it to rows (one per
+// import is: this thread reads each file whole, JSON.parses each line (without toolUseResult, large
+// tool outputs held back as JSON text, as the import: history/claudeLines.ts) and maps it to rows (one per
 // text, thinking or tool-use block, a tool result's output put into its call's row as the import does,
 // one usage row per assistant message); a worker inserts them into the store's own tables and indexes
 // (messages with its unique id and (session, seq) index, token_usage by key and time, the FTS5 table
@@ -15,7 +15,8 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { UNREAD_MEMBER } from '../src/engine/claude/transcriptMapper';
+import { ClaudeHistoryLines, type HeldOutput } from '../src/engine/history/claudeLines';
+import { objectJson } from '../src/engine/platform/jsonText';
 import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K } from '../src/engine/store/migrations';
 
 export type StoreFloorIndex = 'search' | 'noPrefix' | 'none';
@@ -38,7 +39,7 @@ const index = workerData.index;
 if (index !== 'none') db.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'" + (index === 'search' ? ", prefix='2 3'" : '') + ')');
 // The store's index settings (migration 9).
 if (index !== 'none') for (const [k, v] of [['hashsize', ${FTS_HASH_BYTES}], ['automerge', ${FTS_AUTOMERGE}], ['pgsz', ${FTS_LEAF_BYTES_8K}]]) db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('" + k + "', " + v + ')');
-const insert = db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+const insert = db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))');
 const usage = db.prepare('INSERT OR IGNORE INTO token_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const fill = index === 'none' ? null : db.prepare('INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ?');
 let indexed = 0, rows = 0, usageRows = 0, started = Date.now();
@@ -92,6 +93,7 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
     usage = [];
     if (inFlight >= WINDOW) await new Promise<void>(r => { room = r; });
   };
+  const lines = new ClaudeHistoryLines();
   for (const file of files) {
     const buf = fs.readFileSync(file);
     let seq = 0;
@@ -100,7 +102,7 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
     for (let start = 0; start < buf.length;) {
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
-      if (end > start) seq = mapLine(JSON.parse(UNREAD_MEMBER.decode(buf, start, end)) as Line, seq, rows, usage, calls);
+      if (end > start) seq = mapLine(JSON.parse(lines.decode(buf, start, end)) as Line, seq, rows, usage, calls, lines.held);
       start = end + 1;
     }
     if (rows.length >= ROWS_PER_BATCH * 7) await send();
@@ -113,7 +115,7 @@ export async function storeFloorRun(files: string[], dbFile: string, index: Stor
 }
 
 /** One transcript line's rows (7 columns each) and usage (8 columns); returns the session's next seq. */
-function mapLine(o: Line, seq: number, rows: unknown[], usage: unknown[], calls: Map<string, number>): number {
+function mapLine(o: Line, seq: number, rows: unknown[], usage: unknown[], calls: Map<string, number>, held: HeldOutput[]): number {
   const m = o.message;
   if (!m || (o.type !== 'user' && o.type !== 'assistant') || !o.sessionId || !o.uuid) return seq;
   const blocks: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content : [];
@@ -123,7 +125,8 @@ function mapLine(o: Line, seq: number, rows: unknown[], usage: unknown[], calls:
       const at = calls.get(b.tool_use_id);
       const output = typeof b.content === 'string' ? b.content
         : Array.isArray(b.content) ? b.content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('') : '';
-      if (at !== undefined) rows[at] = JSON.stringify({ role: 'assistant', output });
+      const json = held.find(h => h.placeholder === output)?.json;
+      if (at !== undefined) rows[at] = json ? objectJson({ role: 'assistant', output: json }) : JSON.stringify({ role: 'assistant', output });
       return;
     }
     if (b.type === 'tool_use' && b.id) calls.set(b.id, rows.length + 6);
