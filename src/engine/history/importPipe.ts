@@ -322,19 +322,14 @@ export class PipedImportStore implements ImportStore {
     }
   }
 
-  // The writer decides transactions and fills the search index (importWriter.ts).
+  // The writer decides transactions, runs checkpoints and fills the search index (importWriter.ts).
   beginGroup(): void {}
   commitGroup(): void {}
   beginBulkWrite(): void {}
   fillSearchIndex(): boolean { return false; }
   endBulkWrite(): void {}
   pauseAutoCheckpoint(): () => void { return () => {}; }
-  /**
-   * A passive checkpoint through this thread's own connection, between its slices: it copies committed
-   * pages while the writer goes on with the units in the window (on the writer's thread, the import
-   * thread sat waiting for acknowledgements through each one: 1 GB of few large messages ~5 % slower).
-   */
-  checkpointWal(): void { this.read.checkpointWal(); }
+  checkpointWal(): void {}
 
   /** The unit of the atomic() under way, or one of its own for a write outside atomic(). */
   private open(): OpenUnit {

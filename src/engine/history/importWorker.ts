@@ -53,9 +53,7 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
       store: p?.store ?? store, writeBehind: p?.writeBehind,
       log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,
       isLoaded: (provider, id) => loaded.has(`${provider}:${id}`),
-      // Checkpoints from this thread's connection on two threads as on one: on the writing thread each
-      // one stalled both (this thread waited for acknowledgements while the writer copied pages).
-      signal: abort.signal, ownCheckpoints: true,
+      signal: abort.signal, ownCheckpoints: !p,
       onProgress: progress => post({ type: 'progress', progress }),
     });
     try {

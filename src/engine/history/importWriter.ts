@@ -1,6 +1,5 @@
 // The history import's writing thread (importPipe.ts): commits the units the import thread maps, keeps
-// the search index caught up and checkpoints the WAL at the end, through its own connection and the
-// write gate. Checkpoints while the import runs are the import thread's (importPipe.ts checkpointWal).
+// the search index caught up and checkpoints the WAL, through its own connection and the write gate.
 //
 // Each unit is written as it arrives, into a transaction held open across arrivals for up to
 // TRANSACTION_MS: commits of ~10 ms slices rewrote the same pages (the last page of each table and
@@ -46,7 +45,7 @@ export class UnitWriter {
   private itemsWritten = 0;
   private itemsIndexed = 0;
   private indexRows = 2_000;
-  private readonly checkpoints: { now(): void };
+  private readonly checkpoints: { due(): void; now(): void };
   private readonly resumeCheckpoints: () => void;
   private readonly transactionMs: number;
   private readonly store: Store;
@@ -164,6 +163,7 @@ export class UnitWriter {
     if (open.last) this.o.post({ type: 'ack', seq: open.last });
     // An engine that keeps writing ends every transaction early: the index catches up between them.
     if (this.itemsWritten - this.itemsIndexed >= IMPORT_DEFAULTS.indexEvery) this.catchUpIndex();
+    this.checkpoints.due();
   }
 
   private apply(u: ImportUnit): void {
