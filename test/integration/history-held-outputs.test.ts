@@ -73,6 +73,11 @@ function transcript(): Buffer {
   const broken = Buffer.from(resultLine(n, big('broken \u00e9 ')), 'utf8');
   broken[broken.indexOf(Buffer.from('broken ')) + 7] = 0xff;
   lines.push(callLine(n, { command: 'broken' }), broken);
+  // Not JSON (a raw tab, a bad escape inside an output): rejected as invalid JSON, as any such line.
+  n++;
+  lines.push(callLine(n, { command: 'raw tab' }), resultLine(n, big('raw tab ')).replace('\\t tab', '\t tab'));
+  n++;
+  lines.push(callLine(n, { command: 'bad escape' }), resultLine(n, big('bad escape ')).replace('\\t tab', '\\x tab'));
   return Buffer.concat(lines.map(l => Buffer.concat([typeof l === 'string' ? Buffer.from(l) : l, Buffer.from('\n')])));
 }
 
@@ -91,7 +96,7 @@ function rows(file: string): Row[] {
 }
 
 /** An import on this thread; `parseAll`: nothing held back (what the import did before). */
-async function importOnce(home: string, o: { parseAll?: boolean; commitItems?: number } = {}): Promise<{ file: string; invalidUtf8: number }> {
+async function importOnce(home: string, o: { parseAll?: boolean; commitItems?: number } = {}): Promise<{ file: string; invalidUtf8: number; invalidJson: number }> {
   const file = path.join(tmpDir(), 'flightdeck.db');
   const store = openStore({ file, clock: clock(), driver: TEST_DRIVER });
   const decode = ClaudeHistoryLines.prototype.decode;
@@ -99,7 +104,7 @@ async function importOnce(home: string, o: { parseAll?: boolean; commitItems?: n
   try {
     const s = await importHistory({ store, log: () => {}, codexHome: null, claudeHome: home, commitItems: o.commitItems });
     store.close();
-    return { file, invalidUtf8: s.counts.invalidUtf8 };
+    return { file, invalidUtf8: s.counts.invalidUtf8, invalidJson: s.counts.invalidJson };
   } finally {
     ClaudeHistoryLines.prototype.decode = decode;
   }
@@ -118,6 +123,8 @@ describe('large Claude tool outputs stored as read, not parsed (issue 14)', func
       assert.ok(want.length >= 16, `items: ${want.length}`);
       assert.deepEqual(got, want, `commitItems ${commitItems}: the same rows, byte for byte`);
       assert.equal(held.invalidUtf8, 1);
+      assert.equal(held.invalidJson, 2, 'the result lines with a raw tab and a bad escape');
+      assert.equal(reference.invalidJson, 2);
       assert.ok(got.every(r => r.type === 'text'), 'data is stored as text');
       const data = (id: string) => JSON.parse(String(got.find(r => String(r.id).endsWith(id))!.data)) as { output?: string; exitCode?: number; status?: string; toolInput?: string };
       assert.equal(data('toolu_case_1').output, big('plain '));
@@ -200,6 +207,19 @@ describe('ClaudeHistoryLines: which outputs a line holds back', () => {
     const r = decode(inMember);
     assert.equal(r.lines.held.length, 0);
     assert.equal(r.value.toolUseResult, undefined);
+  });
+
+  it('holds nothing JSON.parse would reject in its place: raw control characters, bad escapes', () => {
+    // (past the start, where a \u escape alone keeps an output from being held: exitCodeOf)
+    const line = resultLine(1, big(`${'x'.repeat(100)} `));
+    assert.equal(decode(line).lines.held.length, 1);
+    const held = (l: string) => { const b = Buffer.from(l); const d = new ClaudeHistoryLines(); d.decode(b, 0, b.length); return d.held.length; };
+    assert.equal(held(line.replace('\\t tab', '\t tab')), 0, 'a raw tab');
+    assert.equal(held(line.replace('\\t tab', '\u0000 tab')), 0, 'a raw NUL');
+    assert.equal(held(line.replace('\\t tab', '\\x tab')), 0, 'an escape JSON has not');
+    assert.equal(held(line.replace('\\t tab', '\\u12 tab')), 0, 'a short \\u escape');
+    assert.equal(held(line.replace('\\t tab', '\\u00e9 tab')), 1, 'a full \\u escape');
+    assert.equal(held(line.replace('\\t tab', '\\/ tab')), 1, 'an escaped slash');
   });
 
   it('a new line forgets what the last one held', () => {

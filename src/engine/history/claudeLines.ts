@@ -9,12 +9,15 @@
 // `"type":"tool_result","content":"` are a tool result block's members (Claude Code writes them in that
 // order; another order is decoded whole). The reader accepts the line as held only when each
 // placeholder came back as the output of a tool result whose call is known; anything else (a
-// placeholder somewhere else, a result without its call) and the line is decoded again whole.
+// placeholder somewhere else, a result without its call) and the line is decoded again whole. An output
+// that is not valid UTF-8, or that the line's parse would reject (a raw control character, a bad
+// escape), is not held: the line is decoded and parsed as before (read with replacement characters,
+// or rejected as invalid JSON).
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { UNREAD_MEMBER } from '../claude/transcriptMapper';
 import { type LineDecoder, valueEnd } from '../platform/jsonMemberCut';
-import type { JsonText } from '../platform/jsonText';
+import { type JsonText, isJsonStringLiteral } from '../platform/jsonText';
 
 /** Shorter lines are decoded whole (as the member cut: the searches would cost more than they save). */
 export const HELD_LINE_BYTES = 4096;
@@ -71,7 +74,8 @@ export class ClaudeHistoryLines implements LineDecoder {
       if (end - start < HELD_OUTPUT_BYTES) continue;
       const json = before.subarray(start, end);
       const exitCode = exitCodeOf(json);
-      if (exitCode === undefined || !isUtf8(json)) continue;
+      // What the line's parse would have rejected stays in the line, and the parse rejects it as before.
+      if (exitCode === undefined || !isUtf8(json) || !isJsonStringLiteral(json)) continue;
       const placeholder = `\u0000flightdeck-output:${NONCE}:${this.held.length}`;
       // Its own buffer: the read's buffer is reused, and postMessage would copy all of it with a view.
       const own = Buffer.allocUnsafeSlow(json.length);
@@ -79,7 +83,7 @@ export class ClaudeHistoryLines implements LineDecoder {
       this.held.push({ placeholder, json: own, exitCode });
       cuts.push(start, end);
     }
-    if (!cuts.length) return member ? UNREAD_MEMBER.decode(src, from, to) : line.toString('utf8');
+    if (!cuts.length) return member ? assemble(line, cuts, this.held, member) : line.toString('utf8');
     return assemble(line, cuts, this.held, member);
   }
 

@@ -15,6 +15,41 @@ export function isJsonText(v: unknown): v is JsonText {
   return ArrayBuffer.isView(v);
 }
 
+/** A character JSON forbids raw in a string. */
+const CONTROL = /[\x00-\x1f]/;
+const BACKSLASH = 0x5c;
+const LOWER_U = 0x75;
+/** The characters a backslash may escape (besides u, which takes four hex digits). */
+const ESCAPED = new Uint8Array(256);
+for (const c of '"\\/bfnrt') ESCAPED[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether bytes that run from a quote to its closing quote (jsonMemberCut.ts valueEnd found the end)
+ * are a string JSON.parse accepts, given that they are valid UTF-8: what a line's parse would have
+ * checked had the string not been held back. A regular expression for raw control characters over a
+ * one-byte copy, then each backslash (a native search) and what follows it: about a quarter of what
+ * parsing the string costs.
+ */
+export function isJsonStringLiteral(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = b.length - 1;
+  if (CONTROL.test(b.toString('latin1', 1, end))) return false;
+  for (let i = b.indexOf(BACKSLASH, 1); i !== -1 && i < end; i = b.indexOf(BACKSLASH, i)) {
+    const c = b[i + 1];
+    if (c === LOWER_U) {
+      if (!(HEX[b[i + 2]] && HEX[b[i + 3]] && HEX[b[i + 4]] && HEX[b[i + 5]])) return false;
+      i += 6;
+    } else if (ESCAPED[c]) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * JSON.stringify of a plain object whose values may be JSON text: the same bytes JSON.stringify gives
  * with each text parsed and put in its place, where the text is written as JSON.stringify would (as
