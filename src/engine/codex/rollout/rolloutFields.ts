@@ -141,7 +141,24 @@ export function rateWindow(w: { used_percent?: number | null; window_minutes?: n
 
 export function timestampOf(t: string | null | undefined, now: number): string {
   const ms = t ? Date.parse(t) : NaN;
+  if (Number.isFinite(ms) && isCanonicalIso(t!)) return t!;
   return iso(Number.isFinite(ms) ? ms : now);
+}
+
+/** The form iso() gives (UTC, milliseconds), as Codex writes its timestamps. */
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A timestamp that Date.parse accepted and iso() would give back unchanged: the same form, a day every
+ * month has (V8 reads 2026-02-30 as March 2) and an hour of the day (24:00 as the next day). Returning
+ * it as it is spares a Date and a string per line (toISOString was ~5 % of a Codex history import of
+ * short messages); other days take the long way.
+ */
+function isCanonicalIso(t: string): boolean {
+  if (!ISO_MS.test(t)) return false;
+  const day = (t.charCodeAt(8) - 48) * 10 + (t.charCodeAt(9) - 48);
+  const hour = (t.charCodeAt(11) - 48) * 10 + (t.charCodeAt(12) - 48);
+  return day <= 28 && hour <= 23;
 }
 
 export function stripUndefined<T extends object>(o: T): T {
