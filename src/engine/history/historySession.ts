@@ -1,9 +1,9 @@
 // One past session being imported: its state (run through the same reducer as live sessions, with
 // the file's own timestamps as the clock), the items read since the last commit, and the patches to
 // items of earlier commits. The importer commits it with the file offset in one store batch.
-import { createHash } from 'node:crypto';
 import type { Message, MessagePatch, Provider, Session } from '../protocol';
 import { iso } from '../platform/clock';
+import { sha256Hex } from '../platform/sha256';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
 import { isHistorySession } from '../sessions/lifecycle';
@@ -17,7 +17,7 @@ import type { TokenUsageRecord } from '../store/types';
  * (or a wiped) store gives the same ids. Live sessions keep random ids; a thread known live is reused.
  */
 export function historySessionId(provider: Provider, providerSessionId: string): string {
-  const h = createHash('sha256').update(`flightdeck-history:${provider}:${providerSessionId}`).digest('hex');
+  const h = sha256Hex(`flightdeck-history:${provider}:${providerSessionId}`);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -190,7 +190,13 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  // A loop, not fromEntries(entries().filter()): no arrays per event (history runs every line's through here).
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as Partial<T>;
 }
 
 /** The fields of b that differ from a (deep equality via JSON: session fields are plain data). */

@@ -162,5 +162,11 @@ function isCanonicalIso(t: string): boolean {
 }
 
 export function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not fromEntries(entries().filter()): no arrays per call (a few per rollout line).
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }

@@ -4,7 +4,7 @@
 // (current turn, open calls). A crash at any point leaves the store at the end of a whole read, so a
 // restart re-reads exactly the lines whose items were not committed, and gives them the same ids.
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../platform/sha256';
 import type { FileChange, Session } from '../../protocol';
 import type { SessionEngine } from '../../sessions/engine';
 import type { LogFn } from '../../platform/log';
@@ -288,7 +288,7 @@ export class RolloutIngest {
 
 /** Short stable key of a rollout path: ids of lines without a turn include it (the history import uses the same). */
 export function fileKeyOf(path: string): string {
-  return createHash('sha256').update(path).digest('hex').slice(0, 12);
+  return sha256Hex(path).slice(0, 12);
 }
 
 function persistKey(offset: number, sessionId: string | null, threadId: string | null, state: string | null): string {

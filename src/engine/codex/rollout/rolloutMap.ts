@@ -8,8 +8,8 @@
 //   with different ids; the hash makes both forms land on one transcript item.
 // - tool calls: the call id within the turn (function_call, its output and item_completed share it).
 // - a line without turn or item id: the file and byte offset of the line.
-import { createHash } from 'node:crypto';
 import type { FileChange, MessagePatch } from '../../protocol';
+import { sha256Hex } from '../../platform/sha256';
 import type { NewMessage } from '../../sessions/engine';
 import type { SessionEvent } from '../../sessions/events';
 import { CLEAR_REASONS, END_REASONS } from '../../sessions/lifecycle';
@@ -493,7 +493,7 @@ function turnOf(lineTurn: string | null | undefined, ctx: MapContext): string | 
 }
 
 function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }
 
 /**
