@@ -34,12 +34,19 @@ describe('Claude text as it is written (MessageDisplay)', () => {
     type: 'assistant', uuid, promptId: 'p1', timestamp: '2026-01-01T00:00:01.000Z',
     message: { id: `msg_${uuid}`, model: 'claude-opus-5-5', content: [{ type: 'text', text }] },
   }) + '\n';
+  /** A prompt as Claude submits it: the hook, and its line in the transcript (read at the next hook). */
+  const submit = async (prompt: string) => {
+    await send({ hook_event_name: 'UserPromptSubmit', prompt });
+    fs.appendFileSync(transcript, JSON.stringify({
+      type: 'user', uuid: `u-${prompt}`, promptId: 'p1', timestamp: '2026-01-01T00:00:00.000Z', message: { role: 'user', content: prompt },
+    }) + '\n');
+  };
   const session = () => t.engine.findByProviderId('claude', 'c1')!;
   const agents = (): Message[] => t.engine.getMessages(session().id, { limit: 100 }).filter(m => m.kind === 'agent');
   const broadcasts = () => t.events.filter((e): e is Extract<ServerMessage, { type: 'message_updated' }> => e.type === 'message_updated');
 
   it('deltas grow one live item in index order, coalesced at 50 ms; the transcript item replaces it in place', async () => {
-    await send({ hook_event_name: 'UserPromptSubmit', prompt: 'Explain' });
+    await submit('Explain');
     await delta(0, 'First line.\n');
     assert.deepEqual(agents().map(m => [m.text, m.status]), [['First line.\n', 'inProgress']], 'shown at once');
     const live = agents()[0]!.id;
@@ -71,8 +78,37 @@ describe('Claude text as it is written (MessageDisplay)', () => {
     assert.equal(agents()[0]!.text, 'First line.\nSecond line.\nThird line.\nFourth');
   });
 
+  it('a reply comes after its prompt even when its deltas come before the transcript holds the prompt', async () => {
+    const promptLine = JSON.stringify({
+      type: 'user', uuid: 'u-0', promptId: 'p1', timestamp: '2026-01-01T00:00:00.000Z', message: { role: 'user', content: 'Explain' },
+    }) + '\n';
+    const items = () => t.engine.getMessages(session().id, { limit: 100 }).map(m => [m.kind, m.text, m.seq]);
+    await send({ hook_event_name: 'UserPromptSubmit', prompt: 'Explain' });
+    // Claude Code writes its transcript a little later: the reply's first lines are displayed first.
+    await delta(0, 'First line.\n');
+    await delta(1, 'Second line.\n');
+    assert.deepEqual(items(), [], 'the reply waits for its prompt');
+    fs.appendFileSync(transcript, promptLine);
+    tailer.readNow(session().id);
+    const [user, agent] = items();
+    assert.deepEqual([user?.[0], user?.[1], agent?.[0], agent?.[1]], ['user', 'Explain', 'agent', 'First line.\nSecond line.\n']);
+    assert.ok(Number(agent![2]) > Number(user![2]), 'after its prompt');
+    // The rest streams as before; the transcript's item completes it in place.
+    await delta(2, 'Third.', true);
+    t.clock.advance(50);
+    fs.appendFileSync(transcript, agentLine('u-1', 'First line.\nSecond line.\nThird.'));
+    tailer.readNow(session().id);
+    assert.deepEqual(items().map(i => [i[0], i[1]]), [['user', 'Explain'], ['agent', 'First line.\nSecond line.\nThird.']]);
+
+    // A prompt whose line was read before its submit hook came: its reply shows at once.
+    fs.appendFileSync(transcript, promptLine.replace('"u-0"', '"u-2"').replace('"p1"', '"p2"').replace('Explain', 'Again'));
+    await send({ hook_event_name: 'UserPromptSubmit', prompt: 'Again', prompt_id: 'p2' });
+    await send({ hook_event_name: 'MessageDisplay', prompt_id: 'p2', message_id: 'm2', index: 0, final: false, delta: 'Sure.' });
+    assert.deepEqual(items().map(i => [i[0], i[1]]).slice(2), [['user', 'Again'], ['agent', 'Sure.']]);
+  });
+
   it('deltas that arrive after their transcript line show nothing twice', async () => {
-    await send({ hook_event_name: 'UserPromptSubmit', prompt: 'Quick' });
+    await submit('Quick');
     fs.appendFileSync(transcript, agentLine('u-2', 'All done.'));
     await send({ hook_event_name: 'Stop' });
     await delta(0, 'All done.', true, 'm2');
@@ -81,7 +117,7 @@ describe('Claude text as it is written (MessageDisplay)', () => {
   });
 
   it('an interrupted turn keeps the live text, marked interrupted', async () => {
-    await send({ hook_event_name: 'UserPromptSubmit', prompt: 'Long answer' });
+    await submit('Long answer');
     await delta(0, 'Half of it');
     fs.appendFileSync(transcript, JSON.stringify({
       type: 'user', uuid: 'u-int', promptId: 'p1', message: { content: [{ type: 'text', text: '[Request interrupted by user]' }] },

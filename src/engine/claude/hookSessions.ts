@@ -95,7 +95,11 @@ export class HookSessions {
       case 'UserPromptSubmit':
         this.clearPending(sid);
         if (SYNTHETIC_PROMPT.test(p.prompt)) engine.apply(sid, { type: 'workStatus', workStatus: 'working' });
-        else engine.apply(sid, { type: 'userPrompt', text: p.prompt });
+        else {
+          engine.apply(sid, { type: 'userPrompt', text: p.prompt });
+          // Its reply's live text waits for the prompt's transcript line (liveText.ts).
+          if (p.prompt_id) tailer.liveText.promptSubmitted(sid, p.prompt_id);
+        }
         return null;
       case 'PreToolUse':
         this.onPreToolUse(sid, p);

@@ -7,7 +7,10 @@
 //
 // Hook processes run concurrently, so deltas arrive out of order (index 3 before 2): the live text
 // is the run of deltas from index 0 without a gap. They can also arrive after the transcript line:
-// text already settled by the transcript is not shown again.
+// text already settled by the transcript is not shown again. And they can come before the transcript
+// holds the prompt they answer (Claude Code writes its transcript a little later): a reply to a prompt
+// submitted (UserPromptSubmit) whose line has not been read waits for it, so the reply's item never
+// takes a place in the session ahead of its prompt.
 import type { SessionEngine } from '../sessions/engine';
 import { iso } from '../platform/clock';
 
@@ -34,13 +37,41 @@ interface LiveMessage {
 /** Live messages kept per session (old ones are done long before this many follow). */
 const KEPT = 32;
 const SETTLED_KEPT = 16;
+/** Prompt ids remembered per session, submitted or read (a turn's prompt is read long before this many follow). */
+const PROMPTS_KEPT = 16;
 
 export class LiveText {
   private live = new Map<string, Map<string, LiveMessage>>();
   /** Recent agent texts the transcript delivered, per session, for deltas that come late. */
   private settled = new Map<string, string[]>();
+  /** Prompts submitted whose transcript line has not been read yet, per session: their replies wait. */
+  private awaited = new Map<string, string[]>();
+  /** Prompts whose transcript line was read, per session (a submit hook may come after the line was read). */
+  private read = new Map<string, string[]>();
 
   constructor(private readonly engine: SessionEngine) {}
+
+  /** A prompt was submitted (UserPromptSubmit): replies to it show once its transcript line is read. */
+  promptSubmitted(sessionId: string, promptId: string): void {
+    if (this.read.get(sessionId)?.includes(promptId)) return;
+    remember(this.awaited, sessionId, promptId);
+  }
+
+  /** The transcript delivered an item of this prompt's turn: its line is read, and replies waiting for it show. */
+  promptRead(sessionId: string, promptId: string): void {
+    const read = this.read.get(sessionId);
+    if (read?.[read.length - 1] === promptId) return;
+    remember(this.read, sessionId, promptId);
+    const awaited = this.awaited.get(sessionId);
+    const at = awaited?.indexOf(promptId) ?? -1;
+    if (at === -1) return;
+    awaited!.splice(at, 1);
+    for (const m of this.live.get(sessionId)?.values() ?? []) {
+      if (m.turnId !== promptId || m.shown || m.done || !m.text) continue;
+      if (this.isSettled(sessionId, m.text)) m.done = true;
+      else this.show(sessionId, m);
+    }
+  }
 
   /** One MessageDisplay delta. */
   onDelta(sessionId: string, d: DisplayDelta): void {
@@ -59,14 +90,15 @@ export class LiveText {
     if (!text || text === m.text) return;
     if (!m.shown && this.isSettled(sessionId, text)) { m.done = true; return; }
     m.text = text;
-    if (!m.shown) {
-      m.shown = true;
-      this.engine.appendMessage(sessionId, {
-        id: m.id, kind: 'agent', text, status: 'inProgress', turnId: m.turnId, createdAt: iso(this.engine.clock.now()),
-      });
-    } else {
-      this.engine.streamMessage(sessionId, { id: m.id, text });
-    }
+    if (m.shown) this.engine.streamMessage(sessionId, { id: m.id, text });
+    else if (!(m.turnId && this.awaited.get(sessionId)?.includes(m.turnId))) this.show(sessionId, m);
+  }
+
+  private show(sessionId: string, m: LiveMessage): void {
+    m.shown = true;
+    this.engine.appendMessage(sessionId, {
+      id: m.id, kind: 'agent', text: m.text, status: 'inProgress', turnId: m.turnId, createdAt: iso(this.engine.clock.now()),
+    });
   }
 
   /**
@@ -102,6 +134,8 @@ export class LiveText {
   forget(sessionId: string): void {
     this.live.delete(sessionId);
     this.settled.delete(sessionId);
+    this.awaited.delete(sessionId);
+    this.read.delete(sessionId);
   }
 
   private isSettled(sessionId: string, text: string): boolean {
@@ -110,6 +144,13 @@ export class LiveText {
 }
 
 export function liveItemId(messageId: string): string { return `claude:live:${messageId}`; }
+
+function remember(lists: Map<string, string[]>, sessionId: string, id: string): void {
+  let list = lists.get(sessionId);
+  if (!list) { list = []; lists.set(sessionId, list); }
+  list.push(id);
+  if (list.length > PROMPTS_KEPT) list.shift();
+}
 
 /** The live text is the beginning of the whole one (whitespace at the ends aside). */
 function sameStart(whole: string, live: string): boolean {

@@ -237,6 +237,8 @@ export class TranscriptTailer {
       const live = msg.kind === 'agent' ? this.liveText.claim(sid, msg.text) : null;
       engine.appendMessage(sid, live ? { ...msg, id: live, status: 'completed' } : msg);
       if (msg.kind === 'command' || msg.kind === 'tool') tail.toolItems.add(msg.id);
+      // The prompt's line is read: a reply shown live from MessageDisplay may follow it now (liveText.ts).
+      if (msg.turnId) this.liveText.promptRead(sid, msg.turnId);
     }
     for (const { patch, fallback } of m.toolResults) {
       if (tail.toolItems.has(patch.id) || engine.getMessage(patch.id)) engine.updateMessage(sid, patch);
