@@ -160,13 +160,18 @@ suite('history view and search', () => {
     const hit = pick.pick.items.find(i => i.kind !== vscode.QuickPickItemKind.Separator)!;
     assert.match(String(hit.description), /^Claude Code · blog · /);
 
+    // A wait that times out says what the pick showed (it failed once in a clean clone, not since).
+    const showing = (want: string) => () => {
+      if (pick.results.length === 1 && pick.results[0].messageId === want) return true;
+      throw new Error(`the pick shows ${JSON.stringify(pick.results.map(h => h.messageId))} for ${JSON.stringify(pick.pick.value)}, title ${JSON.stringify(pick.pick.title)}, busy ${pick.pick.busy}`);
+    };
     pick.type('wombato');
-    await waitFor('the prefix search as typed', () => pick.results.length === 1 && pick.results[0].messageId === 'hist-cx-1-m1');
+    await waitFor('the prefix search as typed', showing('hist-cx-1-m1'));
     pick.type('wombat agent:claude');
-    await waitFor('the agent filter', () => pick.results.length === 1 && pick.results[0].messageId === 'hist-cl-1-m0');
+    await waitFor('the agent filter', showing('hist-cl-1-m0'));
 
     pick.type('wombatophone');
-    await waitFor('one hit', () => pick.results.length === 1 && pick.results[0].messageId === 'hist-cx-1-m1');
+    await waitFor('one hit', showing('hist-cx-1-m1'));
     const target = pick.pick.items.find(i => i.kind !== vscode.QuickPickItemKind.Separator)!;
     pick.pick.activeItems = [target];
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
