@@ -4,6 +4,7 @@
 // transcript's scope (itemIds.ts).
 import type { MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
+import { ISO_MS } from '../platform/clock';
 import { JsonMemberCut } from '../platform/jsonMemberCut';
 import { type ItemScope, lineItemId, toolItemId } from './itemIds';
 
@@ -116,6 +117,9 @@ export interface MappedLine {
 const EMPTY: MappedLine = { messages: [], toolResults: [], usage: null, model: null };
 const INTERRUPTED = '[Request interrupted by user';
 
+/** How a failed command's output starts ("Exit code 2"): the item's exit code (the history import reads it from the bytes too). */
+export const EXIT_CODE = /^Exit code (\d+)/;
+
 /** Prompts Claude injects as user lines: shown as system items, never a session's name. */
 const SYSTEM_PROMPT_PREFIXES = ['<task-notification>', '<command-name>', '<command-message>', '<local-command-', '[Request interrupted'];
 
@@ -165,7 +169,7 @@ function mapUser(e: UserEntry, nowIso: string, scope: ItemScope): MappedLine {
       const output = resultText(b.content);
       const isError = b.is_error === true;
       const declined = isError && e.toolDenialKind !== undefined;
-      const exit = /^Exit code (\d+)/.exec(output);
+      const exit = EXIT_CODE.exec(output);
       const status = declined ? 'declined' as const : isError ? 'failed' as const : 'completed' as const;
       const callId = toolItemId(scope, b.tool_use_id);
       // Literals, not spreads: spreads that add fields gave each result a hidden class of its own
@@ -250,8 +254,6 @@ function resultText(content: unknown): string {
   }
   return content === undefined || content === null ? '' : JSON.stringify(content);
 }
-
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The timestamp as an ISO string; null when it is not a date. Claude's own form is kept as it is (no Date and string per usage record). */
 function isoOrNull(t: string): string | null {

@@ -139,16 +139,15 @@ export class ClaudeHistoryFile implements HistoryFileReader {
  * (a result without its call becomes an item whose text is the output: that needs the string).
  */
 function putHeldOutputs(t: HistorySession, m: MappedLine, held: HeldOutput[]): boolean {
-  let found = 0;
-  for (const r of m.toolResults) {
-    if (!held.some(h => h.placeholder === r.patch.output)) continue;
-    if (!t.knows(r.patch.id)) return false;
-    found++;
-  }
-  if (found !== held.length) return false;
+  const found: [MappedLine['toolResults'][number], HeldOutput][] = [];
   for (const r of m.toolResults) {
     const h = held.find(x => x.placeholder === r.patch.output);
     if (!h) continue;
+    if (!t.knows(r.patch.id)) return false;
+    found.push([r, h]);
+  }
+  if (found.length !== held.length) return false;
+  for (const [r, h] of found) {
     // JSON text where the item type says string: it goes only into the stored data (sqliteStore.ts messageData).
     (r.patch as { output: unknown }).output = h.json;
     if (h.exitCode !== null) r.patch.exitCode = h.exitCode;

@@ -15,8 +15,8 @@
 // or rejected as invalid JSON).
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { UNREAD_MEMBER } from '../claude/transcriptMapper';
-import { type LineDecoder, valueEnd } from '../platform/jsonMemberCut';
+import { EXIT_CODE, UNREAD_MEMBER } from '../claude/transcriptMapper';
+import { type LineDecoder, NO_INSERT, decodeSpliced, valueEnd } from '../platform/jsonMemberCut';
 import { type JsonText, isJsonStringLiteral } from '../platform/jsonText';
 
 /** Shorter lines are decoded whole (as the member cut: the searches would cost more than they save). */
@@ -27,11 +27,8 @@ export const HELD_OUTPUT_BYTES = 2048;
 const RESULT_CONTENT = Buffer.from('"type":"tool_result","content":"', 'latin1');
 const BACKSLASH = 0x5c;
 const LOWER_U = 0x75;
-/** What the mapper finds at an output's start (transcriptMapper.ts mapUser): read here from the bytes. */
-const EXIT_CODE = /^Exit code (\d+)/;
+/** Bytes of an output's start in which the mapper's EXIT_CODE is read from the bytes. */
 const EXIT_WINDOW = 64;
-const SCRATCH_KEPT = 256 * 1024;
-let scratch = Buffer.alloc(0);
 
 /** Placeholders name this process's nonce: a transcript cannot spell one in advance. */
 const NONCE = randomBytes(8).toString('hex');
@@ -83,8 +80,11 @@ export class ClaudeHistoryLines implements LineDecoder {
       this.held.push({ placeholder, json: own, exitCode });
       cuts.push(start, end);
     }
-    if (!cuts.length) return member ? assemble(line, cuts, this.held, member) : line.toString('utf8');
-    return assemble(line, cuts, this.held, member);
+    if (!cuts.length && !member) return line.toString('utf8');
+    // Each held output becomes its placeholder (a JSON string); the member, after them, is left out.
+    const inserts = this.held.map(h => Buffer.from(JSON.stringify(h.placeholder), 'latin1'));
+    if (member) { cuts.push(member.at, member.end); inserts.push(NO_INSERT); }
+    return decodeSpliced(line, cuts, inserts);
   }
 
   /** The line decoded last, without the member but with its outputs: for a line the reader cannot take as held. */
@@ -92,27 +92,6 @@ export class ClaudeHistoryLines implements LineDecoder {
     if (this.held.length) this.held = [];
     return this.src ? UNREAD_MEMBER.decode(this.src, this.from, this.to) : '';
   }
-}
-
-/** The line with each cut range replaced by its placeholder (as a JSON string) and without the member. */
-function assemble(line: Buffer, cuts: number[], held: HeldOutput[], member: { at: number; end: number } | null): string {
-  const placeholders = held.map(h => Buffer.from(JSON.stringify(h.placeholder), 'latin1'));
-  let length = line.length - (member ? member.end - member.at : 0);
-  for (let i = 0; i < cuts.length; i += 2) length += placeholders[i / 2].length - (cuts[i + 1] - cuts[i]);
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH_KEPT));
-  let at = 0;
-  let from = 0;
-  for (let i = 0; i < cuts.length; i += 2) {
-    at += line.copy(scratch, at, from, cuts[i]);
-    at += placeholders[i / 2].copy(scratch, at);
-    from = cuts[i + 1];
-  }
-  at += line.copy(scratch, at, from, member ? member.at : line.length);
-  if (member) at += line.copy(scratch, at, member.end, line.length);
-  const text = scratch.toString('utf8', 0, at);
-  // A buffer sized for one huge line is not kept for the rest of the import.
-  if (scratch.length > SCRATCH_KEPT) scratch = Buffer.alloc(0);
-  return text;
 }
 
 /**

@@ -44,3 +44,6 @@ export class FakeClock implements Clock {
 
 /** ISO-8601 UTC with milliseconds: the one timestamp format (SPEC §1). */
 export function iso(ms: number): string { return new Date(ms).toISOString(); }
+
+/** A string in iso()'s form (agents write their timestamps so: such a one need not be formatted again). */
+export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -28,13 +28,39 @@ export interface LineDecoder {
   decode(src: Buffer, from: number, to: number): string;
 }
 
+export const NO_INSERT = Buffer.alloc(0);
+
+/**
+ * Where a line is put together before decoding (reused: an allocation per line cost more than the cut
+ * saved on short lines). Made at the first splice, not when a process loads a decoder.
+ */
+let scratch = Buffer.alloc(0);
+
+/**
+ * `line` decoded as UTF-8 with the byte ranges of `cuts` (start, end pairs, in order) replaced by
+ * `inserts` (one per range; an empty one leaves the range out). The ranges must fall at ASCII bytes,
+ * so the UTF-8 around them stays intact.
+ */
+export function decodeSpliced(line: Buffer, cuts: readonly number[], inserts: readonly Buffer[]): string {
+  let length = line.length;
+  for (let i = 0; i < cuts.length; i += 2) length += inserts[i / 2].length - (cuts[i + 1] - cuts[i]);
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH_KEPT));
+  let at = 0;
+  let from = 0;
+  for (let i = 0; i < cuts.length; i += 2) {
+    at += line.copy(scratch, at, from, cuts[i]);
+    at += inserts[i / 2].copy(scratch, at);
+    from = cuts[i + 1];
+  }
+  at += line.copy(scratch, at, from, line.length);
+  const text = scratch.toString('utf8', 0, at);
+  // A buffer sized for one huge line is not kept for the rest of the import.
+  if (scratch.length > SCRATCH_KEPT) scratch = Buffer.alloc(0);
+  return text;
+}
+
 export class JsonMemberCut implements LineDecoder {
   private readonly needle: Buffer;
-  /**
-   * Where the rest of a line is put together before decoding (reused: an allocation per line cost more
-   * than the cut saved on short lines). Made at the first cut, not when a process loads the mapper.
-   */
-  private scratch = Buffer.alloc(0);
 
   /** `minBytes`: shorter lines are decoded whole (the search would cost more than it saves). */
   constructor(name: string, private readonly minBytes = 0) {
@@ -48,16 +74,7 @@ export class JsonMemberCut implements LineDecoder {
     // its search run on through the lines after it, up to a megabyte for each line.
     const line = src.subarray(from, to);
     const member = this.find(line);
-    if (!member) return line.toString('utf8');
-    const { at, end } = member;
-    const length = at + (line.length - end);
-    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, SCRATCH_KEPT));
-    line.copy(this.scratch, 0, 0, at);
-    line.copy(this.scratch, at, end, line.length);
-    const text = this.scratch.toString('utf8', 0, length);
-    // A buffer sized for one huge line is not kept for the rest of the import.
-    if (this.scratch.length > SCRATCH_KEPT) this.scratch = Buffer.alloc(0);
-    return text;
+    return member ? decodeSpliced(line, [member.at, member.end], [NO_INSERT]) : line.toString('utf8');
   }
 
   /** Where the member is in a line (from its comma to the end of its value), or null. */

@@ -3,6 +3,7 @@
 import type { Session, SessionChanges, TokenUsage, WorkStatus } from '../protocol';
 import { projectNameOf } from '../protocol/projectName';
 import { iso } from '../platform/clock';
+import { withoutUndefined } from '../platform/objects';
 import type { SessionEffect, SessionEvent } from './events';
 import { displayNameOf, nameFromPrompt } from './naming';
 
@@ -126,7 +127,7 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
       break;
     }
     case 'tokenTotals':
-      next.tokenUsage = { ...next.tokenUsage, ...stripUndefined(event.usage) };
+      next.tokenUsage = { ...next.tokenUsage, ...withoutUndefined(event.usage) };
       if (!next.tokenUsage.contextWindow) next.tokenUsage.contextWindow = DEFAULT_CONTEXT_WINDOW;
       effects.push({ type: 'tokensChanged' });
       break;
@@ -135,7 +136,7 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
       break;
     case 'metadata': {
       const { type: _t, ...fields } = event;
-      Object.assign(next, stripUndefined(fields));
+      Object.assign(next, withoutUndefined(fields));
       if (fields.cwd !== undefined) next.projectName = projectNameOf(fields.cwd);
       break;
     }
@@ -189,15 +190,6 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
   return next;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  // A loop, not fromEntries(entries().filter()): no arrays per event (history runs every line's through here).
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out as Partial<T>;
-}
 
 /** The fields of b that differ from a (deep equality via JSON: session fields are plain data). */
 export function diffSession(a: Session, b: Session): SessionChanges {

@@ -2,7 +2,7 @@
 // file changes, plans, questions, timestamps. Plain functions over parsed JSON.
 import { structuredPatch } from 'diff';
 import type { FileChange, PendingQuestion, PlanStep } from '../../protocol';
-import { iso } from '../../platform/clock';
+import { ISO_MS, iso } from '../../platform/clock';
 import { isBootstrapPayload } from '../../sessions/naming';
 
 export type Part = { type?: string | null; text?: string | null };
@@ -145,9 +145,6 @@ export function timestampOf(t: string | null | undefined, now: number): string {
   return iso(Number.isFinite(ms) ? ms : now);
 }
 
-/** The form iso() gives (UTC, milliseconds), as Codex writes its timestamps. */
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /**
  * A timestamp that Date.parse accepted and iso() would give back unchanged: the same form, a day every
  * month has (V8 reads 2026-02-30 as March 2) and an hour of the day (24:00 as the next day). Returning
@@ -159,14 +156,4 @@ function isCanonicalIso(t: string): boolean {
   const day = (t.charCodeAt(8) - 48) * 10 + (t.charCodeAt(9) - 48);
   const hour = (t.charCodeAt(11) - 48) * 10 + (t.charCodeAt(12) - 48);
   return day <= 28 && hour <= 23;
-}
-
-export function stripUndefined<T extends object>(o: T): T {
-  // A loop, not fromEntries(entries().filter()): no arrays per call (a few per rollout line).
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out as T;
 }

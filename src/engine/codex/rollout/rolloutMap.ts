@@ -9,6 +9,7 @@
 // - tool calls: the call id within the turn (function_call, its output and item_completed share it).
 // - a line without turn or item id: the file and byte offset of the line.
 import type { FileChange, MessagePatch } from '../../protocol';
+import { withoutUndefined } from '../../platform/objects';
 import { sha256Hex } from '../../platform/sha256';
 import type { NewMessage } from '../../sessions/engine';
 import type { SessionEvent } from '../../sessions/events';
@@ -17,7 +18,7 @@ import type { CodexTokens } from '../../history/usageRecords';
 import { isBootstrapPayload } from '../../sessions/naming';
 import {
   commandText, fileChangesOf, fileUrlToPath, itemStatus, joinText, outputText, parseArgs, parseToolOutput, planOf, policyOf,
-  questionOf, rateWindow, realUserText, strOr, stripUndefined, timestampOf,
+  questionOf, rateWindow, realUserText, strOr, timestampOf,
 } from './rolloutFields';
 import {
   CompletedItem, EventMsg, LegacyChat, LegacyError, PlanUpdate, ResponseCallOutput, ResponseFunctionCall, ResponseMessage,
@@ -114,7 +115,7 @@ export function mapRolloutLine(env: RolloutEnvelope, ctx: MapContext): MapResult
       return {
         ops: [{
           op: 'event',
-          event: stripUndefined({
+          event: withoutUndefined({
             type: 'metadata' as const, cwd: tc.data.cwd ?? undefined, model: tc.data.model ?? undefined,
             approvalPolicy: policyOf(tc.data.approval_policy), sandboxMode: tc.data.sandbox_policy?.type ?? undefined,
           }),
@@ -325,7 +326,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
           op: 'event',
           event: {
             type: 'tokenTotals',
-            usage: stripUndefined({
+            usage: withoutUndefined({
               input: total.input_tokens ?? undefined, output: total.output_tokens ?? undefined,
               cached: total.cached_input_tokens ?? undefined, lastTurnInput: info.last_token_usage?.input_tokens ?? undefined,
               contextWindow: info.model_context_window || undefined,
@@ -356,7 +357,7 @@ function mapEventMsg(payload: unknown, ctx: MapContext, at: string): MapResult {
       return {
         ops: [{
           op: 'event',
-          event: stripUndefined({ type: 'metadata' as const, model: s.model ?? undefined, cwd: s.cwd ?? undefined, approvalPolicy: policyOf(s.approval_policy) }),
+          event: withoutUndefined({ type: 'metadata' as const, model: s.model ?? undefined, cwd: s.cwd ?? undefined, approvalPolicy: policyOf(s.approval_policy) }),
         }],
       };
     }
