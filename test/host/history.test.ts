@@ -143,16 +143,25 @@ suite('history view and search', () => {
     assert.ok(vscode.window.terminals.some(t => t.name === data.terminal));
     const refused = await run('resumeInTerminal', 'hist-cx-1');
     assert.ok(!refused.ok && refused.code === 'not_claude');
-    // The terminal took the focus (terminal.show()); closed, it cannot take it later from the next
-    // test's search pick, which a quick pick answers by hiding (and dropping its pending search).
-    for (const t of vscode.window.terminals) if (t.name === data.terminal) t.dispose();
-    await waitFor('the terminal closed', () => !vscode.window.terminals.some(t => t.name === data.terminal));
+    // The terminal takes the focus (terminal.show()). Closed before the workbench has shown it, the
+    // terminal view then opens empty and the workbench starts a shell of its own there, which takes
+    // the focus from the next test's search pick (seen under load: the pick hid, its search dropped).
+    // So it is closed once it is the active one (its folder does not exist here: no process to await),
+    // and the panel closed after it.
+    const terminal = vscode.window.terminals.find(t => t.name === data.terminal)!;
+    await waitFor('the terminal shown', () => vscode.window.activeTerminal === terminal);
+    terminal.dispose();
+    await waitFor('the terminal closed', () => !vscode.window.terminals.includes(terminal));
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   });
 
   test('search pick: grouped by session with agent, project and time; typing searches again; a hit opens its session', async () => {
     const o = await run('search', 'wombat');
     assert.ok(o.ok, JSON.stringify(o));
     const pick = api.searchPick!;
+    let hidden = false;
+    pick.pick.onDidHide(() => { hidden = true; });
     // The last word is a prefix: "wombat" finds "wombatophone" too.
     assert.deepStrictEqual(pick.results.map(h => h.messageId), ['hist-cl-1-m0', 'hist-cx-1-m1', 'hist-cx-1-m0']);
     const separators = pick.pick.items.filter(i => i.kind === vscode.QuickPickItemKind.Separator).map(i => i.label);
@@ -160,9 +169,10 @@ suite('history view and search', () => {
     const hit = pick.pick.items.find(i => i.kind !== vscode.QuickPickItemKind.Separator)!;
     assert.match(String(hit.description), /^Claude Code · blog · /);
 
-    // A wait that times out says what the pick showed (it failed once in a clean clone, not since).
+    // A wait that times out says what the pick showed, or that it was hidden (a focus move hides it).
     const showing = (want: string) => () => {
       if (pick.results.length === 1 && pick.results[0].messageId === want) return true;
+      if (hidden) throw new Error('the pick was hidden (the focus moved away from it), its search dropped');
       throw new Error(`the pick shows ${JSON.stringify(pick.results.map(h => h.messageId))} for ${JSON.stringify(pick.pick.value)}, title ${JSON.stringify(pick.pick.title)}, busy ${pick.pick.busy}`);
     };
     pick.type('wombato');
