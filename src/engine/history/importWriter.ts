@@ -15,6 +15,7 @@ import type { LogLevel } from '../platform/log';
 import { openStore } from '../store/sqliteStore';
 import type { Store } from '../store/types';
 import { engineAnnounced, engineWaiting } from '../store/writeGate';
+import { backgroundFsyncWanted } from '../store/backgroundCheckpoints';
 import { IMPORT_DEFAULTS, nextIndexRows, walCheckpointer } from './importPacing';
 import { type FromImportWriter, type ImportUnit, PIPE_DEFAULTS, type ToImportWriter, type WriterThreadData } from './importPipe';
 
@@ -55,7 +56,12 @@ export class UnitWriter {
     this.transactionMs = o.transactionMs ?? WRITER_DEFAULTS.transactionMs;
     this.store.beginBulkWrite();
     this.resumeCheckpoints = this.store.pauseAutoCheckpoint();
-    this.checkpoints = walCheckpointer(this.store, message => o.post({ type: 'log', level: 'warn', message }));
+    const warn = (message: string) => o.post({ type: 'log', level: 'warn', message });
+    // Most of the checkpoints' fsync work off this thread when the store can (backgroundCheckpoints.ts).
+    const background = backgroundFsyncWanted()
+      ? this.store.backgroundCheckpoints?.({ log: (level, message) => o.post({ type: 'log', level, message }) })
+      : null;
+    this.checkpoints = background ? { due: () => background.due(), now: () => background.finish() } : walCheckpointer(this.store, warn);
   }
 
   add(unit: ImportUnit): void {
@@ -79,6 +85,9 @@ export class UnitWriter {
     this.open = null;
     try {
       this.store.rollbackGroup(); // none open: nothing happens
+      // Background checkpoints let their snapshot go and close its connection (it would keep the WAL
+      // from starting again); a plain checkpoint before the close otherwise.
+      this.checkpoints.now();
     } finally {
       this.resumeCheckpoints();
       this.store.close();

@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { isJsonText, objectJson } from '../platform/jsonText';
 import { type Db, StoreLoadError, hasSchemaObject, pageSize } from './db';
+import { startBackgroundCheckpoints } from './backgroundCheckpoints';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
@@ -398,6 +399,11 @@ export function openStore(opts: OpenStoreOptions): Store {
     },
     checkpointWal() {
       if (onDisk) db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    },
+    backgroundCheckpoints(o) {
+      if (!onDisk) return null;
+      const openReader = () => opts.openDb ? opts.openDb(opts.file) : openDatabase(opts.file, { prefer: db.driver as DriverPreference, log });
+      return startBackgroundCheckpoints(db, opts.file, openReader, o);
     },
     beginGroup() {
       if (group) return;

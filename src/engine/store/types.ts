@@ -1,6 +1,7 @@
 // What the engine needs from persistence. One implementation (sqliteStore) over the Db interface.
 import type { HistoryGroup, HistoryScope, Message, MessagePatch, SearchFilters, SearchHit, Session } from '../protocol';
 import type { HistoryPageQuery } from './history';
+import type { BackgroundCheckpointOptions, BackgroundCheckpoints } from './backgroundCheckpoints';
 
 export interface SourceOffset {
   path: string;
@@ -157,6 +158,11 @@ export interface Store {
   autoCheckpointPages(): number;
   /** A passive WAL checkpoint now: never waits for a writer; outside any transaction of this connection. */
   checkpointWal(): void;
+  /**
+   * A bulk writer's checkpoints with most of their fsyncs' work done ahead of them in the background
+   * (backgroundCheckpoints.ts), instead of checkpointWal; null for a store in memory.
+   */
+  backgroundCheckpoints?(o: BackgroundCheckpointOptions): BackgroundCheckpoints | null;
   /** Queues the record unless one with its (session, message key) exists; false when it was there already. */
   recordTokenUsage(u: TokenUsageRecord): boolean;
   /** Queues the record without looking first (its writer knows it is new; one that exists stays as it is). */
