@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Fsync } from '../../src/engine/store/backgroundCheckpoints';
+import { type Fsync, backgroundFsyncWanted } from '../../src/engine/store/backgroundCheckpoints';
 import type { Db } from '../../src/engine/store/db';
 import { FakeClock } from '../../src/engine/platform/clock';
 import { openStore } from '../../src/engine/store/sqliteStore';
@@ -126,6 +126,13 @@ describe('checkpoints with fsyncs ahead of them (the import writer, issue 14)', 
     bc.finish();
     s.writer.close();
     s.store.close();
+  });
+
+  it('is on unless FLIGHTDECK_BACKGROUND_FSYNC says no, and off on Windows', () => {
+    assert.equal(backgroundFsyncWanted({}, 'linux'), true);
+    assert.equal(backgroundFsyncWanted({ FLIGHTDECK_BACKGROUND_FSYNC: '0' }, 'linux'), false);
+    assert.equal(backgroundFsyncWanted({ FLIGHTDECK_BACKGROUND_FSYNC: 'no' }, 'darwin'), false);
+    assert.equal(backgroundFsyncWanted({}, 'win32'), false);
   });
 
   it('is off for a store in memory', () => {

@@ -152,7 +152,10 @@ function openRegular(p: string): number {
   return fd;
 }
 
-/** On unless FLIGHTDECK_BACKGROUND_FSYNC is 0 / false / no (to measure against, or to rule it out). */
-export function backgroundFsyncWanted(env: Record<string, string | undefined> = process.env): boolean {
-  return !/^(0|false|no)$/i.test(env.FLIGHTDECK_BACKGROUND_FSYNC ?? '');
+/**
+ * On unless FLIGHTDECK_BACKGROUND_FSYNC is 0 / false / no (to measure against, or to rule it out). Off
+ * on Windows: flushing a file there needs a handle opened for writing, and it is not measured there.
+ */
+export function backgroundFsyncWanted(env: Record<string, string | undefined> = process.env, platform = process.platform): boolean {
+  return platform !== 'win32' && !/^(0|false|no)$/i.test(env.FLIGHTDECK_BACKGROUND_FSYNC ?? '');
 }
