@@ -3,6 +3,7 @@
 // database's fsync comes after the checkpoint, the WAL still starts again when it grows, and a failed
 // fsync leaves SQLite's plain checkpoints.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Fsync, backgroundFsyncWanted } from '../../src/engine/store/backgroundCheckpoints';
@@ -126,6 +127,27 @@ describe('checkpoints with fsyncs ahead of them (the import writer, issue 14)', 
     bc.finish();
     s.writer.close();
     s.store.close();
+  });
+
+  it('fsyncs only the store\'s own regular files: a FIFO or a symlink in the WAL\'s place ends it, without blocking', () => {
+    for (const swap of ['fifo', 'symlink'] as const) {
+      const s = setup();
+      const bc = s.store.backgroundCheckpoints!({ log: (level, m) => s.logs.push(`${level} ${m}`), everyMs: 0, fsync: () => assert.fail('no fsync'), onCheckpoint: r => s.results.push(r) })!;
+      write(s.writer, 20);
+      // The WAL moved aside (SQLite keeps its descriptor) and something else put at its path.
+      const wal = `${s.file}-wal`;
+      fs.renameSync(wal, `${wal}.aside`);
+      if (swap === 'fifo') execFileSync('mkfifo', [wal]);
+      else fs.symlinkSync(`${wal}.aside`, wal);
+      bc.due();
+      assert.equal(s.logs.length, 1, swap);
+      assert.match(s.logs[0], swap === 'fifo' ? /is a FIFO, not a regular file/ : /is a symlink, not a regular file/);
+      fs.rmSync(wal);
+      fs.renameSync(`${wal}.aside`, wal);
+      bc.finish();
+      s.writer.close();
+      s.store.close();
+    }
   });
 
   it('is on unless FLIGHTDECK_BACKGROUND_FSYNC says no, and off on Windows', () => {

@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../platform/clock';
 import { lowerThisThreadPriority } from '../platform/threadPriority';
-import type { LogLevel } from '../platform/log';
+import type { LogFn, LogLevel } from '../platform/log';
 import { openStore } from '../store/sqliteStore';
 import type { Store } from '../store/types';
 import { engineAnnounced, engineWaiting } from '../store/writeGate';
@@ -56,12 +56,12 @@ export class UnitWriter {
     this.transactionMs = o.transactionMs ?? WRITER_DEFAULTS.transactionMs;
     this.store.beginBulkWrite();
     this.resumeCheckpoints = this.store.pauseAutoCheckpoint();
-    const warn = (message: string) => o.post({ type: 'log', level: 'warn', message });
+    const log: LogFn = (level, message) => o.post({ type: 'log', level, message });
     // Most of the checkpoints' fsync work off this thread when the store can (backgroundCheckpoints.ts).
-    const background = backgroundFsyncWanted()
-      ? this.store.backgroundCheckpoints?.({ log: (level, message) => o.post({ type: 'log', level, message }) })
-      : null;
-    this.checkpoints = background ? { due: () => background.due(), now: () => background.finish() } : walCheckpointer(this.store, warn);
+    const background = backgroundFsyncWanted() ? this.store.backgroundCheckpoints?.({ log }) : null;
+    this.checkpoints = background
+      ? { due: () => background.due(), now: () => background.finish() }
+      : walCheckpointer(this.store, message => log('warn', message));
   }
 
   add(unit: ImportUnit): void {

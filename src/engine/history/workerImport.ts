@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { switchedOff } from '../platform/envSwitch';
 import type { LogFn } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import type { Store } from '../store/types';
@@ -68,7 +69,7 @@ export interface WorkerImport {
 
 /** The import writes on a thread of its own (see `pipeline`) unless FLIGHTDECK_IMPORT_WRITER_THREAD is 0 / false / no. */
 export function writerThreadWanted(env: Record<string, string | undefined> = process.env): boolean {
-  return !/^(0|false|no)$/i.test(env.FLIGHTDECK_IMPORT_WRITER_THREAD ?? '');
+  return !switchedOff(env.FLIGHTDECK_IMPORT_WRITER_THREAD);
 }
 
 export function canImportInWorker(store: Store, workerFile = IMPORT_WORKER_FILE): boolean {

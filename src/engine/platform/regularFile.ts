@@ -16,11 +16,15 @@ export class NotRegularFileError extends Error {
 
 const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
 
-/** Opens `file` for reading if it is (or a symlink points at) a regular file; throws ENOENT as fs does. */
-export function openRegularFile(file: string): number {
-  const before = fs.statSync(file);
-  if (!before.isFile()) throw new NotRegularFileError(file, kindOf(before));
-  const fd = fs.openSync(file, FLAGS);
+/**
+ * Opens `file` for reading if it is (or, unless `followLinks` is false, a symlink points at) a regular
+ * file; throws ENOENT as fs does. Without following links a symlink is refused (ELOOP from the open).
+ */
+export function openRegularFile(file: string, o: { followLinks?: boolean } = {}): number {
+  const follow = o.followLinks ?? true;
+  const before = follow ? fs.statSync(file) : fs.lstatSync(file);
+  if (!before.isFile()) throw new NotRegularFileError(file, before.isSymbolicLink() ? 'a symlink' : kindOf(before));
+  const fd = fs.openSync(file, follow ? FLAGS : FLAGS | (fs.constants.O_NOFOLLOW ?? 0));
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile() || st.ino !== before.ino || st.dev !== before.dev) throw new NotRegularFileError(file, st.isFile() ? 'a file that was just replaced' : kindOf(st));

@@ -15,8 +15,10 @@
 // A failed background fsync only ends the arrangement: SQLite's plain checkpoints from then on.
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { switchedOff } from '../platform/envSwitch';
 import type { LogFn } from '../platform/log';
-import type { Db } from './db';
+import { openRegularFile } from '../platform/regularFile';
+import { type Db, pageSize, passiveCheckpoint } from './db';
 
 export type Fsync = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 
@@ -63,7 +65,7 @@ export function startBackgroundCheckpoints(db: Db, file: string, openReader: () 
   const walPath = `${file}-wal`;
   const reader = openReader();
   const readAny = reader.prepare('SELECT 1 FROM sqlite_master LIMIT 1');
-  const dbFd = openRegular(file);
+  const dbFd = openStoreFile(file);
   let walFd: number | null = null;
   let snapshot = false;
   let phase: Phase = 'idle';
@@ -72,13 +74,13 @@ export function startBackgroundCheckpoints(db: Db, file: string, openReader: () 
   let startedAt = -Infinity;
   let finished = false;
 
-  const frameBytes = Number(db.prepare('PRAGMA page_size').get()?.page_size ?? 4096) + 24;
+  const frameBytes = (pageSize(db) || 4096) + 24;
   /** Frames in the WAL at the last checkpoint (its file keeps its size when it starts again: not a measure). */
   let walFrames = 0;
   const checkpoint = () => {
-    const r = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() ?? {};
-    walFrames = Number(r.log);
-    o.onCheckpoint?.({ log: walFrames, checkpointed: Number(r.checkpointed) });
+    const r = passiveCheckpoint(db);
+    walFrames = r.log;
+    o.onCheckpoint?.(r);
   };
   const release = () => { if (snapshot) { snapshot = false; reader.exec('COMMIT'); } };
   const hold = () => { release(); reader.exec('BEGIN'); snapshot = true; readAny.get(); };
@@ -94,7 +96,7 @@ export function startBackgroundCheckpoints(db: Db, file: string, openReader: () 
   const wal = (): number => {
     const ino = fs.statSync(walPath).ino;
     if (walFd !== null && fs.fstatSync(walFd).ino !== ino) { fs.closeSync(walFd); walFd = null; }
-    if (walFd === null) walFd = openRegular(walPath);
+    if (walFd === null) walFd = openStoreFile(walPath);
     return walFd;
   };
   const completes = (from: Phase, to: Phase) => (mine: number) => (err: NodeJS.ErrnoException | null) => {
@@ -145,17 +147,15 @@ export function startBackgroundCheckpoints(db: Db, file: string, openReader: () 
   };
 }
 
-/** A descriptor to fsync through: the file itself (no symlink followed), and a regular file. */
-function openRegular(p: string): number {
-  const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  if (!fs.fstatSync(fd).isFile()) { fs.closeSync(fd); throw new Error(`${p} is not a regular file`); }
-  return fd;
-}
-
 /**
  * On unless FLIGHTDECK_BACKGROUND_FSYNC is 0 / false / no (to measure against, or to rule it out). Off
  * on Windows: flushing a file there needs a handle opened for writing, and it is not measured there.
  */
 export function backgroundFsyncWanted(env: Record<string, string | undefined> = process.env, platform = process.platform): boolean {
-  return platform !== 'win32' && !/^(0|false|no)$/i.test(env.FLIGHTDECK_BACKGROUND_FSYNC ?? '');
+  return platform !== 'win32' && !switchedOff(env.FLIGHTDECK_BACKGROUND_FSYNC);
+}
+
+/** A descriptor to fsync through: the store's own file, a regular file, no symlink followed. */
+function openStoreFile(p: string): number {
+  return openRegularFile(p, { followLinks: false });
 }

@@ -35,6 +35,12 @@ export function pageSize(db: Db): number {
   return Number(db.prepare('PRAGMA page_size').get()?.page_size) || 0;
 }
 
+/** A passive WAL checkpoint (never waits for a writer): frames in the WAL, frames copied into the database. */
+export function passiveCheckpoint(db: Db): { log: number; checkpointed: number } {
+  const r = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() ?? {};
+  return { log: Number(r.log), checkpointed: Number(r.checkpointed) };
+}
+
 /** Thrown when no SQLite driver can be loaded in this host; the message names the fix. */
 export class StoreLoadError extends Error {
   constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'StoreLoadError'; }

@@ -5,7 +5,7 @@ import type { Message, MessagePatch, Session } from '../protocol';
 import type { Clock } from '../platform/clock';
 import type { LogFn } from '../platform/log';
 import { isJsonText, objectJson } from '../platform/jsonText';
-import { type Db, StoreLoadError, hasSchemaObject, pageSize } from './db';
+import { type Db, StoreLoadError, hasSchemaObject, pageSize, passiveCheckpoint } from './db';
 import { startBackgroundCheckpoints } from './backgroundCheckpoints';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
@@ -398,7 +398,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       return Number(db.prepare('PRAGMA wal_autocheckpoint').get()?.wal_autocheckpoint ?? 0);
     },
     checkpointWal() {
-      if (onDisk) db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+      if (onDisk) passiveCheckpoint(db);
     },
     backgroundCheckpoints(o) {
       if (!onDisk) return null;
