@@ -228,6 +228,59 @@ workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 10) proces
     port2.close();
   });
 
+  it('the window\'s characters count until the writer has written them, its items until their commit', async () => {
+    const { port1, port2 } = new MessageChannel();
+    // The writer's messages arrive in order: a log line after them says they have all been handled.
+    let handled: () => void = () => {};
+    const link = WriterLink.over(port1, (_level, message) => { if (message === 'sync') handled(); });
+    const writerSays = async (...ms: FromImportWriter[]) => {
+      const done = new Promise<void>(r => { handled = r; });
+      for (const m of ms) port2.postMessage(m);
+      port2.postMessage({ type: 'log', level: 'info', message: 'sync' } satisfies FromImportWriter);
+      await done;
+    };
+    const watch = (p: Promise<void> | null) => {
+      assert.ok(p, 'the import waits');
+      const w = { woken: false };
+      void p.then(() => { w.woken = true; });
+      return w;
+    };
+    const unit = (seq: number): ImportUnit => ({ seq, path: null, ops: [] });
+    try {
+      // A large output: past the characters of the window. Written into the open transaction, it no
+      // longer takes memory on its way: the import goes on before the commit.
+      link.send(unit(1), 1, PIPE_DEFAULTS.windowBytes + 1, () => {});
+      const chars = watch(link.room());
+      await writerSays();
+      assert.equal(chars.woken, false, 'nothing written yet: still waiting');
+      await writerSays({ type: 'written', seq: 1 });
+      assert.equal(chars.woken, true, 'written: the import goes on without waiting for the commit');
+      assert.equal(link.room(), null);
+
+      // Items past the window: being written is not enough (the overlay holds their keys until the commit).
+      let forgotten = 0;
+      link.send(unit(2), PIPE_DEFAULTS.windowItems + 1, 10, () => { forgotten++; });
+      const items = watch(link.room());
+      await writerSays({ type: 'written', seq: 2 }, { type: 'ack', seq: 1 });
+      assert.equal(items.woken, false, 'written, and an earlier unit committed: still more items than the window');
+      assert.equal(forgotten, 0);
+      await writerSays({ type: 'ack', seq: 2 });
+      assert.equal(items.woken, true, 'committed: room again');
+      assert.equal(forgotten, 1, 'the overlay forgets it at the commit');
+      assert.equal(link.room(), null);
+
+      // A unit committed with no `written` before (the writer passed over it) leaves the window too.
+      link.send(unit(3), 1, PIPE_DEFAULTS.windowBytes + 1, () => {});
+      const passed = watch(link.room());
+      await writerSays({ type: 'ack', seq: 3 });
+      assert.equal(passed.woken, true);
+      assert.equal(link.room(), null);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('a unit the writer cannot store stops its file; the transaction\'s other files are read again next time; later units go on', () => {
     const file = path.join(tmpDir(), 'flightdeck.db');
     const store = openStore({ file, clock: clock(), driver: TEST_DRIVER, bulkWriterGate: new SharedArrayBuffer(8) });
@@ -264,6 +317,7 @@ workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 10) proces
     w.add(batchUnit(1, '/a.jsonl', a, [message(a.id, 0)]));
     const engine = engineSide(gate);
     assert.equal(posted.some(m => m.type === 'ack'), false, 'the unit waits in the open transaction');
+    assert.deepEqual(posted.filter(m => m.type === 'written'), [{ type: 'written', seq: 1 }], 'written at once: the import may send more');
     assert.equal(engine.ready(), false, 'the import holds the database');
     await until(() => posted.some(m => m.type === 'ack'), 'the writer to commit for the engine');
     assert.equal(engine.ready(), true, 'the engine may write now');

@@ -69,6 +69,8 @@ export class UnitWriter {
     this.guard(() => {
       this.write(unit);
       if (!this.open) return;
+      // Its payload is in SQLite's pages now: the import thread may send more (importPipe.ts, the window).
+      this.o.post({ type: 'written', seq: unit.seq });
       if (this.o.engineWants()) this.commit(false);
       else if (performance.now() - this.open.started >= this.transactionMs) this.commit(true);
     });
