@@ -66,21 +66,24 @@ export const PIPE_DEFAULTS = {
    * Items sent and not yet committed, and characters of what the units carry (batchPayload, and fixed
    * shares for sessions and usage records) sent and not yet written, before the import waits. The items
    * bound the overlay (a few keys each); the characters bound the memory the units take on their way
-   * (serialized, then in the writer's heap until written). The characters used to wait for the commit
-   * too: on few large messages the window then filled well within a 50 ms transaction and the import
-   * thread stood still until the commit while the writer, its units written, had nothing to do — each
-   * thread idle ~1.2 s of the 4.8 s Claude half of 1 GB (schedstat); 3.8 s with `written`. Counting only the
-   * items' text let units of large tool outputs (their output is in `data`) pile up — 1 GB of few
-   * large messages peaked at 180 MiB. They used to be the bytes of
-   * the files' lines, which for short messages are mostly metadata no unit carries (~6,800 items of
-   * ~1.2 KB lines filled 8 MB): the threads then waited on each other. The Claude half of 1 GB of
-   * short messages took 13.2 s that way, 11.3 s with this window (paired; flat from 10,000 to 16,000
-   * items, and 12,000 keeps the whole 1 GB import at ~144 MiB where 16,000 took it to 148). 6 MB of
-   * characters: short messages carry ~400 per item, so the items bind there; few large messages peaked
-   * at 149 MiB with 8 MB.
+   * (serialized, then in the writer's heap until written).
+   *
+   * The characters used to wait for the commit too: on few large messages the window then filled well
+   * within a 50 ms transaction and the import thread stood still until the commit while the writer,
+   * its units written, had nothing to do — each thread idle ~1.2 s of the 4.8 s Claude half of 1 GB
+   * (schedstat). Freed at `written`, 6 MB took that to ~4.0 s but the whole 1 GB import's peak to
+   * 149–157 MiB (the window is now full most of the time); 3 MB: ~4.2 s and 144–147 MiB, as before.
+   *
+   * Counting only the items' text let units of large tool outputs (their output is in `data`) pile up
+   * — 1 GB of few large messages peaked at 180 MiB. They used to be the bytes of the files' lines,
+   * which for short messages are mostly metadata no unit carries (~6,800 items of ~1.2 KB lines filled
+   * 8 MB): the threads then waited on each other. The Claude half of 1 GB of short messages took 13.2 s
+   * that way, 11.3 s with this window (paired; flat from 10,000 to 16,000 items, and 12,000 keeps the
+   * whole 1 GB import at ~144 MiB where 16,000 took it to 148). Short messages carry ~400 characters
+   * per item, so the items bind there.
    */
   windowItems: 12_000,
-  windowBytes: 6 * 1024 * 1024,
+  windowBytes: 3 * 1024 * 1024,
   /**
    * The writing thread's heap: it holds one unit at a time (written on arrival), so a small young
    * generation collects each unit cheaply; a unit bigger than the bound (a line near the 8 MiB cap)
