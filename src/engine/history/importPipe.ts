@@ -7,7 +7,7 @@
 // - each outermost atomic() is one unit (a slice's items, sessions and token usage with the file
 //   offset they reach), sent whole to the writer, which commits units whole — several per transaction,
 //   so a kill still leaves every file at a unit boundary and the next import goes on from there;
-// - reads answer from what was sent and not yet written (the overlay) before asking the database
+// - reads answer from what was sent and not yet committed (the overlay) before asking the database
 //   through the thread's own connection, so the mapping sees its own writes as it did on one thread;
 // - the writer says when it has written a unit into its open transaction (`written`: the unit's payload
 //   is no longer held anywhere but SQLite's pages) and acknowledges units after their commit (`ack`: the
