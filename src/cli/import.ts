@@ -3,6 +3,7 @@
 // per database); otherwise the import runs here, on a thread of its own as in the engine, and can be
 // stopped (Ctrl-C, or a kill) and run again: it goes on from where it stopped.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultClaudeHome, defaultCodexHome } from '../engine/platform/agentHomes';
@@ -14,6 +15,7 @@ import type { LogFn } from '../engine/platform/log';
 import { DB_FILE } from '../engine/store/dbFile';
 import { openStore } from '../engine/store/sqliteStore';
 import { defaultDataDir } from './dataDir';
+import { scavengeOnOwnThreads } from './gcThreads';
 import { USAGE } from './help';
 import { isLogLevel, stderrLog } from './log';
 
@@ -53,13 +55,15 @@ export async function importCommand(args: string[]): Promise<number> {
     process.stderr.write(`flightdeck: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
+  const log = stderrLog(level);
+  if (scavengeOnOwnThreads()) log('info', `import: young-generation garbage collected on the thread that made it (${os.availableParallelism()} processors)`);
   const ac = new AbortController();
   const onSignal = () => { process.stderr.write('\nflightdeck: stopping the import at its next commit\n'); ac.abort(); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return runImport({
     dataDir: values['data-dir'] ?? defaultDataDir(), codexHome: values['codex-home'], claudeHome: values['claude-home'],
-    log: stderrLog(level), progress: process.stderr, out: process.stdout, signal: ac.signal,
+    log, progress: process.stderr, out: process.stdout, signal: ac.signal,
   });
 }
 

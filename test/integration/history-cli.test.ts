@@ -3,8 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { MAX_PROCESSORS_FOR_OWN_THREAD_SCAVENGE } from '../../src/cli/gcThreads';
 import { systemClock } from '../../src/engine/platform/clock';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import { WORLD_FILES, WORLD_SESSIONS, type World, dumpStore, world } from '../fixtures/history/world';
@@ -18,10 +20,10 @@ interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: stri
 /** The bundled command a user runs (dist/cli.js and the command bundles beside it, esbuild.mjs). */
 const DIST_CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
-function runImport(w: World, opts: { killAfterMs?: number; cli?: string; args?: string[] } = {}): Promise<Run> {
+function runImport(w: World, opts: { killAfterMs?: number; cli?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const child = spawn(process.execPath, [opts.cli ?? CLI, 'import', '--codex-home', w.codexHome, '--claude-home', w.claudeHome, '--data-dir', w.dataDir, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run'), FLIGHTDECK_SQLITE_DRIVER: TEST_DRIVER },
+    env: { ...process.env, FLIGHTDECK_LEADER_DIR: path.join(w.dataDir, '..', 'run'), FLIGHTDECK_SQLITE_DRIVER: TEST_DRIVER, ...opts.env },
   });
   let stdout = '';
   let stderr = '';
@@ -54,6 +56,19 @@ describe('flightdeck import (CLI)', function () {
     assert.equal(read(w), stored);
     const mode = fs.statSync(w.dataDir).mode & 0o777;
     assert.equal(mode, 0o700, 'the data folder is private');
+  });
+
+  it('on two processors or fewer each thread scavenges its own garbage (FLIGHTDECK_OWN_THREAD_SCAVENGE=0: V8\'s helpers), and stores the same', async () => {
+    const own = world();
+    const withOwn = await runImport(own, { args: ['--log-level', 'info'] });
+    assert.equal(withOwn.code, 0, withOwn.stderr);
+    const said = /import: young-generation garbage collected on the thread that made it \(\d+ processors\)/.test(withOwn.stderr);
+    assert.equal(said, os.availableParallelism() <= MAX_PROCESSORS_FOR_OWN_THREAD_SCAVENGE, `${os.availableParallelism()} processors: ${withOwn.stderr}`);
+    const helpers = world();
+    const withHelpers = await runImport(helpers, { args: ['--log-level', 'info'], env: { FLIGHTDECK_OWN_THREAD_SCAVENGE: '0' } });
+    assert.equal(withHelpers.code, 0, withHelpers.stderr);
+    assert.doesNotMatch(withHelpers.stderr, /garbage collected/);
+    assert.equal(read(own), read(helpers));
   });
 
   it('killed with SIGKILL at random points, it goes on and ends equal to an import never killed (seeded)', async () => {
