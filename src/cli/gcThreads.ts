@@ -2,7 +2,7 @@
 // one writes: engine/history/importPipe.ts), and V8's parallel scavenges (the young-generation
 // collections an import makes by the thousand) hand their work to helper threads that then wait for a
 // processor while the thread that asked waits for them. Scavenging on the thread that made the garbage
-// took ~5 % off the Claude half of 1 GB of many short messages (paired, docs/benchmarks.md).
+// took 2–5 % off the Claude half of 1 GB of many short messages (medians of paired runs, docs/benchmarks.md).
 //
 // Only `--no-parallel-scavenge`: V8 reads it at each scavenge, so setting it while the process runs is
 // safe. `--single-threaded-gc` was faster still but also switches the collectors that were set up when
