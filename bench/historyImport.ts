@@ -4,8 +4,8 @@
 //   heap (history/workerImport.ts) — over the same files into a fresh store with FTS, until its last
 //   commit; peak RSS from process.resourceUsage().maxRSS of that process (both threads).
 // Knobs for profiling by hand (none is set by `npm run bench`): FD_BENCH_SQLPROF=1 prints time per SQL
-// statement; FD_BENCH_PRAGMA / FD_BENCH_NOFTS run SQL on the fresh store first (e.g. a cache size, or
-// DROP TRIGGER messages_ai to see the import without FTS); FD_BENCH_SLICE_MS sets the import's slice;
+// statement; FD_BENCH_PRAGMA / FD_BENCH_NOFTS run SQL on the fresh store first (e.g. a cache size);
+// FD_BENCH_SLICE_MS sets the import's slice;
 // FD_BENCH_KEEP=<file> keeps a copy of the imported database; FD_BENCH_INLINE=1 (implied by the knobs
 // above) imports on the main thread, e.g. for --cpu-prof.
 import * as fs from 'node:fs';

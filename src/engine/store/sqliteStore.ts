@@ -10,7 +10,7 @@ import { startBackgroundCheckpoints } from './backgroundCheckpoints';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
-import { migrate } from './migrations';
+import { installSearchTriggers, migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
 import { UsageKeyIndexDeferral, ensureUsageKeyIndex } from './usageKeyIndex';
@@ -145,6 +145,8 @@ export function openStore(opts: OpenStoreOptions): Store {
   // search index's triggers index every imported row one by one (the import took 1.6× as long).
   // Nor by a process that only reads: it may open while an engine imports.
   const owner = !bulk && !opts.onlyReads;
+  // The triggers that index what this connection writes (migration 10: they are each connection's own).
+  if (ftsAvailable && !opts.onlyReads) installSearchTriggers(db);
   if (ftsAvailable && owner) closeBacklog(db);
   // So is the usage report's index a killed import left dropped.
   if (owner && ensureUsageKeyIndex(db)) log('info', 'store: rebuilt the usage index an interrupted import had dropped');
@@ -185,6 +187,14 @@ export function openStore(opts: OpenStoreOptions): Store {
   // data may come as bytes (messageData): CAST keeps it text, which json_patch and readers expect.
   const mergeMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, text = excluded.text, data = json_patch(messages.data, excluded.data)`;
+  // Tried first, the merge only for an id that is there already: an UPSERT runs the update trigger's
+  // sub-program for every row it inserts (migration 10), and an import's rows are almost all new.
+  const insertNewMessage = `INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
+    ON CONFLICT(id) DO NOTHING`;
+  const insertOrMerge = (d: Db, rows: Iterable<MessageRow>) => {
+    const insert = d.prepare(insertNewMessage);
+    for (const row of rows) if (!Number(insert.run(...row).changes)) d.prepare(mergeMessage).run(...row);
+  };
   const upsertOffset = `INSERT INTO sources (path, session_id, provider_session_id, offset, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET session_id = excluded.session_id, provider_session_id = excluded.provider_session_id,
     offset = excluded.offset, updated_at = excluded.updated_at, state = excluded.state`;
@@ -216,7 +226,10 @@ export function openStore(opts: OpenStoreOptions): Store {
       writer.flush();
       if (bulkWriters++ > 0) return;
       usageKeys = new UsageKeyIndexDeferral(db, opts.usageKeyIndexDeferRows, log);
-      if (ftsBuilder) openBacklog(db);
+      if (!ftsBuilder) return;
+      openBacklog(db);
+      // Every row from now on is the filler's: the insert trigger would only cost each one its sub-program.
+      installSearchTriggers(db, { insert: false });
     },
     fillSearchIndex(rows) {
       if (!ftsBuilder) return false;
@@ -232,6 +245,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       usageKeys = null;
       if (!ftsBuilder) return;
       closeBacklog(db);
+      installSearchTriggers(db);
       if (!bulk) ftsBuilder.start();
     },
     resumeSearchIndex() {
@@ -366,9 +380,8 @@ export function openStore(opts: OpenStoreOptions): Store {
       // One command: the writer commits it whole, in order after what live sessions queued before it.
       writer.enqueue(d => {
         for (const s of b.sessions) writeSession(d, s);
-        const insert = d.prepare(mergeMessage);
-        for (const m of b.messages) insert.run(...messageRow(m));
-        for (const r of b.rows ?? []) insert.run(...r);
+        insertOrMerge(d, b.messages.map(messageRow));
+        if (b.rows) insertOrMerge(d, b.rows);
         for (const p of b.patches) applyPatch(d, p);
         const offset = d.prepare(upsertOffset);
         for (const o of b.offsets) offset.run(o.path, o.sessionId, o.providerSessionId, o.offset, now, o.state ?? null);
