@@ -138,6 +138,24 @@ describe(`search index built in the background after an upgrade [${TEST_DRIVER}]
     assertEqualsFreshBuild(file);
   });
 
+  it('rows deleted over a span wider than a slice: the build goes past the gap a slice at a time and equals a fresh build', () => {
+    const file = path.join(tmpDir(), 'gap.db');
+    writeVersion6File(file);
+    const db = openTestDb(file);
+    db.exec('DELETE FROM messages WHERE rowid > 5000 AND rowid <= 12500');
+    db.close();
+    const clock = new FakeClock();
+    const done: number[] = [];
+    const store = openStore({ file, clock, driver: TEST_DRIVER, ftsSliceRows: 1000, onFtsSlice: left => done.push(left?.done ?? -1) });
+    runToCompletion(store, clock);
+    // Slices of up to 1,000 rows: none spans the gap's empty rowids, and none holds more than 1,000 rows.
+    assert.deepEqual(done.slice(0, 7), [1000, 2000, 3000, 4000, 5000, 13500, 14500]);
+    assert.equal(done.length, 5 + 27 + 1, '5 slices before the gap, 27 of the 27,500 rows after it, the last one the rest');
+    assert.equal(done.at(-1), -1, 'complete');
+    store.close();
+    assertEqualsFreshBuild(file);
+  });
+
   it('a build killed (SIGKILL) mid-way goes on from its last slice at the next open, and the index equals a fresh build', async () => {
     const file = path.join(tmpDir(), 'kill.db');
     writeVersion6File(file);
