@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HookSessions } from '../../src/engine/claude/hookSessions';
+import { HookSessions, TOOL_LINE_WAIT_MS } from '../../src/engine/claude/hookSessions';
 import type { HookAnswer, HookPayload } from '../../src/engine/claude/hookPayload';
 import { TranscriptTailer } from '../../src/engine/claude/transcriptTailer';
 import type { EngineEvent } from '../../src/engine/sessions/bus';
@@ -15,6 +15,7 @@ import { LIFECYCLE } from '../../src/engine/sessions/lifecycle';
 import type { ProviderController } from '../../src/engine/sessions/provider';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
+import { REPO_ROOT } from '../fixtures/claudeEnv';
 
 const SID = 'claude-session-1';
 const BASH = { command: 'touch marker.txt', description: 'Create marker' };
@@ -163,6 +164,48 @@ describe('claude session lifecycle from hooks', () => {
     assert.deepEqual(await first, expected);
     assert.deepEqual(await send({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: BASH }), expected);
     assert.equal(events.filter(e => e.type === 'approval_requested').length, 1);
+  });
+
+  it('an approval is raised after its tool call: a request that comes before Claude wrote the call waits for the line (up to TOOL_LINE_WAIT_MS)', async () => {
+    open({ approvalsFromFlightdeck: false });
+    // A real transcript (claude 2.1.328) up to its first tool call; the tailer does not watch the file here.
+    const lines = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'claude', 'transcripts', 'main-bash-write-edit-resume.jsonl'), 'utf8').split('\n');
+    const toolLine = lines.findIndex(l => l.includes('"toolu_fake_0001_34319"'));
+    const transcript = path.join(dir, 'transcript.jsonl');
+    const sid = String(JSON.parse(lines[0]).sessionId);
+    fs.writeFileSync(transcript, lines.slice(0, 3).join('\n') + '\n');
+    const hook = (p: Record<string, unknown>) => hooks.handle({ session_id: sid, cwd: '/work/proj', transcript_path: transcript, ...p } as HookPayload, { projectDir: null, signal: new AbortController().signal });
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'use bash, write and edit' });
+    const input = { command: 'echo hello-from-bash && ls', description: 'Say hello' };
+    await hook({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: input, tool_use_id: 'toolu_fake_0001_34319' });
+    const asked = hook({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: input });
+    await pass(100);
+    assert.equal(session2().pendingApproval, null, 'not raised while the call is not in the transcript');
+    fs.appendFileSync(transcript, lines.slice(3, toolLine + 1).join('\n') + '\n');
+    await pass(TOOL_LINE_WAIT_MS);
+    assert.equal(await asked, null);
+    const at = (match: (e: EngineEvent) => boolean) => events.findIndex(match);
+    const toolAt = at(e => e.type === 'message_appended' && e.message.kind === 'command');
+    const approvalAt = at(e => e.type === 'approval_requested');
+    assert.ok(toolAt >= 0 && approvalAt > toolAt, `the command item (${toolAt}) before the approval (${approvalAt})`);
+    const commandId = engine.getMessages(session2().id).find(m => m.kind === 'command')?.id;
+    assert.equal(session2().pendingApproval?.itemId, commandId, 'the card points at that item');
+
+    // A call whose line never comes (or comes late) does not hold its card back for longer than the bound.
+    const later = { command: 'ls -la', description: 'List' };
+    await hook({ hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: input, tool_use_id: 'toolu_fake_0001_34319' });
+    await hook({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: later, tool_use_id: 'toolu_never_written' });
+    const unwritten = hook({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: later });
+    await pass(TOOL_LINE_WAIT_MS - 40);
+    assert.equal(session2().pendingApproval, null);
+    await pass(60);
+    assert.equal(await unwritten, null);
+    assert.equal(session2().pendingApproval?.approvalId, 'toolu_never_written', 'raised at the bound');
+    function session2() { return engine.findByProviderId('claude', sid)!; }
+    /** The clock moved in steps, the waiting hook's continuations run between them. */
+    async function pass(ms: number) {
+      for (let t = 0; t < ms; t += 10) { clock.advance(10); await new Promise(r => setImmediate(r)); }
+    }
   });
 
   it('live for 300 s after the last hook event, then ended (timeout); the next event revives it', async () => {

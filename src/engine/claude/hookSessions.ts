@@ -42,6 +42,13 @@ interface ClaudeState {
 }
 
 const PRE_TOOLS_KEPT = 32;
+/**
+ * How long a permission request waits for its tool call's transcript line, read every TOOL_LINE_POLL_MS.
+ * Claude writes the line before it asks, but its writes are asynchronous: under load the request can
+ * come first, and its card would point at an item no client has yet.
+ */
+export const TOOL_LINE_WAIT_MS = 500;
+const TOOL_LINE_POLL_MS = 20;
 const DECISIONS_KEPT = 32;
 const SYNTHETIC_PROMPT = /^\s*<task-notification>/;
 const SEP = '\u0001';
@@ -210,6 +217,9 @@ export class HookSessions {
       return d ? permissionOutput(d) : null;
     }
 
+    // Before what follows reads the state: a second request for the call, come meanwhile, then finds this one's approval.
+    const line = toolUseId ? this.untilToolLine(sid, toolUseId, ctx.signal) : null;
+    if (line) await line;
     const repeated = toolUseId ? st.decided.get(toolUseId) : undefined;
     if (repeated) return permissionOutput(repeated);
     const existing = [...st.approvals].find(([, a]) => a.key === key)?.[0];
@@ -230,6 +240,26 @@ export class HookSessions {
     }
     const d = await decision;
     return d ? permissionOutput(d) : null;
+  }
+
+  /**
+   * Until the tool call's item is in the session (read from its transcript), or TOOL_LINE_WAIT_MS; null
+   * when it is there already, or no transcript is followed (the request is then raised in the same turn).
+   */
+  private untilToolLine(sid: string, toolUseId: string, signal: AbortSignal): Promise<void> | null {
+    const { tailer, engine, clock } = this.opts;
+    const itemId = tailer.toolItemId(sid, toolUseId);
+    const there = () => { tailer.readNow(sid); return !!engine.getMessage(itemId) || !tailer.isFollowing(sid) || signal.aborted; };
+    if (!tailer.isFollowing(sid) || there()) return null;
+    return new Promise<void>(resolve => {
+      let waited = 0;
+      const poll = () => {
+        waited += TOOL_LINE_POLL_MS;
+        if (there() || waited >= TOOL_LINE_WAIT_MS) resolve();
+        else clock.setTimeout(poll, TOOL_LINE_POLL_MS);
+      };
+      clock.setTimeout(poll, TOOL_LINE_POLL_MS);
+    });
   }
 
   private onToolDone(sid: string, p: HookPayloadOf<'PostToolUse' | 'PostToolUseFailure'>): void {
