@@ -100,6 +100,24 @@ describe(`store [${TEST_DRIVER}]`, () => {
     db.close();
   });
 
+  it('refuses a file a newer Flightdeck wrote (one clear StoreLoadError naming the fix) and leaves it as it was', () => {
+    const file = path.join(tmpDir(), 'newer.db');
+    openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER }).close();
+    const db = openTestDb(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 1, 'from the future', iso(0));
+    const before = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    db.close();
+    assert.throws(() => openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER }), (e: Error) => {
+      assert.equal(e.name, 'StoreLoadError');
+      assert.match(e.message, new RegExp(`cannot open its database at .*newer\\.db: a newer Flightdeck wrote it \\(schema version ${LATEST_VERSION + 1}; this one knows versions up to ${LATEST_VERSION}\\)`));
+      assert.match(e.message, /Fix: update Flightdeck, or give this one another data folder/);
+      return true;
+    });
+    const after = openTestDb(file);
+    assert.deepEqual(after.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(), before, 'nothing migrated or written');
+    after.close();
+  });
+
   it('upgrades a migration-1 file that holds data, and the old data becomes searchable', () => {
     const file = path.join(tmpDir(), 'old.db');
     const db = openTestDb(file);

@@ -10,7 +10,7 @@ import { startBackgroundCheckpoints } from './backgroundCheckpoints';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
-import { installSearchTriggers, migrate } from './migrations';
+import { LATEST_VERSION, currentVersion, installSearchTriggers, migrate } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
 import { UsageKeyIndexDeferral, ensureUsageKeyIndex } from './usageKeyIndex';
@@ -133,6 +133,13 @@ export function openStore(opts: OpenStoreOptions): Store {
   configureConnection(db);
   if (opts.cacheKiB) db.exec(`PRAGMA cache_size = -${Math.max(64, Math.round(opts.cacheKiB))}`);
   if (onDisk) tightenDbFiles(opts.file);
+  // A newer Flightdeck's file: its migrations may have moved what this build relies on (migration 10 put
+  // the search index's triggers in each connection; a build without that code writes rows nothing indexes).
+  const version = currentVersion(db);
+  if (version > LATEST_VERSION) {
+    db.close();
+    throw new StoreLoadError(`Flightdeck cannot open its database at ${opts.file}: a newer Flightdeck wrote it (schema version ${version}; this one knows versions up to ${LATEST_VERSION}). Fix: update Flightdeck, or give this one another data folder (flightdeck.dataDir, --data-dir or FLIGHTDECK_DATA_DIR).`);
+  }
   const applied = migrate(db);
   if (applied.length) log('info', `store: applied migrations ${applied.join(', ')} (${db.driver})`);
   const ftsAvailable = hasSchemaObject(db, 'messages_fts');
