@@ -201,6 +201,12 @@ describe('claude session lifecycle from hooks', () => {
     await pass(60);
     assert.equal(await unwritten, null);
     assert.equal(session2().pendingApproval?.approvalId, 'toolu_never_written', 'raised at the bound');
+
+    // A subagent's call (agent_id): its line goes to the subagent's transcript, so nothing waits for it.
+    const sub = { command: 'touch sub-marker.txt', description: 'Sub marker' };
+    await hook({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: sub, tool_use_id: 'toolu_sub', agent_id: 'ab69d200b5fb7a053' });
+    void hook({ hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: sub, agent_id: 'ab69d200b5fb7a053' });
+    assert.ok(session2().pendingApprovals.some(a => a.approvalId === 'toolu_sub'), 'raised in the same turn');
     function session2() { return engine.findByProviderId('claude', sid)!; }
     /** The clock moved in steps, the waiting hook's continuations run between them. */
     async function pass(ms: number) {

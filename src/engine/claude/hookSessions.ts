@@ -218,7 +218,8 @@ export class HookSessions {
     }
 
     // Before what follows reads the state: a second request for the call, come meanwhile, then finds this one's approval.
-    const line = toolUseId ? this.untilToolLine(sid, toolUseId, ctx.signal) : null;
+    // Not for a subagent's call (agent_id): its line goes to the subagent's own transcript, not shown as items.
+    const line = toolUseId && !p.agent_id ? this.untilToolLine(sid, toolUseId, ctx.signal) : null;
     if (line) await line;
     const repeated = toolUseId ? st.decided.get(toolUseId) : undefined;
     if (repeated) return permissionOutput(repeated);
