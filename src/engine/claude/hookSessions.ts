@@ -250,8 +250,9 @@ export class HookSessions {
   private untilToolLine(sid: string, toolUseId: string, signal: AbortSignal): Promise<void> | null {
     const { tailer, engine, clock } = this.opts;
     const itemId = tailer.toolItemId(sid, toolUseId);
+    // readNow reads nothing for a session whose transcript is not followed; then there is nothing to wait for.
     const there = () => { tailer.readNow(sid); return !!engine.getMessage(itemId) || !tailer.isFollowing(sid) || signal.aborted; };
-    if (!tailer.isFollowing(sid) || there()) return null;
+    if (there()) return null;
     return new Promise<void>(resolve => {
       let waited = 0;
       const poll = () => {
