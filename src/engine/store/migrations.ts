@@ -209,30 +209,38 @@ function createMessagesFts(db: Db, options: string): void {
 }
 
 const notBackfilling = (row: string) => `WHEN NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${row}.rowid > done AND ${row}.rowid <= target)`;
-const INSERT_TRIGGER = (schema: string) => `CREATE ${schema === 'temp' ? 'TEMP ' : ''}TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON ${schema === 'temp' ? 'main.' : ''}messages ${notBackfilling('new')} BEGIN
-      INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-    END;`;
-const OTHER_TRIGGERS = (schema: string) => {
+
+/**
+ * The three triggers that keep messages_fts in step with messages, except for the filler's rows
+ * (above): in the main schema (migrations 7 and 8) or as TEMP triggers of one connection (migration 10).
+ */
+function ftsTriggers(schema: 'main' | 'temp'): { insert: string; deleteAndUpdate: string } {
+  const create = schema === 'temp' ? 'CREATE TEMP TRIGGER IF NOT EXISTS' : 'CREATE TRIGGER IF NOT EXISTS';
   const on = schema === 'temp' ? 'main.messages' : 'messages';
-  const temp = schema === 'temp' ? 'TEMP ' : '';
-  return `
-    CREATE ${temp}TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON ${on} ${notBackfilling('old')} BEGIN
+  return {
+    insert: `${create} messages_ai AFTER INSERT ON ${on} ${notBackfilling('new')} BEGIN
+      INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;`,
+    deleteAndUpdate: `
+    ${create} messages_ad AFTER DELETE ON ${on} ${notBackfilling('old')} BEGIN
       INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
     END;
-    CREATE ${temp}TRIGGER IF NOT EXISTS messages_au AFTER UPDATE OF text ON ${on} ${notBackfilling('old')} BEGIN
+    ${create} messages_au AFTER UPDATE OF text ON ${on} ${notBackfilling('old')} BEGIN
       INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
       INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-    END;`;
-};
+    END;`,
+  };
+}
 
 /** The triggers of migrations 7 and 8 (in the main schema, until migration 10 drops them). */
 function createFtsTriggers(db: Db): void {
+  const t = ftsTriggers('main');
   db.exec(`
     DROP TRIGGER IF EXISTS messages_ai;
     DROP TRIGGER IF EXISTS messages_ad;
     DROP TRIGGER IF EXISTS messages_au;
-    ${INSERT_TRIGGER('main')}
-    ${OTHER_TRIGGERS('main')}
+    ${t.insert}
+    ${t.deleteAndUpdate}
   `);
 }
 
@@ -243,7 +251,8 @@ function createFtsTriggers(db: Db): void {
  * a bulk writer whose every new row is the filler's (an open range: ftsBuild.ts, openBacklog).
  */
 export function installSearchTriggers(db: Db, o: { insert: boolean } = { insert: true }): void {
-  db.exec(`${o.insert ? INSERT_TRIGGER('temp') : 'DROP TRIGGER IF EXISTS temp.messages_ai;'}${OTHER_TRIGGERS('temp')}`);
+  const t = ftsTriggers('temp');
+  db.exec(`${o.insert ? t.insert : 'DROP TRIGGER IF EXISTS temp.messages_ai;'}${t.deleteAndUpdate}`);
 }
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
