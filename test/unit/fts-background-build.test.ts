@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import type { Db } from '../../src/engine/store/db';
 import { LATEST_VERSION, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
@@ -11,6 +10,7 @@ import { ClientConnection, attachReplay } from '../../src/engine/clients/connect
 import type { ServerMessage } from '../../src/engine/protocol';
 import { SessionEngine } from '../../src/engine/sessions/engine';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
+import { assertIndexEqualsRebuild } from '../helpers/searchIndex';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 const CHILD = path.join(__dirname, '..', 'helpers', 'ftsBuildChild.js');
@@ -48,25 +48,10 @@ function backfillRow(file: string): { done: number; target: number } | undefined
   } finally { db.close(); }
 }
 
-/** Every matching rowid of each query straight from the index. */
-function indexAnswers(db: Db, queries: string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const q of queries) {
-    out[q] = db.prepare('SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').all(q).map(r => Number(r.r));
-  }
-  return out;
-}
-
 /** The index is consistent with its content, and answers like an index rebuilt from scratch over the same rows. */
 function assertEqualsFreshBuild(file: string, queries = ['deploy', 'kubernetes', 'pa*', 'kub*', 'retry', 'memory limiter', 'item7*']): void {
-  const db = openTestDb(file);
-  try {
-    assert.doesNotThrow(() => db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
-    const built = indexAnswers(db, queries);
-    assert.ok(built[queries[0]].length > 1000, 'the old rows are in the index');
-    db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
-    assert.deepEqual(built, indexAnswers(db, queries), 'same answers as a fresh build');
-  } finally { db.close(); }
+  const built = assertIndexEqualsRebuild(file, queries);
+  assert.ok(built[queries[0]].length > 1000, 'the old rows are in the index');
 }
 
 function runToCompletion(store: Store, clock: FakeClock): number {

@@ -12,25 +12,13 @@ import { FakeClock, iso } from '../../src/engine/platform/clock';
 import { newSession } from '../../src/engine/sessions/model';
 import type { Message, Session } from '../../src/engine/protocol';
 import { openTestDb, TEST_DRIVER } from '../helpers/storeDriver';
+import { assertIndexEqualsRebuild } from '../helpers/searchIndex';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
 const QUERIES = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo'];
 
 /** The index holds what a rebuild from the rows would hold: no row missing, none twice, no stale text. */
-function assertIndexExact(file: string): Record<string, number[]> {
-  const db = openTestDb(file);
-  try {
-    assert.doesNotThrow(() => db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
-    const built = answers(db);
-    db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
-    assert.deepEqual(built, answers(db), 'the same answers as an index rebuilt from the rows');
-    return built;
-  } finally { db.close(); }
-}
-
-function answers(db: Db): Record<string, number[]> {
-  return Object.fromEntries(QUERIES.map(q => [q, db.prepare('SELECT rowid AS r FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid').all(q).map(r => Number(r.r))]));
-}
+const assertIndexExact = (file: string) => assertIndexEqualsRebuild(file, QUERIES);
 
 function triggers(file: string, schema: 'main' | 'temp'): string[] {
   const db = openTestDb(file);
