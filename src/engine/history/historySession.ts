@@ -2,7 +2,7 @@
 // the file's own timestamps as the clock), the items read since the last commit, and the patches to
 // items of earlier commits. The importer commits it with the file offset in one store batch.
 import type { Message, MessagePatch, Provider, Session } from '../protocol';
-import { iso } from '../platform/clock';
+import { iso, parseIsoMs } from '../platform/clock';
 import { sha256Hex } from '../platform/sha256';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
@@ -81,7 +81,7 @@ export class HistorySession {
   /** Moves the file clock to a line's timestamp (lines without one keep the last). */
   at(timestamp: unknown): void {
     if (typeof timestamp !== 'string') return;
-    const ms = Date.parse(timestamp);
+    const ms = parseIsoMs(timestamp);
     if (!Number.isFinite(ms)) return;
     if (!this.timeKnown) {
       this.timeKnown = true;

@@ -2,7 +2,7 @@
 // file changes, plans, questions, timestamps. Plain functions over parsed JSON.
 import { structuredPatch } from 'diff';
 import type { FileChange, PendingQuestion, PlanStep } from '../../protocol';
-import { ISO_MS, iso } from '../../platform/clock';
+import { canonicalIsoMs, iso } from '../../platform/clock';
 import { isBootstrapPayload } from '../../sessions/naming';
 
 export type Part = { type?: string | null; text?: string | null };
@@ -139,21 +139,14 @@ export function rateWindow(w: { used_percent?: number | null; window_minutes?: n
   return { usedPercent: w.used_percent, windowMinutes: w.window_minutes ?? null, resetsAt: typeof w.resets_at === 'number' ? iso(w.resets_at * 1000) : null };
 }
 
-export function timestampOf(t: string | null | undefined, now: number): string {
-  const ms = t ? Date.parse(t) : NaN;
-  if (Number.isFinite(ms) && isCanonicalIso(t!)) return t!;
-  return iso(Number.isFinite(ms) ? ms : now);
-}
-
 /**
- * A timestamp that Date.parse accepted and iso() would give back unchanged: the same form, a day every
- * month has (V8 reads 2026-02-30 as March 2) and an hour of the day (24:00 as the next day). Returning
- * it as it is spares a Date and a string per line (toISOString was ~5 % of a Codex history import of
- * short messages); other days take the long way.
+ * A line's timestamp as iso() writes it. One already in that form (the agents write them so) is returned
+ * as it is, sparing a Date and a string per line (toISOString was ~5 % of a Codex history import of
+ * short messages); other forms, and days V8 rolls over, take the long way.
  */
-function isCanonicalIso(t: string): boolean {
-  if (!ISO_MS.test(t)) return false;
-  const day = (t.charCodeAt(8) - 48) * 10 + (t.charCodeAt(9) - 48);
-  const hour = (t.charCodeAt(11) - 48) * 10 + (t.charCodeAt(12) - 48);
-  return day <= 28 && hour <= 23;
+export function timestampOf(t: string | null | undefined, now: number): string {
+  if (!t) return iso(now);
+  if (!Number.isNaN(canonicalIsoMs(t))) return t;
+  const ms = Date.parse(t);
+  return iso(Number.isFinite(ms) ? ms : now);
 }
