@@ -8,6 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { mapTranscriptLine } from '../../src/engine/claude/transcriptMapper';
+import { mapRolloutLine, newMapperState } from '../../src/engine/codex/rollout/rolloutMap';
+import { RolloutEnvelope } from '../../src/engine/codex/rollout/rolloutSchema';
 import { HistorySession } from '../../src/engine/history/historySession';
 import { FakeClock } from '../../src/engine/platform/clock';
 import type { Message } from '../../src/engine/protocol';
@@ -80,5 +82,31 @@ describe('history import: items of one shape share one hidden class', () => {
       { kind: items[7].kind, text: items[7].text, output: items[7].output, status: items[7].status, exitCode: items[7].exitCode, seq: items[7].seq, sessionId: items[7].sessionId },
       { kind: 'command', text: 'ls 7', output: 'Exit code 0\nfile 7', status: 'completed', exitCode: 0, seq: 7, sessionId: 'h1' },
     );
+  });
+
+  it('Codex calls of each kind keep one map, mapped and queued', () => {
+    const state = newMapperState();
+    const turn = { internal_chat_message_metadata_passthrough: { turn_id: 't1' } };
+    const calls: Record<string, (i: number) => object> = {
+      command: i => ({ type: 'function_call', call_id: `c-${i}`, name: 'exec_command', arguments: JSON.stringify({ cmd: `ls ${i}`, workdir: '/w' }), ...turn }),
+      fileChange: i => ({ type: 'custom_tool_call', call_id: `p-${i}`, name: 'apply_patch', input: `*** Begin Patch ${i}`, ...turn }),
+      plan: i => ({ type: 'function_call', call_id: `u-${i}`, name: 'update_plan', arguments: JSON.stringify({ explanation: `plan ${i}`, plan: [{ step: 'a', status: 'pending' }] }), ...turn }),
+      tool: i => ({ type: 'function_call', call_id: `m-${i}`, name: 'view_image', arguments: JSON.stringify({ path: `/i/${i}.png` }), ...turn }),
+    };
+    for (const [kind, line] of Object.entries(calls)) {
+      const t = HistorySession.create({ id: `h-${kind}`, provider: 'codex', mode: 'passive', providerSessionId: `x-${kind}`, fallbackAt: 0 }, store);
+      const mapped: object[] = [];
+      for (let i = 0; i < N; i++) {
+        const env = RolloutEnvelope.safeParse({ timestamp: '2026-11-02T10:00:00.000Z', type: 'response_item', payload: line(i) });
+        assert.ok(env.success);
+        const r = mapRolloutLine(env.data, { threadId: 'x', fileKey: 'k', offset: i, approvalPolicy: null, sandboxMode: null, now: 0, state });
+        for (const op of r.ops) if (op.op === 'upsert') { mapped.push(op.message); t.append(op.message); }
+      }
+      assert.equal(mapped.length, N, kind);
+      assert.deepEqual(mapChanges(mapped), [], `${kind}: mapped items`);
+      const items = t.take().messages;
+      assert.deepEqual(mapChanges(items), [], `${kind}: queued items`);
+      assert.equal(items[3].kind, kind);
+    }
   });
 });

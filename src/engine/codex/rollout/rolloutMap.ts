@@ -193,12 +193,15 @@ function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
   const name = c.name ?? c.type;
   const args = parseArgs(c.arguments);
   const ops: RolloutOp[] = [];
-  const base = { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress' as const };
+  // Each item written out whole, not `{ ...base, kind, … }`: a spread followed by more fields gave every
+  // item a hidden class (map) of its own past V8's first few clones — ~2 KB more per call, and every
+  // later read of the item (its copy, its patches, its row) off V8's fast paths
+  // (test/unit/history-item-shape.test.ts).
 
   if (name === 'exec_command' || name === 'shell' || c.type === 'local_shell_call') {
     rememberCall(ctx.state, callId, 'command');
     const command = commandText(args.cmd ?? args.command);
-    ops.push({ op: 'upsert', message: { ...base, kind: 'command', text: command, command, cwd: strOr(args.workdir), toolInput: c.arguments ?? null } });
+    ops.push({ op: 'upsert', message: { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress', kind: 'command', text: command, command, cwd: strOr(args.workdir), toolInput: c.arguments ?? null } });
     if (needsExecApproval(args, ctx)) {
       ops.push({
         op: 'event',
@@ -214,7 +217,7 @@ function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
   } else if (name === 'apply_patch') {
     rememberCall(ctx.state, callId, 'fileChange');
     const patch = c.input ?? strOr(args.input) ?? '';
-    ops.push({ op: 'upsert', message: { ...base, kind: 'fileChange', text: 'apply_patch', toolInput: patch } });
+    ops.push({ op: 'upsert', message: { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress', kind: 'fileChange', text: 'apply_patch', toolInput: patch } });
     if (needsPatchApproval(ctx)) {
       ops.push({
         op: 'event',
@@ -227,16 +230,16 @@ function mapCall(c: Call, ctx: MapContext, at: string): MapResult {
   } else if (name === 'update_plan') {
     rememberCall(ctx.state, callId, 'plan');
     const plan = planOf(args.plan);
-    ops.push({ op: 'upsert', message: { ...base, kind: 'plan', text: strOr(args.explanation) ?? '', plan, status: 'completed' } });
+    ops.push({ op: 'upsert', message: { id, createdAt: at, turnId: turn, toolName: name, status: 'completed', kind: 'plan', text: strOr(args.explanation) ?? '', plan } });
     ops.push({ op: 'event', event: { type: 'plan', plan } });
   } else if (name === 'request_user_input') {
     rememberCall(ctx.state, callId, 'question');
-    ops.push({ op: 'upsert', message: { ...base, kind: 'tool', text: 'request_user_input', toolInput: c.arguments ?? null } });
+    ops.push({ op: 'upsert', message: { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress', kind: 'tool', text: 'request_user_input', toolInput: c.arguments ?? null } });
     const question = questionOf(callId, args.questions, at);
     if (question) ops.push({ op: 'event', event: { type: 'questionAsked', question } });
   } else {
     rememberCall(ctx.state, callId, 'tool');
-    ops.push({ op: 'upsert', message: { ...base, kind: 'tool', text: name, toolInput: c.arguments ?? c.input ?? null } });
+    ops.push({ op: 'upsert', message: { id, createdAt: at, turnId: turn, toolName: name, status: 'inProgress', kind: 'tool', text: name, toolInput: c.arguments ?? c.input ?? null } });
   }
   return { ops };
 }
