@@ -5,6 +5,7 @@
 // transaction of the writer gives way as soon as the engine announces a write; a writer thread that
 // dies ends the import loudly instead of failing every file after it.
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCorpus, type Corpus } from '../../bench/corpus';
@@ -184,6 +185,62 @@ workerData.port.on('message', m => { if (m.type === 'unit' && ++n === 10) proces
     assert.equal(piped.findSessionByProviderId('claude', 'p-2'), undefined);
     assert.equal(piped.hasCommittedMessage(`${t.id}:m4`), false);
     assert.equal(piped.maxSeq(t.id), 4, 'a seq is never given twice');
+    read.close();
+  });
+
+  it('the overlay answers the same whenever it is first asked: units in flight, the one being filled, acks and rollbacks in any order', () => {
+    // The overlay keeps its item ids and usage keys only once asked (IdOverlay): every answer must be
+    // what a plain record of what was sent and not acknowledged says, at whatever point it is asked.
+    const file = path.join(tmpDir(), 'flightdeck.db');
+    const read = openStore({ file, clock: clock(), driver: TEST_DRIVER });
+    const s = session(historySessionId('claude', 'p-ov'), 'p-ov');
+    const usage = (k: number) => ({ sessionId: s.id, messageKey: `msg_${k}`, model: 'm', input: 1, output: 1, cacheRead: 0, cacheCreation: 0, at: null });
+    type Step = { type: 'unit'; items: number[]; usage: number[]; ask: number[]; rollback: boolean } | { type: 'ack' };
+    const step = fc.oneof(
+      fc.record({ type: fc.constant('unit' as const), items: fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 4 }), usage: fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 3 }), ask: fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 3 }), rollback: fc.boolean() }),
+      fc.constant({ type: 'ack' as const }),
+    );
+    fc.assert(fc.property(fc.array(step, { maxLength: 25 }), fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 6 }), (steps: Step[], finalAsks) => {
+      const sent: { forget: () => void; items: number[]; usage: number[] }[] = [];
+      const piped = new PipedImportStore(read, { send: (_unit, _items, _text, forget) => sent.push({ forget, items: [], usage: [] }) });
+      /** What was sent and not acknowledged: the reference the overlay is held to. */
+      const expectItem = (k: number, open: number[] = []) => open.includes(k) || sent.some(u => u.items.includes(k));
+      const expectUsage = (k: number, open: number[] = []) => open.includes(k) || sent.some(u => u.usage.includes(k));
+      let seq = 0;
+      for (const st of steps) {
+        if (st.type === 'ack') { sent.shift()?.forget(); continue; }
+        const openItems: number[] = [];
+        const openUsage: number[] = [];
+        const before = sent.length;
+        try {
+          piped.atomic(() => {
+            for (const k of st.ask) {
+              assert.equal(piped.hasCommittedMessage(`${s.id}:m${k}`), expectItem(k, openItems), `item ${k} asked inside a unit`);
+              assert.equal(piped.hasTokenUsage(s.id, `msg_${k}`), expectUsage(k, openUsage), `usage ${k} asked inside a unit`);
+            }
+            if (st.items.length) {
+              piped.saveImportBatch({ sessions: [], messages: st.items.map(k => ({ ...message(s.id, k), seq: seq++ })), patches: [], offsets: [], kv: [] });
+              openItems.push(...st.items);
+            }
+            for (const k of st.usage) {
+              const recorded = piped.recordTokenUsage(usage(k));
+              assert.equal(recorded, !expectUsage(k, openUsage), `usage ${k} counted once`);
+              if (recorded) openUsage.push(k);
+            }
+            if (st.rollback) throw new Error('rolled back');
+          });
+        } catch (e) {
+          if ((e as Error).message !== 'rolled back') throw e;
+        }
+        if (sent.length > before) Object.assign(sent[sent.length - 1], { items: openItems, usage: openUsage });
+      }
+      for (const k of finalAsks) {
+        assert.equal(piped.hasCommittedMessage(`${s.id}:m${k}`), expectItem(k), `item ${k}`);
+        assert.equal(piped.hasTokenUsage(s.id, `msg_${k}`), expectUsage(k), `usage ${k}`);
+      }
+      while (sent.length) sent.shift()!.forget();
+      for (const k of finalAsks) assert.equal(piped.hasCommittedMessage(`${s.id}:m${k}`), false, `item ${k} after every ack`);
+    }), { numRuns: 1_000 });
     read.close();
   });
 

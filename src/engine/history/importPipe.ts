@@ -249,7 +249,8 @@ interface OpenUnit {
   items: number;
   /** Characters of what the unit carries (batchPayload, and fixed shares for sessions and usage records). */
   bytes: number;
-  usage: string[];
+  /** The token usage records and item ids it holds (the overlay's keys, when it keeps them: IdOverlay). */
+  usage: TokenUsageRecord[];
   messages: string[];
   sessions: Session[];
   /** Sessions whose highest seq this unit raised. */
@@ -268,8 +269,12 @@ export class PipedImportStore implements ImportStore {
   private readonly sessions = new Map<string, { seq: number; session: Session }>();
   private readonly byProvider = new Map<string, { seq: number; id: string }>();
   private readonly maxSeqs = new Map<string, { seq: number; max: number }>();
-  private readonly messages = new Map<string, number>();
-  private readonly usage = new Map<string, number>();
+  private readonly messages = new IdOverlay<string>(u => u.messages, id => id);
+  private readonly usage = new IdOverlay<TokenUsageRecord>(u => u.usage, r => usageKey(r.sessionId, r.messageKey));
+  /** Units sent and not acknowledged yet, oldest first. */
+  private readonly inFlight: OpenUnit[] = [];
+  /** Units whose writes the overlay answers for: those in flight, then the one being filled. */
+  private readonly pending = (): readonly OpenUnit[] => (this.unit ? [...this.inFlight, this.unit] : this.inFlight);
   /** The file whose lines the current unit holds (importer: set before each file). */
   currentPath: string | null = null;
 
@@ -291,10 +296,10 @@ export class PipedImportStore implements ImportStore {
     return Math.max(sent, this.read.maxSeq(sessionId));
   }
   hasCommittedMessage(id: string): boolean {
-    return this.messages.has(id) || this.read.hasCommittedMessage(id);
+    return this.messages.has(id, this.pending) || this.read.hasCommittedMessage(id);
   }
   hasTokenUsage(sessionId: string, messageKey: string): boolean {
-    return this.usage.has(`${sessionId}\n${messageKey}`) || this.read.hasTokenUsage(sessionId, messageKey);
+    return this.usage.has(usageKey(sessionId, messageKey), this.pending) || this.read.hasTokenUsage(sessionId, messageKey);
   }
 
   recordTokenUsage(u: TokenUsageRecord): boolean {
@@ -306,9 +311,8 @@ export class PipedImportStore implements ImportStore {
     const unit = this.open();
     unit.ops.push({ op: 'usage', usage: u });
     unit.bytes += USAGE_PAYLOAD;
-    const key = `${u.sessionId}\n${u.messageKey}`;
-    this.usage.set(key, unit.seq);
-    unit.usage.push(key);
+    unit.usage.push(u);
+    this.usage.add(u, unit.seq);
     this.closeImplicit(unit);
   }
   saveSession(session: Session): void {
@@ -321,19 +325,24 @@ export class PipedImportStore implements ImportStore {
   saveImportBatch(batch: ImportBatch): void {
     const unit = this.open();
     // In column form: the writer, the busier thread, then only binds them (and the unit is cheaper to copy).
-    const rows = [...(batch.rows ?? []), ...batch.messages.map(messageRow)];
-    unit.ops.push({ op: 'batch', batch: { ...batch, messages: [], rows } });
+    const rows = batch.rows?.length ? [...batch.rows, ...batch.messages.map(messageRow)] : batch.messages.map(messageRow);
+    unit.ops.push({ op: 'batch', batch: { sessions: batch.sessions, messages: [], patches: batch.patches, offsets: batch.offsets, kv: batch.kv, rows } });
     for (const s of batch.sessions) this.rememberSession(s, unit);
+    // The highest seq of each run of one session's rows (a batch is mostly one session's).
+    let runSession: string | null = null;
+    let runMax = -1;
     for (const [id, sessionId, seq] of rows) {
-      this.messages.set(id, unit.seq);
       unit.messages.push(id);
-      // A high-water mark, kept through a rollback: a gap in seq is harmless, a seq given twice is not.
-      const cur = this.maxSeqs.get(sessionId);
-      if (!cur || seq > cur.max) {
-        if (cur?.seq !== unit.seq) unit.seqs.push(sessionId);
-        this.maxSeqs.set(sessionId, { seq: unit.seq, max: seq });
+      this.messages.add(id, unit.seq);
+      if (sessionId !== runSession) {
+        if (runSession !== null) this.raiseMaxSeq(runSession, runMax, unit);
+        runSession = sessionId;
+        runMax = seq;
+      } else if (seq > runMax) {
+        runMax = seq;
       }
     }
+    if (runSession !== null) this.raiseMaxSeq(runSession, runMax, unit);
     unit.items += rows.length + batch.patches.length;
     unit.bytes += batchPayload(rows, batch.patches) + batch.sessions.length * SESSION_PAYLOAD;
     this.closeImplicit(unit);
@@ -376,8 +385,17 @@ export class PipedImportStore implements ImportStore {
     if (unit !== this.unit) this.send(unit);
   }
 
+  /** A high-water mark, kept through a rollback: a gap in seq is harmless, a seq given twice is not. */
+  private raiseMaxSeq(sessionId: string, max: number, unit: OpenUnit): void {
+    const cur = this.maxSeqs.get(sessionId);
+    if (cur && max <= cur.max) return;
+    if (cur?.seq !== unit.seq) unit.seqs.push(sessionId);
+    this.maxSeqs.set(sessionId, { seq: unit.seq, max });
+  }
+
   private send(unit: OpenUnit): void {
     if (!unit.ops.length) return;
+    this.inFlight.push(unit);
     this.link.send({ seq: unit.seq, path: this.currentPath, ops: unit.ops }, unit.items, unit.bytes, () => this.forget(unit, true));
     // The writer has its copy: the items need not live here until the ack (they would be promoted to
     // the old generation, and collected there at several times the cost).
@@ -387,8 +405,13 @@ export class PipedImportStore implements ImportStore {
   /** The unit is in the database (acked) or will never be (rolled back): its overlay entries go. */
   private forget(unit: OpenUnit, acked: boolean): void {
     const seq = unit.seq;
-    for (const k of unit.usage) if (this.usage.get(k) === seq) this.usage.delete(k);
-    for (const k of unit.messages) if (this.messages.get(k) === seq) this.messages.delete(k);
+    // Acknowledged in order: the unit is the oldest sent (a rolled-back one was never sent).
+    if (acked) {
+      const at = this.inFlight.indexOf(unit);
+      if (at >= 0) this.inFlight.splice(at, 1);
+    }
+    this.usage.forget(unit, acked);
+    this.messages.forget(unit, acked);
     for (const s of unit.sessions) {
       if (this.sessions.get(s.id)?.seq === seq) this.sessions.delete(s.id);
       const key = providerKey(s.provider, s.providerSessionId ?? '');
@@ -431,6 +454,54 @@ function patchPayload(p: MessagePatch): number {
 
 function newUnit(seq: number): OpenUnit {
   return { seq, ops: [], items: 0, bytes: 0, usage: [], messages: [], sessions: [], seqs: [] };
+}
+
+function usageKey(sessionId: string, messageKey: string): string {
+  return `${sessionId}\n${messageKey}`;
+}
+
+/**
+ * The overlay's item ids (or usage keys) of units in flight, kept only once someone asks. Only a
+ * session read again — resumed from an earlier import, or a second file of one thread — asks whether
+ * an item is stored; a first import never does, and keeping a Map of the ~6,000 ids in flight cost it a
+ * set and a delete per row plus the Map's table, rebuilt every few thousand rows as the oldest ids left
+ * (~300 KB in the large-object space each time, collected only by full collections).
+ */
+class IdOverlay<T> {
+  /** Key → the seq of the last unit that holds it; null until the first question. */
+  private keys: Map<string, number> | null = null;
+
+  constructor(private readonly entries: (u: OpenUnit) => T[], private readonly keyOf: (entry: T) => string) {}
+
+  add(entry: T, seq: number): void {
+    this.keys?.set(this.keyOf(entry), seq);
+  }
+
+  /** `units`: those that may hold keys — in flight, oldest first, then the one being filled. */
+  has(key: string, units: () => readonly OpenUnit[]): boolean {
+    if (!this.keys) {
+      const keys = new Map<string, number>();
+      for (const u of units()) for (const e of this.entries(u)) keys.set(this.keyOf(e), u.seq);
+      if (!keys.size) return false;
+      this.keys = keys;
+    }
+    return this.keys.has(key);
+  }
+
+  /**
+   * The unit is stored (acked: its keys go, unless a later unit holds them too) or never will be
+   * (rolled back: it may have taken over a key an earlier unit in flight holds, so the keys are
+   * gathered again at the next question). The Map goes once empty.
+   */
+  forget(unit: OpenUnit, acked: boolean): void {
+    if (!this.keys) return;
+    if (!acked) { this.keys = null; return; }
+    for (const e of this.entries(unit)) {
+      const k = this.keyOf(e);
+      if (this.keys.get(k) === unit.seq) this.keys.delete(k);
+    }
+    if (this.keys.size === 0) this.keys = null;
+  }
 }
 
 function providerKey(provider: string, providerSessionId: string): string {
