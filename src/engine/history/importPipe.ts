@@ -20,6 +20,7 @@ import type { LogFn, LogLevel } from '../platform/log';
 import type { DriverName } from '../store/driver';
 import { messageRow } from '../store/sqliteStore';
 import { isJsonText } from '../platform/jsonText';
+import { unpretenuredArray } from '../platform/objects';
 import type { ImportBatch, MessageRow, Store, TokenUsageRecord } from '../store/types';
 import { FatalImportError, type ImportStore } from './fileReader';
 import type { WriteBehind } from './importer';
@@ -399,7 +400,7 @@ export class PipedImportStore implements ImportStore {
     this.link.send({ seq: unit.seq, path: this.currentPath, ops: unit.ops }, unit.items, unit.bytes, () => this.forget(unit, true));
     // The writer has its copy: the items need not live here until the ack (they would be promoted to
     // the old generation, and collected there at several times the cost).
-    unit.ops = [];
+    unit.ops = unpretenuredArray();
   }
 
   /** The unit is in the database (acked) or will never be (rolled back): its overlay entries go. */
@@ -452,8 +453,12 @@ function patchPayload(p: MessagePatch): number {
   return n;
 }
 
+/** Its arrays live for the unit's slice or until its ack: made so that V8 never pretenures them (unpretenuredArray). */
 function newUnit(seq: number): OpenUnit {
-  return { seq, ops: [], items: 0, bytes: 0, usage: [], messages: [], sessions: [], seqs: [] };
+  return {
+    seq, ops: unpretenuredArray(), items: 0, bytes: 0, usage: unpretenuredArray(), messages: unpretenuredArray(),
+    sessions: unpretenuredArray(), seqs: unpretenuredArray(),
+  };
 }
 
 function usageKey(sessionId: string, messageKey: string): string {
