@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { ClaudeHistoryLines, type HeldOutput } from '../src/engine/history/claudeLines';
 import { objectJson } from '../src/engine/platform/jsonText';
-import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K } from '../src/engine/store/migrations';
+import { FTS_BULK_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K } from '../src/engine/store/migrations';
 
 export type StoreFloorIndex = 'search' | 'noPrefix' | 'none';
 export interface StoreFloorRun { ms: number; rows: number; usageRows: number; index: StoreFloorIndex }
@@ -37,8 +37,8 @@ db.exec(\`CREATE TABLE messages (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNI
   CREATE INDEX token_usage_by_time ON token_usage(at);\`);
 const index = workerData.index;
 if (index !== 'none') db.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61'" + (index === 'search' ? ", prefix='2 3'" : '') + ')');
-// The store's index settings (migration 9).
-if (index !== 'none') for (const [k, v] of [['hashsize', ${FTS_HASH_BYTES}], ['automerge', ${FTS_AUTOMERGE}], ['pgsz', ${FTS_LEAF_BYTES_8K}]]) db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('" + k + "', " + v + ')');
+// The store's index settings while the import writes (migration 9; automerge of a bulk write).
+if (index !== 'none') for (const [k, v] of [['hashsize', ${FTS_HASH_BYTES}], ['automerge', ${FTS_BULK_AUTOMERGE}], ['pgsz', ${FTS_LEAF_BYTES_8K}]]) db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('" + k + "', " + v + ')');
 const insert = db.prepare('INSERT INTO messages (id, session_id, seq, kind, text, created_at, data) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))');
 const usage = db.prepare('INSERT OR IGNORE INTO token_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const fill = index === 'none' ? null : db.prepare('INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ?');

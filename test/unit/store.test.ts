@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Db } from '../../src/engine/store/db';
-import { FTS_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K, LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
+import { FTS_AUTOMERGE, FTS_BULK_AUTOMERGE, FTS_HASH_BYTES, FTS_LEAF_BYTES_8K, LATEST_VERSION, MIGRATIONS, currentVersion, migrate } from '../../src/engine/store/migrations';
 import { BatchedWriter } from '../../src/engine/store/writer';
 import * as fs from 'node:fs';
 import { NEW_DB_PAGE_SIZE, WAL_AUTOCHECKPOINT_BYTES, WAL_SIZE_LIMIT_BYTES, configureConnection, openStore, toFtsQuery } from '../../src/engine/store/sqliteStore';
@@ -200,6 +200,37 @@ describe(`store [${TEST_DRIVER}]`, () => {
     v8.close();
     openStore({ file: old, clock: new FakeClock(), driver: TEST_DRIVER }).close();
     assert.deepEqual(settings(old), { automerge: FTS_AUTOMERGE, hashsize: FTS_HASH_BYTES, version: 4 }, 'no leaf size past its pages');
+  });
+
+  it('a bulk write merges the search index 16 segments at a time, and puts migration 9\'s 8 back when the last bulk writer ends', () => {
+    const file = path.join(tmpDir(), 'fts-bulk.db');
+    const automerge = () => {
+      const db = openTestDb(file);
+      try { return Number(db.prepare("SELECT v FROM messages_fts_config WHERE k = 'automerge'").get()?.v); } finally { db.close(); }
+    };
+    const store = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    assert.equal(automerge(), FTS_AUTOMERGE);
+    store.beginBulkWrite();
+    assert.equal(automerge(), FTS_BULK_AUTOMERGE);
+    store.beginBulkWrite();
+    store.endBulkWrite();
+    assert.equal(automerge(), FTS_BULK_AUTOMERGE, 'another bulk writer of this store is still writing');
+    const s = newSession({ provider: 'claude', mode: 'passive', providerSessionId: 'bulk', cwd: '/w' }, 0);
+    store.saveSession(s);
+    store.saveImportBatch({ sessions: [s], messages: [{ id: 'b1', sessionId: s.id, seq: 0, kind: 'agent', text: 'merged later', createdAt: iso(0) }], patches: [], offsets: [], kv: [] });
+    while (store.fillSearchIndex(100));
+    store.endBulkWrite();
+    assert.equal(automerge(), FTS_AUTOMERGE);
+    assert.deepEqual(store.search('merged', 10).map(h => h.messageId), ['b1']);
+    // A bulk write cut short (the process killed) leaves 16 until the next one ends.
+    store.beginBulkWrite();
+    store.close();
+    assert.equal(automerge(), FTS_BULK_AUTOMERGE);
+    const again = openStore({ file, clock: new FakeClock(), driver: TEST_DRIVER });
+    again.beginBulkWrite();
+    again.endBulkWrite();
+    assert.equal(automerge(), FTS_AUTOMERGE);
+    again.close();
   });
 
   it('a group is one transaction around atomic() calls: a throwing one drops only its writes; others see all at commit', () => {

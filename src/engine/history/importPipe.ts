@@ -250,7 +250,7 @@ interface OpenUnit {
   items: number;
   /** Characters of what the unit carries (batchPayload, and fixed shares for sessions and usage records). */
   bytes: number;
-  /** The token usage records and item ids it holds (the overlay's keys, when it keeps them: IdOverlay). */
+  /** The token usage records it holds, and the ids of its items (the overlay's keys: IdOverlay). */
   usage: TokenUsageRecord[];
   messages: string[];
   sessions: Session[];
@@ -327,7 +327,7 @@ export class PipedImportStore implements ImportStore {
     const unit = this.open();
     // In column form: the writer, the busier thread, then only binds them (and the unit is cheaper to copy).
     const rows = batch.rows?.length ? [...batch.rows, ...batch.messages.map(messageRow)] : batch.messages.map(messageRow);
-    unit.ops.push({ op: 'batch', batch: { sessions: batch.sessions, messages: [], patches: batch.patches, offsets: batch.offsets, kv: batch.kv, rows } });
+    unit.ops.push({ op: 'batch', batch: { ...batch, messages: [], rows } });
     for (const s of batch.sessions) this.rememberSession(s, unit);
     // The highest seq of each run of one session's rows (a batch is mostly one session's).
     let runSession: string | null = null;
@@ -406,7 +406,7 @@ export class PipedImportStore implements ImportStore {
   /** The unit is in the database (acked) or will never be (rolled back): its overlay entries go. */
   private forget(unit: OpenUnit, acked: boolean): void {
     const seq = unit.seq;
-    // Acknowledged in order: the unit is the oldest sent (a rolled-back one was never sent).
+    // Acknowledged in order, so it is at the head (a rolled-back unit was never sent).
     if (acked) {
       const at = this.inFlight.indexOf(unit);
       if (at >= 0) this.inFlight.splice(at, 1);
