@@ -59,9 +59,9 @@ export function parseIsoMs(t: string): number {
 }
 
 /**
- * The time of a timestamp in iso()'s form that iso() gives back unchanged — a day every month has (up
- * to 28: V8 reads 2026-02-30 as March 2) and an hour of the day (24:00 is the next day) — else NaN, and
- * Date.parse decides. test/unit/iso-parse.test.ts holds it to Date.parse.
+ * The time of a timestamp in iso()'s form that iso() gives back unchanged — a day its month has (V8
+ * reads 2026-02-30 as March 2) and an hour of the day (24:00 is the next day) — else NaN, and Date.parse
+ * decides. test/unit/iso-parse.test.ts holds it to Date.parse.
  */
 export function canonicalIsoMs(t: string): number {
   if (t.length !== 24 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58
@@ -73,8 +73,8 @@ export function canonicalIsoMs(t: string): number {
   const minute = digitsAt(t, 14, 2);
   const second = digitsAt(t, 17, 2);
   const milli = digitsAt(t, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-    || second < 0 || second > 59 || milli < 0) return NaN;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0
+    || minute > 59 || second < 0 || second > 59 || milli < 0) return NaN;
   return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1_000 + milli;
 }
 
@@ -87,6 +87,11 @@ function digitsAt(t: string, at: number, n: number): number {
     v = v * 10 + d;
   }
   return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
