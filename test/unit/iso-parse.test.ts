@@ -3,7 +3,7 @@
 // line's timestamp, and what it parses is stored.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalIsoMs, iso, parseIsoMs } from '../../src/engine/platform/clock';
+import { canonicalIsoMs, iso, isoCached, parseIsoMs } from '../../src/engine/platform/clock';
 
 const same = (a: number, b: number) => (Number.isNaN(a) ? Number.isNaN(b) : a === b);
 const two = (max: number) => fc.integer({ min: 0, max }).map(n => String(n).padStart(2, '0'));
@@ -40,5 +40,19 @@ describe('timestamps read by hand', () => {
       assert.equal(canonicalIsoMs(t), Date.parse(t), t);
     }
     assert.equal(canonicalIsoMs('1969-12-28T23:59:59.999Z'), -259_200_001);
+  });
+
+  it('a time read in iso()\'s form is what iso() would write for it when asked again (isoCached)', () => {
+    // parseIsoMs remembers the text it read; isoCached must still give iso(ms) for every ms, read or not.
+    const op = fc.oneof(shaped.map(t => ({ read: t })), fc.integer({ min: 0, max: 4_102_444_800_000 }).map(ms => ({ ms })));
+    fc.assert(fc.property(fc.array(op, { maxLength: 30 }), ops => {
+      for (const o of ops) {
+        if ('read' in o) {
+          const ms = parseIsoMs(o.read);
+          if (Number.isFinite(ms) && isoCached(ms) !== iso(ms)) return false;
+        } else if (isoCached(o.ms) !== iso(o.ms)) return false;
+      }
+      return true;
+    }), { numRuns: 5_000 });
   });
 });

@@ -4,7 +4,7 @@
 // transcript's scope (itemIds.ts).
 import type { MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
-import { ISO_MS } from '../platform/clock';
+import { ISO_MS, canonicalIsoMs } from '../platform/clock';
 import { JsonMemberCut } from '../platform/jsonMemberCut';
 import { type ItemScope, lineItemId, toolItemId } from './itemIds';
 
@@ -257,6 +257,7 @@ function resultText(content: unknown): string {
 
 /** The timestamp as an ISO string; null when it is not a date. Claude's own form is kept as it is (no Date and string per usage record). */
 function isoOrNull(t: string): string | null {
+  if (!Number.isNaN(canonicalIsoMs(t))) return t;
   const ms = Date.parse(t);
   if (!Number.isFinite(ms)) return null;
   return ISO_MS.test(t) ? t : new Date(ms).toISOString();

@@ -60,11 +60,11 @@ export class ClaudeHistoryFile implements HistoryFileReader {
     this.scope ??= itemScopeFor(this.providerSessionId ?? t.session.providerSessionId ?? t.id, this.known);
     let m: MappedLine;
     try {
-      m = mapTranscriptLine(value, new Date(t.now).toISOString(), this.scope);
+      m = mapTranscriptLine(value, t.nowIso, this.scope);
       const held = this.lineDecoder.held;
       if (held.length && !putHeldOutputs(t, m, held)) {
         // A placeholder the line did not hand back as the output of a known call: read the line whole.
-        m = mapTranscriptLine(JSON.parse(this.lineDecoder.whole()), new Date(t.now).toISOString(), this.scope);
+        m = mapTranscriptLine(JSON.parse(this.lineDecoder.whole()), t.nowIso, this.scope);
       }
     } catch (e) {
       this.c.stats.invalidLines++;

@@ -2,7 +2,7 @@
 // the file's own timestamps as the clock), the items read since the last commit, and the patches to
 // items of earlier commits. The importer commits it with the file offset in one store batch.
 import type { Message, MessagePatch, Provider, Session } from '../protocol';
-import { iso, parseIsoMs } from '../platform/clock';
+import { iso, isoCached, parseIsoMs } from '../platform/clock';
 import { sha256Hex } from '../platform/sha256';
 import type { NewMessage } from '../sessions/engine';
 import type { SessionEvent } from '../sessions/events';
@@ -93,6 +93,8 @@ export class HistorySession {
   }
 
   get now(): number { return this.cur; }
+  /** The file clock as iso() writes it (the line's own text when it was in that form: no formatting). */
+  get nowIso(): string { return isoCached(this.cur); }
 
   apply(event: SessionEvent): void {
     advance(this.session, event, this.cur);

@@ -45,6 +45,23 @@ export class FakeClock implements Clock {
 /** ISO-8601 UTC with milliseconds: the one timestamp format (SPEC §1). */
 export function iso(ms: number): string { return new Date(ms).toISOString(); }
 
+/** The last time formatted (or read in iso()'s form): a file's lines and a session's events come many per millisecond. */
+let lastIso = { ms: NaN, text: '' };
+
+/** iso(ms), formatted again only when ms is not the last one asked for or read (rememberIso). */
+export function isoCached(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: iso(ms) };
+  return lastIso.text;
+}
+
+/**
+ * A timestamp read in iso()'s own form (canonicalIsoMs gave `ms` for it): the next isoCached(ms) is this
+ * string. A history import reads each line's time as text, and events and items stamp it again.
+ */
+export function rememberIso(ms: number, text: string): void {
+  lastIso = { ms, text };
+}
+
 /** A string in iso()'s form (agents write their timestamps so: such a one need not be formatted again). */
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -55,7 +72,9 @@ export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function parseIsoMs(t: string): number {
   const ms = canonicalIsoMs(t);
-  return ms === ms ? ms : Date.parse(t);
+  if (ms !== ms) return Date.parse(t);
+  rememberIso(ms, t);
+  return ms;
 }
 
 /**

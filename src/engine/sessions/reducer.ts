@@ -2,7 +2,7 @@
 // and the effects the engine must carry out. No I/O, no clock reads: `now` is passed in.
 import type { Session, SessionChanges, TokenUsage, WorkStatus } from '../protocol';
 import { projectNameOf } from '../protocol/projectName';
-import { iso } from '../platform/clock';
+import { isoCached } from '../platform/clock';
 import { withoutUndefined } from '../platform/objects';
 import type { SessionEffect, SessionEvent } from './events';
 import { displayNameOf, nameFromPrompt } from './naming';
@@ -48,12 +48,6 @@ export function advance(session: Session, event: SessionEvent, now: number): voi
   session.revision++;
 }
 
-/** The last ISO time made: a file's lines and a live session's events come many per millisecond. */
-let lastIso = { ms: NaN, text: '' };
-function isoOf(ms: number): string {
-  if (ms !== lastIso.ms) lastIso = { ms, text: iso(ms) };
-  return lastIso.text;
-}
 
 /** `next` (a copy, or the caller's own object) with the event applied; its effects pushed onto `effects`. */
 function applyTo(next: Session, event: SessionEvent, now: number, effects: SessionEffect[]): Session {
@@ -150,7 +144,7 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
       if (next.status !== 'ended') {
         next.status = 'ended';
         next.workStatus = 'idle';
-        next.endedAt = isoOf(now);
+        next.endedAt = isoCached(now);
         next.endReason = event.reason;
         next.pendingApprovals = [];
         next.pendingQuestion = null;
@@ -182,7 +176,7 @@ function applyTo(next: Session, event: SessionEvent, now: number, effects: Sessi
     if (next.workStatus === 'idle') next.workStatus = event.type === 'userPrompt' ? 'working' : 'waiting';
     effects.push({ type: 'reactivated' });
   }
-  if (ACTIVITY.has(event.type)) next.lastActivityAt = isoOf(now);
+  if (ACTIVITY.has(event.type)) next.lastActivityAt = isoCached(now);
 
   next.pendingApproval = next.pendingApprovals[0] ?? null;
   next.contextFill = contextFillOf(next.tokenUsage);
