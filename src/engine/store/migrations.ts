@@ -160,12 +160,10 @@ export const MIGRATIONS: Migration[] = [
       // (the whole import ~5 % less, paired). Searches there read more segments: ~0.1 ms more each,
       // still under 1 ms.
       if (!hasSchemaObject(db, 'messages_fts')) return;
-      // As literals: FTS5 takes integers only, and a JS number bound as a parameter arrives as a REAL.
-      const setting = (key: string, value: number) => db.exec(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('${key}', ${value})`);
-      setting('hashsize', FTS_HASH_BYTES);
-      setFtsAutomerge(db, FTS_AUTOMERGE);
+      setFtsSetting(db, 'hashsize', FTS_HASH_BYTES);
+      setFtsSetting(db, 'automerge', FTS_AUTOMERGE);
       // Files made before pages of 8 KiB keep theirs (4 KiB): the default leaf size fits those.
-      if (pageSize(db) >= 8192) setting('pgsz', FTS_LEAF_BYTES_8K);
+      if (pageSize(db) >= 8192) setFtsSetting(db, 'pgsz', FTS_LEAF_BYTES_8K);
     },
   },
   {
@@ -198,10 +196,10 @@ export const FTS_AUTOMERGE = 8;
  */
 export const FTS_BULK_AUTOMERGE = 16;
 
-/** FTS5's automerge setting of the search index (a write: inside or outside a transaction). */
-export function setFtsAutomerge(db: Db, segments: number): void {
+/** One of FTS5's settings of the search index (a write: inside or outside a transaction). */
+export function setFtsSetting(db: Db, key: 'hashsize' | 'automerge' | 'pgsz', value: number): void {
   // As a literal: FTS5 takes integers only, and a JS number bound as a parameter arrives as a REAL.
-  db.exec(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', ${Math.trunc(segments)})`);
+  db.exec(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('${key}', ${Math.trunc(value)})`);
 }
 /** An 8 KiB page holds up to 8,157 bytes of a row: the leaf, its rowid and the record header. */
 export const FTS_LEAF_BYTES_8K = 8000;

@@ -10,7 +10,7 @@ import { startBackgroundCheckpoints } from './backgroundCheckpoints';
 import { openDatabase, type DriverPreference } from './driver';
 import { FtsBuilder, type FtsBackfill, closeBacklog, fillFtsRows, fillFtsSlice, openBacklog } from './ftsBuild';
 import { endedBefore, historyGroups, historySessions } from './history';
-import { FTS_AUTOMERGE, FTS_BULK_AUTOMERGE, LATEST_VERSION, currentVersion, installSearchTriggers, migrate, setFtsAutomerge } from './migrations';
+import { FTS_AUTOMERGE, FTS_BULK_AUTOMERGE, LATEST_VERSION, currentVersion, installSearchTriggers, migrate, setFtsSetting } from './migrations';
 import { searchFts, searchLike } from './search';
 import { usageBuckets } from './usage';
 import { UsageKeyIndexDeferral, ensureUsageKeyIndex } from './usageKeyIndex';
@@ -235,7 +235,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       usageKeys = new UsageKeyIndexDeferral(db, opts.usageKeyIndexDeferRows, log);
       if (!ftsBuilder) return;
       openBacklog(db);
-      setFtsAutomerge(db, FTS_BULK_AUTOMERGE);
+      setFtsSetting(db, 'automerge', FTS_BULK_AUTOMERGE);
       // Every row from now on is the filler's: the insert trigger would only cost each one its sub-program.
       installSearchTriggers(db, { insert: false });
     },
@@ -253,7 +253,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       usageKeys = null;
       if (!ftsBuilder) return;
       closeBacklog(db);
-      setFtsAutomerge(db, FTS_AUTOMERGE);
+      setFtsSetting(db, 'automerge', FTS_AUTOMERGE);
       installSearchTriggers(db);
       if (!bulk) ftsBuilder.start();
     },
