@@ -48,7 +48,6 @@ export function advance(session: Session, event: SessionEvent, now: number): voi
   session.revision++;
 }
 
-
 /** `next` (a copy, or the caller's own object) with the event applied; its effects pushed onto `effects`. */
 function applyTo(next: Session, event: SessionEvent, now: number, effects: SessionEffect[]): Session {
 
