@@ -15,6 +15,7 @@ import { FakeClock } from '../../src/engine/platform/clock';
 import type { Message } from '../../src/engine/protocol';
 import { openStore } from '../../src/engine/store/sqliteStore';
 import type { Store } from '../../src/engine/store/types';
+import { unpretenuredArray } from '../../src/engine/platform/objects';
 import { TEST_DRIVER } from '../helpers/storeDriver';
 import { cleanupTmpDirs, tmpDir } from '../helpers/tmp';
 
@@ -107,6 +108,22 @@ describe('history import: items of one shape share one hidden class', () => {
       const items = t.take().messages;
       assert.deepEqual(mapChanges(items), [], `${kind}: queued items`);
       assert.equal(items[3].kind, kind);
+    }
+  });
+});
+
+describe('history import: the units\' arrays (platform/objects.ts unpretenuredArray)', () => {
+  const hasObjectElements = new Function('a', 'return %HasObjectElements(a)') as (a: unknown[]) => boolean;
+
+  it('hold any values from the start: the first id or object pushed keeps the array\'s map', () => {
+    for (const first of ['claude:s:u-1', { op: 'session' }]) {
+      const a = unpretenuredArray<unknown>();
+      const b = unpretenuredArray<unknown>();
+      assert.ok(hasObjectElements(a), 'an array of any values (PACKED_ELEMENTS), not of small integers');
+      assert.ok(haveSameMap(a, b));
+      a.push(first);
+      assert.ok(haveSameMap(a, b), 'no change of kind at the first push (it threw optimized code away)');
+      assert.deepEqual(b, [], 'each call is a new array');
     }
   });
 });

@@ -53,7 +53,7 @@ async function run(port: NonNullable<typeof parentPort>, d: ImportWorkerData): P
       store: p?.store ?? store, writeBehind: p?.writeBehind,
       log, codexHome: d.codexHome, claudeHome: d.claudeHome, skipRecentMs: d.skipRecentMs,
       isLoaded: (provider, id) => loaded.has(`${provider}:${id}`),
-      signal: abort.signal, ownCheckpoints: !p,
+      signal: abort.signal, ownCheckpoints: !p, blockingFs: true,
       onProgress: progress => post({ type: 'progress', progress }),
     });
     try {

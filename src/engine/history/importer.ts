@@ -65,6 +65,8 @@ export interface HistoryImportOptions {
    * engine's thread the commits checkpoint as usual, a few MB at a time, not seconds' worth at once.
    */
   ownCheckpoints?: boolean;
+  /** This import has a thread of its own: finding the files may block it (discover.ts). */
+  blockingFs?: boolean;
   /**
    * Another thread writes what this one maps (importPipe.ts; `store` is then its view): the import
    * waits between slices while that thread is too far behind, and for all of it before its summary.
@@ -139,7 +141,7 @@ export async function importHistory(o: HistoryImportOptions): Promise<ImportSumm
   };
 
   const { files, stats } = await discoverHistoryFiles({
-    codexHome: o.codexHome, claudeHome: o.claudeHome, log: o.log, signal: o.signal, onEntries: maybeYield,
+    codexHome: o.codexHome, claudeHome: o.claudeHome, log: o.log, signal: o.signal, onEntries: maybeYield, blocking: o.blockingFs,
   });
   counts.notRegular += stats.notRegular;
   counts.symlinksSkipped += stats.symlinksSkipped;

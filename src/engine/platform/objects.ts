@@ -19,8 +19,15 @@ export function withoutUndefined<T extends object>(o: T): T {
  * only at a full collection — and keep whatever young objects they held alive until then, to be
  * copied and promoted in their turn. The history import's units (importPipe.ts) hold a slice's rows
  * for its ~10 ms: pretenured, the Codex half of 1 GB of short messages ran ~115 full collections
- * instead of ~50 and promoted 3–4× as much. Array.of makes its array without an allocation site.
+ * instead of ~50 and promoted 3–4× as much. A builtin's copy (slice) has no allocation site.
+ *
+ * It copies an empty array of any values (V8's PACKED_ELEMENTS), not Array.of()'s empty array of
+ * small integers (PACKED_SMI_ELEMENTS): every unit's first push of an id or an object then changed its
+ * array's kind, and code V8 had optimized for one kind was thrown away at the other (PipedImportStore's
+ * saveImportBatch was compiled six times in one 100 MB import, ~20 ms of a helper thread each time).
  */
 export function unpretenuredArray<T>(): T[] {
-  return Array.of<T>();
+  return ANY_VALUES_EMPTY.slice() as T[];
 }
+/** Never handed out: only copied (frozen, its copies would be of another kind). */
+const ANY_VALUES_EMPTY: unknown[] = [null].slice(1);
