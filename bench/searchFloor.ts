@@ -47,6 +47,7 @@ export function searchRun(file: string, repeats = 5): SearchRun {
         fd.push(median(a));
         fl.push(median(b));
       }
+      if (hits === 0) throw new Error(`no ${set} search found anything in ${file}: the figures would time an empty index`);
       rows.push({ set, fdMs: median(fd), floorMs: median(fl), worstFdMs: Math.max(...fd), hits });
     }
     return { version: currentVersion(db), rows };
