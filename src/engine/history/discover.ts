@@ -56,7 +56,7 @@ interface WalkFs {
 type StatResult = fs.Stats | NodeJS.ErrnoException | null;
 
 const blockingFs: WalkFs = {
-  realpath: p => fs.realpathSync(p),
+  realpath: p => fs.realpathSync.native(p), // as fs.promises.realpath resolves (realpath(3))
   list: dir => fs.readdirSync(dir, { withFileTypes: true }),
   statAll: paths => paths.map(p => {
     if (p === null) return null;
