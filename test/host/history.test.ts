@@ -131,31 +131,8 @@ suite('history view and search', () => {
     assert.strictEqual(api.tree.getTreeItem(after).description, '1');
   });
 
-  test('Resume in Terminal runs claude --resume <id> in the session folder', async () => {
-    await children();
-    const blog = (await children()).find(n => n.kind === 'historyProject' && n.cwd === '/work/histproj/blog')!;
-    await children((await children(blog))[0]);
-    const o = await run('resumeInTerminal', 'hist-cl-1');
-    assert.ok(o.ok, JSON.stringify(o));
-    const data = o.data as { terminal: string; command: string; cwd: string };
-    assert.strictEqual(data.command, 'claude --resume c1a2b3c4-0000-4000-8000-000000000001');
-    assert.strictEqual(data.cwd, '/work/histproj/blog');
-    assert.ok(vscode.window.terminals.some(t => t.name === data.terminal));
-    const refused = await run('resumeInTerminal', 'hist-cx-1');
-    assert.ok(!refused.ok && refused.code === 'not_claude');
-    // The terminal takes the focus (terminal.show()). Closed before the workbench has shown it, the
-    // terminal view then opens empty and the workbench starts a shell of its own there, which takes
-    // the focus from the next test's search pick (seen under load: the pick hid, its search dropped).
-    // So it is closed once it is the active one (its folder does not exist here: no process to await),
-    // and the panel closed after it.
-    const terminal = vscode.window.terminals.find(t => t.name === data.terminal)!;
-    await waitFor('the terminal shown', () => vscode.window.activeTerminal === terminal);
-    terminal.dispose();
-    await waitFor('the terminal closed', () => !vscode.window.terminals.includes(terminal));
-    await vscode.commands.executeCommand('workbench.action.closePanel');
-    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-  });
-
+  // Before Resume in Terminal: a terminal the workbench shows late can take the focus, and a quick pick
+  // hides when it loses the focus (seen twice in clean clones even with the terminal closed once shown).
   test('search pick: grouped by session with agent, project and time; typing searches again; a hit opens its session', async () => {
     const o = await run('search', 'wombat');
     assert.ok(o.ok, JSON.stringify(o));
@@ -186,5 +163,30 @@ suite('history view and search', () => {
     pick.pick.activeItems = [target];
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await waitFor('the panel of the hit', () => api.panels.get('hist-cx-1')?.panel.active);
+  });
+
+  test('Resume in Terminal runs claude --resume <id> in the session folder', async () => {
+    await children();
+    const blog = (await children()).find(n => n.kind === 'historyProject' && n.cwd === '/work/histproj/blog')!;
+    await children((await children(blog))[0]);
+    const o = await run('resumeInTerminal', 'hist-cl-1');
+    assert.ok(o.ok, JSON.stringify(o));
+    const data = o.data as { terminal: string; command: string; cwd: string };
+    assert.strictEqual(data.command, 'claude --resume c1a2b3c4-0000-4000-8000-000000000001');
+    assert.strictEqual(data.cwd, '/work/histproj/blog');
+    assert.ok(vscode.window.terminals.some(t => t.name === data.terminal));
+    const refused = await run('resumeInTerminal', 'hist-cx-1');
+    assert.ok(!refused.ok && refused.code === 'not_claude');
+    // The terminal takes the focus (terminal.show()). Closed before the workbench has shown it, the
+    // terminal view then opens empty and the workbench starts a shell of its own there, which takes
+    // the focus from a later test's quick pick (seen under load: the pick hid, its search dropped).
+    // So it is closed once it is the active one (its folder does not exist here: no process to await),
+    // and the panel closed after it.
+    const terminal = vscode.window.terminals.find(t => t.name === data.terminal)!;
+    await waitFor('the terminal shown', () => vscode.window.activeTerminal === terminal);
+    terminal.dispose();
+    await waitFor('the terminal closed', () => !vscode.window.terminals.includes(terminal));
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   });
 });
