@@ -103,7 +103,7 @@ export function ensureScaleDb(cacheDir: string, p: ScaleParams, log: (m: string)
 }
 
 /** Every message in the search index (one docsize row each), no fill pending: search figures on less would flatter. */
-export function assertFullyIndexed(db: Db): void {
+function assertFullyIndexed(db: Db): void {
   const r = db.prepare('SELECT (SELECT COUNT(*) FROM messages) AS m, (SELECT COUNT(*) FROM messages_fts_docsize) AS i, (SELECT COUNT(*) FROM fts_backfill) AS b').get();
   if (Number(r?.m) !== Number(r?.i) || Number(r?.b) !== 0) throw new Error(`the scale database's search index holds ${r?.i} of ${r?.m} messages (${r?.b} fill pending)`);
 }

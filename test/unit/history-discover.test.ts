@@ -43,6 +43,8 @@ function messyTree(): { codexHome: string; claudeHome: string; outside: string }
   return { codexHome, claudeHome, outside };
 }
 
+/** Parents before their subagents: the order of kinds discover.ts sorts by. */
+const KIND_ORDER = ['codex', 'codexArchived', 'claude', 'claudeSubagent'];
 const names = (files: HistoryFile[], home: string) => files.map(f => `${f.kind} ${path.relative(home, f.path)} ${f.size}`);
 
 describe('history discovery', () => {
@@ -67,7 +69,8 @@ describe('history discovery', () => {
       assert.deepEqual(stats, { notRegular: 1, symlinksSkipped: 2, unreadable: 0 }, 'the FIFO; the loop and the dangling link');
       assert.ok(logs.some(l => /pipe\.jsonl is not a regular file/.test(l)));
       // Parents before subagents, oldest first within a kind.
-      assert.deepEqual(files.map(f => f.kind), [...files.map(f => f.kind)].sort((a, b) => ['codex', 'codexArchived', 'claude', 'claudeSubagent'].indexOf(a) - ['codex', 'codexArchived', 'claude', 'claudeSubagent'].indexOf(b)));
+      const kinds = files.map(f => f.kind);
+      assert.deepEqual(kinds, [...kinds].sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)));
     });
   }
 

@@ -4,7 +4,7 @@
 // transcript's scope (itemIds.ts).
 import type { MessagePatch } from '../protocol';
 import type { NewMessage } from '../sessions/engine';
-import { ISO_MS, canonicalIsoMs } from '../platform/clock';
+import { ISO_MS, canonicalIsoMs, iso } from '../platform/clock';
 import { JsonMemberCut } from '../platform/jsonMemberCut';
 import { type ItemScope, lineItemId, toolItemId } from './itemIds';
 
@@ -260,11 +260,11 @@ function isoOrNull(t: string): string | null {
   if (!Number.isNaN(canonicalIsoMs(t))) return t;
   const ms = Date.parse(t);
   if (!Number.isFinite(ms)) return null;
-  return ISO_MS.test(t) ? t : new Date(ms).toISOString();
+  return ISO_MS.test(t) ? t : iso(ms);
 }
 
 function timestampOf(t: string | undefined, nowIso: string): string {
   if (t && ISO_MS.test(t)) return t;
   const ms = t ? Date.parse(t) : NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : nowIso;
+  return Number.isFinite(ms) ? iso(ms) : nowIso;
 }

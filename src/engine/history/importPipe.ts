@@ -250,7 +250,7 @@ interface OpenUnit {
   items: number;
   /** Characters of what the unit carries (batchPayload, and fixed shares for sessions and usage records). */
   bytes: number;
-  /** The token usage records it holds, and the ids of its items (the overlay's keys: IdOverlay). */
+  /** The token usage records it holds (their keys are the usage overlay's: IdOverlay). */
   usage: TokenUsageRecord[];
   messages: string[];
   sessions: Session[];

@@ -29,5 +29,5 @@ export function withoutUndefined<T extends object>(o: T): T {
 export function unpretenuredArray<T>(): T[] {
   return ANY_VALUES_EMPTY.slice() as T[];
 }
-/** Never handed out: only copied (frozen, its copies would be of another kind). */
+/** Never handed out, only copied. Not frozen: a frozen array's copies are of another kind (HOLEY_SMI_ELEMENTS). */
 const ANY_VALUES_EMPTY: unknown[] = [null].slice(1);
