@@ -25,6 +25,13 @@ module.exports = async ({ page, shot, log, webview }) => {
       await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
     }
   };
+  /** Clicks a tree row until `opened` shows: a click that lands while the tree re-renders selects the row without opening it. */
+  const openFromTree = async (row, opened) => {
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      try { await opened.waitFor({ timeout: 10000 }); return; } catch (e) { if (attempt === 3) throw e; log(`no panel after click ${attempt}, clicking again`); }
+    }
+  };
   const save = async file => {
     await page.mouse.move(1300, 890); // no hover tooltip in the picture
     await page.screenshot({ path: file });
@@ -173,11 +180,7 @@ module.exports = async ({ page, shot, log, webview }) => {
     // the approval moved its session to "Working": let the tree settle before clicking a row
     await sidebar.locator('.monaco-list-row[aria-level="1"]', { hasText: 'Working' }).first().waitFor();
     const agentText = webview().locator('.msg.agent', { hasText: 'raw HTML as text' });
-    for (let attempt = 1; ; attempt++) {
-      // a click that lands while the tree re-renders selects the row without opening it: click again
-      await sidebar.locator('.monaco-list-row', { hasText: 'getting-started' }).first().click();
-      try { await agentText.waitFor({ timeout: 10000 }); break; } catch (e) { if (attempt === 3) throw e; log(`no panel after click ${attempt}, clicking again`); }
-    }
+    await openFromTree(sidebar.locator('.monaco-list-row', { hasText: 'getting-started' }).first(), agentText);
     const seen = await agentText.evaluate(el => ({
       flag: window.__flightdeckXss, text: el.textContent,
       imgs: el.querySelectorAll('img').length, scripts: el.querySelectorAll('script').length,
@@ -418,7 +421,8 @@ module.exports = async ({ page, shot, log, webview }) => {
     const row = sidebar.locator('.monaco-list-row', { hasText: 'Add request logging' }).first();
     await row.locator('.codicon-warning').waitFor({ timeout: 30000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'Refactor the auth middleware' }).first().locator('.codicon-warning').waitFor();
-    await row.click();
+    // The row's description changes as the radar and the engine update it (a clean clone's click once selected it without opening it).
+    await openFromTree(row, webview().locator('.session-name', { hasText: 'Add request logging' }));
     await webview().locator('.banner.conflict', { hasText: '“Refactor the auth middleware” also edits src/server.ts' }).waitFor();
     // The toast may have timed out into the notification center by now: show the center, where it stays.
     await runCommand('Notifications: Show Notifications');
